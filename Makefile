@@ -1,0 +1,53 @@
+# The course's commands.  Two matter:
+#   make lab    set everything up (first time) and open the course in JupyterLab
+#   make test   set everything up (first time) and run the whole test suite
+# Everything lands in ./.venv; nothing is installed outside this folder.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.course-installed
+LAB_CONFIG := $(VENV)/etc/jupyter/labconfig/page_config.json
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+PYTEST_ARGS ?=
+
+.PHONY: lab test setup lock benchmark clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make lab        open the course in JupyterLab (sets up .venv the first time)"
+	@echo "make test       run the whole test suite (sets up .venv the first time)"
+	@echo "make benchmark  time the numpy trainer against Keras"
+	@echo "make lock       re-freeze constraints.txt after changing requirements.txt"
+	@echo "make clean      remove .venv and caches"
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), \
+	  f"Python 3.11 is required, found {sys.version.split()[0]}: set PYTHON=/path/to/python3.11"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -c "import utils.quiet_tf as q; q.write_pth()"
+	mkdir -p $(dir $(LAB_CONFIG)) $(dir $(LAB_OVERRIDES))
+	cp jupyter/page_config.json $(LAB_CONFIG)
+	cp jupyter/overrides.json $(LAB_OVERRIDES)
+	touch $@
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
+	  $(ROOT_FLAG) notebooks/START_HERE.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/train_digits.py
+
+lock: $(STAMP)
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts
