@@ -12,13 +12,14 @@ LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
-.PHONY: lab test setup lock benchmark clean help
+.PHONY: lab test setup lock benchmark release clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets up .venv the first time)"
 	@echo "make test       run the whole test suite (sets up .venv the first time)"
 	@echo "make benchmark  time the numpy trainer against Keras"
+	@echo "make release    regenerate notebooks/week2 from autograder/source (nbgrader)"
 	@echo "make lock       re-freeze constraints.txt after changing requirements.txt"
 	@echo "make clean      remove .venv and caches"
 
@@ -45,6 +46,9 @@ test: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/train_digits.py
+
+release: $(STAMP)
+	$(BIN)/python -m autograder release
 
 lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt

@@ -523,6 +523,11 @@ def test_draw_graph_bad_arguments():
         draw_graph(g["J"], highlight="c")
     with pytest.raises(TypeError, match="root must be a Value"):
         draw_graph(4.5)
+    big = Value(0.0)
+    for _ in range(autodiff.MAX_DRAWN_NODES):
+        big = big + 1
+    with pytest.raises(ValueError, match="too many to draw"):
+        draw_graph(big)
 
 
 # ------------------------------------------------------------------- misc

@@ -8,23 +8,24 @@ import os
 from pathlib import Path
 
 import matplotlib
+import nbformat
+import numpy as np
+import pytest
+from matplotlib import colors as mcolors
+from matplotlib._pylab_helpers import Gcf
+from matplotlib.collections import PathCollection
+from matplotlib.contour import ContourSet
+from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
+from nbclient import NotebookClient
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib import colors as mcolors  # noqa: E402
-from matplotlib._pylab_helpers import Gcf  # noqa: E402
-from matplotlib.collections import PathCollection  # noqa: E402
-from matplotlib.contour import ContourSet  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.image import AxesImage  # noqa: E402
-
-from utils import plotting  # noqa: E402
-from utils.plotting import (  # noqa: E402
+from utils import plotting
+from utils.plotting import (
     CLASS_COLORS, COLORS, plot_activations, plot_confusion_matrix, plot_decision_regions,
     plot_digit_grid, plot_loss_curves, plot_optimizer_paths, plot_softmax_bars,
 )
+
+matplotlib.use("Agg")  # the module never uses pyplot; this only guards against it
 
 REPO = Path(__file__).resolve().parents[1]
 RNG = np.random.default_rng(0)
@@ -517,10 +518,8 @@ def count_png(node) -> int:
     return 0
 
 
+@pytest.mark.slow
 def test_figures_display_as_png_in_a_real_kernel(monkeypatch):
-    nbformat = pytest.importorskip("nbformat")
-    from nbclient import NotebookClient
-
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
         filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel picks its own (inline)

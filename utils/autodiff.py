@@ -257,8 +257,9 @@ class Value:
 
         All gradients in the graph are first reset to 0, so calling it again
         gives the same answer (like TensorFlow's GradientTape, unlike PyTorch,
-        gradients are not added to those of an earlier call). Then
-        ``self.grad = 1`` and the chain rule runs from the output to the inputs.
+        gradients are not added to those of an earlier call; to add two
+        losses, build their sum as one Value). Then ``self.grad = 1`` and the
+        chain rule runs over the nodes in :func:`backward_steps` order.
 
         >>> x = Value(3.0); y = x * x; y.backward(); x.grad
         6.0
@@ -330,8 +331,10 @@ def graph_table(root: Value) -> list[dict]:
     """One dict per node (topological order) with keys 'label', 'op', 'data', 'grad'.
 
     >>> w = Value(3.0, "w"); J = w**2; J.label = "J"; J.backward()
-    >>> graph_table(J)
-    [{'label': 'w', 'op': '', 'data': 3.0, 'grad': 6.0}, {'label': 'J', 'op': '**2', 'data': 9.0, 'grad': 1.0}]
+    >>> for row in graph_table(J):
+    ...     print(row)
+    {'label': 'w', 'op': '', 'data': 3.0, 'grad': 6.0}
+    {'label': 'J', 'op': '**2', 'data': 9.0, 'grad': 1.0}
     """
     return [{"label": n.label, "op": n.op, "data": n.data, "grad": n.grad}
             for n in trace(root)]
@@ -378,7 +381,7 @@ def _layout(nodes: list[Value]) -> dict[int, tuple[int, float]]:
     for n in nodes:
         for slot, p in enumerate(n.parents):
             users[id(p)].append((n, slot))
-    for n in nodes:  # an input sits just left of its first user
+    for n in nodes:  # an input sits just left of its leftmost user
         if not n.parents and users[id(n)]:
             depth[id(n)] = min(depth[id(u)] for u, _ in users[id(n)]) - 1
     columns: dict[int, list[Value]] = {}
@@ -395,6 +398,9 @@ def _layout(nodes: list[Value]) -> dict[int, tuple[int, float]]:
     return {id(n): (depth[id(n)], row[id(n)]) for n in nodes}
 
 
+MAX_DRAWN_NODES = 150  # draw_graph refuses bigger graphs (the figure would be metres wide)
+
+
 def draw_graph(root: Value, ax=None, *, show_grads_upto: int | None = None,
                highlight: Value | int | None = None, title: str | None = None):
     """Draw the computation graph with matplotlib and return the ``Figure``.
@@ -405,14 +411,15 @@ def draw_graph(root: Value, ax=None, *, show_grads_upto: int | None = None,
 
     To show the backward pass part way, pass ``show_grads_upto=k`` (0 to the
     number of nodes): only the first k nodes of :func:`backward_steps` show
-    their gradient, the others show '?'. The node visited at step k is then
-    highlighted, and the arrows into it (along which its gradient flows back
+    their gradient, the others show '?'. The node visited at step k
+    (``backward_steps(root)[k - 1]``) is then highlighted, and the arrows into it (along which its gradient flows back
     next) are drawn in red. ``highlight`` (a node, or an index into
     ``backward_steps(root)``) picks another node to highlight.
 
     Without ``ax`` a new ``matplotlib.figure.Figure`` is made (no pyplot, so no
     global state); with ``ax`` the graph is drawn into it (clear it yourself to
-    redraw) and ``ax.figure`` is returned.
+    redraw) and ``ax.figure`` is returned. Graphs with more than
+    ``MAX_DRAWN_NODES`` (150) nodes are refused with a ValueError.
 
     >>> w = Value(3.0, "w"); J = w**2; J.label = "J"; J.backward()
     >>> fig = draw_graph(J, show_grads_upto=1)   # J's grad shown, w's is '?'
@@ -423,6 +430,10 @@ def draw_graph(root: Value, ax=None, *, show_grads_upto: int | None = None,
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     nodes = trace(root)
+    if len(nodes) > MAX_DRAWN_NODES:
+        raise ValueError(f"the graph has {len(nodes)} nodes, too many to draw readably (at most "
+                         f"{MAX_DRAWN_NODES}); print format_graph_table(root) instead, or "
+                         "draw a smaller expression")
     steps = backward_steps(root)
     if show_grads_upto is not None:
         if isinstance(show_grads_upto, bool) or not isinstance(show_grads_upto, numbers.Integral):

@@ -69,16 +69,15 @@ STYLE = {
     "grid.alpha": 0.35,
     "grid.linewidth": 0.7,
     "lines.linewidth": 2.0,
-    "image.cmap": "gray",
 }
 
 _styled = mpl.rc_context(STYLE)  # decorator: the style holds only during the call
 
 
-def _style_axes(ax: Axes, grid: bool = True) -> None:
+def _style_axes(ax: Axes) -> None:
     """Give an Axes made elsewhere the course look (new ones get it from STYLE)."""
     ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(grid)
+    ax.grid(True)
 
 
 def _figure_and_axes(ax, figsize: tuple[float, float]) -> tuple[Figure, Axes]:

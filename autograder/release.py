@@ -1,0 +1,56 @@
+"""Generate the student notebooks from the nbgrader sources, into ``notebooks/week2/``.
+
+Each folder ``autograder/source/<assignment>/`` holds one source notebook with
+solutions (``### BEGIN SOLUTION`` ... ``### END SOLUTION``) and hidden tests.
+nbgrader's ``generate_assignment`` strips both; the result is copied to
+``notebooks/week2/<notebook>.ipynb``, where it is committed.  Generation runs in a
+scratch copy of the course, so the repository gets no gradebook or release folder.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+COURSE = Path(__file__).resolve().parent
+SOURCE = COURSE / "source"
+STUDENT_DIR = COURSE.parent / "notebooks" / "week2"
+
+
+def assignments() -> list[str]:
+    """The assignment names: one folder per assignment under ``source/``."""
+    return sorted(p.name for p in SOURCE.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def generate(names=None, out_dir: Path = STUDENT_DIR) -> list[Path]:
+    """Generate the student version of each assignment into ``out_dir``; return the files."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+
+    names = list(names or assignments())
+    unknown = set(names) - set(assignments())
+    if unknown:
+        raise SystemExit(f"no source for {sorted(unknown)}; sources are {assignments()}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory(prefix="course-release-") as scratch:
+        root = Path(scratch)
+        shutil.copytree(SOURCE, root / "source",
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        config = Config()
+        config.CourseDirectory.root = str(root)
+        config.CourseDirectory.course_id = "mls-week2"
+        config.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+        config.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+        config.Exchange.root = str(root / "exchange")
+        api = NbGraderAPI(CourseDirectory(config=config), config=config)
+        for name in names:
+            result = api.generate_assignment(name)
+            if not result["success"]:
+                raise SystemExit(f"nbgrader could not generate {name}:\n{result['log']}\n{result['error']}")
+            for notebook in sorted((root / "release" / name).glob("*.ipynb")):
+                target = out_dir / notebook.name
+                shutil.copyfile(notebook, target)
+                written.append(target)
+    return written

@@ -1,0 +1,145 @@
+"""Multiple-choice quizzes with feedback for every choice.
+
+A :class:`Question` holds the prompt, its choices (each with its own
+feedback), and an explanation.  Displayed in JupyterLab it is a small widget:
+pick an answer, press *Check*, read the feedback.  Without a front end (a
+static rendering, nbgrader) it shows the question and choices with the
+answer folded away in a ``<details>`` block.  :meth:`Question.answer` is the
+same logic the *Check* button runs, for tests and for learners who prefer code.
+
+The questions themselves live in :mod:`utils.quiz_bank`; a lesson shows its
+quiz with ``quiz("softmax")``.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import ipywidgets as widgets
+
+from utils.widgets.base import static_mode
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass
+class Question:
+    """One quiz question; ``multiple=True`` when more than one choice is correct."""
+
+    key: str
+    prompt: str
+    choices: list[Choice]
+    explanation: str
+    multiple: bool = False
+    _picked: tuple = field(default=(), repr=False)
+
+    def __post_init__(self):
+        n_correct = sum(c.correct for c in self.choices)
+        if len(self.choices) < 2 or n_correct < 1 or (n_correct > 1 and not self.multiple):
+            raise ValueError(f"question {self.key!r} needs >= 2 choices and exactly one correct "
+                             "answer (or multiple=True)")
+
+    @property
+    def correct(self) -> tuple[int, ...]:
+        return tuple(i for i, c in enumerate(self.choices) if c.correct)
+
+    def answer(self, picked) -> tuple[bool, str]:
+        """Check an answer (a choice index, or several for ``multiple``): ``(right, feedback)``."""
+        picked = (picked,) if isinstance(picked, int) else tuple(sorted(set(picked)))
+        if not picked or any(not 0 <= i < len(self.choices) for i in picked):
+            raise ValueError(f"pick choice numbers between 0 and {len(self.choices) - 1}, got {picked}")
+        if len(picked) > 1 and not self.multiple:
+            raise ValueError("this question has one answer; pick a single choice")
+        self._picked = picked
+        right = picked == self.correct
+        lines = [f"{'✓' if self.choices[i].correct else '✗'} {self.choices[i].feedback}" for i in picked]
+        if self.multiple and not right and all(self.choices[i].correct for i in picked):
+            lines.append("Right so far, but there is another correct choice.")
+        verdict = "Correct!" if right else "Not quite."
+        tail = f" {self.explanation}" if right else " Try again."
+        return right, "\n".join([verdict] + lines) + ("\n" + tail.strip())
+
+    # --- display -----------------------------------------------------------------------
+    def widget(self):
+        """The interactive version: choices, a Check button and a feedback area."""
+        options = [(c.text, i) for i, c in enumerate(self.choices)]
+        if self.multiple:
+            boxes = [widgets.Checkbox(description=text, value=False, indent=False,
+                                      layout=widgets.Layout(width="auto")) for text, _ in options]
+            pick = widgets.VBox(boxes)
+
+            def picked():
+                return [i for i, b in enumerate(boxes) if b.value]
+        else:
+            pick = widgets.RadioButtons(options=options, value=None,
+                                        layout=widgets.Layout(width="auto"))
+
+            def picked():
+                return [] if pick.value is None else [pick.value]
+        button = widgets.Button(description="Check", button_style="primary")
+        feedback = widgets.HTML()
+
+        def on_click(_):
+            if not picked():
+                feedback.value = "<i>Pick an answer first.</i>"
+                return
+            right, text = self.answer(picked())
+            colour = "#009E73" if right else "#D55E00"
+            feedback.value = (f'<div style="color:{colour}">'
+                              + "<br>".join(html.escape(line) for line in text.splitlines()) + "</div>")
+
+        button.on_click(on_click)
+        box = widgets.VBox([widgets.HTMLMath(f"<b>{html.escape(self.prompt)}</b>"), pick,
+                            button, feedback])
+        box.check = on_click          # tests press the button through this
+        box.picker, box.feedback = pick, feedback
+        return box
+
+    def static_html(self) -> str:
+        items = "".join(f"<li>{html.escape(c.text)}</li>" for c in self.choices)
+        answer = "; ".join(html.escape(self.choices[i].text) for i in self.correct)
+        hint = " (choose all that apply)" if self.multiple else ""
+        return (f"<p><b>{html.escape(self.prompt)}</b>{hint}</p><ol type='a'>{items}</ol>"
+                f"<details><summary>Show the answer</summary><p>{answer}. "
+                f"{html.escape(self.explanation)}</p></details>")
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        still = {"text/html": self.static_html(), "text/plain": self.prompt}
+        if static_mode():
+            return still
+        return {**still, **self.widget()._repr_mimebundle_(include=include, exclude=exclude)}
+
+
+def quiz(lesson: str) -> "QuizSet":
+    """The questions of one lesson's quiz (``compile``, ``activations``, ``softmax``, ``adam``)."""
+    from utils.quiz_bank import QUESTIONS
+
+    chosen = [q for q in QUESTIONS if q.key.split("-")[0] == lesson]
+    if not chosen:
+        lessons = sorted({q.key.split("-")[0] for q in QUESTIONS})
+        raise ValueError(f"no quiz named {lesson!r}; quizzes are {lessons}")
+    return QuizSet(chosen)
+
+
+class QuizSet:
+    """Several questions shown together; ``widgets[i]`` is question i's widget once displayed."""
+
+    def __init__(self, questions):
+        self.questions = list(questions)
+        self.widgets = [q.widget() for q in self.questions]
+
+    def static_html(self) -> str:
+        return "<hr>".join(q.static_html() for q in self.questions)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        still = {"text/html": self.static_html(),
+                 "text/plain": "\n".join(q.prompt for q in self.questions)}
+        if static_mode():
+            return still
+        box = widgets.VBox(self.widgets)
+        return {**still, **box._repr_mimebundle_(include=include, exclude=exclude)}
