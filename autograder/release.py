@@ -8,13 +8,22 @@ scratch copy of the course, so the repository gets no gradebook or release folde
 """
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 COURSE = Path(__file__).resolve().parent
 SOURCE = COURSE / "source"
 STUDENT_DIR = COURSE.parent / "notebooks" / "week2"
+
+
+def use_environment_bin() -> None:
+    """Put this Python's bin folder first on PATH: a new gradebook runs ``alembic`` by name."""
+    bin_dir = str(Path(sys.executable).parent)
+    if os.environ.get("PATH", "").split(os.pathsep)[0] != bin_dir:
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
 def assignments() -> list[str]:
@@ -28,6 +37,7 @@ def generate(names=None, out_dir: Path = STUDENT_DIR) -> list[Path]:
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
 
+    use_environment_bin()
     names = list(names or assignments())
     unknown = set(names) - set(assignments())
     if unknown:

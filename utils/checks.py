@@ -10,6 +10,8 @@ a green tick.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 
@@ -24,10 +26,17 @@ def check(condition, message: str) -> None:
 
 
 def call(fn, *args, what: str):
-    """Call the student's ``fn(*args)``; turn a crash or a missing answer into a clear message."""
+    """Call the student's ``fn(*args)``; turn a crash or a missing answer into a clear message.
+
+    Floating-point warnings (overflow, division by zero) are silenced during the
+    call: the check reports what went wrong instead, and a graded cell must not
+    write to stderr.
+    """
     check(callable(fn), f"{what} should be a function; got {type(fn).__name__}.")
     try:
-        result = fn(*args)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = fn(*args)
     except NotImplementedError:
         raise ExerciseError(f"{what} is not written yet: replace `raise NotImplementedError()` "
                             "with your code.") from None

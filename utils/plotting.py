@@ -504,8 +504,9 @@ def plot_optimizer_paths(f, paths, xlim, ylim, levels=30, ax=None) -> Figure:
         raise ValueError("f is constant over xlim x ylim; there are no contours to draw")
 
     fig, ax = _figure_and_axes(ax, (5.5, 4.5))
-    ax.contour(xx, yy, values, levels=_contour_levels(values, levels),
-               cmap="viridis", linewidths=0.8, alpha=0.7)
+    contour_levels = _contour_levels(values, levels)
+    shades = mpl.colormaps["viridis"](np.linspace(0, 1, levels))  # even steps, also for log
+    ax.contour(xx, yy, values, levels=contour_levels, colors=shades, linewidths=0.8, alpha=0.7)
     for color, (name, path) in zip(itertools.cycle(CLASS_COLORS), paths.items()):
         ax.plot(*path.T, color=color, marker="o", markersize=3, linewidth=1.5, label=name)
         ax.scatter(*path[0], s=70, facecolor="white", edgecolor=color, linewidth=1.5, zorder=3)

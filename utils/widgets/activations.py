@@ -1,0 +1,420 @@
+r"""Widgets and figures for lesson 02, activation functions.
+
+Every widget is a :class:`utils.widgets.base.FigureWidget`; its ``draw_*``
+function is public too, so a test (or a curious student) can call it directly.
+
+- :func:`activation_explorer`: one activation $g(z)$ and its slope $g'(z)$,
+  with the flat regions (where $|g'(z)| < 0.05$) shaded.
+- :func:`output_matcher`: a target (binary label, stock change, house price)
+  against the range an output activation can produce.
+- :func:`gradient_race`: the same small network trained with two hidden
+  activations by plain gradient descent; loss curves and the gradient that
+  reaches each layer at the start.
+- :func:`relu_puzzle`: three ReLU units whose sum should draw a broken line.
+- :func:`plot_fits`: data and the curves of several fitted models, with their MSE.
+
+The maths comes from :mod:`utils.nn` (``ACTIVATIONS``, ``DenseNetwork``, ``train``).
+"""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import matplotlib as mpl
+import numpy as np
+from matplotlib.figure import Figure
+
+from utils.exercises.activations import (PUZZLE_CORNERS, PUZZLE_UNIT0, PUZZLE_X, puzzle_report,
+                                         puzzle_target, puzzle_units)
+from utils.nn import ACTIVATIONS, DenseNetwork, GradientDescent, mean_squared_error_grad, train
+from utils.plotting import COLORS, STYLE
+from utils.synthetic import make_wavy_regression
+from utils.widgets.base import FigureWidget
+
+FLAT = 0.05
+"""A slope below this (in absolute value) counts as flat: gradient descent barely moves there."""
+
+NAMES = tuple(ACTIVATIONS)
+"""The element-wise activations of :mod:`utils.nn`: linear, sigmoid, relu, tanh, leaky_relu, swish."""
+
+
+def _check_name(name, what="name"):
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r} for {what}; choose one of {list(NAMES)}")
+    return name
+
+
+def _z_grid(z_range, points=801):
+    try:
+        low, high = (float(v) for v in z_range)
+    except (TypeError, ValueError):
+        raise TypeError(f"z_range must be a pair (low, high) of numbers, got {z_range!r}") from None
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise ValueError(f"z_range must be (low, high) with low < high, got {z_range!r}")
+    return np.linspace(low, high, points)
+
+
+# ----------------------------------------------------------------------------------------
+# 1. The activation explorer
+# ----------------------------------------------------------------------------------------
+
+def describe_activation(name, z_range=(-6.0, 6.0)):
+    """Measured facts about activation ``name`` on ``z_range``.
+
+    Returns a dict: ``low``/``high`` (smallest and largest output), ``slope_min``/``slope_max``
+    (of $g'$), and ``flat`` (the share of the range where $|g'(z)| <$ :data:`FLAT`).
+    """
+    g, g_prime = ACTIVATIONS[_check_name(name)]
+    z = _z_grid(z_range)
+    a, slope = g(z), g_prime(z)
+    return {"name": name, "z_range": (float(z[0]), float(z[-1])),
+            "low": float(a.min()), "high": float(a.max()),
+            "slope_min": float(slope.min()), "slope_max": float(slope.max()),
+            "flat": float(np.mean(np.abs(slope) < FLAT))}
+
+
+def _describe_text(facts):
+    lo, hi = facts["z_range"]
+    return (f"{facts['name']} on [{lo:g}, {hi:g}]: outputs from {facts['low']:.3g} to "
+            f"{facts['high']:.3g}; slope g'(z) from {facts['slope_min']:.3g} to "
+            f"{facts['slope_max']:.3g}; flat (|g'| < {FLAT}) on {facts['flat']:.0%} of this range.")
+
+
+def draw_activation(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compare="none"):
+    """The curve of ``name`` (and of ``compare`` unless 'none'), and its slope when ``derivative``."""
+    _check_name(name)
+    if compare != "none":
+        _check_name(compare, "compare")
+    low, high = (float(v) for v in z_range)
+    note = ""
+    if high - low < 0.5:  # a range slider can be pinched to a point: widen it a little
+        mid = (low + high) / 2
+        low, high = mid - 0.25, mid + 0.25
+        note = " (z-range widened to 0.5 to draw it)"
+    z = _z_grid((low, high))
+    shown = [name] + ([compare] if compare not in ("none", name) else [])
+    styles = {name: dict(color=COLORS["blue"]),
+              compare: dict(color=COLORS["orange"], linestyle="--")}
+    with mpl.rc_context(STYLE):
+        fig = Figure(figsize=(9.0 if derivative else 4.8, 3.4), layout="constrained")
+        axes = fig.subplots(1, 2 if derivative else 1, squeeze=False)[0]
+        for which, ax in enumerate(axes):
+            for n in shown:
+                ax.plot(z, ACTIVATIONS[n][which](z), label=n, **styles[n])
+            ax.axhline(0, color=COLORS["grey"], linewidth=0.8)
+            ax.set(xlabel="z", title="g(z)" if which == 0 else "slope g'(z)")
+        if derivative:
+            flat = np.abs(ACTIVATIONS[name][1](z)) < FLAT
+            axes[1].fill_between(z, 0, 1, where=flat, transform=axes[1].get_xaxis_transform(),
+                                 color=COLORS["grey"], alpha=0.25, linewidth=0,
+                                 label=f"{name} flat: |g'| < {FLAT}")
+        handles = [h for ax in axes for h in ax.get_legend_handles_labels()[0]]
+        labels = [t for ax in axes for t in ax.get_legend_handles_labels()[1]]
+        keep = [i for i, t in enumerate(labels) if t not in labels[:i]]
+        fig.legend([handles[i] for i in keep], [labels[i] for i in keep], loc="outside lower center",
+                   ncols=len(keep))
+    return fig, _describe_text(describe_activation(name, (low, high))) + note
+
+
+def activation_explorer(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compare="relu"):
+    """Pick an activation, a z-range, whether to show the slope, and one to compare with."""
+    controls = {
+        "name": widgets.ToggleButtons(options=list(NAMES), value=_check_name(name),
+                                      description="g(z)", style={"button_width": "78px"}),
+        "z_range": widgets.FloatRangeSlider(value=tuple(z_range), min=-20.0, max=20.0, step=0.5,
+                                            description="z-range", continuous_update=False),
+        "derivative": widgets.Checkbox(value=bool(derivative), description="show slope g'(z)"),
+        "compare": widgets.Dropdown(options=["none", *NAMES], value=compare,
+                                    description="compare"),
+    }
+    return FigureWidget(draw_activation, controls, title="Activation explorer")
+
+
+# ----------------------------------------------------------------------------------------
+# 2. Matching the output activation to the target's range
+# ----------------------------------------------------------------------------------------
+
+OUTPUT_RANGES = {"linear": (-np.inf, np.inf), "sigmoid": (0.0, 1.0), "relu": (0.0, np.inf)}
+"""What each output activation can produce (sigmoid never quite reaches 0 or 1)."""
+
+TARGETS = {
+    "binary label (0 or 1)": (0.0, 1.0),
+    "stock price change (%)": (-np.inf, np.inf),
+    "house price ($1000s)": (0.0, np.inf),
+}
+"""Each target and the values it can take."""
+
+BEST_OUTPUT = {"binary label (0 or 1)": "sigmoid", "stock price change (%)": "linear",
+               "house price ($1000s)": "relu"}
+"""The activation whose range is exactly the target's range."""
+
+
+def target_samples(target, n=300, seed=0):
+    """``n`` made-up, seeded examples of a target (for the histogram of the matcher)."""
+    if target not in TARGETS:
+        raise ValueError(f"unknown target {target!r}; choose one of {list(TARGETS)}")
+    rng = np.random.default_rng(seed)
+    if target.startswith("binary"):
+        return (rng.random(n) < 0.4).astype(float)
+    if target.startswith("stock"):
+        return rng.normal(0.2, 2.0, n)
+    return rng.lognormal(np.log(300.0), 0.4, n)
+
+
+def _range_text(lo, hi, open_ends=False):
+    left = "-∞" if lo == -np.inf else f"{lo:g}"
+    right = "∞" if hi == np.inf else f"{hi:g}"
+    brackets = ("(", ")") if open_ends else ("[" if lo > -np.inf else "(", "]" if hi < np.inf else ")")
+    return f"{brackets[0]}{left}, {right}{brackets[1]}"
+
+
+def output_verdict(target, activation, n=300, seed=0):
+    """How well ``activation``'s output range fits ``target``: a dict with a ``verdict`` text.
+
+    ``kind`` is 'match' (same range), 'too narrow' (some targets can never be output, counted
+    in ``unreachable``) or 'too wide' (it can output values the target never takes).
+    """
+    if activation not in OUTPUT_RANGES:
+        raise ValueError(f"unknown output activation {activation!r}; choose one of {list(OUTPUT_RANGES)}")
+    values = target_samples(target, n, seed)
+    lo, hi = OUTPUT_RANGES[activation]
+    dlo, dhi = TARGETS[target]
+    unreachable = int(np.sum((values < lo) | (values > hi)))
+    name = target.split(" (")[0]
+    span = _range_text(lo, hi, open_ends=activation == "sigmoid")
+    if lo > dlo or hi < dhi:
+        kind = "too narrow"
+        text = (f"✗ {activation} outputs only values in {span}: {unreachable} of {n} "
+                f"{name}s ({unreachable / n:.0%}) lie outside, so the network can never predict them.")
+    elif lo < dlo or hi > dhi:
+        kind = "too wide"
+        extra = " and ".join(([f"values below {dlo:g}"] if lo < dlo else [])
+                             + ([f"values above {dhi:g}"] if hi > dhi else []))
+        why = ("which are not probabilities" if dhi == 1.0 else f"which a {name} never is")
+        text = (f"~ {activation} can reach every {name}, but also {extra}, {why}. "
+                f"{BEST_OUTPUT[target]} matches the range exactly.")
+    else:
+        kind = "match"
+        what = ("the probability that the label is 1" if target.startswith("binary")
+                else f"exactly the values a {name} can take")
+        text = f"✓ {activation} fits: it outputs values in {span}, {what}."
+    return {"kind": kind, "unreachable": unreachable, "n": n, "verdict": text}
+
+
+def draw_output_match(target="house price ($1000s)", activation="sigmoid"):
+    """The output activation's curve beside a histogram of the target, on the same value axis."""
+    result = output_verdict(target, activation)
+    values = target_samples(target)
+    lo, hi = OUTPUT_RANGES[activation]
+    inside = (values >= lo) & (values <= hi)
+    top = max(1.0, float(values.max()))
+    bottom = min(0.0, float(values.min()))
+    pad = 0.08 * (top - bottom)
+    ylim = (bottom - pad, top + pad)
+    z = np.linspace(-1.2 * max(abs(ylim[0]), abs(ylim[1])), 1.2 * max(abs(ylim[0]), abs(ylim[1])), 801)
+    with mpl.rc_context(STYLE):
+        fig = Figure(figsize=(9.0, 3.6), layout="constrained")
+        curve, hist = fig.subplots(1, 2, sharey=True, width_ratios=[1, 1.3])
+        curve.plot(z, ACTIVATIONS[activation][0](z), color=COLORS["blue"])
+        curve.set(xlabel="z", ylabel="output value", title=f"output layer: {activation}", ylim=ylim)
+        for ax in (curve, hist):
+            ax.axhspan(max(lo, ylim[0]), min(hi, ylim[1]), color=COLORS["green"], alpha=0.15,
+                       linewidth=0, label=f"{activation} can output")
+        bins = np.linspace(*ylim, 41) if not target.startswith("binary") else np.array([-0.1, 0.1, 0.9, 1.1])
+        hist.hist(values[inside], bins=bins, orientation="horizontal", color=COLORS["blue"],
+                  label="reachable targets")
+        if (~inside).any():
+            hist.hist(values[~inside], bins=bins, orientation="horizontal", color=COLORS["wrong"],
+                      label="out of reach")
+        hist.set(xlabel="number of examples", title=target)
+        hist.legend(loc="best")
+    return fig, result["verdict"]
+
+
+def output_matcher(target="house price ($1000s)", activation="sigmoid"):
+    """Choose a target and an output activation; see which values the network could produce."""
+    controls = {
+        "target": widgets.Dropdown(options=list(TARGETS), value=target, description="target",
+                                   layout=widgets.Layout(width="300px")),
+        "activation": widgets.ToggleButtons(options=list(OUTPUT_RANGES), value=activation,
+                                            description="output g"),
+    }
+    return FigureWidget(draw_output_match, controls, title="Which output activation fits the target?")
+
+
+# ----------------------------------------------------------------------------------------
+# 3. The gradient race: sigmoid vs ReLU hidden layers
+# ----------------------------------------------------------------------------------------
+
+class _Diverged(Exception):
+    pass
+
+
+def _stop_if_diverged(_epoch, history):
+    if not np.isfinite(history["loss"][-1]):
+        raise _Diverged
+
+
+def race(activations=("sigmoid", "relu"), hidden_layers=3, width=16, learning_rate=0.05,
+         epochs=200, seed=0):
+    """Train the same network once per hidden activation and measure how far each gets.
+
+    The network is 1 -> ``width`` x ``hidden_layers`` -> 1 (linear output), started from the
+    same seeded weights, trained on :func:`utils.synthetic.make_wavy_regression` with mean
+    squared error and plain gradient descent (batches of 32).  For each activation returns
+    ``layer_gradients`` (the size, ``||dJ/dW||``, of each layer's gradient before training:
+    layer 1 first), ``loss`` (per epoch), ``final_loss`` and ``diverged``.
+    """
+    if isinstance(activations, str):
+        activations = (activations,)
+    for name in activations:
+        _check_name(name, "activations")
+    if isinstance(hidden_layers, bool) or not isinstance(hidden_layers, (int, np.integer)) or hidden_layers < 1:
+        raise ValueError(f"hidden_layers must be a whole number >= 1, got {hidden_layers!r}")
+    x, y = make_wavy_regression(200, seed=0)
+    sizes = [1] + [int(width)] * int(hidden_layers) + [1]
+    results = {}
+    for name in activations:
+        net = DenseNetwork(sizes, [name] * int(hidden_layers) + ["linear"], seed=seed)
+        with np.errstate(all="ignore"):
+            out = net.forward(x)
+            net.backward(mean_squared_error_grad(y.reshape(-1, 1), out))
+            grads = [float(np.linalg.norm(dW)) for dW in net.dW]
+            history = {"loss": []}
+
+            def keep(epoch, h, _history=history):
+                _history["loss"] = list(h["loss"])
+                _stop_if_diverged(epoch, h)
+
+            try:
+                train(net, x, y, "mean_squared_error", GradientDescent(learning_rate), epochs=epochs,
+                      batch_size=32, seed=seed, callback=keep)
+                diverged = False
+            except _Diverged:
+                diverged = True
+        results[name] = {"layer_gradients": grads, "loss": history["loss"],
+                         "final_loss": float(history["loss"][-1]), "diverged": diverged}
+    return results
+
+
+def draw_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.05, epochs=200):
+    """Loss curves of the race (left) and the gradient reaching each layer at the start (right)."""
+    names = [first] if first == second else [first, second]
+    results = race(tuple(names), hidden_layers=hidden_layers, learning_rate=learning_rate,
+                   epochs=epochs)
+    colors = [COLORS["vermillion"], COLORS["blue"]]
+    with mpl.rc_context(STYLE):
+        fig = Figure(figsize=(9.5, 3.6), layout="constrained")
+        left, right = fig.subplots(1, 2)
+        width = 0.8 / len(names)
+        layers = np.arange(1, hidden_layers + 2)
+        for k, (name, color) in enumerate(zip(names, colors)):
+            r = results[name]
+            loss = np.array(r["loss"], dtype=float)
+            loss[~np.isfinite(loss)] = np.nan
+            left.plot(np.arange(1, loss.size + 1), loss, color=color,
+                      label=f"{name}: {r['final_loss']:.3g}" + (" (diverged)" if r["diverged"] else ""))
+            right.bar(layers + (k - (len(names) - 1) / 2) * width, r["layer_gradients"], width=width,
+                      color=color, label=name)
+        left.set(yscale="log", xlabel="epoch", ylabel="mean squared error",
+                 title=f"training, {hidden_layers} hidden layer(s), α = {learning_rate:g}")
+        left.legend(title="final loss")
+        right.set(yscale="log", xlabel="layer (1 = first)", ylabel="‖dJ/dW‖ at the start",
+                  title="gradient reaching each layer", xticks=layers)
+        right.legend()
+    parts = [f"{n}: loss {results[n]['final_loss']:.3g}" + (" (diverged)" if results[n]["diverged"] else "")
+             + f", layer-1 gradient {results[n]['layer_gradients'][0]:.3g}" for n in names]
+    return fig, f"After {epochs} epochs of gradient descent — " + "; ".join(parts) + "."
+
+
+def gradient_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.05):
+    """Race two hidden activations on the wavy data set; each redraw trains both networks."""
+    controls = {
+        "first": widgets.Dropdown(options=list(NAMES), value=_check_name(first), description="hidden A"),
+        "second": widgets.Dropdown(options=list(NAMES), value=_check_name(second), description="hidden B"),
+        "hidden_layers": widgets.IntSlider(value=hidden_layers, min=1, max=6, description="layers",
+                                           continuous_update=False),
+        "learning_rate": widgets.FloatLogSlider(value=learning_rate, base=10, min=-3, max=0, step=0.25,
+                                                description="α", continuous_update=False),
+    }
+    return FigureWidget(draw_race, controls, title="Gradient race: same network, two hidden activations")
+
+
+# ----------------------------------------------------------------------------------------
+# 4. The ReLU puzzle
+# ----------------------------------------------------------------------------------------
+
+def draw_relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
+    """Each unit's output max(0, w x + b) (left) and their sum against the target (right)."""
+    units = puzzle_units(w1, b1, w2, b2)
+    total, target = units.sum(axis=0), puzzle_target()
+    matched, gap, where, problem = puzzle_report(w1, b1, w2, b2)
+    pairs = (PUZZLE_UNIT0, (w1, b1), (w2, b2))
+    colors = (COLORS["grey"], COLORS["orange"], COLORS["green"])
+    with mpl.rc_context(STYLE):
+        fig = Figure(figsize=(9.5, 3.6), layout="constrained")
+        left, right = fig.subplots(1, 2, sharey=True)
+        for k, ((w, b), unit, color) in enumerate(zip(pairs, units, colors)):
+            fixed = " (fixed)" if k == 0 else ""
+            sign = "+" if b >= 0 else "−"
+            left.plot(PUZZLE_X, unit, color=color,
+                      label=f"unit {k}: max(0, {w:g}·x {sign} {abs(b):g}){fixed}")
+            if w != 0 and 0 <= -b / w <= 3:
+                left.axvline(-b / w, color=color, linestyle=":", linewidth=1.2)
+        left.set(xlabel="x", ylabel="output", title="the three ReLU units")
+        left.legend(loc="upper center", fontsize=9)
+        right.plot(PUZZLE_X, target, color=COLORS["black"], linestyle="--", linewidth=3,
+                   label="target")
+        right.plot(PUZZLE_X, total, color=COLORS["blue"], label="sum of the units")
+        right.fill_between(PUZZLE_X, target, total, color=COLORS["wrong"], alpha=0.2, linewidth=0)
+        corners_x, corners_y = zip(*PUZZLE_CORNERS)
+        right.plot(corners_x, corners_y, "o", color=COLORS["black"], markersize=5)
+        right.set(xlabel="x", title="sum vs target", ylim=(-0.5, 6.5))
+        right.legend(loc="upper center")
+    if matched and not problem:
+        return fig, "✓ The sum matches the target everywhere on 0 ≤ x ≤ 3."
+    if matched:
+        return fig, f"The sum matches, but: {problem}"
+    return fig, f"Not yet: the sum is off by up to {gap:.2f} (at x = {where:.2f}). Hint: {problem}"
+
+
+def relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
+    """Sliders for units 1 and 2 (unit 0 is fixed at w = -2, b = 2)."""
+    def slider(value, low, high, name):
+        return widgets.FloatSlider(value=value, min=low, max=high, step=0.5, description=name,
+                                   continuous_update=True, layout=widgets.Layout(width="230px"))
+
+    controls = {"w1": slider(w1, -3, 3, "w1"), "b1": slider(b1, -6, 6, "b1"),
+                "w2": slider(w2, -3, 3, "w2"), "b2": slider(b2, -6, 6, "b2")}
+    return FigureWidget(draw_relu_puzzle, controls, title="ReLU puzzle: make the sum match the target")
+
+
+# ----------------------------------------------------------------------------------------
+# 5. Fits on the wavy data
+# ----------------------------------------------------------------------------------------
+
+def plot_fits(x, y, fits):
+    """Scatter ``(x, y)`` and draw each fitted curve; ``fits`` maps a name to predictions at ``x``.
+
+    Each legend entry shows that model's mean squared error on the data.
+    """
+    x = np.asarray(x, dtype=float).ravel()
+    y = np.asarray(y, dtype=float).ravel()
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must hold the same number of points, got {x.size} and {y.size}")
+    if not isinstance(fits, dict) or not fits:
+        raise TypeError("fits must be a non-empty dict: name -> predictions at x")
+    order = np.argsort(x)
+    colors = [COLORS["vermillion"], COLORS["blue"], COLORS["green"], COLORS["purple"]]
+    with mpl.rc_context(STYLE):
+        fig = Figure(figsize=(6.0, 3.8), layout="constrained")
+        ax = fig.add_subplot()
+        ax.scatter(x, y, s=12, color=COLORS["grey"], label="data")
+        for (name, pred), color in zip(fits.items(), colors * 2):
+            pred = np.asarray(pred, dtype=float).ravel()
+            if pred.shape != x.shape:
+                raise ValueError(f"fits[{name!r}] must hold one prediction per point ({x.size}), "
+                                 f"got {pred.size}")
+            mse = float(np.mean((pred - y) ** 2))
+            ax.plot(x[order], pred[order], color=color, label=f"{name} (MSE {mse:.3f})")
+        ax.set(xlabel="x", ylabel="y")
+        ax.legend(loc="upper left")
+    return fig

@@ -1,0 +1,418 @@
+r"""Widgets, figures and tables for the backpropagation lesson (``05_backprop``).
+
+* :func:`epsilon_widget`: the derivative by nudging. A log-slider moves
+  $\varepsilon$ from $10^{-1}$ to $10^{-16}$; the forward difference
+  $(J(w+\varepsilon) - J(w))/\varepsilon$ and the centred difference
+  $(J(w+\varepsilon) - J(w-\varepsilon))/2\varepsilon$ approach the true slope,
+  until round-off takes over and the error climbs again.
+* :func:`backward_pass_widget`: a step slider that runs the backward pass of a
+  :mod:`utils.autodiff` graph node by node and says which chain-rule product
+  each step computes.
+* :func:`time_gradients`, :func:`plot_timings`, :func:`format_timings`: all
+  partial derivatives of a small network by finite differences (one extra
+  forward pass per parameter) versus one backward pass.
+* :func:`numerical_gradients`, :func:`relative_error`, :func:`gradient_check_table`:
+  centred finite-difference gradients of array parameters and the three-way check
+  table (by hand, finite differences, GradientTape).
+
+Every figure is a fresh :class:`matplotlib.figure.Figure` (no pyplot state).
+"""
+from __future__ import annotations
+
+import math
+import numbers
+import timeit
+
+import ipywidgets as widgets
+import matplotlib as mpl
+import numpy as np
+from matplotlib.figure import Figure
+
+from utils.autodiff import Value, backward_steps, draw_graph, trace
+from utils.plotting import COLORS, STYLE  # importing plotting also lets Figures display inline
+from utils.widgets.base import FigureWidget
+
+__all__ = ["FUNCTIONS", "slope_estimates", "epsilon_widget", "step_message",
+           "backward_pass_widget", "time_gradients", "plot_timings", "format_timings",
+           "numerical_gradients", "relative_error", "gradient_check_table"]
+
+# ----------------------------------------------------------------------------------------
+# 1. The derivative by nudging
+# ----------------------------------------------------------------------------------------
+
+#: Functions for the epsilon widget: name -> (J(w), dJ/dw(w)), evaluated at w = 3.
+FUNCTIONS = {
+    "J = w²": (lambda w: w * w, lambda w: 2 * w),
+    "J = w³": (lambda w: w * w * w, lambda w: 3 * w * w),
+    "J = exp(w)": (np.exp, np.exp),
+    "J = sin(w)": (np.sin, np.cos),
+}
+DTYPES = ("float64", "float32")
+EPS_GRID = np.logspace(-16, -1, 151)
+ERROR_FLOOR = 1e-17  # an error of exactly 0 is drawn here on the log axis
+
+
+def _function(name):
+    if name not in FUNCTIONS:
+        raise ValueError(f"unknown function {name!r}; choose one of {list(FUNCTIONS)}")
+    return FUNCTIONS[name]
+
+
+def slope_estimates(eps, function="J = w²", dtype="float64", w=3.0):
+    """Forward and centred difference estimates of dJ/dw at ``w``, and the true slope.
+
+    ``eps`` may be a number or an array; all arithmetic happens in ``dtype``
+    (``'float64'`` or ``'float32'``), so round-off shows as it would in that
+    precision. Returns ``(forward, centred, true_slope)``.
+
+    >>> f, c, t = slope_estimates(1e-3)
+    >>> round(float(f), 9), round(float(c), 9), t
+    (6.001, 6.0, 6.0)
+    """
+    J, dJ = _function(function)
+    if dtype not in DTYPES:
+        raise ValueError(f"dtype must be one of {DTYPES}, got {dtype!r}")
+    eps_arr = np.asarray(eps, dtype=float)
+    if not np.all(np.isfinite(eps_arr)) or np.any(eps_arr <= 0):
+        raise ValueError(f"eps must be positive, got {eps!r}")
+    t = np.dtype(dtype).type
+    e, w_ = eps_arr.astype(dtype), t(w)
+    with np.errstate(over="ignore", invalid="ignore"):
+        forward = (J(w_ + e) - J(w_)) / e
+        centred = (J(w_ + e) - J(w_ - e)) / (t(2) * e)
+    return forward, centred, float(dJ(float(w)))
+
+
+def _best(eps, errors):
+    return float(eps[int(np.argmin(errors))])
+
+
+@mpl.rc_context(STYLE)
+def _draw_epsilon(eps, function, dtype, w=3.0):
+    fwd, ctr, true = slope_estimates(EPS_GRID, function, dtype, w)
+    err_f, err_c = np.abs(fwd - true), np.abs(ctr - true)
+    f_now, c_now, _ = slope_estimates(eps, function, dtype, w)
+    f_now, c_now = float(f_now), float(c_now)
+
+    fig = Figure(figsize=(10.5, 3.9), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    span = max(1.0, 0.2 * abs(true))
+    left.semilogx(EPS_GRID, fwd, color=COLORS["blue"], label="forward difference")
+    left.semilogx(EPS_GRID, ctr, color=COLORS["orange"], label="centred difference")
+    left.axhline(true, color=COLORS["black"], linestyle="--", linewidth=1,
+                 label=f"true slope {true:.6g}")
+    left.plot([eps], [f_now], "o", color=COLORS["blue"], markersize=8)
+    left.plot([eps], [c_now], "s", color=COLORS["orange"], markersize=7)
+    left.axvline(eps, color=COLORS["grey"], linewidth=1)
+    left.set_ylim(true - span, true + span)
+    left.set_xlim(EPS_GRID[-1] * 3, EPS_GRID[0] / 3)  # large eps on the left, shrinking to the right
+    left.set_xlabel("ε (shrinking →)")
+    left.set_ylabel(f"estimate of dJ/dw at w = {w:g}")
+    left.set_title(f"{function}: the estimates")
+    left.legend(loc="lower left")
+
+    right.loglog(EPS_GRID, np.maximum(err_f, ERROR_FLOOR), color=COLORS["blue"],
+                 label="forward")
+    right.loglog(EPS_GRID, np.maximum(err_c, ERROR_FLOOR), color=COLORS["orange"],
+                 label="centred")
+    right.plot([eps], [max(abs(f_now - true), ERROR_FLOOR)], "o", color=COLORS["blue"],
+               markersize=8)
+    right.plot([eps], [max(abs(c_now - true), ERROR_FLOOR)], "s", color=COLORS["orange"],
+               markersize=7)
+    right.axvline(eps, color=COLORS["grey"], linewidth=1)
+    right.set_xlim(EPS_GRID[-1] * 3, EPS_GRID[0] / 3)
+    right.set_ylim(ERROR_FLOOR / 3, 1e2)
+    right.set_xlabel("ε (shrinking →)")
+    right.set_ylabel("|estimate − true slope|")
+    right.set_title(f"the error ({dtype}): too big ε ← → round-off")
+    right.legend(loc="lower center")
+
+    message = (f"ε = {eps:.1e} ({dtype}): forward difference = {f_now:.12g} "
+               f"(error {abs(f_now - true):.1e}), centred = {c_now:.12g} "
+               f"(error {abs(c_now - true):.1e}). Smallest error on this grid: forward at "
+               f"ε ≈ {_best(EPS_GRID, err_f):.0e}, centred at ε ≈ {_best(EPS_GRID, err_c):.0e}.")
+    return fig, message
+
+
+def epsilon_widget(eps=1e-3, function="J = w²", dtype="float64"):
+    """The derivative by nudging: move ε from 1e-1 down to 1e-16 and watch the error.
+
+    Controls: ``eps`` (log slider), ``function`` (J = w², w³, exp, sin; all at
+    w = 3) and ``dtype`` (float64 or float32).
+    """
+    _function(function)
+    if dtype not in DTYPES:
+        raise ValueError(f"dtype must be one of {DTYPES}, got {dtype!r}")
+    if not isinstance(eps, numbers.Real) or not 1e-16 <= eps <= 1e-1:
+        raise ValueError(f"eps must be a number between 1e-16 and 1e-1, got {eps!r}")
+    controls = {
+        "eps": widgets.FloatLogSlider(value=eps, base=10, min=-16, max=-1, step=0.25,
+                                      description="ε", readout_format=".0e",
+                                      continuous_update=False),
+        "function": widgets.Dropdown(options=list(FUNCTIONS), value=function,
+                                     description="function"),
+        "dtype": widgets.ToggleButtons(options=list(DTYPES), value=dtype,
+                                       description="precision"),
+    }
+    return FigureWidget(_draw_epsilon, controls, title="The derivative by nudging w by ε (at w = 3)")
+
+
+# ----------------------------------------------------------------------------------------
+# 2. The backward pass, step by step
+# ----------------------------------------------------------------------------------------
+
+def _name(node, names):
+    return names[id(node)]
+
+
+def _how(node, names):
+    """'c = w * x' style text for a node made by an operation."""
+    parents = [_name(p, names) for p in node.parents]
+    if node.op.startswith("**"):
+        return f"{_name(node, names)} = {parents[0]}{node.op.replace('**', '^')}"
+    if len(parents) == 1:
+        return f"{_name(node, names)} = {node.op}({parents[0]})"
+    return f"{_name(node, names)} = {f' {node.op} '.join(parents)}"
+
+
+def _num(v):
+    return f"{v:.4g}"
+
+
+def _factor(v):
+    return f"({_num(v)})" if v < 0 else _num(v)
+
+
+def step_message(root: Value, step: int) -> str:
+    """What backward step ``step`` (0 = none yet) computes, as one line of text.
+
+    >>> w = Value(3.0, "w"); J = w**2; J.label = "J"; J.backward()
+    >>> step_message(J, 2)
+    'Step 2 of 2, node w: J = w^2 uses w with local derivative ∂J/∂w = 6, so dJ/dw = 1 × 6 = 6. Every node now has its gradient.'
+    """
+    steps = backward_steps(root)
+    if isinstance(step, bool) or not isinstance(step, numbers.Integral):
+        raise TypeError(f"step must be an integer, got {type(step).__name__}")
+    if not 0 <= step <= len(steps):
+        raise ValueError(f"step must be between 0 and {len(steps)}, got {step}")
+    nodes = trace(root)
+    names = {id(n): n.label or f"n{i}" for i, n in enumerate(nodes)}
+    r = _name(root, names)
+    if step == 0:
+        return (f"Forward pass done: every box shows its value, {r} = {_num(root.data)}. "
+                f"No gradients yet: move the slider to run the backward pass from {r}.")
+    node = steps[step - 1]
+    n = _name(node, names)
+    head = f"Step {step} of {len(steps)}, node {n}: "
+    if node is root:
+        return head + f"the backward pass starts at the output with d{r}/d{r} = 1."
+    terms, products = [], []
+    for user in nodes:
+        for parent, local in zip(user.parents, user.local_grads):
+            if parent is node:
+                u = _name(user, names)
+                terms.append(f"{_how(user, names)} uses {n} with local derivative "
+                             f"∂{u}/∂{n} = {_num(local)}")
+                products.append(f"{_factor(user.grad)} × {_factor(local)}")
+    text = head + "; ".join(terms)
+    text += f", so d{r}/d{n} = {' + '.join(products)} = {_num(node.grad)}."
+    if step == len(steps):
+        text += " Every node now has its gradient."
+    elif not node.parents:
+        text += " It is an input: nothing further to pass back."
+    return text
+
+
+def backward_pass_widget(root: Value, step: int = 0) -> FigureWidget:
+    """Step through ``root.backward()`` node by node on the drawn graph.
+
+    Control: ``step`` (0 = forward values only, up to the number of nodes).
+    The node of the current step is highlighted; the red arrows show where its
+    gradient flows next. Calls ``root.backward()`` first.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"root must be a utils.autodiff.Value, got {type(root).__name__}")
+    root.backward()
+    n_steps = len(backward_steps(root))
+    if isinstance(step, bool) or not isinstance(step, numbers.Integral) or not 0 <= step <= n_steps:
+        raise ValueError(f"step must be an integer between 0 and {n_steps}, got {step!r}")
+
+    def draw(step):
+        return draw_graph(root, show_grads_upto=step), step_message(root, step)
+
+    controls = {"step": widgets.IntSlider(value=step, min=0, max=n_steps, step=1,
+                                          description="backward step")}
+    return FigureWidget(draw, controls, title="The backward pass, one node at a time")
+
+
+# ----------------------------------------------------------------------------------------
+# 3. N + P versus N x P
+# ----------------------------------------------------------------------------------------
+
+def _bce(y, p):
+    return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
+
+
+def time_gradients(hidden_sizes=(2, 8, 32, 128), n_features=20, m=64, eps=1e-6, seed=0,
+                   repeats=3):
+    """Time all partial derivatives of a small network's cost, two ways.
+
+    For each hidden width h the network is ``DenseNetwork([n_features, h, 1],
+    ['tanh', 'sigmoid'])`` in float64 with the binary cross-entropy cost on a fixed
+    random batch of ``m`` examples. *Finite differences* nudge each parameter in
+    turn (forward difference: one extra forward pass per parameter); *backprop*
+    runs one forward and one backward pass. Each time is the best of ``repeats``.
+
+    Returns one dict per width: ``hidden``, ``params``, ``forward_passes`` (for
+    finite differences), ``seconds_fd``, ``seconds_bp``, ``ratio`` and
+    ``rel_error`` (how closely the two gradients agree).
+    """
+    from utils.nn import DenseNetwork
+
+    sizes = [int(h) for h in hidden_sizes]
+    if not sizes or min(sizes) < 1:
+        raise ValueError(f"hidden_sizes must be positive widths, got {hidden_sizes!r}")
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(m, n_features))
+    y = (rng.random((m, 1)) < 0.5).astype(float)
+    results = []
+    for h in sizes:
+        net = DenseNetwork([n_features, h, 1], ["tanh", "sigmoid"], seed=seed, dtype=np.float64)
+        theta = net.theta
+
+        def by_finite_differences():
+            grad = np.empty_like(theta)
+            J0 = _bce(y, net.forward(X))
+            for i in range(theta.size):
+                keep = theta[i]
+                theta[i] = keep + eps
+                grad[i] = (_bce(y, net.forward(X)) - J0) / eps
+                theta[i] = keep
+            return grad
+
+        def by_backprop():
+            p = net.forward(X)
+            net.backward((p - y) / (p * (1 - p)) / m)
+            return net.grad.copy()
+
+        fd, bp = by_finite_differences(), by_backprop()
+        t_fd = min(timeit.repeat(by_finite_differences, number=1, repeat=repeats))
+        one = timeit.timeit(by_backprop, number=1)
+        n_bp = int(min(max(0.02 / max(one, 1e-7), 1), 2000))  # about 20 ms of backprop calls
+        t_bp = min(timeit.repeat(by_backprop, number=n_bp, repeat=repeats)) / n_bp
+        results.append({"hidden": h, "params": int(theta.size), "forward_passes": int(theta.size) + 1,
+                        "seconds_fd": t_fd, "seconds_bp": t_bp, "ratio": t_fd / t_bp,
+                        "rel_error": relative_error(fd, bp)})
+    return results
+
+
+@mpl.rc_context(STYLE)
+def plot_timings(results) -> Figure:
+    """Time per full gradient against the number of parameters, log-log."""
+    if not results:
+        raise ValueError("results is empty: pass the list that time_gradients() returned")
+    P = np.array([r["params"] for r in results], dtype=float)
+    fd = np.array([r["seconds_fd"] for r in results])
+    bp = np.array([r["seconds_bp"] for r in results])
+    fig = Figure(figsize=(6.5, 4), layout="constrained")
+    ax = fig.add_subplot()
+    ax.loglog(P, fd * 1e3, "o-", color=COLORS["vermillion"],
+              label="finite differences (≈ N × P)")
+    ax.loglog(P, bp * 1e3, "s-", color=COLORS["blue"], label="backprop (≈ N + P)")
+    for p, a, b in zip(P, fd, bp):
+        ax.plot([p, p], [b * 1e3, a * 1e3], ":", color=COLORS["grey"], linewidth=1)
+        ax.annotate(f"×{a / b:,.0f}", (p, math.sqrt(a * b) * 1e3), ha="center", va="center",
+                    fontsize=9, color=COLORS["black"],
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
+    ax.set_xlim(P.min() / 1.6, P.max() * 1.6)
+    ax.set_xlabel("number of parameters P")
+    ax.set_ylabel("time for the whole gradient (ms)")
+    ax.set_title("One gradient: nudge every parameter vs one backward pass")
+    ax.legend(loc="upper left")
+    return fig
+
+
+def format_timings(results) -> str:
+    """The timings as a small text table."""
+    rows = [("hidden units", "parameters P", "forward passes (FD)", "finite diff.", "backprop",
+             "ratio", "rel. error")]
+    for r in results:
+        rows.append((str(r["hidden"]), f"{r['params']:,}", f"{r['forward_passes']:,}",
+                     f"{r['seconds_fd'] * 1e3:.2f} ms", f"{r['seconds_bp'] * 1e3:.3f} ms",
+                     f"{r['ratio']:,.0f}x", f"{r['rel_error']:.1e}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows)
+
+
+# ----------------------------------------------------------------------------------------
+# 4. Gradient checks
+# ----------------------------------------------------------------------------------------
+
+def relative_error(a, b) -> float:
+    r"""$\|a - b\| / \max(\|a\| + \|b\|, 10^{-300})$: 0 when equal, about 1 when unrelated.
+
+    >>> relative_error([1.0, 2.0], [1.0, 2.0])
+    0.0
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"cannot compare shapes {a.shape} and {b.shape}")
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
+
+
+def numerical_gradients(cost, params, eps=1e-6):
+    r"""Centred finite-difference gradients of ``cost(params)`` for a list of arrays.
+
+    Every entry of every array is nudged by $\pm\varepsilon$ in turn (in float64):
+    $\partial J/\partial\theta_i \approx (J(\theta_i + \varepsilon) -
+    J(\theta_i - \varepsilon)) / 2\varepsilon$, two cost evaluations per entry.
+    The arrays are restored afterwards.
+
+    >>> numerical_gradients(lambda p: float((p[0] ** 2).sum()), [np.array([1.0, -2.0])])[0].round(6)
+    array([ 2., -4.])
+    """
+    params = [np.array(p, dtype=np.float64) for p in params]
+    grads = []
+    for p in params:
+        g = np.zeros_like(p)
+        flat, gflat = p.reshape(-1), g.reshape(-1)
+        for i in range(flat.size):
+            keep = flat[i]
+            flat[i] = keep + eps
+            up = float(cost(params))
+            flat[i] = keep - eps
+            down = float(cost(params))
+            flat[i] = keep
+            gflat[i] = (up - down) / (2 * eps)
+        grads.append(g)
+    return grads
+
+
+def gradient_check_table(by_hand, finite_diff, tape, names=("dW1", "db1", "dW2", "db2")) -> str:
+    """The three-way check: relative errors between each pair of gradients, one row per array.
+
+    ``by_hand`` may be ``None`` (the exercise is not written yet): its columns
+    then read 'not yet'. Relative errors below about 1e-7 mean "the same".
+    """
+    n = len(names)
+    if len(finite_diff) != n or len(tape) != n:
+        raise ValueError(f"expected {n} finite-difference and {n} GradientTape gradients")
+    if by_hand is not None and len(by_hand) != n:
+        raise ValueError(f"expected {n} gradients by hand, got {len(by_hand)}")
+    rows = [("gradient", "shape", "hand vs finite diff.", "hand vs GradientTape",
+             "finite diff. vs GradientTape")]
+    for k, name in enumerate(names):
+        fd, tp = np.asarray(finite_diff[k], dtype=float), np.asarray(tape[k], dtype=float)
+        if by_hand is None:
+            h_fd = h_tp = "not yet"
+        else:
+            hand = np.asarray(by_hand[k], dtype=float)
+            if hand.shape != tp.shape:
+                h_fd = h_tp = f"shape {hand.shape}!"
+            else:
+                h_fd, h_tp = f"{relative_error(hand, fd):.1e}", f"{relative_error(hand, tp):.1e}"
+        rows.append((name, str(tp.shape), h_fd, h_tp, f"{relative_error(fd, tp):.1e}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
+                               for i, (cell, w) in enumerate(zip(row, widths))).rstrip()
+                     for row in rows)

@@ -1,0 +1,169 @@
+r"""Widgets and figures for lesson 01 (compile and fit).
+
+* :func:`loss_explorer` -- the binary cross-entropy of one example as the predicted
+  probability $p$ moves, for a label $y = 1$ or $y = 0$;
+* :func:`batches_explorer` -- how ``fit`` cuts $m$ examples into mini-batches: how
+  many batches an epoch has, how big the last one is, and how many gradient steps
+  a whole training run takes;
+* :func:`plot_regression_fits` -- a regression data set, the curves that models fit
+  to it, and (optionally) the training loss next to the best straight line's.
+"""
+from __future__ import annotations
+
+import math
+
+import ipywidgets as widgets
+import matplotlib as mpl
+import numpy as np
+from matplotlib.figure import Figure
+
+from utils.plotting import COLORS, STYLE
+from utils.widgets.base import FigureWidget
+
+_P = np.linspace(0.001, 0.999, 500)
+
+
+# ------------------------------------------------------------------------------------------
+# Binary cross-entropy of one example
+# ------------------------------------------------------------------------------------------
+
+def example_loss(y: int, p: float) -> float:
+    """The binary cross-entropy of one example: ``-log(p)`` if ``y == 1``, ``-log(1 - p)`` if 0."""
+    if y not in (0, 1):
+        raise ValueError(f"y must be 0 or 1, got {y!r}")
+    if not 0 < p < 1:
+        raise ValueError(f"p must be strictly between 0 and 1, got {p!r}")
+    return float(-np.log(p) if y == 1 else -np.log(1 - p))
+
+
+@mpl.rc_context(STYLE)
+def _draw_loss(p, y):
+    loss = example_loss(y, p)
+    fig = Figure(figsize=(6.4, 3.4), layout="constrained")
+    ax = fig.add_subplot()
+    curves = {1: (-np.log(_P), "y = 1:  L = −log(p)", COLORS["blue"]),
+              0: (-np.log(1 - _P), "y = 0:  L = −log(1 − p)", COLORS["orange"])}
+    for label, (values, text, color) in curves.items():
+        active = label == y
+        ax.plot(_P, values, color=color, label=text, alpha=1.0 if active else 0.35,
+                linewidth=2.5 if active else 1.5)
+    ax.plot([p], [loss], "o", color=COLORS["vermillion"], markersize=9, zorder=3)
+    ax.annotate(f"L = {loss:.3f}", (p, loss), textcoords="offset points", xytext=(8, 8),
+                color=COLORS["vermillion"])
+    ax.set(xlim=(0, 1), ylim=(0, 5), xlabel="predicted probability p that the image is a 1",
+           ylabel="loss L", title=f"Binary cross-entropy of one example with label y = {y}")
+    ax.legend(loc="upper center")
+    right = (p >= 0.5) == (y == 1)
+    verdict = "right" if right else "wrong"
+    term = f"−log({p:.2f})" if y == 1 else f"−log(1 − {p:.2f})"
+    message = (f"y = {y}, p = {p:.2f}: L = {term} = {loss:.3f}. The prediction is {verdict} "
+               f"(threshold 0.5); the more confident a wrong prediction, the larger the loss.")
+    return fig, message
+
+
+def loss_explorer(p=0.8, y=1) -> FigureWidget:
+    """Move the prediction ``p`` and flip the label ``y``; watch the loss of one example."""
+    controls = {
+        "p": widgets.FloatSlider(value=p, min=0.01, max=0.99, step=0.01, description="p",
+                                 continuous_update=False, readout_format=".2f"),
+        "y": widgets.ToggleButtons(options=[("label y = 1", 1), ("label y = 0", 0)], value=y,
+                                   description="label"),
+    }
+    return FigureWidget(_draw_loss, controls, title="The loss of one example")
+
+
+# ------------------------------------------------------------------------------------------
+# Mini-batches
+# ------------------------------------------------------------------------------------------
+
+def batch_sizes(m: int, batch_size: int) -> list[int]:
+    """The sizes of the mini-batches ``fit`` makes from ``m`` examples: full ones, then the rest.
+
+    >>> len(batch_sizes(5000, 32)), batch_sizes(5000, 32)[-1]
+    (157, 8)
+    """
+    if int(m) != m or m < 1:
+        raise ValueError(f"m (the number of examples) must be a positive integer, got {m!r}")
+    if int(batch_size) != batch_size or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    m, batch_size = int(m), int(batch_size)
+    full, rest = divmod(m, batch_size)
+    return [batch_size] * full + ([rest] if rest else [])
+
+
+@mpl.rc_context(STYLE)
+def _draw_batches(m, batch_size, epochs):
+    sizes = batch_sizes(m, batch_size)
+    n = len(sizes)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    fig = Figure(figsize=(8, 2.2), layout="constrained")
+    ax = fig.add_subplot()
+    colors = [COLORS["blue"] if i % 2 == 0 else COLORS["sky"] for i in range(n)]
+    if sizes[-1] != batch_size:
+        colors[-1] = COLORS["vermillion"]
+    ax.broken_barh(list(zip(starts, sizes)), (0, 1), facecolors=colors)
+    ax.set(xlim=(0, m), ylim=(0, 1), yticks=[], xlabel="examples (after shuffling)",
+           title=f"One epoch: {m:,} examples in batches of {batch_size} → {n:,} batches")
+    ax.grid(False)
+    last = (f"{n - 1:,} full batches of {batch_size} and a last one of {sizes[-1]}"
+            if sizes[-1] != batch_size else f"{n:,} full batches of {batch_size}")
+    message = (f"ceil({m:,} / {batch_size}) = {math.ceil(m / batch_size):,} batches per epoch: "
+               f"{last}. {epochs} epoch{'s' if epochs != 1 else ''} = {n * epochs:,} "
+               "gradient steps.")
+    return fig, message
+
+
+def batches_explorer(m=5000, batch_size=32, epochs=20) -> FigureWidget:
+    """Choose the examples, the batch size and the epochs; see the batches of one epoch."""
+    controls = {
+        "m": widgets.IntSlider(value=m, min=10, max=5000, step=10, description="examples m",
+                               continuous_update=False),
+        "batch_size": widgets.Dropdown(options=[8, 16, 32, 64, 128, 256, 512, 1024],
+                                       value=batch_size, description="batch_size"),
+        "epochs": widgets.IntSlider(value=epochs, min=1, max=100, description="epochs",
+                                    continuous_update=False),
+    }
+    return FigureWidget(_draw_batches, controls, title="How fit cuts the data into mini-batches")
+
+
+# ------------------------------------------------------------------------------------------
+# Regression fits
+# ------------------------------------------------------------------------------------------
+
+@mpl.rc_context(STYLE)
+def plot_regression_fits(x, y, fits, history=None, baseline=None) -> Figure:
+    """The data ``(x, y)`` and each fitted curve; with ``history``, the training loss beside it.
+
+    fits: ``{label: f}`` where ``f(grid)`` takes an ``(n, 1)`` array of x values and returns
+    the model's predictions (e.g. ``lambda g: model.predict(g, verbose=0)``).
+    history: a Keras ``History`` (or its ``.history`` dict) with a ``loss`` list.
+    baseline: ``(label, value)`` drawn as a horizontal line on the loss panel.
+    """
+    x = np.asarray(x, dtype=float).reshape(-1)
+    y = np.asarray(y, dtype=float).reshape(-1)
+    if x.shape != y.shape or x.size == 0:
+        raise ValueError(f"x and y must hold the same number of values, got {x.size} and {y.size}")
+    if not isinstance(fits, dict):
+        raise TypeError("fits must be a dict {label: function of an (n, 1) array of x values}")
+    panels = 1 if history is None else 2
+    fig = Figure(figsize=(5.2 * panels, 3.6), layout="constrained")
+    axes = fig.subplots(1, panels, squeeze=False)[0]
+    ax = axes[0]
+    ax.scatter(x, y, s=12, color=COLORS["grey"], label="data")
+    grid = np.linspace(x.min(), x.max(), 300).reshape(-1, 1)
+    colors = [COLORS["vermillion"], COLORS["blue"], COLORS["green"], COLORS["purple"]]
+    for (label, f), color in zip(fits.items(), colors * 3):
+        ax.plot(grid[:, 0], np.asarray(f(grid), dtype=float).reshape(-1), color=color, label=label)
+    ax.set(xlabel="x", ylabel="y", title="Fitted curves")
+    ax.legend()
+    if history is not None:
+        loss = list(getattr(history, "history", history)["loss"])
+        ax = axes[1]
+        ax.plot(range(1, len(loss) + 1), loss, color=COLORS["train"], label="network: training MSE")
+        if baseline is not None:
+            label, value = baseline
+            ax.axhline(value, color=COLORS["vermillion"], linestyle="--", label=label)
+        ax.set(xlabel="epoch", ylabel="mean squared error", yscale="log",
+               title="Training loss (log scale)")
+        ax.legend()
+    return fig
