@@ -333,7 +333,8 @@ def compare_with_keras(adam_step, theta0, grads, keras_path, *, lr=1e-3, beta1=0
         return None
     diff = float(np.max(np.abs(mine - keras_path)))
     moved = float(np.max(np.abs(keras_path[-1] - theta0)))
-    label = "ε/√(1−β2^t) in yours" if keras_eps else "the same ε in both"
+    label = (f"ε = {eps:g} for Keras, ε/√(1−β2^t) for yours" if keras_eps
+             else f"ε = {eps:g} in both")
     print(f"{label}: max |θ_yours − θ_Keras| over {len(mine)} steps = {diff:.1e} "
           f"(θ moved up to {moved:.1e})")
     return diff

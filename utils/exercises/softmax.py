@@ -205,14 +205,19 @@ def check_sparse_ce_from_logits(sparse_ce_from_logits) -> None:
     got_big = as_result_array(_quiet_call(sparse_ce_from_logits, y_big, z_big, what=what),
                               what + " for large logits", shape=(3,))
     clipped = -np.log(np.clip(softmax(z_big)[rows, y_big], 1e-7, 1 - 1e-7))
-    check(not np.any(np.isnan(got_big)),
-          f"{what} gave {_fmt(got_big)} for logits like [1000, 0, -1000]: nan means e^1000 "
-          "overflowed (inf/inf). Use log-sum-exp: subtract each row's max before exp and add it "
-          "back after the log.")
+    shown = (f"{what} gave {_fmt(got_big)} for y = [2, 1, 0] and the logits "
+             "[[1000, 0, -1000], [0, -800, 5], [50, 0, 0]]")
+    check(not np.any(np.isneginf(got_big)),
+          f"{shown}: -inf means the log of a sum that underflowed to 0. Each row needs its own "
+          "max (np.max(z, axis=1, keepdims=True)); with one max for the whole batch (1000), every "
+          "e^(z_k - 1000) of the second row underflows to 0.")
+    check(np.isfinite(got_big[1]),
+          f"{shown}: the second loss should be 805.0, but you took the softmax first and then "
+          "the log: a_1 = e^-805 underflows to 0 and -log(0) = inf. Compute log a_y directly: "
+          "z_y - m - log sum_k e^(z_k - m), with m the row's max.")
     check(np.all(np.isfinite(got_big)),
-          f"{what} gave {_fmt(got_big)} for logits like [1000, 0, -1000]: inf means you took "
-          "the softmax first and then the log: a_y = e^-2000 underflows to 0 and -log(0) = inf. "
-          "Compute log a_y directly: z_y - m - log sum_k e^(z_k - m), with m the row's max.")
+          f"{shown}: e^1000 overflowed to inf. Use log-sum-exp: subtract each row's max m before "
+          "exp, and add m back after the log.")
     check(not _close(got_big, clipped, rtol=1e-4),
           f"{what} gave {_fmt(got_big)}: you clipped the probabilities (as Keras does when "
           "given probabilities), which caps every loss at -log(1e-7) = 16.12. The true losses "

@@ -207,8 +207,9 @@ def draw_output_match(target="house price ($1000s)", activation="sigmoid"):
     inside = (values >= lo) & (values <= hi)
     top = max(1.0, float(values.max()))
     bottom = min(0.0, float(values.min()))
-    pad = 0.08 * (top - bottom)
+    pad = 0.15 * (top - bottom)
     ylim = (bottom - pad, top + pad)
+    dlo, dhi = TARGETS[target]
     z = np.linspace(-1.2 * max(abs(ylim[0]), abs(ylim[1])), 1.2 * max(abs(ylim[0]), abs(ylim[1])), 801)
     with mpl.rc_context(STYLE):
         fig = Figure(figsize=(9.0, 3.6), layout="constrained")
@@ -218,6 +219,10 @@ def draw_output_match(target="house price ($1000s)", activation="sigmoid"):
         for ax in (curve, hist):
             ax.axhspan(max(lo, ylim[0]), min(hi, ylim[1]), color=COLORS["green"], alpha=0.15,
                        linewidth=0, label=f"{activation} can output")
+            impossible = [(a, b) for a, b in ((max(lo, ylim[0]), dlo), (dhi, min(hi, ylim[1]))) if a < b]
+            for k, (start, stop) in enumerate(impossible):   # outputs this target never takes
+                ax.axhspan(start, stop, facecolor="none", edgecolor=COLORS["wrong"], hatch="//",
+                           linewidth=0, label="impossible for this target" if k == 0 else None)
         bins = np.linspace(*ylim, 41) if not target.startswith("binary") else np.array([-0.1, 0.1, 0.9, 1.1])
         hist.hist(values[inside], bins=bins, orientation="horizontal", color=COLORS["blue"],
                   label="reachable targets")
@@ -253,8 +258,8 @@ def _stop_if_diverged(_epoch, history):
         raise _Diverged
 
 
-def race(activations=("sigmoid", "relu"), hidden_layers=3, width=16, learning_rate=0.05,
-         epochs=200, seed=0):
+def race(activations=("sigmoid", "relu"), hidden_layers=3, width=16, learning_rate=0.03,
+         epochs=300, seed=0):
     """Train the same network once per hidden activation and measure how far each gets.
 
     The network is 1 -> ``width`` x ``hidden_layers`` -> 1 (linear output), started from the
@@ -295,7 +300,7 @@ def race(activations=("sigmoid", "relu"), hidden_layers=3, width=16, learning_ra
     return results
 
 
-def draw_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.05, epochs=200):
+def draw_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.03, epochs=300):
     """Loss curves of the race (left) and the gradient reaching each layer at the start (right)."""
     names = [first] if first == second else [first, second]
     results = race(tuple(names), hidden_layers=hidden_layers, learning_rate=learning_rate,
@@ -325,15 +330,19 @@ def draw_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.0
     return fig, f"After {epochs} epochs of gradient descent — " + "; ".join(parts) + "."
 
 
-def gradient_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.05):
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+"""The learning rates the race's slider offers."""
+
+
+def gradient_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.03):
     """Race two hidden activations on the wavy data set; each redraw trains both networks."""
     controls = {
         "first": widgets.Dropdown(options=list(NAMES), value=_check_name(first), description="hidden A"),
         "second": widgets.Dropdown(options=list(NAMES), value=_check_name(second), description="hidden B"),
         "hidden_layers": widgets.IntSlider(value=hidden_layers, min=1, max=6, description="layers",
                                            continuous_update=False),
-        "learning_rate": widgets.FloatLogSlider(value=learning_rate, base=10, min=-3, max=0, step=0.25,
-                                                description="α", continuous_update=False),
+        "learning_rate": widgets.SelectionSlider(options=list(LEARNING_RATES), value=learning_rate,
+                                                 description="α", continuous_update=False),
     }
     return FigureWidget(draw_race, controls, title="Gradient race: same network, two hidden activations")
 

@@ -299,7 +299,7 @@ def time_gradients(hidden_sizes=(2, 8, 32, 128), n_features=20, m=64, eps=1e-6, 
         t_fd = min(timeit.repeat(by_finite_differences, number=1, repeat=repeats))
         one = timeit.timeit(by_backprop, number=1)
         n_bp = int(min(max(0.02 / max(one, 1e-7), 1), 2000))  # about 20 ms of backprop calls
-        t_bp = min(timeit.repeat(by_backprop, number=n_bp, repeat=repeats)) / n_bp
+        t_bp = min(timeit.repeat(by_backprop, number=n_bp, repeat=max(repeats, 5))) / n_bp
         results.append({"hidden": h, "params": int(theta.size), "forward_passes": int(theta.size) + 1,
                         "seconds_fd": t_fd, "seconds_bp": t_bp, "ratio": t_fd / t_bp,
                         "rel_error": relative_error(fd, bp)})

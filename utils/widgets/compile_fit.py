@@ -91,25 +91,42 @@ def batch_sizes(m: int, batch_size: int) -> list[int]:
     return [batch_size] * full + ([rest] if rest else [])
 
 
+def _batches(k: int, size=None) -> str:
+    """'1 batch', '157 batches', '156 full batches of 32' ..."""
+    noun = "batch" if k == 1 else "batches"
+    return f"{k:,} {noun}" if size is None else f"{k:,} full {noun} of {size}"
+
+
 @mpl.rc_context(STYLE)
 def _draw_batches(m, batch_size, epochs):
     sizes = batch_sizes(m, batch_size)
     n = len(sizes)
+    partial = sizes[-1] != batch_size
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     fig = Figure(figsize=(8, 2.2), layout="constrained")
     ax = fig.add_subplot()
     colors = [COLORS["blue"] if i % 2 == 0 else COLORS["sky"] for i in range(n)]
-    if sizes[-1] != batch_size:
+    if partial:
         colors[-1] = COLORS["vermillion"]
     ax.broken_barh(list(zip(starts, sizes)), (0, 1), facecolors=colors)
-    ax.set(xlim=(0, m), ylim=(0, 1), yticks=[], xlabel="examples (after shuffling)",
-           title=f"One epoch: {m:,} examples in batches of {batch_size} → {n:,} batches")
+    ax.set(xlim=(0, m), ylim=(0, 1), yticks=[], xlabel="examples (after shuffling)")
+    ax.set_title(f"One epoch: {m:,} examples in batches of {batch_size} → {_batches(n)}",
+                 loc="left")
     ax.grid(False)
-    last = (f"{n - 1:,} full batches of {batch_size} and a last one of {sizes[-1]}"
-            if sizes[-1] != batch_size else f"{n:,} full batches of {batch_size}")
-    message = (f"ceil({m:,} / {batch_size}) = {math.ceil(m / batch_size):,} batches per epoch: "
-               f"{last}. {epochs} epoch{'s' if epochs != 1 else ''} = {n * epochs:,} "
-               "gradient steps.")
+    if partial:
+        ax.annotate(f"last batch: {sizes[-1]}", (m - sizes[-1] / 2, 0.5), xytext=(0.97, 1.08),
+                    textcoords="axes fraction", ha="right", va="bottom",
+                    color=COLORS["vermillion"],
+                    arrowprops={"arrowstyle": "->", "color": COLORS["vermillion"]})
+    if not partial:
+        split = _batches(n, batch_size)
+    elif n == 1:
+        split = f"a single batch of {m} (fewer examples than batch_size)"
+    else:
+        split = f"{_batches(n - 1, batch_size)} and a last one of {sizes[-1]}"
+    message = (f"ceil({m:,} / {batch_size}) = {_batches(math.ceil(m / batch_size))} per epoch: "
+               f"{split}. {epochs} epoch{'s' if epochs != 1 else ''} = {n * epochs:,} "
+               f"gradient step{'s' if n * epochs != 1 else ''}.")
     return fig, message
 
 

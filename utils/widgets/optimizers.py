@@ -266,9 +266,11 @@ def step_size_figure(beta1=0.9, beta2=0.999, steps=50) -> tuple[Figure, str]:
         axes = fig.subplots(1, 2, sharey=True)
         for ax, ratios, title in ((axes[0], gd, "gradient descent: step = α·|g|"),
                                   (axes[1], adam, "Adam: step = α·|m̂| / (√v̂ + ε)")):
-            for color, style, (name, r) in zip(CLASS_COLORS, ("-", "--", "-", "-"),
-                                               ratios.items()):
-                ax.semilogy(k, np.maximum(r, 1e-6), color=color, linestyle=style, label=name)
+            # the steady line is drawn wide and the others on top, so overlaps stay visible
+            for color, style, width, (name, r) in zip(CLASS_COLORS, ("-", "--", "-", "-"),
+                                                      (4.0, 2.0, 1.5, 1.5), ratios.items()):
+                ax.semilogy(k, np.maximum(r, 1e-6), color=color, linestyle=style,
+                            linewidth=width, label=name)
             ax.set(title=title, xlabel="step t", ylim=(1e-4, 10))
         axes[0].set_ylabel("step size / learning rate α")
         axes[1].legend(loc="lower left", fontsize=9)

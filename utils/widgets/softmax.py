@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import ipywidgets as widgets
+import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -94,7 +95,8 @@ def softmax_explorer(logits=(1.0, 2.0, 3.0, 4.0), true_class=3, labels=None) -> 
 
 
 def plot_two_class_softmax(z=None, others=(-2.0, 0.0, 2.0)) -> Figure:
-    r"""Two classes: $\mathrm{softmax}([z, 0])_0$ on $\sigma(z)$ (left); $\mathrm{softmax}([z, c])_0 = \sigma(z - c)$ (right).
+    r"""Two classes: $\mathrm{softmax}([z, 0])_0$ on $\sigma(z)$ (left), and
+    $\mathrm{softmax}([z, c])_0 = \sigma(z - c)$ for a few $c$ (right).
 
     ``z``: the points of the horizontal axis (default 161 points in [-8, 8]);
     ``others``: values $c$ of the second logit for the right panel.
@@ -146,8 +148,7 @@ SCALE_RANGE = (0.1, 1000.0)
 
 
 def _style():
-    import matplotlib as mpl
-
+    """The course style (utils.plotting.STYLE), applied while a figure is drawn."""
     return mpl.rc_context(STYLE)
 
 
@@ -318,12 +319,14 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
             right.set(xscale="log", yscale="log", ylim=(_FLOOR / 3, _NAN * 30),
                       xlabel="logit scale", ylabel="relative error",
                       title="the same losses across scales (error 0 drawn at 1e-18)")
-            right.legend(loc="center left", fontsize=8, frameon=True, framealpha=0.9)
+            right.legend(loc="center right", fontsize=8, frameon=True, framealpha=0.9)
         parts = []
         for path, label in PATHS.items():
             v = verdict(losses[path], ref, dtype)
             err = relative_error(losses[path], ref)
-            detail = _REASONS.get((path, v), _REASONS[v]) + ("" if v in ("nan", "inf") else f" (relative error {err:.1e})")
+            detail = _REASONS.get((path, v), _REASONS[v])
+            if v not in ("nan", "inf"):
+                detail += f" (relative error {err:.1e})"
             parts.append(f"<b>{label}</b>: {losses[path]:.6g} — {detail}")
         return fig, "<br>".join(parts)
 

@@ -1,0 +1,516 @@
+"""Lesson 02, activation functions: the notebook runs clean (also as nbgrader runs it), the blank
+release fails every check helpfully, each check names the mistake it is meant to catch, every
+widget control redraws, and the numbers the prose relies on hold."""
+import inspect
+import re
+
+import numpy as np
+import pytest
+
+from tests.notebooks import (RELEASED, cells_by_grade_id, errors, run_notebook, source_notebook,
+                             stderr_text, with_solution)
+from utils.checks import ExerciseError
+from utils.exercises import activations as ex
+from utils.nn import ACTIVATIONS, leaky_relu, relu, sigmoid_derivative
+from utils.quiz import quiz
+from utils.synthetic import make_wavy_regression
+from utils.widgets import activations as wa
+
+NAME = "02_activations"
+GRADED = {"test_relu": 1, "test_relu_derivative": 1, "test_collapse": 2, "test_relu_puzzle": 2}
+WIDGET_CELLS = ["explorer", "matcher", "race_widget", "puzzle_widget"]
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def expect(check_fn, *args, match):
+    with pytest.raises(ExerciseError, match=match):
+        check_fn(*args)
+
+
+def printed(nb, grade_id):
+    return "".join(o.get("text", "") for o in cells_by_grade_id(nb)[grade_id].outputs
+                   if o.get("output_type") == "stream")
+
+
+def numbers(text):
+    return [float(v) for v in re.findall(r"-?\d+\.\d+(?:e[-+]\d+)?", text)]
+
+
+# --- the notebooks, in real kernels ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def solved():
+    return run_notebook(source_notebook(NAME))
+
+
+@pytest.mark.slow
+def test_source_runs_clean_and_fast(solved):
+    nb, seconds = solved
+    assert errors(nb) == [] and stderr_text(nb) == ""
+    assert seconds < 60, f"the notebook took {seconds:.1f} s (target 30 s)"
+    cells = cells_by_grade_id(nb)
+    for grade_id in GRADED:
+        assert "✓" in printed(nb, grade_id), grade_id
+    for grade_id in WIDGET_CELLS:     # live widget with a still fallback for static renderings
+        (out,) = cells[grade_id].outputs
+        assert WIDGET_MIME in out["data"] and "image/png" in out["data"]
+
+
+@pytest.mark.slow
+def test_the_printed_numbers_support_the_prose(solved):
+    nb, _ = solved
+    # "Sigmoid stays strictly inside (0, 1), linear gives both signs, ReLU never goes below 0"
+    ranges = {line.split()[0]: numbers(line) for line in printed(nb, "keras_out").splitlines()}
+    assert 0 < ranges["sigmoid"][0] and ranges["sigmoid"][1] < 1
+    assert ranges["linear"][0] < 0 < ranges["linear"][1]
+    assert ranges["relu"][0] == 0.0 and ranges["relu"][1] > 0
+    # "the sigmoid network's gradient shrinks several-fold at every layer on its way down to
+    # layer 1; the ReLU network's stays within the same order of magnitude"
+    grads = {line.split()[0]: numbers(line) for line in printed(nb, "race_grads").splitlines()}
+    assert all(upper > 2 * lower for lower, upper in zip(grads["sigmoid"], grads["sigmoid"][1:]))
+    assert max(grads["relu"]) < 10 * min(grads["relu"])
+    # "the sigmoid network barely gets past 'predict the mean', while the ReLU network fits much"
+    lines = printed(nb, "race_loss").splitlines()
+    mean_loss = numbers(lines[-1])[-1]
+    for line in lines[:-1]:
+        sigmoid_loss, relu_loss = numbers(line)
+        assert sigmoid_loss > 0.9 * mean_loss and relu_loss < 0.2 * mean_loss, line
+    # the collapse holds to 1e-5
+    assert "the same function (to 1e-5): True" in printed(nb, "collapse_compare")
+    # "the linear network does no better than the best straight line; the ReLU network follows"
+    mse = dict(re.findall(r"^(.*?)\s+MSE (\d\.\d+)", printed(nb, "wavy_fits"), re.M))
+    assert float(mse["linear network"]) >= float(mse["best straight line"]) - 1e-4
+    assert float(mse["ReLU network"]) < 0.1 * float(mse["best straight line"])
+
+
+@pytest.mark.slow
+def test_under_nbgrader_widgets_are_still_figures():
+    nb, seconds = run_notebook(source_notebook(NAME), env={"NBGRADER_EXECUTION": "autograde"})
+    assert errors(nb) == [] and stderr_text(nb) == "" and seconds < 60
+    cells = cells_by_grade_id(nb)
+    for grade_id in WIDGET_CELLS:
+        (out,) = cells[grade_id].outputs
+        assert "image/png" in out["data"] and WIDGET_MIME not in out["data"], grade_id
+    assert WIDGET_MIME not in cells["quiz"].outputs[0]["data"]
+
+
+@pytest.mark.slow
+def test_blank_release_fails_every_check_with_a_message():
+    nb, _ = run_notebook(RELEASED / f"{NAME}.ipynb", allow_errors=True)
+    cells = cells_by_grade_id(nb)
+    for grade_id, points in GRADED.items():
+        assert cells[grade_id].metadata["nbgrader"]["points"] == points
+        (err,) = [o for o in cells[grade_id].outputs if o.get("output_type") == "error"]
+        assert err["ename"] == "ExerciseError" and "not written yet" in err["evalue"], err
+        assert len(err["traceback"]) == 1      # only the message, no long traceback
+    # the puzzle's answer cell raises NotImplementedError itself (the functions only when called);
+    # every other cell (widgets, demos, quiz) runs fine
+    failing = {i for i, _, _ in errors(nb)}
+    expected = {i for i, c in enumerate(nb.cells)
+                if c.metadata.get("nbgrader", {}).get("grade_id") in {"relu_puzzle", *GRADED}}
+    assert failing == expected
+    assert stderr_text(nb) == ""
+
+
+@pytest.mark.slow
+def test_wrong_answers_get_their_message_in_the_kernel():
+    nb = source_notebook(NAME)
+    import nbformat
+
+    nb = nbformat.read(nb, as_version=4)
+    nb = with_solution(nb, "relu", 'def relu(z):\n    """ReLU."""\n    return max(0, z)\n')
+    nb = with_solution(nb, "collapse", "def collapse(layers):\n    W, b = layers[0]\n"
+                       "    for Wn, bn in layers[1:]:\n        W, b = W @ Wn, b + bn\n    return W, b\n")
+    nb = with_solution(nb, "relu_puzzle", "w1, b1, w2, b2 = 1, -1, 2, -3\n")
+    run, _ = run_notebook(nb, allow_errors=True, cwd=source_notebook(NAME).parent)
+    cells = cells_by_grade_id(run)
+
+    def message(grade_id):
+        (err,) = [o for o in cells[grade_id].outputs if o.get("output_type") == "error"]
+        assert err["ename"] == "ExerciseError"
+        return err["evalue"]
+
+    assert "np.maximum" in message("test_relu")
+    assert "passes through all LATER layers" in message("test_collapse")
+    assert "unit 2 switches on at x = -b2/w2 = 1.5" in message("test_relu_puzzle")
+    assert "✓" in printed(run, "test_relu_derivative")
+    assert stderr_text(run) == ""
+
+
+def test_cells_have_ids_metadata_and_no_outputs():
+    import nbformat
+
+    for path in (source_notebook(NAME), RELEASED / f"{NAME}.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        ids = [c.id for c in nb.cells]
+        assert len(ids) == len(set(ids))
+        assert nb.metadata["kernelspec"] == {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                             "language": "python"}
+        for cell in nb.cells:
+            assert cell.metadata["nbgrader"]["schema_version"] == 3
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None
+        source = "\n".join(c.source for c in nb.cells)
+        assert "import *" not in source and "plt.show" not in source
+
+
+# --- exercise 1: relu ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("answer", [
+    lambda z: np.maximum(0, z), lambda z: z * (z > 0), lambda z: np.where(z > 0, z, 0.0),
+    lambda z: np.clip(z, 0, None), lambda z: (np.abs(z) + z) / 2])
+def test_relu_check_accepts_right_answers(answer, capsys):
+    ex.check_relu(answer)
+    assert "✓" in capsys.readouterr().out
+
+
+def _relu_in_place(z):
+    z[z < 0] = 0
+    return z
+
+
+def _relu_no_return(z):
+    np.maximum(0, z)
+
+
+@pytest.mark.parametrize("answer, match", [
+    (lambda z: max(0, z), r"built-in max\(0, z\).*np\.maximum"),
+    (lambda z: np.max(0, z), r"second argument is an axis"),
+    (lambda z: np.max(z, 0), r"gives ONE number, the largest element"),
+    (lambda z: z > 0, r"True/False values \(dtype bool\)"),
+    (lambda z: np.abs(z), r"relu\(-3\) should be 0.*absolute value"),
+    (lambda z: z, r"relu\(-3\) should be 0"),
+    (lambda z: np.maximum(0.5, z), r"relu\(-3\) should be 0"),
+    (_relu_in_place, r"changed its input z in place"),
+    (lambda z: [max(0.0, v) for v in z], r"returned a list"),
+    (_relu_no_return, r"forget `return`"),
+    (lambda z: np.maximum(0, np.round(z, 1)), r"1e300|1e-300|largest difference"),
+])
+def test_relu_check_names_each_mistake(answer, match):
+    expect(ex.check_relu, answer, match=match)
+
+
+def test_relu_check_says_not_written_yet():
+    def blank(z):
+        raise NotImplementedError()
+
+    expect(ex.check_relu, blank, match="not written yet")
+    expect(ex.check_relu_derivative, blank, match="not written yet")
+    expect(ex.check_collapse, lambda layers: blank(0), match="not written yet")
+
+
+# --- exercise 2: relu_derivative -----------------------------------------------------------------
+
+@pytest.mark.parametrize("answer", [
+    lambda z: (z > 0).astype(float), lambda z: np.where(z > 0, 1, 0), lambda z: np.heaviside(z, 0.0)])
+def test_relu_derivative_check_accepts_right_answers(answer):
+    ex.check_relu_derivative(answer)
+
+
+@pytest.mark.parametrize("answer, match", [
+    (lambda z: z > 0, r"True/False.*astype\(float\)"),
+    (lambda z: (z >= 0).astype(float), r"relu_derivative\(0\) should be 0.*z > 0, not z >= 0"),
+    (lambda z: np.ones_like(z), r"relu_derivative\(-3\) should be 0.*flat.*got 1"),
+    (lambda z: np.sign(z), r"relu_derivative\(-3\) should be 0.*got -1"),
+    (lambda z: np.maximum(0, z), r"returns relu\(z\) itself, not its slope"),
+    (lambda z: 1.0 if z > 0 else 0.0, r"built-in max|truth value|ONE number"),
+    (lambda z: np.where(z > 0, 2.0, 0.0), r"relu_derivative\(0\.5\) should be 1"),
+])
+def test_relu_derivative_check_names_each_mistake(answer, match):
+    expect(ex.check_relu_derivative, answer, match=match)
+
+
+def test_checks_do_not_write_warnings(capsys):
+    def noisy(z):
+        return np.maximum(0, z) * np.exp(np.abs(z)) / np.exp(np.abs(z))   # overflows at 1e300
+
+    with pytest.raises(ExerciseError, match="nan or inf"):
+        ex.check_relu(noisy)
+    assert capsys.readouterr().err == ""
+
+
+# --- exercise 3: collapse --------------------------------------------------------------------------
+
+def collapse_right(layers):
+    W, b = layers[0]
+    for W_next, b_next in layers[1:]:
+        W, b = W @ W_next, b @ W_next + b_next
+    return W, b
+
+
+def collapse_reversed(layers):
+    W, b = layers[0]
+    for W_next, b_next in layers[1:]:
+        W, b = W_next @ W, b @ W_next + b_next
+    return W, b
+
+
+def collapse_biases_added(layers):
+    W, b = layers[0]
+    for W_next, b_next in layers[1:]:
+        W, b = W @ W_next, b + b_next
+    return W, b
+
+
+def collapse_last_bias(layers):
+    W = layers[0][0]
+    for W_next, _ in layers[1:]:
+        W = W @ W_next
+    return W, layers[-1][1]
+
+
+def collapse_in_place(layers):
+    W, b = layers[0]
+    for W_next, b_next in layers[1:]:
+        W = W @ W_next
+        b @= W_next
+        b += b_next
+    return W, b
+
+
+def collapse_one_layer_only(layers):
+    W = layers[0][0]
+    b = 0
+    for (_, b_prev), (W_next, _) in zip(layers[:-1], layers[1:]):
+        W = W @ W_next
+        b = b + b_prev @ W_next
+    return W, b + layers[-1][1]
+
+
+def collapse_middle_biases_not_carried(layers):
+    W, b = layers[0]
+    b_total = None
+    for W_next, b_next in layers[1:]:
+        W = W @ W_next
+        b = b @ W_next
+        b_total = b_next if b_total is None else b_total + b_next
+    return W, b + b_total
+
+
+def collapse_transposed_loop(layers):       # the reverse order crashes on non-square layers
+    W = layers[-1][0]
+    for W_prev, _ in reversed(layers[:-1]):
+        W = W @ W_prev
+    return W, collapse_right(layers)[1]
+
+
+def test_collapse_check_accepts_the_right_answer(capsys):
+    ex.check_collapse(collapse_right)
+    ex.check_collapse(lambda layers: list(collapse_right(layers)))
+    assert "✓" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer, match", [
+    (collapse_reversed, r"reverse order.*W = W1 @ W2 @ W3"),
+    (collapse_transposed_loop, r"reverse order|only fit in that order"),
+    (collapse_biases_added, r"plain sum b1 \+ b2.*LATER layers"),
+    (collapse_last_bias, r"just the last layer's bias"),
+    (collapse_in_place, r"changed layer 1's arrays in place"),
+    (collapse_one_layer_only, r"NEXT layer's weights only"),
+    (collapse_middle_biases_not_carried, r"middle layers must pass through"),
+    (lambda layers: collapse_right(layers)[0], r"should return a pair \(W, b\)"),
+    (lambda layers: (*collapse_right(layers), None), r"a tuple of length 3"),
+    (lambda layers: (collapse_right(layers)[0].T, collapse_right(layers)[1]), r"W: expected"),
+    (lambda layers: (collapse_right(layers)[0], collapse_right(layers)[1][None, :]),
+     r"b should have shape \(3,\)"),
+    (lambda layers: (collapse_right(layers)[0], np.zeros_like(collapse_right(layers)[1])),
+     r"all zeros"),
+])
+def test_collapse_check_names_each_mistake(answer, match):
+    expect(ex.check_collapse, answer, match=match)
+
+
+def test_a_crash_on_non_square_layers_names_the_order():
+    def wrong_order_everywhere(layers):
+        W = layers[-1][0]
+        for W_prev, _ in reversed(layers[:-1]):
+            W = W @ W_prev
+        return W, layers[-1][1]
+
+    # passes the square case's W check? no: it is the reversed product, named before any crash
+    expect(ex.check_collapse, wrong_order_everywhere, match="reverse order")
+
+    def crash_on_shapes(layers):
+        if layers[0][0].shape[0] == layers[0][0].shape[1]:
+            return collapse_right(layers)
+        W = layers[1][0] @ layers[0][0]          # (5, 2) @ (4, 5) cannot be multiplied
+        return W, layers[-1][1]
+
+    expect(ex.check_collapse, crash_on_shapes, match="only fit in that order")
+
+
+# --- exercise 4: the ReLU puzzle -------------------------------------------------------------------
+
+def test_the_puzzle_answer_of_the_original_lab_reproduces_the_target():
+    assert ex.PUZZLE_UNIT0 == (-2.0, 2.0)
+    assert ex.PUZZLE_CORNERS == ((0.0, 2.0), (1.0, 0.0), (2.0, 1.0), (3.0, 4.0))
+    total = ex.puzzle_units(1, -1, 2, -4).sum(axis=0)
+    assert np.allclose(total, ex.puzzle_target(), atol=1e-12)
+    assert ex.puzzle_report(1, -1, 2, -4) == (True, pytest.approx(0.0, abs=1e-12), 0.0, "")
+
+
+def test_puzzle_check_passes_the_answer(capsys):
+    ex.check_relu_puzzle(1, -1, 2, -4)
+    ex.check_relu_puzzle(np.float32(1), np.array(-1.0), 2.0, -4)
+    assert "✓" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer, match", [
+    ((None, None, None, None), r"not written yet"),
+    (("1", -1, 2, -4), r"w1 should be a single number"),
+    ((1, -1, 2, float("nan")), r"b2 should be a finite number"),
+    ((0, 0, 0, 0), r"off by up to 4.*unit 1 never bends"),
+    ((1, 0, 2, -4), r"unit 1 switches on at x = -b1/w1 = 0, but the target bends at x = 1"),
+    ((2, -2, 2, -4), r"segment 2 \(1 < x < 2\) of your sum has slope 2 where the target has slope 1"),
+    ((-1, 1, 2, -4), r"unit 1 has w1 = -1 < 0.*LEFT"),
+    ((1, -1, 2, -3), r"unit 2 switches on at x = -b2/w2 = 1.5, but the target bends at x = 2"),
+    ((1, -1, 3, -6), r"segment 3 \(2 < x < 3\) of your sum has slope 4 where the target has slope 3"),
+    ((1, -1, 0, 1), r"unit 2 never bends.*max\(0, b2\) = 1"),
+    ((2, -4, 1, -1), r"matches the target, but units 1 and 2 have swapped roles"),
+])
+def test_puzzle_check_names_the_unit_and_segment(answer, match):
+    expect(ex.check_relu_puzzle, *answer, match=match)
+
+
+# --- widgets: every control redraws ------------------------------------------------------------
+
+def lines_of(fig):
+    return [line.get_ydata().copy() for ax in fig.axes for line in ax.get_lines()]
+
+
+def test_activation_explorer_every_control():
+    w = wa.activation_explorer()
+    assert set(w.controls) == {"name", "z_range", "derivative", "compare"}
+    messages = [w.message]
+    w.set(name="tanh")
+    assert "tanh" in w.message and "flat" in w.message
+    messages.append(w.message)
+    w.set(z_range=(-15.0, 15.0))
+    assert "[-15, 15]" in w.message
+    messages.append(w.message)
+    assert len(w.figure.axes) == 2
+    w.set(derivative=False)
+    assert len(w.figure.axes) == 1
+    n_lines = len(w.figure.axes[0].get_lines())
+    w.set(compare="none")
+    assert len(w.figure.axes[0].get_lines()) == n_lines - 1
+    w.set(z_range=(2.0, 2.0))                     # a pinched range is widened, not an error
+    assert "widened" in w.message
+    assert len(set(messages)) == 3 and w.redraws == 6
+    with pytest.raises(ValueError, match="unknown activation 'softplus'"):
+        wa.draw_activation("softplus")
+    with pytest.raises(ValueError, match="low < high"):
+        wa.describe_activation("relu", (3, 1))
+
+
+def test_describe_activation_measures_the_slopes_the_prose_states():
+    sig = wa.describe_activation("sigmoid", (-6, 6))
+    assert sig["slope_max"] == pytest.approx(0.25) and sigmoid_derivative(0.0) == 0.25
+    assert 0 < sig["low"] < sig["high"] < 1
+    r = wa.describe_activation("relu", (-6, 6))
+    assert r["slope_min"] == 0 and r["slope_max"] == 1 and r["flat"] == pytest.approx(0.5, abs=0.01)
+    assert wa.describe_activation("sigmoid", (-15, 15))["flat"] > 0.75   # the explorer's "try"
+    assert set(wa.NAMES) == set(ACTIVATIONS) == {"linear", "sigmoid", "relu", "tanh",
+                                                 "leaky_relu", "swish"}
+
+
+def test_leaky_relu_slope_is_kerass_default(keras):
+    default = inspect.signature(keras.activations.leaky_relu).parameters["negative_slope"].default
+    assert default == 0.2 and leaky_relu(np.array([-1.0]))[0] == pytest.approx(-0.2)
+
+
+def test_output_matcher_every_control():
+    w = wa.output_matcher()
+    assert "✗ sigmoid" in w.message and "300 of 300 house prices" in w.message
+    w.set(activation="relu")
+    assert w.message.startswith("✓ relu fits")
+    w.set(target="stock price change (%)")
+    assert "✗ relu" in w.message and "lie outside" in w.message
+    w.set(activation="linear")
+    assert w.message.startswith("✓ linear fits")
+    with pytest.raises(ValueError, match="unknown target"):
+        wa.target_samples("temperature")
+
+
+def test_output_matcher_verdicts_follow_the_range_rule():
+    for target, best in wa.BEST_OUTPUT.items():
+        for activation in wa.OUTPUT_RANGES:
+            v = wa.output_verdict(target, activation)
+            assert (v["kind"] == "match") == (activation == best), (target, activation)
+            if v["kind"] == "too wide":
+                assert v["unreachable"] == 0
+    assert wa.output_verdict("house price ($1000s)", "linear")["kind"] == "too wide"   # the quiz
+    assert wa.output_verdict("binary label (0 or 1)", "relu")["kind"] == "too wide"
+
+
+def test_race_measures_sigmoid_fading_gradients():
+    r = wa.race(("sigmoid", "relu"), hidden_layers=3, learning_rate=0.03, epochs=300, seed=0)
+    sig, rel = r["sigmoid"], r["relu"]
+    assert len(sig["layer_gradients"]) == 4 and len(sig["loss"]) == 300
+    assert rel["layer_gradients"][0] > 10 * sig["layer_gradients"][0]
+    assert rel["final_loss"] < 0.5 * sig["final_loss"] and not rel["diverged"]
+    _, y = make_wavy_regression(200, seed=0)
+    assert sig["final_loss"] > 0.9 * np.var(y)
+
+
+def test_race_stops_a_diverging_run_quietly(capsys):
+    r = wa.race("relu", hidden_layers=6, learning_rate=1.0, epochs=50)
+    assert r["relu"]["diverged"] and len(r["relu"]["loss"]) < 50
+    assert capsys.readouterr().err == ""
+    with pytest.raises(ValueError, match="hidden_layers"):
+        wa.race("relu", hidden_layers=0)
+
+
+def test_gradient_race_every_control():
+    w = wa.gradient_race()
+    first = w.message
+    assert "sigmoid" in first and "relu" in first and "300 epochs" in first
+    w.set(first="tanh")
+    assert "tanh" in w.message and "sigmoid" not in w.message
+    w.set(second="tanh")                                  # the same twice: one network
+    assert w.message.count("tanh") == 1
+    w.set(hidden_layers=1)
+    bars = [p for p in w.figure.axes[1].patches]
+    assert len(bars) == 2                                   # one bar per layer (2 layers)
+    before = w.message
+    w.set(learning_rate=0.1)
+    assert w.message != before and "α = 0.1" in w.figure.axes[0].get_title()
+
+
+def test_relu_puzzle_widget_every_control():
+    w = wa.relu_puzzle()
+    assert set(w.controls) == {"w1", "b1", "w2", "b2"}
+    seen = [w.message]
+    for key, value in (("w1", 1.0), ("b1", -1.0), ("w2", 2.0), ("b2", -4.0)):
+        before = lines_of(w.figure)
+        w.set(**{key: value})
+        after = lines_of(w.figure)
+        assert any(not np.array_equal(a, b) for a, b in zip(before, after)), key
+        seen.append(w.message)
+    assert len(set(seen)) == 5
+    assert seen[0].startswith("Not yet: the sum is off by up to 4.00")
+    assert seen[-1].startswith("✓ The sum matches the target")
+    w.set(w1=2.0, b1=-4.0, w2=1.0, b2=-1.0)
+    assert "swapped roles" in w.message
+
+
+def test_plot_fits_shows_each_models_mse():
+    x, y = make_wavy_regression(50, seed=1)
+    fig = wa.plot_fits(x, y, {"zero": np.zeros_like(y), "truth": y})
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert f"zero (MSE {np.mean(y ** 2):.3f})" in labels and "truth (MSE 0.000)" in labels
+    with pytest.raises(ValueError, match="one prediction per point"):
+        wa.plot_fits(x, y, {"short": y[:5]})
+    with pytest.raises(TypeError, match="non-empty dict"):
+        wa.plot_fits(x, y, {})
+
+
+def test_the_quiz_has_three_questions():
+    q = quiz("activations")
+    assert len(q.questions) == 3
+    assert "<details>" in q.static_html()
+
+
+def test_relu_reference_is_what_the_checks_compare_with():
+    z = np.array([-2.0, 0.0, 3.0])
+    assert np.array_equal(relu(z), [0.0, 0.0, 3.0])

@@ -1,0 +1,635 @@
+"""Lesson 03, softmax and multiclass classification: notebook, exercises, widgets, stated facts."""
+from __future__ import annotations
+
+import re
+
+import matplotlib
+import nbformat
+import numpy as np
+import pytest
+
+from tests.notebooks import (RELEASED, cells_by_grade_id, errors, run_notebook, source_notebook,
+                             stderr_text, with_solution)
+from utils.checks import ExerciseError
+from utils.exercises.softmax import (check_my_softmax, check_predict_labels,
+                                     check_sparse_ce_from_logits)
+from utils.nn import log_softmax, sigmoid, softmax
+from utils.widgets import softmax as W
+
+matplotlib.use("Agg")
+
+NAME = "03_softmax_multiclass"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+EXERCISES = {"my_softmax": "test_my_softmax", "sparse_ce_from_logits": "test_sparse_ce_from_logits",
+             "predict_labels": "test_predict_labels"}
+POINTS = {"test_my_softmax": 2, "test_sparse_ce_from_logits": 2, "test_predict_labels": 1}
+
+
+# --------------------------------------------------------------------------
+# Correct answers and realistic wrong ones (in-process)
+# --------------------------------------------------------------------------
+
+def softmax_right(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def softmax_no_max(z):
+    e = np.exp(z)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def softmax_ratio(z):
+    return z / np.sum(z, axis=-1, keepdims=True)
+
+
+def softmax_no_division(z):
+    return np.exp(z - np.max(z, axis=-1, keepdims=True))
+
+
+def softmax_axis0(z):
+    e = np.exp(z - np.max(z, axis=0, keepdims=True))
+    return e / np.sum(e, axis=0, keepdims=True)
+
+
+def softmax_sum_whole_batch(z):
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e)
+
+
+def softmax_global_max(z):
+    e = np.exp(z - np.max(z))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def softmax_no_keepdims(z):
+    e = np.exp(z - np.max(z, axis=-1))
+    return e / np.sum(e, axis=-1)
+
+
+def softmax_zeros_like(z):
+    a = np.zeros_like(z)
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    a[...] = e / np.sum(e, axis=-1, keepdims=True)
+    return a
+
+
+def softmax_in_place(z):
+    z -= np.max(z, axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def softmax_mean_shift(z):
+    e = np.exp(z - np.mean(z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def softmax_no_return(z):
+    softmax_right(z)
+
+
+def not_written(*args):
+    raise NotImplementedError()
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (not_written, "not written yet"),
+    (softmax_no_return, "forget `return`"),
+    (softmax_no_max, "e^1000 overflows to inf and inf/inf is nan"),
+    (softmax_ratio, "sums to one but it is not softmax"),
+    (softmax_no_division, "not yet divided by their sum"),
+    (softmax_axis0, "softmax over the wrong axis"),
+    (softmax_sum_whole_batch, "the whole batch sums to 1 but each row should"),
+    (softmax_global_max, "each row needs its own max"),
+    (softmax_no_keepdims, "keepdims=True"),
+    (softmax_zeros_like, "np.zeros_like(z)"),
+    (softmax_in_place, "changed its input array in place"),
+    (softmax_mean_shift, "not the mean or the smallest one"),
+])
+def test_my_softmax_check_names_the_mistake(wrong, message):
+    with pytest.raises(ExerciseError, match=re.escape(message)):
+        check_my_softmax(wrong)
+
+
+def test_my_softmax_check_passes_the_right_answer(capsys):
+    check_my_softmax(softmax_right)
+    assert "✓" in capsys.readouterr().out
+
+
+def ce_right(y, z):
+    z = np.asarray(z, dtype=float)
+    m = np.max(z, axis=1, keepdims=True)
+    return m[:, 0] + np.log(np.sum(np.exp(z - m), axis=1)) - z[np.arange(len(y)), y]
+
+
+def ce_mean(y, z):
+    return ce_right(y, z).mean()
+
+
+def ce_columns(y, z):
+    m = np.max(z, axis=1, keepdims=True)
+    return (m + np.log(np.sum(np.exp(z - m), axis=1, keepdims=True))) - z[:, y]
+
+
+def ce_next_class(y, z):
+    return ce_right((np.asarray(y) + 1) % z.shape[1], z)
+
+
+def ce_argmax(y, z):
+    return ce_right(np.argmax(z, axis=1), z)
+
+
+def ce_sign(y, z):
+    return -ce_right(y, z)
+
+
+def ce_forgot_max(y, z):
+    m = np.max(z, axis=1, keepdims=True)
+    return np.log(np.sum(np.exp(z - m), axis=1)) - z[np.arange(len(y)), y]
+
+
+def ce_no_shift(y, z):
+    return np.log(np.sum(np.exp(z), axis=1)) - z[np.arange(len(y)), y]
+
+
+def ce_softmax_then_log(y, z):
+    return -np.log(softmax_right(z)[np.arange(len(y)), y])
+
+
+def ce_clipped(y, z):
+    return -np.log(np.clip(softmax_right(z)[np.arange(len(y)), y], 1e-7, 1 - 1e-7))
+
+
+def ce_global_max(y, z):
+    m = np.max(z)
+    return m + np.log(np.sum(np.exp(z - m), axis=1)) - z[np.arange(len(y)), y]
+
+
+def ce_axis0(y, z):
+    m = np.max(z, axis=0)
+    return m + np.log(np.sum(np.exp(z - m), axis=0))
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (not_written, "not written yet"),
+    (ce_mean, "the mean over the batch"),
+    (ce_columns, "z[:, y] picks the columns y for EVERY row"),
+    (ce_next_class, "used the wrong class"),
+    (ce_argmax, "the predicted class (the argmax of z)"),
+    (ce_sign, "Check the minus sign"),
+    (ce_forgot_max, "did not add it back"),
+    (ce_axis0, "axis 0 (the examples)"),
+    (ce_no_shift, "e^1000 overflowed to inf"),
+    (ce_softmax_then_log, "you took the softmax first and then the log"),
+    (ce_clipped, "you clipped the probabilities"),
+    (ce_global_max, "Each row needs its own max"),
+])
+def test_sparse_ce_check_names_the_mistake(wrong, message):
+    with pytest.raises(ExerciseError, match=re.escape(message)):
+        check_sparse_ce_from_logits(wrong)
+
+
+def test_sparse_ce_check_passes_the_right_answer(capsys):
+    check_sparse_ce_from_logits(ce_right)
+    assert "✓" in capsys.readouterr().out
+
+
+def labels_right(probs, threshold=0.5):
+    return (np.asarray(probs) >= np.asarray(threshold)).astype(int)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (not_written, "not written yet"),
+    (lambda p, t=0.5: np.argmax(p, axis=1), "multiclass thinking"),
+    (lambda p, t=0.5: np.eye(p.shape[1], dtype=int)[np.argmax(p, axis=1)], "exactly one label per row"),
+    (lambda p, t=0.5: p, "labels must be 0 or 1"),
+    (lambda p, t=0.5: p >= t, "returned booleans"),
+    (lambda p, t=0.5: (p < t).astype(int), "inverted labels"),
+    (lambda p, t=0.5: np.round(p).astype(int), "use the threshold argument"),
+    (lambda p, t=0.5: (p >= float(t)).astype(int), "one threshold per label"),
+    (lambda p, t=0.5: (p >= t).astype(float), "dtype float64"),
+])
+def test_predict_labels_check_names_the_mistake(wrong, message):
+    with pytest.raises(ExerciseError, match=re.escape(message)):
+        check_predict_labels(wrong)
+
+
+def test_predict_labels_check_passes_the_right_answer(capsys):
+    check_predict_labels(labels_right)
+    assert "✓" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------
+# The source notebook: structure, solutions, hidden tests
+# --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def source():
+    return nbformat.read(str(source_notebook(NAME)), as_version=4)
+
+
+def test_source_notebook_structure(source):
+    assert source.metadata.kernelspec == {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                          "language": "python"}
+    ids = [c.id for c in source.cells]
+    assert len(ids) == len(set(ids)) and all(ids)
+    for cell in source.cells:
+        if cell.cell_type == "code":
+            assert cell.execution_count is None and cell.outputs == []
+            assert "import *" not in cell.source and "plt.show" not in cell.source
+    by_id = cells_by_grade_id(source)
+    assert len(by_id) == len({c.metadata["nbgrader"]["grade_id"] for c in source.cells
+                              if "nbgrader" in c.metadata})
+    for solution, test in EXERCISES.items():
+        s, t = by_id[solution].metadata.nbgrader, by_id[test].metadata.nbgrader
+        assert s["solution"] and not s["locked"] and not s["grade"]
+        assert t["grade"] and t["locked"] and t["points"] == POINTS[test]
+        assert "### BEGIN SOLUTION" in by_id[solution].source
+        assert by_id[solution].source.index('"""') < by_id[solution].source.index("### BEGIN SOLUTION")
+        assert "### BEGIN HIDDEN TESTS" in by_id[test].source
+        visible = by_id[test].source.split("### BEGIN HIDDEN TESTS")[0]
+        assert f"check_{solution}({solution})" in visible
+    for grade_id in ("setup_imports", "setup_keras"):
+        assert by_id[grade_id].metadata.nbgrader["locked"]
+    assert "import keras" in by_id["setup_keras"].source
+    assert source.cells[-1].source.strip() == 'quiz("softmax")'
+
+
+def hidden_part(source, test_id):
+    return cells_by_grade_id(source)[test_id].source.split("### BEGIN HIDDEN TESTS")[1] \
+        .split("### END HIDDEN TESTS")[0]
+
+
+def softmax_1d_2d_only(z):
+    """Passes every visible check, but works along axis 1 even for a 3-D batch."""
+    z = np.asarray(z, dtype=float)
+    axis = 0 if z.ndim == 1 else 1
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+@pytest.mark.parametrize("test_id, name, right", [
+    ("test_my_softmax", "my_softmax", softmax_right),
+    ("test_sparse_ce_from_logits", "sparse_ce_from_logits", ce_right),
+    ("test_predict_labels", "predict_labels", labels_right),
+])
+def test_hidden_tests_pass_the_right_answers(source, keras, test_id, name, right):
+    exec(hidden_part(source, test_id), {"np": np, "keras": keras, name: right})
+
+
+def test_hidden_tests_catch_what_the_visible_checks_miss(source, keras, capsys):
+    check_my_softmax(softmax_1d_2d_only)            # the visible checks pass ...
+    with pytest.raises(AssertionError):             # ... the hidden tests do not
+        exec(hidden_part(source, "test_my_softmax"), {"np": np, "keras": keras,
+                                                      "my_softmax": softmax_1d_2d_only})
+
+
+# --------------------------------------------------------------------------
+# Widgets, driven as a student would
+# --------------------------------------------------------------------------
+
+def bar_heights(fig, ax_index=0):
+    return np.array([p.get_height() for p in fig.axes[ax_index].patches])
+
+
+def test_softmax_explorer_every_control_redraws():
+    w = W.softmax_explorer()
+    assert set(w.controls) == {"z0", "z1", "z2", "z3", "true_class"}
+    np.testing.assert_allclose(bar_heights(w.figure), softmax([1.0, 2.0, 3.0, 4.0]))
+    for k in range(4):
+        before_bars, before_message = bar_heights(w.figure), w.message
+        fig = w.set(**{f"z{k}": -2.5 + k})
+        z = np.array([w.values[f"z{j}"] for j in range(4)])
+        np.testing.assert_allclose(bar_heights(fig), softmax(z))
+        assert not np.allclose(bar_heights(fig), before_bars) and w.message != before_message
+    title, message = w.figure.axes[0].get_title(), w.message
+    w.set(true_class=0)
+    assert w.figure.axes[0].get_title() != title and w.message != message
+    z = np.array([w.values[f"z{j}"] for j in range(4)])
+    assert f"{-np.log(softmax(z)[0]):.3f}" in w.message and "sum 1.000" in w.message
+
+
+def test_softmax_explorer_bad_values():
+    with pytest.raises(ValueError, match="2 to 8 values"):
+        W.softmax_explorer(logits=[1.0])
+    with pytest.raises(ValueError, match="sliders' range"):
+        W.softmax_explorer(logits=[1.0, 20.0])
+    with pytest.raises(ValueError, match="class index 0..3"):
+        W.softmax_explorer(true_class=4)
+    with pytest.raises(ValueError, match="name each of the 4 classes"):
+        W.softmax_explorer(labels=["a", "b"])
+
+
+def test_two_class_figure_is_the_sigmoid():
+    fig = W.plot_two_class_softmax()
+    left, right = fig.axes
+    line, dots = left.lines[:2]
+    np.testing.assert_allclose(line.get_ydata(), sigmoid(line.get_xdata()))
+    np.testing.assert_allclose(dots.get_ydata(), sigmoid(dots.get_xdata()), atol=1e-15)
+    for curve, c in zip(right.lines, (-2.0, 0.0, 2.0)):
+        np.testing.assert_allclose(curve.get_ydata(), sigmoid(curve.get_xdata() - c), atol=1e-15)
+    with pytest.raises(ValueError):
+        W.plot_two_class_softmax(z=[1.0])
+
+
+def test_stability_lab_every_control_redraws():
+    lab = W.stability_lab()
+    assert set(lab.controls) == {"scale", "dtype"}
+    assert lab.message.count("exact") == 3
+    bars, message = bar_heights(lab.figure), lab.message
+    lab.set(scale=60.0)             # float32: the textbook sum overflows, so -log 0 = inf
+    assert lab.message != message and not np.allclose(bar_heights(lab.figure), bars)
+    assert "textbook softmax, then log</b>: inf" in lab.message
+    lab.set(scale=100.0)            # e^100 overflows too: nan; a_1 = e^-100 is subnormal
+    assert "textbook softmax, then log</b>: nan" in lab.message
+    assert "lost digits" in lab.message
+    curves = [line.get_ydata().copy() for line in lab.figure.axes[1].lines[:3]]
+    lab.set(dtype="float16")
+    assert "float16" in lab.figure.axes[0].get_title()
+    new_curves = [line.get_ydata() for line in lab.figure.axes[1].lines[:3]]
+    assert any(not np.array_equal(a, b) for a, b in zip(curves, new_curves))
+    assert "stable softmax, then log</b>: inf" in lab.message
+    assert "from logits (log-sum-exp)</b>: 100 — exact" in lab.message
+
+
+def test_stability_lab_bad_values():
+    with pytest.raises(ValueError, match="dtype must be one of"):
+        W.stability_lab(dtype="float8")
+    with pytest.raises(ValueError, match="scale must be between"):
+        W.stability_lab(scale=1e6)
+    with pytest.raises(ValueError, match="do not fit in float16"):
+        W.losses_three_ways([1e5, 0.0], 1, "float16")
+    with pytest.raises(ValueError, match="class index"):
+        W.losses_three_ways([1.0, 0.0], 2)
+
+
+@pytest.mark.parametrize("dtype", W.DTYPES)
+def test_the_lab_tells_the_story_the_prose_tells(dtype):
+    """Section 4's claims, for every dtype: the table's orderings and from_logits staying exact."""
+    found = W.failure_scales(dtype)
+    assert found["from_logits"] == {}                          # exact at every scale
+    textbook, stable = found["textbook"], found["stable"]
+    assert "nan" not in stable and "inf" in stable             # the max cures nan, not inf
+    assert stable["lost digits"] < stable["inf"]               # digits go first, then inf
+    assert textbook["inf"] < textbook["nan"] and textbook["inf"] < stable["inf"]
+    eps = np.finfo(dtype).eps
+    for s in np.geomspace(0.1, 1000, 97):
+        losses = W.losses_three_ways(s * W.STABILITY_LOGITS, W.STABILITY_TRUE_CLASS, dtype)
+        assert W.relative_error(losses["from_logits"], losses["reference"]) <= 4 * eps
+    # float16 breaks at much smaller logits than float32 ("quite modest logits")
+    if dtype == "float16":
+        assert stable["inf"] < W.failure_scales("float32")["stable"]["inf"] / 5
+
+
+def test_lab_reference_is_exact():
+    z = np.array([3.0, 1.0, -2.0, 0.5])
+    ref = W.losses_three_ways(z, 1, "float64")["reference"]
+    assert ref == pytest.approx(-log_softmax(z)[1], rel=1e-15)
+    assert W.verdict(float("nan"), 1.0) == "nan" and W.verdict(float("inf"), 1.0) == "inf"
+    assert W.verdict(1.001, 1.0) == "lost digits" and W.verdict(1.0, 1.0) == "exact"
+
+
+def test_compare_decision_regions_panels_and_accuracy():
+    from utils.synthetic import BLOB_CENTERS, make_blobs
+    X, y = make_blobs(30, seed=3)
+    nearest = lambda P: -((P[:, None, :] - BLOB_CENTERS[None]) ** 2).sum(-1)  # noqa: E731
+    always0 = lambda P: np.tile([1.0, 0, 0, 0], (len(P), 1))                  # noqa: E731
+    fig = W.compare_decision_regions({"nearest centre": nearest, "always 0": always0}, X, y)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles[0].startswith("nearest centre") and "accuracy 25.0%" in titles[1]
+    with pytest.raises(TypeError):
+        W.compare_decision_regions({}, X, y)
+    with pytest.raises(TypeError, match="must be a function"):
+        W.compare_decision_regions({"x": 3}, X, y)
+
+
+def toy_multilabel_predict(P):
+    return np.stack([sigmoid(4 * P[:, 0]), sigmoid(4 * P[:, 1]),
+                     sigmoid(4 * (1.2 - np.hypot(P[:, 0], P[:, 1])))], axis=1)
+
+
+def test_multilabel_explorer_threshold_redraws():
+    from utils.synthetic import make_multilabel
+    X, Y = make_multilabel(200, seed=5)
+    w = W.multilabel_explorer(toy_multilabel_predict, X, Y)
+    assert set(w.controls) == {"threshold"}
+    counts = []
+    for t in (0.2, 0.5, 0.8):
+        before_titles = [ax.get_title() for ax in w.figure.axes]
+        before_message = w.message
+        w.set(threshold=t)
+        if t != 0.5:
+            assert w.message != before_message
+            assert [ax.get_title() for ax in w.figure.axes] != before_titles
+        predicted = (toy_multilabel_predict(X) >= t).astype(int)
+        accuracy = (predicted == Y).mean(axis=0)
+        assert f"{accuracy[2]:.1%}" in w.figure.axes[2].get_title()
+        counts.append(predicted.sum(axis=0))
+        assert str(predicted.sum(axis=0).tolist()) in w.message
+    assert np.all(np.diff(counts, axis=0) <= 0)     # a higher threshold predicts 1 less often
+
+
+def test_multilabel_explorer_bad_values():
+    X, Y = np.zeros((4, 2)), np.zeros((4, 3), dtype=int)
+    with pytest.raises(TypeError):
+        W.multilabel_explorer("model", X, Y)
+    with pytest.raises(ValueError, match="shape \\(n, 2\\)"):
+        W.multilabel_explorer(toy_multilabel_predict, np.zeros((4, 3)), Y)
+    with pytest.raises(ValueError, match="0/1 labels"):
+        W.multilabel_explorer(toy_multilabel_predict, X, Y + 2)
+    with pytest.raises(ValueError, match="one name per label"):
+        W.multilabel_explorer(toy_multilabel_predict, X, Y, names=["a"])
+    with pytest.raises(ValueError, match="threshold must be between"):
+        W.multilabel_explorer(toy_multilabel_predict, X, Y, threshold=1.5)
+    with pytest.raises(ValueError, match="probabilities of shape"):
+        W.multilabel_explorer(lambda P: P, X, Y)
+
+
+def test_quiz_has_three_questions():
+    from utils.quiz import quiz
+    assert len(quiz("softmax").questions) == 3
+
+
+# --------------------------------------------------------------------------
+# Facts the prose states about Keras (checked here, not printed by the notebook)
+# --------------------------------------------------------------------------
+
+def test_keras_facts_the_prose_states(keras):
+    # Keras's softmax subtracts the max: huge logits are fine.
+    np.testing.assert_allclose(keras.ops.softmax(np.array([1000.0, 1001.0])).numpy(),
+                               softmax(np.array([0.0, 1.0])), rtol=1e-6)
+    # Loss objects return the cost (the mean); loss functions one loss per example.
+    y = np.array([3, 0, 2])
+    z = np.array([[1.0, 2.0, 3.0, 4.0], [2.0, 0.5, -1.0, 0.0], [0.0, 1.0, 0.0, -2.0]])
+    per_example = keras.losses.sparse_categorical_crossentropy(y, z, from_logits=True).numpy()
+    assert per_example.shape == (3,)
+    cost = float(keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, z))
+    assert cost == pytest.approx(per_example.mean(), rel=1e-6)
+    # Binary cross-entropy on three sigmoid outputs: the mean over the outputs.
+    Y = np.array([[1.0, 0.0, 1.0]])
+    P = np.array([[0.9, 0.2, 0.6]])
+    want = -np.mean(Y * np.log(P) + (1 - Y) * np.log(1 - P))
+    assert keras.losses.binary_crossentropy(Y, P).numpy()[0] == pytest.approx(want, rel=1e-5)
+    # From probabilities Keras clips: the loss never exceeds -log(1e-7).
+    capped = keras.losses.sparse_categorical_crossentropy(
+        np.array([1]), np.array([[1.0, 0.0]], dtype=np.float32)).numpy()[0]
+    assert capped == pytest.approx(-np.log(1e-7), rel=1e-5)
+
+
+def test_a_keras_softmax_model_computes_its_loss_from_the_logits(keras):
+    """Why the two blob models train identically: inside a model, Keras's softmax passes its logits
+    to the loss; the same probabilities as a plain array are clipped."""
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(loss=keras.losses.SparseCategoricalCrossentropy())
+    model.layers[0].set_weights([np.array([[100.0, -100.0]]), np.zeros(2)])   # logits [100, -100]
+    x, y = np.array([[1.0]]), np.array([1])
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(200.0, rel=1e-6)
+    probs = model.predict(x, verbose=0)
+    capped = keras.losses.sparse_categorical_crossentropy(y, probs).numpy()[0]
+    assert capped == pytest.approx(-np.log(1e-7), rel=1e-5)
+
+
+# --------------------------------------------------------------------------
+# Real kernels (slow)
+# --------------------------------------------------------------------------
+
+def outputs_text(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+
+
+def number_after(text, label):
+    match = re.search(re.escape(label) + r"\s*:?\s*\[?\s*([-+0-9.eE]+|inf|nan)", text)
+    assert match, f"{label!r} not found in {text!r}"
+    return float(match.group(1))
+
+
+@pytest.fixture(scope="module")
+def executed():
+    nb, seconds = run_notebook(source_notebook(NAME))
+    print(f"\n{NAME}: source notebook executed in {seconds:.1f} s")
+    return nb, seconds
+
+
+@pytest.mark.slow
+def test_source_notebook_runs_cleanly_and_fast(executed):
+    nb, seconds = executed
+    assert errors(nb) == [] and stderr_text(nb) == ""
+    assert seconds < 60, f"the notebook took {seconds:.1f} s (target 30 s)"
+    cells = {c.id: c for c in nb.cells}
+    for cell_id in ("softmax_widget", "lab_widget", "multilabel_widget"):
+        (out,) = [o for o in cells[cell_id].outputs if "data" in o]
+        assert WIDGET_MIME in out.data and "image/png" in out.data
+    for cell_id in ("two_classes_plot", "regions"):
+        assert any("image/png" in o.get("data", {}) for o in cells[cell_id].outputs)
+    for test_id in EXERCISES.values():
+        assert "✓" in outputs_text(cells[test_id])
+
+
+@pytest.mark.slow
+def test_the_numbers_the_prose_relies_on(executed):
+    nb, _ = executed
+    text = {c.id: outputs_text(c) for c in nb.cells if c.cell_type == "code"}
+    assert "[0.032 0.087 0.237 0.644]" in text["softmax_example"]
+    shift = [line.split(":")[1].split("exponents")[0].strip()
+             for line in text["shift_demo"].splitlines()]
+    assert shift[0] == shift[1] == shift[2]
+    assert number_after(text["two_classes_check"], "[-20, 20]") < 1e-15
+    loss = text["loss_example"].splitlines()
+    assert loss[1].split(":")[1] == loss[2].split(":")[1] == loss[3].split(":")[1]
+    # the concrete lab case: stable softmax then log is inf, log-sum-exp exact
+    assert number_after(text["lab_example"], "stable softmax, then log") == np.inf
+    assert number_after(text["lab_example"], "-log_softmax (log-sum-exp)") == 120.0
+    assert number_after(text["lab_example"], "from_logits loss") == 120.0
+    # Keras clips probabilities (the cap), is exact from logits and from its own softmax tensor
+    demo = text["keras_clipping_demo"]
+    cap, exact = number_after(demo, "the cap"), number_after(demo, "from logits)")
+    assert number_after(demo, "Keras, from the probabilities") == pytest.approx(cap)
+    assert exact > 2 * cap
+    assert number_after(demo, "Keras, from_logits=True") == pytest.approx(exact, rel=1e-6)
+    assert number_after(demo, "from its own softmax tensor") == pytest.approx(exact, rel=1e-6)
+    # both Keras models: same curves, same accuracies; argmax of logits = argmax of probabilities
+    assert "for every test example: True" in text["predictions"]
+    assert "identical loss curves, epoch by epoch: True" in text["accuracies"]
+    softmax_line, logits_line = text["accuracies"].splitlines()[:2]
+    assert softmax_line.split("final loss")[1] == logits_line.split("final loss")[1]
+    assert number_after(logits_line, "test accuracy") >= 95.0
+    # sparse and one-hot labels give the same cost; one-hot in the sparse loss fails
+    assert number_after(text["onehot_demo"], "sparse labels") == \
+        pytest.approx(number_after(text["onehot_demo"], "one-hot labels"), abs=2e-6)
+    assert text["onehot_mistake_demo"].startswith("ValueError:")
+    # multi-label: some examples have several labels; row sums are not 1
+    counts = re.search(r"labels: \[([\d ]+)\]", text["multilabel_data"]).group(1).split()
+    counts = [int(v) for v in counts]
+    assert sum(counts[2:]) > 0
+    sums = re.search(r"row sums: \[([\d. ]+)\]", text["multilabel_model"]).group(1).split()
+    sums = [float(v) for v in sums]
+    assert any(abs(s - 1) > 0.05 for s in sums)
+    for line in text["multilabel_accuracy"].splitlines():
+        assert number_after(line, "accuracy") > 85.0
+
+
+@pytest.mark.slow
+def test_source_notebook_under_nbgrader_shows_still_figures():
+    nb, seconds = run_notebook(source_notebook(NAME), env={"NBGRADER_EXECUTION": "autograde"})
+    assert errors(nb) == [] and stderr_text(nb) == ""
+    assert seconds < 60
+    cells = {c.id: c for c in nb.cells}
+    for cell_id in ("softmax_widget", "lab_widget", "multilabel_widget"):
+        (out,) = [o for o in cells[cell_id].outputs if "data" in o]
+        assert "image/png" in out.data and WIDGET_MIME not in out.data
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert WIDGET_MIME not in out.get("data", {})
+
+
+@pytest.mark.slow
+def test_released_notebook_asks_for_each_exercise():
+    path = RELEASED / f"{NAME}.ipynb"
+    released = nbformat.read(str(path), as_version=4)
+    for solution in EXERCISES:
+        src = cells_by_grade_id(released)[solution].source
+        assert "raise NotImplementedError()" in src and "BEGIN SOLUTION" not in src
+    for test in EXERCISES.values():
+        assert "HIDDEN" not in cells_by_grade_id(released)[test].source
+    nb, _ = run_notebook(path, allow_errors=True)
+    by_grade = cells_by_grade_id(nb)
+    failing = {i for i, _, _ in errors(nb)}
+    test_cells = {i for i, c in enumerate(nb.cells)
+                  if c.metadata.get("nbgrader", {}).get("grade_id") in EXERCISES.values()}
+    assert failing == test_cells, [(i, nb.cells[i].id) for i in failing ^ test_cells]
+    for test in EXERCISES.values():
+        (err,) = [o for o in by_grade[test].outputs if o.output_type == "error"]
+        assert err.ename == "ExerciseError" and "is not written yet" in err.evalue
+        assert len(err.traceback) == 1, "only the message should be shown, not a traceback"
+    assert stderr_text(nb) == ""
+
+
+@pytest.mark.slow
+def test_wrong_answers_in_a_real_kernel(source):
+    """The set-up and exercise cells only, with wrong answers: each check cell shows its message."""
+    wrong = {
+        "my_softmax": "def my_softmax(z):\n    e = np.exp(z)\n"
+                      "    return e / e.sum(axis=-1, keepdims=True)",
+        "sparse_ce_from_logits": "def sparse_ce_from_logits(y, z):\n"
+                                 "    a = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)\n"
+                                 "    return -np.log(a[np.arange(len(y)), y]).mean()",
+        "predict_labels": "def predict_labels(probs, threshold=0.5):\n"
+                          "    return np.argmax(probs, axis=1)",
+    }
+    nb = source
+    for grade_id, code in wrong.items():
+        nb = with_solution(nb, grade_id, code)
+    keep = {"setup_imports", "setup_keras", *EXERCISES, *EXERCISES.values()}
+    nb.cells = [c for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") in keep]
+    ran, _ = run_notebook(nb, allow_errors=True)
+    by_grade = cells_by_grade_id(ran)
+    expected = {"test_my_softmax": "e^1000 overflows to inf",
+                "test_sparse_ce_from_logits": "the mean over the batch",
+                "test_predict_labels": "multiclass thinking"}
+    for test, message in expected.items():
+        (err,) = [o for o in by_grade[test].outputs if o.output_type == "error"]
+        assert err.ename == "ExerciseError" and message in err.evalue
+    assert stderr_text(ran) == ""      # overflow warnings are silenced inside the checks

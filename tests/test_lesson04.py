@@ -1,0 +1,458 @@
+"""Lesson 04 (Adam and other layer types): notebook, exercises, widgets, and the prose's claims."""
+import re
+
+import nbformat
+import numpy as np
+import pytest
+
+from tests.notebooks import (RELEASED, cells_by_grade_id, errors, run_notebook, source_notebook,
+                             stderr_text)
+from utils.checks import ExerciseError
+from utils.exercises.adam import (check_adam_step, check_conv1d_output_length,
+                                  check_conv1d_param_count, compare_with_keras)
+from utils.nn import Adam
+from utils.quiz import quiz
+from utils.synthetic import make_ekg
+from utils.widgets.optimizers import (GRADIENT_PATTERNS, SURFACES, TOLERANCE, adam_step_ratios,
+                                      conv_window_widget, conv_windows, optimizer_race_widget, race,
+                                      step_size_widget)
+
+NAME = "04_adam_and_layers"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+EXERCISES = {"test_adam_step": 3, "test_conv1d_output_length": 1, "test_conv1d_param_count": 2}
+
+
+# ----------------------------------------------------------------------------------------
+# Reference answers and realistic wrong answers
+# ----------------------------------------------------------------------------------------
+
+def adam_step(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def adam_variant(mistake):
+    """adam_step with one named mistake."""
+    def step(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7):
+        if mistake == "not written":
+            raise NotImplementedError()
+        m_old = m
+        m = beta1 * m + (1 - beta1) * grad
+        v = beta2 * v + (1 - beta2) * (m ** 2 if mistake == "v from m" else grad ** 2)
+        tt = t - 1 if mistake == "t from 0" else t
+        m_hat, v_hat = m / (1 - beta1 ** tt), v / (1 - beta2 ** tt)
+        if mistake == "no bias correction":
+            m_hat, v_hat = m, v
+        if mistake == "eps inside sqrt":
+            return theta - lr * m_hat / np.sqrt(v_hat + eps), m, v
+        if mistake == "keras form":
+            return theta - lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t) * m / (np.sqrt(v) + eps), m, v
+        if mistake == "returns m_hat":
+            return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_hat, v
+        if mistake == "plus":
+            return theta + lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+        if mistake == "two values":
+            return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m
+        if mistake == "swapped betas":
+            m = (1 - beta1) * m_old + beta1 * grad
+        return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+    return step
+
+
+def python_float_t_from_0(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    correction = 1.0 / (1 - beta1 ** (t - 1))   # a Python float: ZeroDivisionError at t = 1
+    return theta - lr * m * correction / (np.sqrt(v / (1 - beta2 ** t)) + eps), m, v
+
+
+ADAM_MISTAKES = {
+    "no bias correction": "without the bias correction",
+    "t from 0": "nan or inf at step t = 1",
+    "v from m": "you averaged the square of m",
+    "eps inside sqrt": "you put eps inside the square root",
+    "keras form": "that is Keras's form of Adam",
+    "returns m_hat": "you returned the bias-corrected m_hat",
+    "plus": "moved uphill",
+    "two values": "should return the tuple (theta, m, v)",
+    "swapped betas": "β1 and 1 - β1 are swapped",
+    "not written": "adam_step is not written yet",
+}
+
+
+def test_right_adam_step_passes(capsys):
+    check_adam_step(adam_step)
+    assert "✓" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mistake", sorted(ADAM_MISTAKES))
+def test_adam_mistakes_are_named(mistake):
+    with pytest.raises(ExerciseError, match=re.escape(ADAM_MISTAKES[mistake])):
+        check_adam_step(adam_variant(mistake))
+
+
+def test_adam_division_by_zero_in_python_floats_is_explained():
+    with pytest.raises(ExerciseError, match=r"divided by zero at t = 1.*counts steps from 1"):
+        check_adam_step(python_float_t_from_0)
+
+
+def test_adam_check_does_not_let_the_student_corrupt_its_state(capsys):
+    def in_place(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7):
+        m *= beta1
+        m += (1 - beta1) * grad
+        v *= beta2
+        v += (1 - beta2) * grad ** 2
+        theta -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+        return theta, m, v
+
+    check_adam_step(in_place)   # updating the arrays in place is fine
+    assert "✓" in capsys.readouterr().out
+
+
+CONV_LENGTH_MISTAKES = {
+    "one window short": lambda n, k, s: (n - k) // s,
+    "a fraction": lambda n, k, s: (n - k) / s + 1,
+    "you ignored the stride": lambda n, k, s: n - k + 1,
+    "the whole signal length by the stride": lambda n, k, s: n // s,
+    "you rounded up": lambda n, k, s: -(-(n - k) // s) + 1,
+}
+
+
+def test_conv1d_output_length_right_and_wrong(capsys):
+    check_conv1d_output_length(lambda n, k, s: (n - k) // s + 1)
+    check_conv1d_output_length(lambda n, k, s: int((n - k) / s) + 1)
+    assert capsys.readouterr().out.count("✓") == 2
+    for message, wrong in CONV_LENGTH_MISTAKES.items():
+        with pytest.raises(ExerciseError, match=re.escape(message)):
+            check_conv1d_output_length(wrong)
+
+
+CONV_PARAM_MISTAKES = {
+    "own weights": lambda n, k, s, c, f: (k * c + 1) * f * ((n - k) // s + 1),
+    "forgot the biases": lambda n, k, s, c, f: k * c * f,
+    "covers every input channel": lambda n, k, s, c, f: (k + 1) * f,
+    "what a dense layer would need": lambda n, k, s, c, f: (n * c + 1) * f,
+    "its own bias": lambda n, k, s, c, f: k * c * f + 1,
+}
+
+
+def test_conv1d_param_count_right_and_wrong(capsys):
+    check_conv1d_param_count(lambda n, k, s, c, f: (k * c + 1) * f)
+    assert "✓" in capsys.readouterr().out
+    for message, wrong in CONV_PARAM_MISTAKES.items():
+        with pytest.raises(ExerciseError, match=re.escape(message)):
+            check_conv1d_param_count(wrong)
+    with pytest.raises(ExerciseError, match="should return a whole number"):
+        check_conv1d_param_count(lambda n, k, s, c, f: "168")
+
+
+def test_conv1d_answers_agree_with_keras(keras):
+    for n, k, s, c, f in [(100, 20, 10, 1, 8), (9, 5, 2, 8, 8), (57, 4, 3, 3, 2)]:
+        layer = keras.layers.Conv1D(f, k, strides=s)
+        layer.build((None, n, c))
+        assert layer.count_params() == (k * c + 1) * f
+        assert layer.compute_output_shape((None, n, c))[1] == (n - k) // s + 1 == len(
+            conv_windows(n, k, s))
+
+
+# ----------------------------------------------------------------------------------------
+# The comparison with Keras (section 4) and its claims
+# ----------------------------------------------------------------------------------------
+
+def keras_adam_path(keras, tf, theta0, grads, epsilon=1e-7):
+    optimizer = keras.optimizers.Adam(learning_rate=1e-3, epsilon=epsilon)
+    theta, path = tf.Variable(theta0), []
+    for g in grads:
+        optimizer.apply_gradients([(tf.constant(g), theta)])
+        path.append(theta.numpy().copy())
+    return np.array(path)
+
+
+@pytest.fixture(scope="module")
+def section4(keras, tf):
+    rng = np.random.default_rng(0)           # as in the notebook
+    theta0 = rng.normal(size=3)
+    grads = [rng.normal(size=3) * np.array([1.0, 1e-2, 1e-4]) for _ in range(10)]
+    return (theta0, grads, keras_adam_path(keras, tf, theta0, grads),
+            keras_adam_path(keras, tf, theta0, grads, 1e-12))
+
+
+def test_keras_differs_only_by_where_epsilon_goes(section4, capsys):
+    theta0, grads, path, path_tiny = section4
+    default = compare_with_keras(adam_step, theta0, grads, path)
+    tiny = compare_with_keras(adam_step, theta0, grads, path_tiny, eps=1e-12)
+    translated = compare_with_keras(adam_step, theta0, grads, path, keras_eps=True)
+    out = capsys.readouterr().out
+    assert out.count("max |θ_yours − θ_Keras| over 10 steps") == 3
+    assert tiny < default / 100 and translated < default / 100     # "far smaller"
+    assert translated < 1e-7                                        # round-off only
+    # "about 30 times larger at t = 1": epsilon / sqrt(1 - beta2)
+    assert 30 < 1 / np.sqrt(1 - 0.999) < 33
+    # what is left is float32's 0.999, not ours: with betas exact in float32 the match is exact
+    assert abs(float(np.float32(0.999)) - 0.999) > 1e-9
+
+
+def test_compare_with_keras_never_raises(section4, capsys):
+    theta0, grads, path, _ = section4
+    assert compare_with_keras(adam_variant("not written"), theta0, grads, path) is None
+    assert "not written yet" in capsys.readouterr().out
+    assert compare_with_keras(lambda *a: 1 / 0, theta0, grads, path) is None
+    assert "ZeroDivisionError" in capsys.readouterr().out
+    assert compare_with_keras(lambda th, g, m, v, *a: (th[:2], m, v), theta0, grads, path) is None
+    assert "shape" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------------------
+# Widgets: every control changes the figure or the message
+# ----------------------------------------------------------------------------------------
+
+def lines(fig):
+    return [np.asarray(line.get_xydata()).copy() for ax in fig.axes for line in ax.get_lines()]
+
+
+def changed(before, after):
+    return len(before) != len(after) or any(
+        a.shape != b.shape or not np.allclose(a, b, equal_nan=True) for a, b in zip(before, after))
+
+
+def test_race_widget_every_control_redraws():
+    w = optimizer_race_widget()
+    assert "gradient descent (α = 0.03)" in w.message and "Adam (α = 0.3)" in w.message
+    for key, value in [("gd_lr", 0.01), ("adam_lr", 0.1), ("steps", 300),
+                       ("surface", "banana (Rosenbrock)")]:
+        before, message = lines(w.figure), w.message
+        w.set(**{key: value})
+        assert changed(before, lines(w.figure)) and w.message != message, key
+    assert "banana" in w.figure.axes[0].get_title()
+    assert w.redraws == 5
+    w.set(surface="elongated bowl", gd_lr=0.1)
+    assert "diverged at step" in w.message
+    with pytest.raises(KeyError, match="no control named"):
+        w.set(speed=3)
+
+
+def test_race_input_errors_are_clear():
+    with pytest.raises(ValueError, match="unknown surface 'saddle'"):
+        race("saddle")
+    with pytest.raises(ValueError, match="learning_rate must be > 0"):
+        race(gd_lr=0)
+    with pytest.raises(TypeError, match="steps must be an integer"):
+        race(steps=2.5)
+
+
+def test_race_paths_and_costs():
+    for name, surface in SURFACES.items():
+        results = race(name, gd_lr=1e-3, adam_lr=0.1, steps=2000)
+        for r in results.values():
+            assert r.path.shape == (2001, 2) and r.costs.shape == (2001,)
+            assert r.costs[0] == pytest.approx(surface.cost(np.array(surface.start)))
+            assert surface.cost(np.array(surface.minimum)) == 0
+        assert results["Adam"].final_cost < TOLERANCE, name
+
+
+def test_step_size_widget_every_control_redraws():
+    w = step_size_widget()
+    for key, value in [("beta1", 0.5), ("beta2", 0.95), ("steps", 120)]:
+        before, message = lines(w.figure), w.message
+        w.set(**{key: value})
+        assert changed(before, lines(w.figure)) and w.message != message, key
+    assert "at step 120" in w.message
+
+
+def test_conv_window_widget_every_control_redraws():
+    X, y = make_ekg(n=60, seed=0)
+    w = conv_window_widget(X, y)
+    assert w.message.startswith("9 windows of 20 samples")
+    assert {int(y[i]) for _, i in w.controls["example"].options} == {0, 1}
+    for key, value in [("kernel_size", 7), ("stride", 3),
+                       ("example", w.controls["example"].options[1][1])]:
+        before, message = lines(w.figure), w.message
+        w.set(**{key: value})
+        assert changed(before, lines(w.figure)), key
+        if key != "example":
+            assert w.message != message, key
+    assert "irregular" in w.figure.axes[0].get_title()
+    w.set(kernel_size=20, stride=30)
+    assert "the last 20 samples are seen by no window" in w.message
+    with pytest.raises(ValueError, match="longer than the signal"):
+        conv_windows(10, 20, 1)
+    with pytest.raises(ValueError, match="one label per signal"):
+        conv_window_widget(X, y[:5])
+
+
+# ----------------------------------------------------------------------------------------
+# Claims made in the notebook's prose
+# ----------------------------------------------------------------------------------------
+
+def test_section1_claims():
+    round_fast = race("round bowl", gd_lr=0.1)["gradient descent"]
+    round_slow = race("round bowl", gd_lr=0.03)["gradient descent"]
+    long_fast = race("elongated bowl", gd_lr=0.1)["gradient descent"]
+    long_slow = race("elongated bowl", gd_lr=0.03)["gradient descent"]
+    assert round_fast.arrived < round_slow.arrived              # 0.1 works and is faster
+    assert long_fast.diverged is not None                       # diverges on the elongated bowl
+    assert long_slow.arrived >= 3 * round_fast.arrived          # "several times as many steps"
+    assert race("elongated bowl", gd_lr=0.039, steps=300)["gradient descent"].diverged is None
+    assert race("elongated bowl", gd_lr=0.041, steps=300)["gradient descent"].diverged
+
+
+def test_section2_claims():
+    assert TOLERANCE == 1e-3                                      # "the tolerance 0.001"
+    assert 1 / (1 - 0.9) == pytest.approx(10) and 1 / (1 - 0.999) == pytest.approx(1000)
+    adam, theta = Adam(), np.zeros(1)
+    adam.step(theta, np.array([2.0]))
+    assert adam.m[0] == pytest.approx(0.1 * 2.0)                # m = 0.1 g after one step
+    ratios, gd = adam_step_ratios()                              # the widget's defaults
+    steady, tiny, oscillating, _ = GRADIENT_PATTERNS
+    assert ratios[steady][-1] == pytest.approx(1, rel=0.01)
+    assert ratios[tiny][-1] == pytest.approx(1, rel=0.01)        # same step, 1000x smaller g
+    assert gd[tiny][-1] == pytest.approx(1e-3 * gd[steady][-1])
+    assert ratios[oscillating][-1] < 0.1                         # "a small fraction of α"
+    no_momentum, _ = adam_step_ratios(beta1=0.0)
+    assert no_momentum[oscillating][-1] == pytest.approx(1, rel=0.01)   # the "try β1 = 0"
+
+
+def test_section3_claims():
+    round_bowl = race("round bowl", adam_lr=0.3)["Adam"]
+    elongated = race("elongated bowl", adam_lr=0.3)["Adam"]
+    assert round_bowl.arrived == elongated.arrived               # "the same number of steps"
+    assert elongated.final_cost > TOLERANCE                      # jitters after arriving
+    banana = race("banana (Rosenbrock)", gd_lr=1e-3, adam_lr=0.1, steps=1000)
+    assert banana["gradient descent"].arrived is None and banana["Adam"].arrived is not None
+
+
+def test_quiz_has_two_questions():
+    assert len(quiz("adam").questions) == 2
+
+
+# ----------------------------------------------------------------------------------------
+# The notebooks, executed in real kernels
+# ----------------------------------------------------------------------------------------
+
+def outputs_text(cell):
+    return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "")
+                   for o in cell.outputs)
+
+
+def mimetypes(cell):
+    return {key for o in cell.outputs for key in o.get("data", {})}
+
+
+def by_id(nb):
+    return {cell.id: cell for cell in nb.cells}
+
+
+def test_source_notebook_structure():
+    nb = nbformat.read(source_notebook(NAME), as_version=4)
+    assert nb.metadata.kernelspec == {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                      "language": "python"}
+    ids = [cell.id for cell in nb.cells]
+    assert len(ids) == len(set(ids))
+    graded = {}
+    for cell in nb.cells:
+        meta = cell.metadata["nbgrader"]
+        assert meta["schema_version"] == 3
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+        if meta["grade"]:
+            graded[meta["grade_id"]] = meta["points"]
+            assert "### BEGIN HIDDEN TESTS" in cell.source and cell.source.startswith("check_")
+    assert graded == EXERCISES
+    grade_ids = cells_by_grade_id(nb)
+    assert len(grade_ids) == len(nb.cells)
+    for exercise in ("adam_step", "conv1d_output_length", "conv1d_param_count"):
+        assert grade_ids[exercise].metadata["nbgrader"]["solution"]
+        assert "### BEGIN SOLUTION" in grade_ids[exercise].source
+    assert "import keras" in grade_ids["setup"].source
+    assert 'quiz("adam")' in nb.cells[-1].source
+
+
+@pytest.fixture(scope="module")
+def executed_source():
+    nb, seconds = run_notebook(source_notebook(NAME))
+    print(f"\n{NAME} (source, solutions in) executed in {seconds:.1f} s")
+    return nb, seconds
+
+
+@pytest.mark.slow
+def test_source_notebook_runs_clean_and_fast(executed_source):
+    nb, seconds = executed_source
+    assert errors(nb) == [] and stderr_text(nb) == ""
+    assert seconds < 60
+    cells = by_id(nb)
+    for widget in ("s2-widget", "s3-widget", "s5-widget"):
+        assert {WIDGET_MIME, "image/png"} <= mimetypes(cells[widget]), widget
+    for test in EXERCISES:
+        assert "✓" in outputs_text(cells[test])
+
+
+@pytest.mark.slow
+def test_source_notebook_numbers_support_the_prose(executed_source):
+    cells = by_id(executed_source[0])
+    diffs = [float(x) for x in re.findall(r"over 10 steps = ([0-9.e+-]+)",
+                                          outputs_text(cells["s4-compare"])
+                                          + outputs_text(cells["s4-tiny"]))]
+    assert len(diffs) == 3 and max(diffs[1:]) < diffs[0] / 100
+    shapes = outputs_text(cells["s5-shapes"])
+    assert "(None, 9, 8)" in shapes and "(None, 3, 8)" in shapes
+    rows = re.findall(r"(\w+):\s+(\d+) parameters, accuracy ([\d.]+)% on training, ([\d.]+)% held out",
+                      outputs_text(cells["s5-train"]))
+    got = {name: (int(p), float(train), float(test)) for name, p, train, test in rows}
+    (conv_p, conv_train, conv_test), (dense_p, dense_train, dense_test) = (
+        got["convolutional"], got["dense"])
+    assert conv_p < dense_p and conv_test > dense_test            # fewer parameters, better
+    assert dense_train >= conv_train                              # fits training at least as well
+    assert dense_train - dense_test > conv_train - conv_test      # ... and overfits
+    rnn = outputs_text(cells["s6-rnn-code"])
+    assert "output (2, 8), parameters 80" in rnn and "output (2, 100, 8)" in rnn
+    assert "output (2, 8), parameters 320" in rnn and "= 80, LSTM 4u(c + u + 1) = 320" in rnn
+    assert "(2, 25, 1) parameters: 0" in outputs_text(cells["s6-pool-code"])
+
+
+@pytest.mark.slow
+def test_source_notebook_under_nbgrader_shows_still_figures():
+    nb, seconds = run_notebook(source_notebook(NAME), env={"NBGRADER_EXECUTION": "autograde"})
+    assert errors(nb) == [] and stderr_text(nb) == "" and seconds < 60
+    cells = by_id(nb)
+    for widget in ("s2-widget", "s3-widget", "s5-widget"):
+        kinds = mimetypes(cells[widget])
+        assert "image/png" in kinds and WIDGET_MIME not in kinds, widget
+    assert WIDGET_MIME not in mimetypes(cells["quiz"])
+
+
+@pytest.mark.slow
+def test_released_notebook_says_not_written_yet():
+    nb, _ = run_notebook(RELEASED / f"{NAME}.ipynb", allow_errors=True)
+    assert stderr_text(nb) == ""
+    graded = {cell.metadata["nbgrader"]["grade_id"]: i for i, cell in enumerate(nb.cells)
+              if cell.metadata.get("nbgrader", {}).get("grade")}
+    assert set(graded) == set(EXERCISES)
+    failures = {i: (name, value) for i, name, value in errors(nb)}
+    assert set(failures) == set(graded.values())                  # nothing else fails
+    for index in graded.values():
+        name, value = failures[index]
+        assert name == "ExerciseError" and "is not written yet" in value
+    assert "not written yet" in outputs_text(by_id(nb)["s4-compare"])
+
+
+@pytest.mark.slow
+def test_wrong_answers_in_a_real_kernel():
+    """One kernel: the visible check names the mistake, and the hidden tests catch a subtler one."""
+    source = nbformat.read(source_notebook(NAME), as_version=4)
+    ids = cells_by_grade_id(source)
+    wrong = ids["adam_step"].source.replace("(np.sqrt(v_hat) + eps)", "np.sqrt(v_hat + eps)")
+    flattened = ids["adam_step"].source.replace("return theta, m, v",
+                                                "return theta.ravel(), m.ravel(), v.ravel()")
+    assert wrong != ids["adam_step"].source and flattened != ids["adam_step"].source
+    sources = [ids["setup"].source, wrong, ids["test_adam_step"].source, flattened,
+               ids["test_adam_step"].source]
+    nb = nbformat.v4.new_notebook(metadata=source.metadata, cells=[
+        nbformat.v4.new_code_cell(text, id=f"cell-{i}") for i, text in enumerate(sources)])
+    nb, _ = run_notebook(nb, allow_errors=True)
+    assert stderr_text(nb) == ""
+    found = {i: (name, value) for i, name, value in errors(nb)}
+    assert found[2][0] == "ExerciseError" and "eps inside the square root" in found[2][1]
+    assert found[4][0] == "AssertionError" and "theta must keep its shape" in found[4][1]
+    assert set(found) == {2, 4}

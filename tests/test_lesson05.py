@@ -1,0 +1,533 @@
+"""Lesson 05 (backpropagation): the notebook in real kernels, every exercise check against right
+and wrong answers, every widget's controls, the timing race, the gradient-check helpers, the
+self-check questions, and the numbers the prose states."""
+import re
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from tests.notebooks import (RELEASED, cells_by_grade_id, errors, run_notebook, source_notebook,
+                             stderr_text, with_solution)
+from utils.autodiff import Value, backward_steps
+from utils.checks import ExerciseError
+from utils.exercises import backprop as ex
+from utils.widgets import backprop as wb
+from utils.widgets.base import FigureWidget
+
+NAME = "05_backprop"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+GRADED = ("test_centred_difference", "test_lecture_backward", "test_two_layer_backward")
+EXERCISES = {"centred_difference": 1, "lecture_backward": 2, "two_layer_backward": 3}
+
+
+def outputs_text(cell) -> str:
+    return "".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
+                   for o in cell.get("outputs", []))
+
+
+def cell(nb, cell_id):
+    (found,) = [c for c in nb.cells if c.get("id") == cell_id]
+    return found
+
+
+# ------------------------------------------------------------------ the notebooks (slow)
+
+@pytest.fixture(scope="module")
+def source_run():
+    nb, seconds = run_notebook(source_notebook(NAME))
+    print(f"\n{NAME} (source, with solutions) executed in {seconds:.1f} s")
+    return nb, seconds
+
+
+@pytest.mark.slow
+def test_source_notebook_runs_clean_and_fast(source_run):
+    nb, seconds = source_run
+    assert errors(nb) == []
+    assert stderr_text(nb) == ""
+    assert seconds < 60, f"the notebook took {seconds:.1f} s (target 30 s)"
+    for grade_id in GRADED:
+        assert "✓" in outputs_text(cells_by_grade_id(nb)[grade_id]), grade_id
+    for widget_cell in ("eps_widget", "backward_widget"):
+        mimes = [set(o.get("data", {})) for o in cell(nb, widget_cell).outputs]
+        assert any(WIDGET_MIME in m and "image/png" in m for m in mimes), widget_cell
+
+
+@pytest.mark.slow
+def test_source_notebook_prose_numbers(source_run):
+    nb, _ = source_run
+    assert "= 6.001000" in outputs_text(cell(nb, "nudge_forward"))
+    assert "c = -4, a = 4, d = 3, J = 4.5" in outputs_text(cell(nb, "graph_build"))
+    tape = outputs_text(cell(nb, "gradient_tape"))
+    assert "GradientTape:   J = 4.5, dJ/dw = 6, dJ/db = 3" in tape
+    assert "utils.autodiff: J = 4.5, dJ/dw = 6, dJ/db = 3" in tape
+    table = outputs_text(cell(nb, "autodiff_table"))
+    assert re.search(r"^x\s+\(input\)\s+2\s+-6$", table, re.M)       # x and y get gradients too
+    assert re.search(r"^y\s+\(input\)\s+1\s+-3$", table, re.M)
+    assert re.search(r"^0\.5\s+\(input\)\s+0\.5\s+9$", table, re.M)
+    assert "X (5, 3), y (5, 1), W1 (3, 4), b1 (4,), W2 (4, 1), b2 (1,)" in \
+        outputs_text(cell(nb, "net_data"))                          # 3 inputs, 4 hidden, 1 output
+    assert outputs_text(cell(nb, "three_way_fd")).startswith("21 parameters")
+    rows = outputs_text(cell(nb, "three_way_table")).strip().splitlines()[1:]
+    assert len(rows) == 4
+    for row in rows:  # hand vs FD, hand vs tape, FD vs tape
+        h_fd, h_tp, fd_tp = (float(v) for v in row.split()[-3:])
+        assert h_tp < 1e-12 and h_fd < 1e-7 and fd_tp < 1e-7, row  # "above about 1e-7: a second look"
+    timing_rows = outputs_text(cell(nb, "cost_measure")).strip().splitlines()[1:]
+    assert len(timing_rows) == 4
+    assert all(float(r.split()[-1]) < 1e-5 for r in timing_rows)  # "the last column is tiny"
+
+
+@pytest.mark.slow
+def test_source_notebook_under_nbgrader_shows_still_figures():
+    nb, seconds = run_notebook(source_notebook(NAME), env={"NBGRADER_EXECUTION": "autograde"})
+    print(f"\n{NAME} (autograde mode) executed in {seconds:.1f} s")
+    assert errors(nb) == [] and stderr_text(nb) == ""
+    assert seconds < 60
+    for code_cell in (c for c in nb.cells if c.cell_type == "code"):
+        for out in code_cell.outputs:
+            assert WIDGET_MIME not in out.get("data", {}), code_cell.id
+    for figure_cell in ("eps_widget", "backward_widget", "cost_plot"):
+        assert any("image/png" in o.get("data", {}) for o in cell(nb, figure_cell).outputs)
+    quiz_html = cell(nb, "self_check").outputs[0]["data"]["text/html"]
+    assert quiz_html.count("<details>") == 2
+
+
+@pytest.mark.slow
+def test_released_notebook_asks_for_every_exercise():
+    path = RELEASED / f"{NAME}.ipynb"
+    nb, _ = run_notebook(path, allow_errors=True)
+    graded = cells_by_grade_id(nb)
+    for grade_id in EXERCISES:
+        assert "raise NotImplementedError()" in graded[grade_id].source
+        assert "### BEGIN SOLUTION" not in graded[grade_id].source
+    failing = {}
+    for i, name, value in errors(nb):
+        grade_id = nb.cells[i].metadata.get("nbgrader", {}).get("grade_id")
+        failing[grade_id] = (name, value)
+    assert set(failing) == set(GRADED), failing  # every other cell runs fine
+    for grade_id, (name, value) in failing.items():
+        assert name == "ExerciseError" and "is not written yet" in value, (grade_id, value)
+        assert "HIDDEN" not in graded[grade_id].source
+    assert "not yet" in outputs_text(cell(nb, "three_way_table"))
+    assert stderr_text(nb) == ""
+
+
+@pytest.mark.slow
+def test_points_and_metadata():
+    import nbformat
+
+    nb = nbformat.read(str(source_notebook(NAME)), as_version=4)
+    graded = cells_by_grade_id(nb)
+    for ex_name, points in EXERCISES.items():
+        assert graded[ex_name].metadata["nbgrader"]["solution"] is True
+        assert graded[f"test_{ex_name}"].metadata["nbgrader"]["points"] == points
+        assert "### BEGIN HIDDEN TESTS" in graded[f"test_{ex_name}"].source
+    ids = [c.id for c in nb.cells]
+    assert len(ids) == len(set(ids))
+    assert all(c.get("outputs", []) == [] and c.get("execution_count") is None
+               for c in nb.cells if c.cell_type == "code")
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.slow
+def test_wrong_answers_in_a_kernel():
+    """Wrong answers to all three exercises: each check cell fails with the intended message."""
+    import nbformat
+
+    nb = nbformat.read(str(source_notebook(NAME)), as_version=4)
+    nb = with_solution(nb, "centred_difference",
+                       "def centred_difference(f, w, eps):\n    return (f(w + eps) - f(w)) / eps\n")
+    nb = with_solution(nb, "lecture_backward", (
+        "def lecture_backward(x, w, b, y):\n    d = w * x + b - y\n"
+        "    return d, 1, 1, x, 1\n"))
+    nb = with_solution(nb, "two_layer_backward", (
+        "def two_layer_backward(X, y, W1, b1, W2, b2):\n"
+        "    m = X.shape[0]\n    Z1, A1, Z2, A2 = two_layer_forward(X, W1, b1, W2, b2)\n"
+        "    dZ2 = (A2 - y) / m\n    dZ1 = dZ2 @ W2.T\n"
+        "    return X.T @ dZ1, dZ1.sum(axis=0), A1.T @ dZ2, dZ2.sum(axis=0)\n"))
+    run, _ = run_notebook(nb, allow_errors=True)
+    messages = {run.cells[i].metadata["nbgrader"]["grade_id"]: value for i, _, value in errors(run)}
+    assert set(messages) == set(GRADED)
+    assert "forward difference" in messages["test_centred_difference"]
+    assert "only the local derivative" in messages["test_lecture_backward"]
+    assert "forgot the hidden activation's derivative" in messages["test_two_layer_backward"]
+    assert stderr_text(run) == ""
+    rows = outputs_text(cell(run, "three_way_table")).strip().splitlines()[1:]
+    assert float(rows[0].split()[-2]) > 1e-3   # dW1 by hand vs GradientTape: the bug shows
+
+
+# ------------------------------------------------------------------ exercise 1
+
+def good_centred(f, w, eps):
+    return (f(w + eps) - f(w - eps)) / (2 * eps)
+
+
+def test_centred_difference_right_answer_passes(capsys):
+    ex.check_centred_difference(good_centred)
+    assert "✓" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda f, w, eps: (f(w + eps) - f(w)) / eps, "forward difference"),
+    (lambda f, w, eps: (f(w) - f(w - eps)) / eps, "backward difference"),
+    (lambda f, w, eps: (f(w + eps) - f(w - eps)) / eps, "divide by 2 * eps"),
+    (lambda f, w, eps: (f(w + eps) - f(w)) / (2 * eps), "one-sided"),
+    (lambda f, w, eps: (f(w - eps) - f(w + eps)) / (2 * eps), "sign is reversed"),
+    (lambda f, w, eps: (f(w + 1e-3) - f(w - 1e-3)) / 2e-3, "use the eps you are given"),
+    (lambda f, w, eps: None, "forget `return`"),
+    (lambda f, w, eps: [1.0, 2.0], "should return one number"),
+])
+def test_centred_difference_wrong_answers(wrong, message):
+    with pytest.raises(ExerciseError, match=re.escape(message)):
+        ex.check_centred_difference(wrong)
+
+
+def test_centred_difference_not_written():
+    def stub(f, w, eps):
+        raise NotImplementedError()
+
+    with pytest.raises(ExerciseError, match="not written yet"):
+        ex.check_centred_difference(stub)
+
+
+# ------------------------------------------------------------------ exercise 2
+
+def good_lecture(x, w, b, y):
+    d = w * x + b - y
+    return d, d, d, d * x, d
+
+
+def lecture_variant(**override):
+    def fn(x, w, b, y):
+        d = w * x + b - y
+        values = dict(dd=d, da=d, dc=d, dw=d * x, db=d)
+        values.update({k: v(x, w, b, y, d) for k, v in override.items()})
+        return tuple(values[k] for k in ("dd", "da", "dc", "dw", "db"))
+    return fn
+
+
+def test_lecture_backward_right_answer_passes(capsys):
+    ex.check_lecture_backward(good_lecture)
+    assert "dJ/dw = 6" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("override, message", [
+    (dict(dd=lambda x, w, b, y, d: 2 * d), "the ½ cancels the 2"),
+    (dict(dd=lambda x, w, b, y, d: 0.5 * d * d), "that is J itself"),
+    (dict(da=lambda x, w, b, y, d: 1.0), "dJ_da is off"),
+    (dict(dc=lambda x, w, b, y, d: 1.0), "dJ_dc is off (at x = 2, w = -2, b = 8, y = 1): expected 3, "
+                                         "got 1: that is only the local derivative"),
+    (dict(dw=lambda x, w, b, y, d: x), "dJ_dw is off"),
+    (dict(dw=lambda x, w, b, y, d: d), "multiply it by the local derivative ∂c/∂w = 2"),
+    (dict(dw=lambda x, w, b, y, d: d * w), "you multiplied by w"),
+    (dict(db=lambda x, w, b, y, d: 1.0), "dJ_db is off"),
+    (dict(db=lambda x, w, b, y, d: d * x), "that is dJ/dw"),
+    (dict(da=lambda x, w, b, y, d: -d), "the sign is flipped"),
+])
+def test_lecture_backward_wrong_answers(override, message):
+    with pytest.raises(ExerciseError, match=re.escape(message)):
+        ex.check_lecture_backward(lecture_variant(**override))
+
+
+def test_lecture_backward_missing_chain_factor_is_named():
+    with pytest.raises(ExerciseError) as err:
+        ex.check_lecture_backward(lecture_variant(da=lambda x, w, b, y, d: 1.0))
+    assert "only the local derivative ∂d/∂a = 1" in str(err.value)
+    assert "dJ_da = dJ_dd * ∂d/∂a" in str(err.value)
+
+
+def test_lecture_backward_typed_in_numbers_are_caught():
+    with pytest.raises(ExerciseError, match="instead of typing in numbers"):
+        ex.check_lecture_backward(lambda x, w, b, y: (3, 3, 3, 6, 3))
+
+
+def test_lecture_backward_right_only_at_the_lecture_point():
+    def half_typed(x, w, b, y):
+        d = w * x + b - y
+        return d, d, d, d * 2, d   # x typed in as 2
+
+    with pytest.raises(ExerciseError) as err:
+        ex.check_lecture_backward(half_typed)
+    assert "dJ_dw is off (at x = 3" in str(err.value)
+    assert "typed in where a forward value belongs" in str(err.value)
+
+
+def test_lecture_backward_wrong_count():
+    with pytest.raises(ExerciseError, match="five numbers"):
+        ex.check_lecture_backward(lambda x, w, b, y: (1, 2))
+
+
+def test_lecture_gradients_match_autodiff_lecture():
+    g = ex.lecture_gradients(2, -2, 8, 1)
+    assert (g["d"], g["a"], g["c"], g["w"], g["b"]) == (3.0, 3.0, 3.0, 6.0, 3.0)
+    assert g["_data"] == {"c": -4.0, "a": 4.0, "d": 3.0, "J": 4.5}
+
+
+# ------------------------------------------------------------------ exercise 3
+
+def forward(X, W1, b1, W2, b2):
+    Z1 = X @ W1 + b1
+    A1 = np.tanh(Z1)
+    Z2 = A1 @ W2 + b2
+    A2 = 1 / (1 + np.exp(-Z2))
+    return Z1, A1, Z2, A2
+
+
+def backward_variant(*, hidden="tanh", mean=True, sign=1, extra_sigmoid=False, transpose_w1=False,
+                     no_sum_b1=False, crash=False):
+    def fn(X, y, W1, b1, W2, b2):
+        m = X.shape[0]
+        Z1, A1, Z2, A2 = forward(X, W1, b1, W2, b2)
+        dZ2 = sign * (A2 - y) / (m if mean else 1)
+        if extra_sigmoid:
+            dZ2 = dZ2 * A2 * (1 - A2)
+        dW2, db2 = A1.T @ dZ2, dZ2.sum(axis=0)
+        dA1 = dZ2 @ (W2 if crash else W2.T)
+        slope = {"tanh": 1 - A1 ** 2, "one": 1.0, "z": 1 - Z1 ** 2, "sigmoid": A1 * (1 - A1)}[hidden]
+        dZ1 = dA1 * slope
+        dW1 = dZ1.T @ X if transpose_w1 else X.T @ dZ1
+        db1 = dZ1 if no_sum_b1 else dZ1.sum(axis=0)
+        return dW1, db1, dW2, db2
+    return fn
+
+
+def test_two_layer_right_answer_passes(capsys):
+    ex.check_two_layer_backward(backward_variant())
+    assert "match GradientTape" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(hidden="one"), "forgot the hidden activation's derivative"),
+    (dict(hidden="z"), "use the activation A1, not Z1"),
+    (dict(hidden="sigmoid"), "the sigmoid's derivative; the hidden layer is tanh"),
+    (dict(mean=False), "m = 5 times too big"),
+    (dict(sign=-1), "wrong sign"),
+    (dict(extra_sigmoid=True), "it cancels"),
+    (dict(transpose_w1=True), "It looks transposed: use X.T @ dZ1"),
+    (dict(no_sum_b1=True), "Sum dZ1 over the examples"),
+    (dict(crash=True), "Shapes must line up"),
+])
+def test_two_layer_wrong_answers(kwargs, message):
+    with pytest.raises(ExerciseError, match=re.escape(message)):
+        ex.check_two_layer_backward(backward_variant(**kwargs))
+
+
+def test_two_layer_other_wrong_answers():
+    good = backward_variant()
+
+    def db2_wrong(*args):
+        dW1, db1, dW2, db2 = good(*args)
+        return dW1, db1, dW2, db2 + 0.1
+
+    with pytest.raises(ExerciseError, match=r"db2 \(compared with GradientTape\)"):
+        ex.check_two_layer_backward(db2_wrong)
+    with pytest.raises(ExerciseError, match="four arrays"):
+        ex.check_two_layer_backward(lambda *args: good(*args)[:3])
+
+    def stub(*args):
+        raise NotImplementedError()
+
+    with pytest.raises(ExerciseError, match="not written yet"):
+        ex.check_two_layer_backward(stub)
+
+
+def test_tape_gradients_against_finite_differences():
+    problem = ex.make_two_layer_problem()
+    X, y, *params = problem
+
+    def cost(p):
+        A2 = forward(X, *p)[-1]
+        return np.mean(-(y * np.log(A2) + (1 - y) * np.log(1 - A2)))
+
+    fd = wb.numerical_gradients(cost, params)
+    for g_tape, g_fd in zip(ex.tape_gradients(*problem), fd):
+        assert wb.relative_error(g_tape, g_fd) < 1e-8
+    assert set(np.unique(y)) == {0.0, 1.0}
+
+
+# ------------------------------------------------------------------ widgets
+
+def line_data(fig):
+    return [np.asarray(line.get_ydata(), dtype=float).copy() for ax in fig.axes for line in ax.lines]
+
+
+def same_lines(a, b):
+    return len(a) == len(b) and all(x.shape == y.shape and np.allclose(x, y, equal_nan=True)
+                                    for x, y in zip(a, b))
+
+
+def test_epsilon_widget_every_control_redraws():
+    w = wb.epsilon_widget()
+    assert isinstance(w, FigureWidget) and isinstance(w.figure, Figure)
+    assert set(w.controls) == {"eps", "function", "dtype"}
+    assert "forward difference = 6.001" in w.message
+    before_msg, before = w.message, line_data(w.figure)
+
+    w.set(eps=1e-8)
+    assert w.message != before_msg and "ε = 1.0e-08" in w.message
+    after_eps = line_data(w.figure)
+    assert not same_lines(after_eps, before)   # the markers moved
+
+    w.set(function="J = w³")
+    assert "true slope 27" in [t.get_text() for t in w.figure.axes[0].get_legend().get_texts()]
+    after_fn = line_data(w.figure)
+    assert not same_lines(after_fn, after_eps)
+
+    msg = w.message
+    w.set(dtype="float32")
+    assert w.message != msg and "(float32)" in w.message
+    assert "float32" in w.figure.axes[1].get_title()
+    assert not same_lines(line_data(w.figure), after_fn)
+    assert w.redraws == 4
+
+
+def test_epsilon_widget_bad_values():
+    with pytest.raises(ValueError, match="between 1e-16 and 1e-1"):
+        wb.epsilon_widget(eps=0.5)
+    with pytest.raises(ValueError, match="unknown function"):
+        wb.epsilon_widget(function="J = w⁴")
+    with pytest.raises(ValueError, match="dtype"):
+        wb.epsilon_widget(dtype="float16")
+    with pytest.raises(ValueError, match="positive"):
+        wb.slope_estimates(-1e-3)
+
+
+def test_slope_estimates_facts():
+    f, c, true = wb.slope_estimates(1e-3)
+    assert true == 6.0 and abs(f - 6.001) < 1e-9 and abs(c - 6.0) < 1e-9
+    f, c, _ = wb.slope_estimates(0.1)            # for w² the centred difference has no truncation error
+    assert abs(c - 6.0) < 1e-12 and abs(f - 6.1) < 1e-12
+    # the prose: the centred difference of w³ is most accurate around 1e-5 in float64
+    fwd, ctr, true = wb.slope_estimates(wb.EPS_GRID, "J = w³")
+    best = wb.EPS_GRID[np.argmin(np.abs(ctr - true))]
+    assert 1e-6 <= best <= 1e-4
+    # the error falls, then rises again (round-off): both ends are worse than the minimum
+    err = np.abs(fwd - true)
+    assert err.min() < 1e-6 and err[0] > 1e3 * err.min() and err[-1] > 1e3 * err.min()
+    # "about 16 significant digits of a float64, about 7 of a float32"
+    assert round(-np.log10(np.finfo(np.float64).eps)) == 16
+    assert round(-np.log10(np.finfo(np.float32).eps)) == 7
+
+
+def lecture_graph():
+    x, w, b, y = Value(2, "x"), Value(-2, "w"), Value(8, "b"), Value(1, "y")
+    c = w * x
+    c.label = "c"
+    a = c + b
+    a.label = "a"
+    d = a - y
+    d.label = "d"
+    e = d ** 2
+    e.label = "e"
+    J = 0.5 * e
+    J.label = "J"
+    return J
+
+
+def grads_shown(fig):
+    return [t.get_text().splitlines()[-1] for t in fig.axes[0].texts]
+
+
+def test_backward_pass_widget_steps():
+    J = lecture_graph()
+    w = wb.backward_pass_widget(J, step=5)
+    assert set(w.controls) == {"step"} and w.controls["step"].max == 10
+    assert "node a" in w.message and "dJ/da = 3 × 1 = 3" in w.message  # the notebook starts here
+    assert grads_shown(w.figure).count("grad = ?") == 5
+    w.set(step=0)
+    assert grads_shown(w.figure).count("grad = ?") == 10 and "Forward pass done" in w.message
+    w.set(step=9)
+    assert "dJ/dw = 3 × 2 = 6" in w.message and grads_shown(w.figure).count("grad = ?") == 1
+    w.set(step=10)
+    assert "Every node now has its gradient" in w.message and "grad = ?" not in grads_shown(w.figure)
+
+
+def test_backward_pass_messages_for_a_node_used_twice():
+    x = Value(3.0, "x")
+    z = x * x + x
+    z.label = "z"
+    z.backward()
+    last = wb.step_message(z, len(backward_steps(z)))
+    assert "dz/dx = 1 × 3 + 1 × 3 + 1 × 1 = 7" in last
+    y = Value(2.0, "y")
+    q = y - 5.0
+    q.label = "q"
+    r = q * q
+    r.label = "r"
+    r.backward()
+    assert "(-3)" in wb.step_message(r, 2)
+
+
+def test_backward_pass_widget_bad_values():
+    with pytest.raises(TypeError, match="Value"):
+        wb.backward_pass_widget(3.0)
+    with pytest.raises(ValueError, match="between 0 and 10"):
+        wb.backward_pass_widget(lecture_graph(), step=11)
+    with pytest.raises(ValueError, match="between 0 and 10"):
+        wb.step_message(lecture_graph(), -1)
+
+
+# ------------------------------------------------------------------ timings and gradient checks
+
+def test_time_gradients_and_plot():
+    results = wb.time_gradients(hidden_sizes=(2, 64), repeats=2)
+    assert [r["params"] for r in results] == [20 * 2 + 2 + 2 + 1, 20 * 64 + 64 + 64 + 1]
+    assert all(r["forward_passes"] == r["params"] + 1 for r in results)
+    assert all(r["rel_error"] < 1e-5 for r in results)
+    assert results[-1]["ratio"] > results[0]["ratio"] and results[-1]["ratio"] > 5
+    fig = wb.plot_timings(results)
+    fd_line, bp_line = fig.axes[0].lines[:2]
+    assert np.allclose(fd_line.get_xdata(), [r["params"] for r in results])
+    assert np.allclose(fd_line.get_ydata(), [r["seconds_fd"] * 1e3 for r in results])
+    assert np.allclose(bp_line.get_ydata(), [r["seconds_bp"] * 1e3 for r in results])
+    text = wb.format_timings(results)
+    assert "parameters P" in text and len(text.splitlines()) == 3
+    with pytest.raises(ValueError, match="empty"):
+        wb.plot_timings([])
+    with pytest.raises(ValueError, match="positive"):
+        wb.time_gradients(hidden_sizes=(0,))
+
+
+def test_numerical_gradients_restore_and_agree():
+    A = np.array([[1.0, -2.0], [0.5, 3.0]])
+    b = np.array([0.25, -1.0])
+    keep = A.copy(), b.copy()
+    grads = wb.numerical_gradients(lambda p: float((p[0] ** 3).sum() + (p[1] ** 2).sum()), [A, b])
+    assert np.allclose(grads[0], 3 * A ** 2, rtol=1e-8) and np.allclose(grads[1], 2 * b, rtol=1e-8)
+    assert np.array_equal(A, keep[0]) and np.array_equal(b, keep[1])
+
+
+def test_relative_error_and_table():
+    assert wb.relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
+    assert wb.relative_error([0.0], [0.0]) == 0.0
+    assert abs(wb.relative_error([1.0], [-1.0]) - 1.0) < 1e-12
+    with pytest.raises(ValueError, match="shapes"):
+        wb.relative_error([1.0, 2.0], [1.0])
+    g = [np.ones((3, 4)), np.ones(4), np.ones((4, 1)), np.ones(1)]
+    assert wb.gradient_check_table(None, g, g).count("not yet") == 8
+    table = wb.gradient_check_table([g[0].T, g[1], g[2] * 2, g[3]], g, g)
+    assert "shape (4, 3)!" in table and "3.3e-01" in table
+    with pytest.raises(ValueError, match="expected 4"):
+        wb.gradient_check_table(None, g[:3], g)
+
+
+# ------------------------------------------------------------------ the self-check
+
+def test_self_check_has_two_questions_that_work():
+    quiz = ex.self_check()
+    assert len(quiz.questions) == 2 and len(quiz.widgets) == 2
+    assert [q.key for q in quiz.questions] == ["backprop-1", "backprop-2"]
+    for q in quiz.questions:
+        assert len(q.correct) == 1
+        right, text = q.answer(q.correct[0])
+        assert right and text.startswith("Correct!")
+        wrong = next(i for i in range(len(q.choices)) if i not in q.correct)
+        assert q.answer(wrong)[0] is False
+    assert "N + P" in quiz.questions[0].choices[quiz.questions[0].correct[0]].text
+    box = quiz.widgets[0]
+    box.picker.value = quiz.questions[0].correct[0]
+    box.check(None)
+    assert "Correct!" in box.feedback.value
+    bundle = quiz._repr_mimebundle_()
+    assert bundle["text/html"].count("<details>") == 2
