@@ -12,13 +12,15 @@ LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
-.PHONY: lab test setup lock benchmark release clean help
+.PHONY: lab test setup lock benchmark release grade clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets up .venv the first time)"
 	@echo "make test       run the whole test suite (sets up .venv the first time)"
-	@echo "make benchmark  time the numpy trainer against Keras"
+	@echo "make benchmark  numpy trainer vs Keras, notebook run times, grading speed"
+	@echo "make grade SUBMISSIONS=dir-or-zip [OUT=grading] [ASSIGNMENT=assignment_digits]"
+	@echo "                autograde a class with nbgrader, sandboxed and in parallel"
 	@echo "make release    regenerate notebooks/week2 from autograder/source (nbgrader)"
 	@echo "make lock       re-freeze constraints.txt after changing requirements.txt"
 	@echo "make clean      remove .venv and caches"
@@ -45,7 +47,15 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 benchmark: $(STAMP)
-	$(BIN)/python benchmarks/train_digits.py
+	$(BIN)/python -m benchmarks.train_digits
+	$(BIN)/python -m benchmarks.notebooks
+	$(BIN)/python -m benchmarks.grading
+
+OUT ?= grading
+ASSIGNMENT ?= assignment_digits
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder-or-zip [OUT=grading]"; exit 2; }
+	$(BIN)/python -m autograder grade "$(SUBMISSIONS)" --out "$(OUT)" --assignment "$(ASSIGNMENT)"
 
 release: $(STAMP)
 	$(BIN)/python -m autograder release

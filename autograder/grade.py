@@ -79,14 +79,14 @@ def _environment(course: Path) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
-def prepare_course(course: Path, assignment: str, timeout: int) -> None:
+def prepare_course(course: Path, assignment: str, timeout: int, workers: int = 1) -> None:
     """Create (or refresh) the grading course: sources, gradebook entry, sandbox kernelspec."""
     if not (SOURCE / assignment).is_dir():
         names = sorted(p.name for p in SOURCE.iterdir() if p.is_dir())
         raise SystemExit(f"unknown assignment {assignment!r}; assignments are {names}")
     course.mkdir(parents=True, exist_ok=True)
     shutil.copytree(SOURCE / assignment, course / "source" / assignment, dirs_exist_ok=True)
-    sandbox.write_kernelspec(course / "jupyter")
+    sandbox.write_kernelspec(course / "jupyter", threads=max(1, (os.cpu_count() or 1) // workers))
     _environment(course)
     result = _api(course, timeout).generate_assignment(assignment)
     if not result["success"]:
@@ -129,7 +129,8 @@ def grade(submissions_path, out="grading", assignment="assignment_digits", worke
     if not found:
         raise SystemExit(f"no submissions of {assignment} in {submissions_path} "
                          f"(expected <student_id>/{assignment}/*.ipynb)")
-    prepare_course(course, assignment, timeout)
+    workers = workers or os.cpu_count() or 1
+    prepare_course(course, assignment, timeout, workers)
     release_dir = course / "release" / assignment
     manifest_path = out / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
@@ -144,7 +145,6 @@ def grade(submissions_path, out="grading", assignment="assignment_digits", worke
         notes[student] = submissions.prepare(src, course / "submitted" / student / assignment, release_dir)
         todo.append((student, stamp))
     _register(course, [s for s, _ in found])
-    workers = workers or os.cpu_count() or 1
     results = {}
     bar = _progress(len(todo))
     with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -58,13 +58,21 @@ def bwrap_command(workdir: Path, connection_file: Path) -> list[str]:
     return cmd
 
 
-def write_kernelspec(jupyter_path: Path) -> Path:
-    """Install the sandbox kernelspec under ``jupyter_path/kernels`` (put it on JUPYTER_PATH)."""
+def write_kernelspec(jupyter_path: Path, threads: int | None = None) -> Path:
+    """Install the sandbox kernelspec under ``jupyter_path/kernels`` (put it on JUPYTER_PATH).
+
+    ``threads`` caps the math libraries' threads per kernel, so that parallel
+    graders share the cores instead of fighting over them.
+    """
     folder = Path(jupyter_path) / "kernels" / KERNEL_NAME
     folder.mkdir(parents=True, exist_ok=True)
+    env = {"TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "PYTHONNOUSERSITE": "1"}
+    if threads:
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
+                     "TF_NUM_INTEROP_THREADS"):
+            env[name] = str(threads)
     spec = {"argv": [sys.executable, "-m", "autograder.sandbox", "{connection_file}"],
-            "display_name": "Python 3 (grading sandbox)", "language": "python",
-            "env": {"TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "PYTHONNOUSERSITE": "1"}}
+            "display_name": "Python 3 (grading sandbox)", "language": "python", "env": env}
     (folder / "kernel.json").write_text(json.dumps(spec, indent=2))
     return folder
 

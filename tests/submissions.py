@@ -47,3 +47,39 @@ def write(folder, student: str, nb, assignment: str = "assignment_digits", name=
     else:
         nbformat.write(nb, str(path))
     return path
+
+
+SOFTMAX_NO_MAX = """
+def my_softmax(z):
+    e = np.exp(np.asarray(z))
+    return e / np.sum(e, axis=-1, keepdims=True)
+"""
+SOFTMAX_AXIS0 = """
+def my_softmax(z):
+    z = np.asarray(z)
+    e = np.exp(z - np.max(z, axis=0, keepdims=True))
+    return e / np.sum(e, axis=0, keepdims=True)
+"""
+
+
+def model_code(out="linear", units=(25, 15, 10)):
+    """A build_model answer with the given output activation and unit counts."""
+    return f"""
+def build_model():
+    return keras.Sequential([keras.Input(shape=(400,)), keras.layers.Dense({units[0]}, activation=tf.nn.relu),
+                             keras.layers.Dense({units[1]}, activation="relu"),
+                             keras.layers.Dense({units[2]}, activation="{out}")])
+"""
+
+
+def typical_mistakes(good):
+    """The digits assignment's typical wrong answers, one submission each, by name."""
+    return {
+        "softmax_layer": answer(good, "build_model", model_code(out="softmax")),
+        "sigmoid_output": answer(good, "build_model", model_code(out="sigmoid")),
+        "wrong_units": answer(good, "build_model", model_code(units=(25, 15, 1))),
+        "one_hot": answer(good, "train_model", "def train_model(model, X, y):\n    return model.fit("
+                          "X, keras.utils.to_categorical(y, 10), epochs=40, batch_size=32, verbose=0)"),
+        "wrong_axis": answer(good, "my_softmax", SOFTMAX_AXIS0),
+        "no_max": answer(good, "my_softmax", SOFTMAX_NO_MAX),
+    }

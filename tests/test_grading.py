@@ -11,21 +11,10 @@ import nbformat
 import pytest
 
 from autograder.grade import grade, grades_table
-from tests.submissions import answer, blank, solved, write
+from tests.submissions import answer, blank, solved, typical_mistakes, write
 
 pytestmark = pytest.mark.slow
 FULL = 15.0
-SOFTMAX_NO_MAX = '''
-def my_softmax(z):
-    e = np.exp(np.asarray(z))
-    return e / np.sum(e, axis=-1, keepdims=True)
-'''
-SOFTMAX_AXIS0 = '''
-def my_softmax(z):
-    z = np.asarray(z)
-    e = np.exp(z - np.max(z, axis=0, keepdims=True))
-    return e / np.sum(e, axis=0, keepdims=True)
-'''
 THIEF = '''
 import os, glob
 stolen = []
@@ -36,15 +25,6 @@ print("STOLEN:", stolen)
 def binary_cost(y, p):
     y, p = np.ravel(y), np.ravel(p)
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
-'''
-
-
-def model_code(out="linear", units=(25, 15, 10)):
-    return f'''
-def build_model():
-    return keras.Sequential([keras.Input(shape=(400,)), keras.layers.Dense({units[0]}, activation=tf.nn.relu),
-                             keras.layers.Dense({units[1]}, activation="relu"),
-                             keras.layers.Dense({units[2]}, activation="{out}")])
 '''
 
 
@@ -59,14 +39,7 @@ def class_of_submissions(folder):
     dup = solved()
     dup.cells.insert(8, nbformat.from_dict(json.loads(json.dumps(dup.cells[7]))))
     cases = {
-        "solved": good, "blank": blank(),
-        "softmax_layer": answer(good, "build_model", model_code(out="softmax")),
-        "sigmoid_output": answer(good, "build_model", model_code(out="sigmoid")),
-        "wrong_units": answer(good, "build_model", model_code(units=(25, 15, 1))),
-        "one_hot": answer(good, "train_model", "def train_model(model, X, y):\n    return model.fit("
-                          "X, keras.utils.to_categorical(y, 10), epochs=40, batch_size=32, verbose=0)"),
-        "wrong_axis": answer(good, "my_softmax", SOFTMAX_AXIS0),
-        "no_max": answer(good, "my_softmax", SOFTMAX_NO_MAX),
+        "solved": good, "blank": blank(), **typical_mistakes(good),
         "endless_loop": answer(good, "binary_cost", "while True:\n    pass"),
         "crash": answer(good, "binary_cost", "import os\nos._exit(1)"),
         "memory_bomb": answer(good, "binary_cost", "hog = bytearray(64 * 2**30)"),

@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from utils.nn.activations import ACTIVATIONS, log_softmax, softmax
 from utils._checks import as_float_array, as_labels, check_positive, check_same_rows
 
 __all__ = [
@@ -121,32 +122,8 @@ def _ensure_inline_display() -> None:
 
 _ensure_inline_display()
 
-# --------------------------------------------------------------------------
-# Activations (placeholder numpy versions; utils.nn will provide them)
-# --------------------------------------------------------------------------
-
-_LEAKY_SLOPE = 0.2  # keras.activations.leaky_relu's default negative_slope
-
-
-def _sigmoid(z):
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow
-
-
-def _d_sigmoid(z):
-    s = _sigmoid(z)
-    return s * (1.0 - s)
-
-
-_ACTIVATIONS = {
-    "linear": (lambda z: z, np.ones_like),
-    "sigmoid": (_sigmoid, _d_sigmoid),
-    "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float)),
-    "tanh": (np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
-    "leaky_relu": (lambda z: np.where(z > 0, z, _LEAKY_SLOPE * z),
-                   lambda z: np.where(z > 0, 1.0, _LEAKY_SLOPE)),
-    "swish": (lambda z: z * _sigmoid(z),
-              lambda z: _sigmoid(z) + z * _d_sigmoid(z)),
-}
+# The activations drawn are the course's numpy references.
+_ACTIVATIONS = ACTIVATIONS
 
 # --------------------------------------------------------------------------
 # Small validation helpers
@@ -240,11 +217,6 @@ def plot_activations(names=("sigmoid", "relu"), z=None, derivative=True) -> Figu
     return fig
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max())  # shifting by the max keeps exp from overflowing
-    return e / e.sum()
-
-
 @_styled
 def plot_softmax_bars(logits, true_class=None, labels=None, ax=None) -> Figure:
     """Bar chart of softmax(logits), probabilities printed on the bars.
@@ -258,7 +230,7 @@ def plot_softmax_bars(logits, true_class=None, labels=None, ax=None) -> Figure:
     if z.size < 2:
         raise ValueError(f"logits must hold at least 2 values (one per class), got {z.size}")
     labels = _as_class_names(labels, z.size, "labels", exact=True)
-    probs = _softmax(z)
+    probs = softmax(z)
 
     fig, ax = _figure_and_axes(ax, (max(4.0, 0.55 * z.size + 1.5), 3.4))
     colors = [COLORS["blue"]] * z.size
@@ -266,7 +238,7 @@ def plot_softmax_bars(logits, true_class=None, labels=None, ax=None) -> Figure:
     if true_class is not None:
         t = _as_class_id(true_class, "true_class", z.size)
         colors[t] = COLORS["highlight"]
-        loss = np.logaddexp.reduce(z) - z[t]  # -log softmax(z)[t], stable
+        loss = -log_softmax(z)[t]
         title = f"true class {labels[t]}: loss = −log p = {loss:.3f}"
     bars = ax.bar(np.arange(z.size), probs, color=colors, edgecolor="black", linewidth=0.6)
     ax.bar_label(bars, fmt="{:.2f}", padding=2, fontsize=9)

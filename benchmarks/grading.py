@@ -1,0 +1,87 @@
+"""Benchmark: grading a class with plain sequential nbgrader versus `python -m autograder grade`.
+
+Both grade the same batch of 12 mixed submissions of the digits assignment (solved, blank,
+and the typical mistakes), in one run:
+
+* plain: ``nbgrader autograde assignment_digits --student S`` for each student in turn,
+  in an ordinary course folder with nbgrader's default kernel (no sandbox);
+* ours: the course's command (sandboxed kernels, one worker per core).
+
+Prints the time of every submission under both, both totals, that the scores agree, and
+as its last line ``speedup N.NNx`` (plain total / ours total).
+
+    .venv/bin/python -m benchmarks.grading
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograder.grade import grade, read_scores
+from autograder.release import SOURCE, use_environment_bin
+from tests.submissions import answer, blank, solved, typical_mistakes, write
+
+ASSIGNMENT = "assignment_digits"
+
+
+def mixed_batch(folder: Path) -> list[str]:
+    good = solved()
+    cases = {
+        "solved_1": good, "solved_2": good, "solved_3": good, "blank_1": blank(), "blank_2": blank(),
+        **typical_mistakes(good),
+        "syntax_error": answer(good, "sparse_ce", "def sparse_ce(y, z)\n    return 0"),
+    }
+    for student, nb in cases.items():
+        write(folder, student, nb)
+    return sorted(cases)
+
+
+def plain_nbgrader(submissions: Path, course: Path, students: list[str]) -> dict[str, float]:
+    course.mkdir(parents=True)
+    shutil.copytree(SOURCE / ASSIGNMENT, course / "source" / ASSIGNMENT)
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.course_id = 'bench'\n"
+        f"c.CourseDirectory.root = {str(course)!r}\nc.Execute.timeout = 120\n")
+    nbgrader = [sys.executable, "-m", "nbgrader"]
+    subprocess.run(nbgrader + ["generate_assignment", ASSIGNMENT], cwd=course, check=True,
+                   capture_output=True)
+    times = {}
+    for student in students:
+        shutil.copytree(submissions / student / ASSIGNMENT, course / "submitted" / student / ASSIGNMENT)
+        start = time.perf_counter()
+        subprocess.run(nbgrader + ["autograde", ASSIGNMENT, "--student", student], cwd=course,
+                       capture_output=True)            # exit codes say little: scores are read below
+        times[student] = time.perf_counter() - start
+    return times
+
+
+def main() -> None:
+    use_environment_bin()
+    with tempfile.TemporaryDirectory(prefix="grading-bench-") as tmp:
+        tmp = Path(tmp)
+        students = mixed_batch(tmp / "submissions")
+        print(f"{len(students)} submissions of {ASSIGNMENT}, {os.cpu_count()} cores")
+        start = time.perf_counter()
+        plain = plain_nbgrader(tmp / "submissions", tmp / "plain", students)
+        plain_total = time.perf_counter() - start
+        plain_scores = read_scores(tmp / "plain", ASSIGNMENT, students)
+        start = time.perf_counter()
+        ours = grade(tmp / "submissions", tmp / "ours")
+        ours_total = time.perf_counter() - start
+    print(f"\n{'submission':<16} {'plain s':>8} {'ours s':>8} {'plain':>6} {'ours':>6}")
+    for student in students:
+        print(f"{student:<16} {plain[student]:8.1f} {ours['results'][student]['seconds']:8.1f} "
+              f"{plain_scores[student]['score']:6g} {ours['scores'][student]['score']:6g}")
+    agree = all(plain_scores[s]["score"] == ours["scores"][s]["score"] for s in students)
+    print(f"plain sequential nbgrader: {plain_total:.1f} s; python -m autograder grade: "
+          f"{ours_total:.1f} s; scores agree: {agree}")
+    print(f"speedup {plain_total / ours_total:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
