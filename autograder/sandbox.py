@@ -36,7 +36,7 @@ MEMORY_LIMIT = 6 * 2**30      # bytes of address space; TensorFlow needs ~3 GB o
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
 
 
-def bwrap_command(workdir: Path, connection_file: Path) -> list[str]:
+def bwrap_command(workdir: Path, connection_file: Path, kernel_args=()) -> list[str]:
     """The bubblewrap command line that runs the kernel for ``workdir``."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
@@ -54,7 +54,7 @@ def bwrap_command(workdir: Path, connection_file: Path) -> list[str]:
             "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
             "--setenv", "IPYTHONDIR", "/tmp/ipython", "--setenv", "JUPYTER_RUNTIME_DIR", "/tmp/jupyter",
             sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file),
-            "--HistoryManager.hist_file=:memory:"]
+            "--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR", *kernel_args]
     return cmd
 
 
@@ -79,12 +79,12 @@ def write_kernelspec(jupyter_path: Path, threads: int | None = None) -> Path:
 
 def main(argv=None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        raise SystemExit("usage: python -m autograder.sandbox CONNECTION_FILE")
+    if not argv:
+        raise SystemExit("usage: python -m autograder.sandbox CONNECTION_FILE [KERNEL_ARGS ...]")
     connection_file = Path(argv[0]).resolve()
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    cmd = bwrap_command(Path.cwd().resolve(), connection_file)
+    cmd = bwrap_command(Path.cwd().resolve(), connection_file, argv[1:])
     os.execv(cmd[0], cmd)
 
 

@@ -35,6 +35,7 @@ def run_notebook(path, *, timeout=120, allow_errors=False, env=None, cwd=None):
     os.environ.update(env or {})
     try:
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"],
                                 resources={"metadata": {"path": str(cwd or Path(path).parent)}})
         start = time.perf_counter()
         client.execute()

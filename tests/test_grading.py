@@ -161,3 +161,14 @@ def test_regrading_skips_unchanged_and_regrades_changed(graded, tmp_path):
     for student in students:
         if student != "blank":
             assert again["scores"][student]["score"] == first["scores"][student]["score"], student
+
+
+def test_grading_the_same_batch_twice_gives_identical_scores(graded, tmp_path):
+    root, _, _, first = graded
+    subset = ["solved", "wrong_axis", "one_hot", "crash"]
+    for student in subset:
+        shutil.copytree(root / "submissions" / student, tmp_path / "subs" / student)
+    second = grade(tmp_path / "subs", tmp_path / "out", timeout=40)
+    assert second["graded"] == sorted(subset)
+    for student in subset:
+        assert second["scores"][student] == first["scores"][student], student

@@ -535,7 +535,7 @@ def test_figures_display_as_png_in_a_real_kernel(monkeypatch):
             "with out:\n"
             "    display(plot_loss_curves({'loss': [1.0, 0.5]}))"),
     ])
-    NotebookClient(nb, timeout=60, kernel_name="python3",
+    NotebookClient(nb, timeout=60, kernel_name="python3", extra_arguments=["--IPKernelApp.log_level=ERROR"],
                    resources={"metadata": {"path": str(REPO)}}).execute()
 
     last_value, widget_cell = nb.cells

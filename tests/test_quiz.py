@@ -1,0 +1,73 @@
+"""The lecture's ten quiz questions: all present, answerable, with feedback for every choice."""
+import nbformat
+import pytest
+
+from autograder.release import assignments
+from tests.notebooks import source_notebook
+from utils.quiz import Choice, Question, quiz
+from utils.quiz_bank import QUESTIONS
+
+PER_LESSON = {"compile": 2, "activations": 3, "softmax": 3, "adam": 2}
+NOTEBOOK = {"compile": "01_compile_and_fit", "activations": "02_activations",
+            "softmax": "03_softmax_multiclass", "adam": "04_adam_and_layers"}
+
+
+def test_all_ten_questions_of_the_notes_are_there():
+    assert len(QUESTIONS) == 10 and len({q.key for q in QUESTIONS}) == 10
+    for lesson, count in PER_LESSON.items():
+        assert len(quiz(lesson).questions) == count
+
+
+@pytest.mark.parametrize("lesson", sorted(NOTEBOOK))
+def test_each_lesson_shows_its_quiz(lesson):
+    assert NOTEBOOK[lesson] in assignments()
+    nb = nbformat.read(str(source_notebook(NOTEBOOK[lesson])), as_version=4)
+    assert any(f'quiz("{lesson}")' in c.source for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.key)
+def test_every_choice_gets_feedback_and_only_the_answer_is_right(question):
+    for i, choice in enumerate(question.choices):
+        right, text = question.answer(i)
+        assert choice.feedback in text
+        assert right == (question.correct == (i,))
+    right, text = question.answer(list(question.correct) if question.multiple else question.correct[0])
+    assert right and question.explanation in text
+
+
+def test_the_housing_question_needs_both_answers():
+    (q,) = [q for q in QUESTIONS if q.key == "activations-2"]
+    assert q.multiple and q.answer([0])[0] is False and "another correct choice" in q.answer([0])[1]
+    assert q.answer([0, 1])[0] is True and q.answer([0, 2])[0] is False
+
+
+def test_check_button_shows_feedback_in_the_widget():
+    box = quiz("softmax").widgets[1]
+    box.check(None)
+    assert "Pick an answer first" in box.feedback.value
+    box.picker.value = 1
+    box.check(None)
+    assert "Correct!" in box.feedback.value
+    box.picker.value = 0
+    box.check(None)
+    assert "Not quite" in box.feedback.value
+
+
+def test_static_view_hides_the_answer_in_details(monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    bundle = quiz("adam")._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" not in bundle
+    assert "<details>" in bundle["text/html"] and "Convolutional layer." in bundle["text/html"]
+    monkeypatch.delenv("NBGRADER_EXECUTION")
+    assert "application/vnd.jupyter.widget-view+json" in quiz("adam")._repr_mimebundle_()
+
+
+def test_bad_questions_and_answers_are_rejected():
+    with pytest.raises(ValueError, match="exactly one correct"):
+        Question("x-1", "?", [Choice("a", True, ""), Choice("b", True, "")], "")
+    with pytest.raises(ValueError, match="pick choice numbers between 0 and 3"):
+        QUESTIONS[0].answer(7)
+    with pytest.raises(ValueError, match="single choice"):
+        QUESTIONS[0].answer([0, 1])
+    with pytest.raises(ValueError, match="no quiz named 'backprop'"):
+        quiz("backprop")
