@@ -100,8 +100,10 @@ class FigureWidget:
         """The ipywidgets layout: title, controls, figure, message."""
         if getattr(self, "_box", None) is None:
             header = [widgets.HTML(f"<b>{self.title}</b>")] if self.title else []
-            self._box = widgets.VBox(header + [widgets.HBox(list(self.controls.values())),
-                                               self.output, self.status])
+            # Controls wrap onto several rows rather than squeezing sliders to nothing.
+            controls = widgets.HBox(list(self.controls.values()),
+                                    layout=widgets.Layout(flex_flow="row wrap"))
+            self._box = widgets.VBox(header + [controls, self.output, self.status])
         return self._box
 
     def still(self) -> dict:

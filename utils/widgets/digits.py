@@ -93,6 +93,7 @@ class DigitPad(FigureWidget):
         try:
             for cell, c in zip(self.cells, change["new"]):
                 cell.value = c == "1"
+                cell.button_style = "primary" if cell.value else ""   # painted cells stand out
         finally:
             self._syncing = False
 

@@ -1,0 +1,403 @@
+"""End to end: the course in a real JupyterLab, driven in a real chromium as a student would.
+
+One JupyterLab server and one browser per worker (see conftest.py).  Each test opens its
+notebook in a fresh tab and workspace, and its kernels are shut down afterwards.
+"""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+START_PAGE = "notebooks/START_HERE.ipynb"
+STUDENT_NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks" / "week2").glob("*.ipynb"))
+
+# xdist_group keeps these tests on one worker under --dist loadgroup once pytest-xdist honours it
+# again (xdist 3.8 sets item._nodeid, which pytest 9 no longer reads, so today the mark is inert).
+# Correctness never depends on it: every worker has its own lab, port and temp dir.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+OPEN_TIMEOUT = 120          # s: opening a notebook and starting its kernel
+RUN_TIMEOUT = 600           # s: Run All Cells (TensorFlow imports, training; two busy cores)
+REDRAW_TIMEOUT = 120        # s: one widget redraw (the gradient race retrains two networks)
+VALIDATE_TIMEOUT = 600      # s: nbgrader validate runs the whole notebook server-side
+STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+# Helpers installed in every page: find a notebook panel by path and summarise its state from
+# the notebook model (exposed by --LabApp.expose_app_in_browser).  DOM text is read with
+# textContent: JupyterLab 4 skips rendering off-screen cells (content-visibility), so innerText
+# of an off-screen cell is empty.
+HELPERS = """
+window.__course = {
+  panel(path) {
+    const app = window.jupyterapp;
+    if (!app || !app.shell) return null;
+    for (const w of app.shell.widgets('main')) {
+      if (w.context && w.context.path === path && w.content && w.content.model) return w;
+    }
+    return null;
+  },
+  state(path) {
+    const w = window.__course.panel(path);
+    if (!w || !w.sessionContext) return null;
+    const kernel = w.sessionContext.session && w.sessionContext.session.kernel;
+    const code = [...w.content.model.cells].filter(c => c.type === 'code');
+    const problems = [];
+    let widgetViews = 0;
+    code.forEach((cell, i) => {
+      for (const out of cell.outputs.toJSON()) {
+        if (out.output_type === 'error') {
+          problems.push({cell: i, text: out.ename + ': ' + out.evalue});
+        } else if (out.output_type === 'stream' && out.name === 'stderr') {
+          problems.push({cell: i, text: [].concat(out.text).join('')});
+        }
+        if (out.data && out.data['""" + WIDGET_MIME + """']) widgetViews += 1;
+      }
+    });
+    return {
+      kernel: kernel ? kernel.status : null,
+      codeCells: code.length,
+      counts: code.map(c => c.executionCount),
+      running: [...w.node.querySelectorAll('.jp-InputPrompt')]
+        .filter(e => e.textContent.includes('*')).length,
+      problems, widgetViews,
+    };
+  },
+};
+"""
+
+
+# --- driving JupyterLab ------------------------------------------------------------------------
+
+def wait_until(predicate, timeout, what, interval=0.25):
+    """Poll ``predicate`` until it returns something truthy; fail with ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
+def state(page, path):
+    return page.evaluate("path => window.__course.state(path)", path)
+
+
+def dismiss_dialogs(page) -> list[str]:
+    """Close any modal dialog (none is expected; their texts are returned for the failure message)."""
+    texts = []
+    dialogs = page.locator(".jp-Dialog")
+    while dialogs.count():
+        dialog = dialogs.first
+        texts.append(dialog.text_content() or "")
+        accept = dialog.locator(".jp-Dialog-button.jp-mod-accept")
+        if accept.count():
+            accept.first.click()
+        else:
+            page.keyboard.press("Escape")
+        dialog.wait_for(state="detached", timeout=10_000)
+    return texts
+
+
+def open_notebook(page, lab, path):
+    """Open ``path`` in a fresh workspace and wait until its kernel is idle."""
+    page.add_init_script(HELPERS)
+    page.goto(lab.notebook_url(path))
+    page.locator(".jp-NotebookPanel").first.wait_for(timeout=OPEN_TIMEOUT * 1000)
+    wait_until(lambda: (state(page, path) or {}).get("kernel") == "idle", OPEN_TIMEOUT,
+               f"the kernel of {path} to start")
+    dialogs = dismiss_dialogs(page)
+    assert not dialogs, f"unexpected dialogs on opening {path}: {dialogs}"
+
+
+def run_all_cells(page, path, timeout=RUN_TIMEOUT, expect_errors=False) -> dict:
+    """Run > Run All Cells, as a student would, and wait for the kernel to finish."""
+    before = state(page, path)
+    assert all(c is None for c in before["counts"]), "the notebook should start unexecuted"
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+    def finished():
+        s = state(page, path)
+        done = s["kernel"] == "idle" and s["running"] == 0 and (
+            all(c is not None for c in s["counts"]) or s["problems"])
+        return s if done else None
+
+    started = time.monotonic()
+    try:
+        result = wait_until(finished, timeout, f"Run All Cells of {path}", interval=0.5)
+    except AssertionError:
+        dialogs = page.locator(".jp-Dialog").all_text_contents()
+        raise AssertionError(f"{path} did not finish: {state(page, path)}; dialogs: {dialogs}") from None
+    # Settle: the idle status can flicker between two queued cells.
+    time.sleep(1.0)
+    result = wait_until(finished, timeout, f"Run All Cells of {path}", interval=0.5)
+    result["seconds"] = time.monotonic() - started
+    if not expect_errors:
+        assert not result["problems"], f"{path}: error or stderr output in {result['problems']}"
+        assert result["counts"] == list(range(1, result["codeCells"] + 1)), result["counts"]
+    return result
+
+
+def stderr_in_dom(page):
+    return page.locator(f".jp-NotebookPanel:visible {STDERR}")
+
+
+def save_screenshot(page, screenshots, name, focus=None):
+    """The page, with the cell holding ``focus`` (e.g. the first widget) scrolled to the top."""
+    if focus is not None and focus.count():
+        focus.first.evaluate("e => (e.closest('.jp-Cell') || e).scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(500)
+    path = screenshots / f"{name}.png"
+    page.screenshot(path=str(path))
+    assert path.stat().st_size > 10_000
+    return path
+
+
+# --- widgets ---------------------------------------------------------------------------------
+
+# A course FigureWidget (utils/widgets/base.py) renders as a VBox whose direct children are the
+# controls' HBox, the Output holding the figure and the status HTML.
+FIGURE_WIDGET = ".jp-OutputArea-output .widget-vbox:has(> .widget-output):has(> .widget-hbox)"
+
+
+def figure_src(widget):
+    img = widget.locator(":scope > .widget-output img")
+    return img.first.get_attribute("src") if img.count() else None
+
+
+def status_text(widget):
+    html = widget.locator(":scope > .widget-html .widget-html-content")
+    return html.last.text_content() if html.count() else None
+
+
+def move(control) -> str:
+    """Change one ipywidgets control the way a student would; returns what was done."""
+    classes = control.get_attribute("class") or ""
+    if "widget-slider" in classes:
+        # noUiSlider's aria-valuenow is rounded (0.81 reads "0.8"): read the slider's own value.
+        target = control.locator(".noUi-target").first
+        value = lambda: target.evaluate("e => JSON.stringify(e.noUiSlider.get())")  # noqa: E731
+        now = value()
+        at_max = target.evaluate("e => [].concat(e.noUiSlider.get())[0] * 1 >= "
+                                 "e.noUiSlider.options.range.max * 1")
+        key = "ArrowLeft" if at_max else "ArrowRight"
+        handle = control.locator(".noUi-handle").first
+        handle.focus()
+        handle.press(key)
+        wait_until(lambda: value() != now, 10, f"the slider to move from {now} with {key}")
+        return f"slider {key} ({now} -> {value()})"
+    if "widget-dropdown" in classes:
+        select = control.locator("select")
+        options = select.locator("option")
+        current = select.evaluate("s => s.selectedIndex")
+        target = (current + 1) % options.count()
+        select.select_option(index=target)
+        return f"dropdown -> {options.nth(target).text_content()}"
+    if "widget-toggle-buttons" in classes:
+        button = control.locator("button:not(.mod-active)").first
+        label = button.text_content()
+        button.click()
+        return f"toggle -> {label}"
+    if "widget-checkbox" in classes:
+        box = control.locator("input[type=checkbox]")
+        box.click()
+        return f"checkbox -> {box.is_checked()}"
+    raise AssertionError(f"no way to move a control with classes {classes!r}")
+
+
+def exercise_figure_widgets(page, expect_at_least=1) -> list[str]:
+    """Move every control of every course widget; each move must redraw the figure or message."""
+    widgets = page.locator(FIGURE_WIDGET)
+    n = widgets.count()
+    assert n >= expect_at_least, f"expected at least {expect_at_least} course widgets, found {n}"
+    done = []
+    for i in range(n):
+        widget = widgets.nth(i)
+        widget.scroll_into_view_if_needed()
+        title = widget.locator(":scope > .widget-html").first.text_content()
+        assert figure_src(widget), f"widget {title!r} shows no figure"
+        controls = widget.locator(":scope > .widget-hbox > .jupyter-widgets, "
+                                  ":scope > .widget-hbox > .widget-toggle-buttons")
+        assert controls.count(), f"widget {title!r} has no controls"
+        for j in range(controls.count()):
+            before = (figure_src(widget), status_text(widget))
+            action = move(controls.nth(j))
+            wait_until(lambda: (figure_src(widget), status_text(widget)) != before
+                       and figure_src(widget), REDRAW_TIMEOUT,
+                       f"widget {title!r} to redraw after {action}")
+            done.append(f"{title}: {action}")
+    return done
+
+
+def answer_quiz(page, questions) -> list[str]:
+    """Answer the first single-choice question of the notebook's quiz: wrong first, then right."""
+    quizzes = page.locator(".jp-OutputArea-output .widget-vbox:has(> .widget-htmlmath)"
+                           ":has(> .widget-radio):has(> .widget-button)")
+    assert quizzes.count(), "this lesson shows no quiz widget"
+    quiz = quizzes.first
+    quiz.scroll_into_view_if_needed()
+    prompt = quiz.locator(".widget-htmlmath-content").text_content().strip()
+    question = next((q for q in questions if q.prompt.strip() == prompt), None)
+    assert question is not None, f"the quiz question {prompt!r} is not in the quiz bank"
+    right = question.correct[0]
+    wrong = next(i for i, c in enumerate(question.choices) if not c.correct)
+    labels = quiz.locator(".widget-radio-box label")
+    assert labels.count() == len(question.choices)
+    feedback = quiz.locator(":scope > .widget-html .widget-html-content")
+    check = quiz.locator(":scope > .widget-button", has_text="Check")
+    seen = []
+    for pick, verdict in ((wrong, "Not quite."), (right, "Correct!")):
+        labels.nth(pick).click()
+        wait_until(lambda: labels.nth(pick).locator("input").is_checked(), 10, "the radio button")
+        check.click()
+        text = wait_until(lambda: (t := feedback.text_content() or "").startswith(verdict) and t,
+                          30, f"the feedback {verdict!r} for {question.key}")
+        assert question.choices[pick].feedback in text
+        seen.append(text)
+    assert question.explanation in seen[-1]
+    return seen
+
+
+def quiz_questions():
+    from utils.exercises.backprop import SELF_CHECK
+    from utils.quiz_bank import QUESTIONS
+
+    return [q for q in QUESTIONS + SELF_CHECK if not q.multiple]
+
+
+# --- the tests -------------------------------------------------------------------------------
+
+def test_start_page_opens_as_make_lab_opens_it(page, lab, screenshots):
+    """The URL the server hands the browser (make lab's START_HERE argument) shows the start page."""
+    opened = sorted(lab.runtime_dir.glob("jpserver-file-to-run-*-open.html"))
+    assert opened, "jupyter lab wrote no page to open for notebooks/START_HERE.ipynb"
+    url = re.search(r'url=([^"]+)"', opened[-1].read_text())[1]
+    assert url == f"{lab.base_url}/lab/tree/{START_PAGE}?token={lab.token}"
+    page.add_init_script(HELPERS)
+    page.goto(url)
+    title = nbformat.read(str(ROOT / START_PAGE), as_version=4).cells[0].source.splitlines()[0]
+    title = title.lstrip("#").strip()
+    heading = page.get_by_role("heading", name=title)
+    heading.wait_for(state="visible", timeout=OPEN_TIMEOUT * 1000)
+    assert heading.is_visible()
+    wait_until(lambda: (state(page, START_PAGE) or {}).get("kernel") == "idle", OPEN_TIMEOUT,
+               "the start page's kernel")
+    result = run_all_cells(page, START_PAGE, timeout=120)
+    assert result["codeCells"] >= 1
+    out = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output").first
+    assert "digit images" in (out.text_content() or "")
+    # The course's settings: no "get notified about Jupyter news?" question, no dialog.
+    page.wait_for_timeout(2000)
+    assert not page.get_by_text("official Jupyter news").count()
+    assert not page.locator(".jp-Dialog").count()
+    save_screenshot(page, screenshots, "START_HERE", focus=heading)
+
+
+@pytest.mark.parametrize("name", STUDENT_NOTEBOOKS)
+def test_solved_notebook_runs_and_its_widgets_respond(page, lab, screenshots, name):
+    """A solved copy runs top to bottom with no error; every widget redraws; the quiz answers."""
+    path = lab.solved_path(name)
+    open_notebook(page, lab, path)
+    try:
+        result = run_all_cells(page, path)
+        panel = page.locator(".jp-NotebookPanel:visible")
+        assert not stderr_in_dom(page).count(), stderr_in_dom(page).all_text_contents()
+        # Every widget output of the model is on the page as a live view.
+        views = panel.locator(".jp-OutputArea-output > .jupyter-widgets")
+        assert views.count() == result["widgetViews"] > 0, (views.count(), result["widgetViews"])
+        assert not panel.get_by_text("Error displaying widget").count()
+        save_screenshot(page, screenshots, name, focus=page.locator(f"{FIGURE_WIDGET}, {DIGIT_PAD}"))
+        if name == "assignment_digits":
+            moved = exercise_digit_pad(page, screenshots)
+        else:
+            moved = exercise_figure_widgets(page)
+            answer_quiz(page, quiz_questions())
+        assert not stderr_in_dom(page).count(), stderr_in_dom(page).all_text_contents()
+        assert not state(page, path)["problems"]
+        assert not page.js_errors, f"uncaught JavaScript errors: {page.js_errors}"
+    except Exception:
+        page.screenshot(path=str(screenshots / f"{name}-FAILED.png"))
+        raise
+    print(f"{name}: ran in {result['seconds']:.1f} s; moved {len(moved)} controls")
+
+
+DIGIT_PAD = ".jp-OutputArea-output .widget-vbox:has(> .widget-hbox > .widget-gridbox)"
+
+
+def exercise_digit_pad(page, screenshots) -> list[str]:
+    """Click cells of the draw-a-digit pad; the prediction and figure must follow."""
+    pad = page.locator(DIGIT_PAD).first
+    pad.scroll_into_view_if_needed()
+    cells = pad.locator(".widget-gridbox .widget-toggle-button")
+    assert cells.count() == 400
+    result = pad.locator(".widget-vbox:has(> .widget-output)")
+    status = result.locator(":scope > .widget-html .widget-html-content")
+    image = result.locator(":scope > .widget-output img")
+    assert "Click cells" in status.text_content()
+    done = []
+    for row in range(4, 16):            # a vertical stroke: a one
+        before = image.get_attribute("src")
+        cells.nth(row * 20 + 10).click()
+        wait_until(lambda: image.get_attribute("src") != before, REDRAW_TIMEOUT,
+                   f"the pad to redraw after clicking row {row}")
+        done.append(f"pad cell ({row}, 10)")
+    assert pad.locator(".widget-gridbox .widget-toggle-button.mod-active").count() == 12
+    text = wait_until(lambda: "The model reads a" in (t := status.text_content()) and t, 30,
+                      "the prediction message")
+    assert re.search(r"reads a \d \(\d+% sure\)", text), text
+    save_screenshot(page, screenshots, "assignment_digits-drawn", focus=pad)
+    before = image.get_attribute("src")
+    pad.locator("button", has_text="Clear").click()
+    wait_until(lambda: "Click cells" in status.text_content() and image.get_attribute("src") != before,
+               REDRAW_TIMEOUT, "the pad to clear")
+    assert not pad.locator(".widget-gridbox .widget-toggle-button.mod-active").count()
+    pad.locator("button", has_text="Load example").click()
+    wait_until(lambda: "The model reads a" in status.text_content(), REDRAW_TIMEOUT,
+               "an example digit to load")
+    assert pad.locator(".widget-gridbox .widget-toggle-button.mod-active").count() > 10
+    return done + ["clear", "load example"]
+
+
+def click_validate(page) -> tuple[str, str]:
+    """Press the nbgrader Validate toolbar button; return (result classes, dialog text)."""
+    button = page.locator(".jp-NotebookPanel:visible .jp-Toolbar .validate-button")
+    button.click()
+    message = page.locator(".jp-Dialog #validation-message")
+    message.wait_for(state="visible", timeout=VALIDATE_TIMEOUT * 1000)
+    classes, text = message.get_attribute("class"), message.inner_text()
+    page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click()
+    page.locator(".jp-Dialog").wait_for(state="detached")
+    return classes, text
+
+
+def test_validate_passes_the_solved_assignment(page, lab):
+    """nbgrader's Validate button (saves, then validates server-side) passes the solved copy."""
+    path = lab.solved_path("assignment_digits")
+    open_notebook(page, lab, path)
+    classes, text = click_validate(page)
+    assert "validation-success" in classes, text
+    assert "Success! Your notebook passes all the tests." in text
+
+
+def test_validate_fails_the_blank_assignment(page, lab, screenshots):
+    """The released copy: running it stops at the first stub, and Validate reports failures."""
+    path = lab.released_path("assignment_digits")
+    open_notebook(page, lab, path)
+    result = run_all_cells(page, path, expect_errors=True)
+    # The error the student sees is found by the same DOM check the other tests rely on.
+    assert result["problems"], result
+    errors = stderr_in_dom(page)
+    assert errors.count() == 1
+    assert "not written yet" in errors.first.text_content()
+    classes, text = click_validate(page)
+    assert "validation-failed" in classes, text
+    assert "The following cell failed:" in text
+    assert "not written yet" in text
