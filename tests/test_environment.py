@@ -37,8 +37,11 @@ def test_environment_yml_mirrors_requirements():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert "python=3.11" in env["dependencies"]
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    assert pins_of(pip_section) == requirement_pins()
-    assert (ROOT / "binder" / "environment.yml").read_text() == (ROOT / "environment.yml").read_text()
+    assert pins_of(pip_section) == requirement_pins() and "-e ." in pip_section
+    binder = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
+    binder_pip = next(d["pip"] for d in binder["dependencies"] if isinstance(d, dict))
+    assert pins_of(binder_pip) == requirement_pins() and "python=3.11" in binder["dependencies"]
+    assert "pip install --no-deps -e ." in (ROOT / "binder" / "postBuild").read_text()
 
 
 def test_constraints_lock_agrees_with_the_pins():
