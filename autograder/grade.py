@@ -37,8 +37,12 @@ from autograder.release import SOURCE, use_environment_bin
 COURSE_ID = "mls-week2"
 
 
-def nbgrader_config(course: Path, timeout: int):
-    """The traitlets config for grading in ``course`` with the sandboxed, robust executor."""
+def nbgrader_config(course: Path, timeout: int, runtime: Path | None = None):
+    """The traitlets config for grading in ``course`` with the sandboxed, robust executor.
+
+    ``runtime`` is the kernel's private folder for its connection file and its Unix
+    sockets (ZeroMQ's ipc transport: the sandboxed kernel has no network).
+    """
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
                                         LimitOutput, SaveAutoGrades)
@@ -52,6 +56,11 @@ def nbgrader_config(course: Path, timeout: int):
     c.Exchange.root = str(course / "exchange")
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     c.Execute.kernel_name = sandbox.KERNEL_NAME
+    if runtime is not None:
+        c.KernelManager.transport = "ipc"
+        c.KernelManager.ip = str(runtime / "kernel-ipc")       # an absolute path: client and
+                                                                # kernel run in different folders
+        c.KernelManager.connection_file = str(runtime / "kernel.json")
     c.Execute.timeout = timeout
     c.Execute.startup_timeout = 120
     c.Execute.raise_on_iopub_timeout = False
@@ -64,11 +73,11 @@ def nbgrader_config(course: Path, timeout: int):
     return c
 
 
-def _api(course: Path, timeout: int):
+def _api(course: Path, timeout: int, runtime: Path | None = None):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    config = nbgrader_config(course, timeout)
+    config = nbgrader_config(course, timeout, runtime)
     return NbGraderAPI(CourseDirectory(config=config), config=config)
 
 
@@ -97,8 +106,12 @@ def grade_one(course: str, assignment: str, student: str, timeout: int) -> dict:
     """Autograde one submission and write its feedback (runs in a worker process)."""
     course = Path(course)
     _environment(course)
+    runtime = course / "runtime" / student      # connection file and sockets, this kernel's only
+    shutil.rmtree(runtime, ignore_errors=True)
+    runtime.mkdir(parents=True)
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(runtime)
     start = time.perf_counter()
-    api = _api(course, timeout)
+    api = _api(course, timeout, runtime)
     for attempt in range(4):            # the gradebook is one sqlite file shared by the workers
         result = api.autograde(assignment, student)
         if result["success"] or "database is locked" not in (result["log"] + str(result["error"])):

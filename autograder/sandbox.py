@@ -12,11 +12,16 @@ kernel's argv instead (see :func:`write_kernelspec`): it starts
 * the course library ``utils/`` and ``data/`` (read-only), nothing else of the repository,
 * a private, empty ``/tmp``,
 
+* its own runtime folder, holding its connection file and the Unix sockets
+  it talks to its client through (grading uses ZeroMQ's ``ipc`` transport),
+
 with a memory limit (an address-space rlimit: a memory bomb becomes a
-``MemoryError``), no new privileges, and its own IPC and hostname namespaces.
-The kernel shares the network namespace, so it can reach its client on
-loopback, and the PID namespace (ipykernel quits if its parent looks like
-pid 1).  Connection files are authenticated, so one kernel cannot drive another.
+``MemoryError``), no new privileges, and namespaces of its own: no network at
+all, and its own PID namespace in which the kernel is pid 1 and sees no other
+process (so it cannot signal the grader or other students' kernels).  For that,
+``JPY_PARENT_PID`` is unset (ipykernel would otherwise quit, seeing a foreign
+parent), and the kernelspec asks for interrupts by message, since signals from
+outside do not reach into the namespace.
 """
 from __future__ import annotations
 
@@ -43,19 +48,38 @@ def bwrap_command(workdir: Path, connection_file: Path, kernel_args=()) -> list[
         raise SystemExit("bubblewrap is not installed: `apt-get install bubblewrap` (grading needs it "
                          "to keep student code away from solutions and other students' work)")
     cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-ipc", "--unshare-uts",
+           "--unshare-net", "--unshare-pid", "--as-pid-1", "--unsetenv", "JPY_PARENT_PID",
            "--unshare-cgroup-try", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     for folder in SYSTEM_DIRS:
         if os.path.exists(folder):
             cmd += ["--ro-bind", folder, folder]
     for folder in {sys.base_prefix, sys.prefix, str(LIBRARY), str(REPO / "data")}:
         cmd += ["--ro-bind", folder, folder]
-    cmd += ["--ro-bind", str(connection_file), str(connection_file),
-            "--bind", str(workdir), str(workdir), "--chdir", str(workdir),
+    cmd += ["--ro-bind", str(connection_file), str(connection_file)]
+    sockets = _ipc_folder(connection_file)
+    if sockets is not None:
+        cmd += ["--bind", str(sockets), str(sockets)]
+    cmd += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir),
             "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
             "--setenv", "IPYTHONDIR", "/tmp/ipython", "--setenv", "JUPYTER_RUNTIME_DIR", "/tmp/jupyter",
             sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file),
             "--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR", *kernel_args]
     return cmd
+
+
+SHARED_FOLDERS = {"/", "/tmp", "/var/tmp", "/dev/shm", "/root", "/home", "/run"}
+
+
+def _ipc_folder(connection_file: Path) -> Path | None:
+    """The folder of the kernel's Unix sockets (ipc transport), which must be its own."""
+    info = json.loads(connection_file.read_text())
+    if info.get("transport") != "ipc":
+        return None
+    folder = Path(info["ip"]).resolve().parent
+    if str(folder) in SHARED_FOLDERS or folder == Path.home():
+        raise SystemExit(f"refusing to share {folder} with a sandboxed kernel: give each kernel a "
+                         "private runtime folder (KernelManager.ip / connection_file)")
+    return folder
 
 
 def write_kernelspec(jupyter_path: Path, threads: int | None = None) -> Path:
@@ -72,7 +96,8 @@ def write_kernelspec(jupyter_path: Path, threads: int | None = None) -> Path:
                      "TF_NUM_INTEROP_THREADS"):
             env[name] = str(threads)
     spec = {"argv": [sys.executable, "-m", "autograder.sandbox", "{connection_file}"],
-            "display_name": "Python 3 (grading sandbox)", "language": "python", "env": env}
+            "display_name": "Python 3 (grading sandbox)", "language": "python", "env": env,
+            "interrupt_mode": "message"}     # signals cannot reach into the PID namespace
     (folder / "kernel.json").write_text(json.dumps(spec, indent=2))
     return folder
 
@@ -85,6 +110,10 @@ def main(argv=None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     cmd = bwrap_command(Path.cwd().resolve(), connection_file, argv[1:])
+    # The kernel's own stdout only carries ipykernel's start-up banner ("To connect another
+    # client ..."); cell output travels over the kernel's sockets.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
     os.execv(cmd[0], cmd)
 
 

@@ -5,6 +5,7 @@ grades, the feedback and the autograded notebooks.
 """
 import json
 import shutil
+import socket
 import zipfile
 
 import nbformat
@@ -13,7 +14,8 @@ import pytest
 from autograder.grade import grade, grades_table
 from tests.submissions import answer, blank, solved, typical_mistakes, write
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow,
+              pytest.mark.filterwarnings("ignore::nbformat.warnings.DuplicateCellId")]
 FULL = 15.0
 THIEF = '''
 import os, glob
@@ -22,13 +24,20 @@ for pattern in ["/**/autograder/source/**/*.ipynb", "/**/gradebook.db", "/**/sub
     for root in ("/work", "/root", "/tmp", "/home", "/srv", "/opt"):
         stolen += glob.glob(root + pattern, recursive=True)
 print("STOLEN:", stolen)
+print("PROCESSES:", sorted(p for p in os.listdir("/proc") if p.isdigit()))
+import socket
+try:
+    socket.create_connection(("127.0.0.1", PORT), timeout=2)
+    print("REACHED THE HOST: True")
+except OSError:
+    print("REACHED THE HOST: False")
 def binary_cost(y, p):
     y, p = np.ravel(y), np.ravel(p)
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
 '''
 
 
-def class_of_submissions(folder):
+def class_of_submissions(folder, port):
     good = solved()
     noisy = answer(good, "binary_cost", "import sys\n" + [c for c in good.cells if c.metadata.get(
         "nbgrader", {}).get("grade_id") == "binary_cost"][0].source.replace(
@@ -48,7 +57,7 @@ def class_of_submissions(folder):
         "stderr_noise": noisy,
         "syntax_error": answer(good, "sparse_ce", "def sparse_ce(y, z)\n    return 0"),
         "deleted_test": no_test, "edited_test": edited, "duplicate_ids": dup,
-        "thief": answer(good, "binary_cost", THIEF),
+        "thief": answer(good, "binary_cost", THIEF.replace("PORT", str(port))),
     }
     for student, nb in cases.items():
         write(folder, student, nb)
@@ -61,9 +70,10 @@ def class_of_submissions(folder):
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
-    students = class_of_submissions(root / "submissions")
-    out = root / "out"
-    result = grade(root / "submissions", out, timeout=40)
+    with socket.create_server(("127.0.0.1", 0)) as listener:     # a service on the grading host
+        students = class_of_submissions(root / "submissions", listener.getsockname()[1])
+        out = root / "out"
+        result = grade(root / "submissions", out, timeout=40)
     return root, out, students, result
 
 
@@ -143,6 +153,8 @@ def test_student_code_cannot_see_solutions_gradebook_or_classmates(graded):
                            "assignment_digits.ipynb"), as_version=4)
     printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
     assert "STOLEN: []" in printed
+    assert "REACHED THE HOST: False" in printed                  # no network in the sandbox
+    assert "PROCESSES: ['1']" in printed                          # nor any other process
     assert result["scores"]["thief"]["score"] == FULL
 
 
