@@ -44,6 +44,7 @@ lab: $(STAMP)
 	  $(ROOT_FLAG) notebooks/START_HERE.ipynb
 
 test: $(STAMP)
+	tools/system-deps.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 benchmark: $(STAMP)

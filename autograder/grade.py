@@ -24,8 +24,10 @@ import csv
 import html
 import json
 import os
+import re
 import shutil
 import sys
+import tempfile
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -106,17 +108,20 @@ def grade_one(course: str, assignment: str, student: str, timeout: int) -> dict:
     """Autograde one submission and write its feedback (runs in a worker process)."""
     course = Path(course)
     _environment(course)
-    runtime = course / "runtime" / student      # connection file and sockets, this kernel's only
-    shutil.rmtree(runtime, ignore_errors=True)
-    runtime.mkdir(parents=True)
+    # The kernel's connection file and Unix sockets, in a folder of its own. It is short on
+    # purpose: a Unix socket's path may not exceed 107 bytes.
+    runtime = Path(tempfile.mkdtemp(prefix="grade-", dir="/tmp" if os.path.isdir("/tmp") else None))
     os.environ["JUPYTER_RUNTIME_DIR"] = str(runtime)
     start = time.perf_counter()
     api = _api(course, timeout, runtime)
-    for attempt in range(4):            # the gradebook is one sqlite file shared by the workers
-        result = api.autograde(assignment, student)
-        if result["success"] or "database is locked" not in (result["log"] + str(result["error"])):
-            break
-        time.sleep(1 + attempt)
+    try:
+        for attempt in range(4):        # the gradebook is one sqlite file shared by the workers
+            result = api.autograde(assignment, student)
+            if result["success"] or "database is locked" not in (result["log"] + str(result["error"])):
+                break
+            time.sleep(1 + attempt)
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
     feedback = api.generate_feedback(assignment, student) if result["success"] else None
     return {"student": student, "success": result["success"], "seconds": time.perf_counter() - start,
             "log": "" if result["success"] else (result["log"] + str(result["error"]))[-3000:],
@@ -221,6 +226,13 @@ def export_csv(course: Path, assignment: str, path: Path) -> None:
         CsvExportPlugin(to=str(path), assignment=[assignment]).export(gb)
 
 
+def _root_cause(log: str) -> str:
+    """The first real error in nbgrader's log (not its generic 'see the above traceback')."""
+    errors = [line.strip() for line in log.splitlines()
+              if re.match(r"\s*[\w.]+(Error|Exception|Exit)\b.*:", line) and "NbGraderException" not in line]
+    return errors[0] if errors else "nbgrader could not grade this submission"
+
+
 def _banner(notes: list[str], failure: str) -> str:
     items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
     text = ""
@@ -239,7 +251,7 @@ def write_feedback(out: Path, course: Path, assignment: str, scores: dict, notes
         target = out / "feedback" / student / assignment
         source = course / "feedback" / student / assignment
         result = results.get(student, {"success": True, "log": ""})
-        failure = "" if result["success"] else result["log"].strip().splitlines()[-1:][0] if result["log"].strip() else "unknown error"
+        failure = "" if result["success"] else _root_cause(result["log"])
         banner = _banner(notes.get(student, []), failure)
         pages = sorted(source.glob("*.html")) if source.is_dir() else []
         if not pages and student not in results and target.is_dir():
