@@ -58,6 +58,23 @@ def stderr_text(nb) -> str:
                    for o in cell.get("outputs", []) if o.get("name") == "stderr")
 
 
+def cell_text(cell, *, results=False) -> str:
+    """What a cell printed (its stdout and stderr streams); with ``results``, also the
+    ``text/plain`` form of its displayed values."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream":
+            parts.append(output.get("text", ""))
+        elif results:
+            parts.append(str(output.get("data", {}).get("text/plain", "")))
+    return "".join(parts)
+
+
+def cells_by_id(nb) -> dict:
+    """Cell id -> cell."""
+    return {cell.id: cell for cell in nb.cells}
+
+
 def cells_by_grade_id(nb) -> dict:
     """nbgrader ``grade_id`` -> cell."""
     return {cell.metadata["nbgrader"]["grade_id"]: cell for cell in nb.cells

@@ -3,7 +3,8 @@ and every check names the mistake it is meant to catch."""
 import numpy as np
 import pytest
 
-from tests.notebooks import RELEASED, cells_by_grade_id, errors, run_notebook, source_notebook, stderr_text
+from tests.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
+                             source_notebook, stderr_text)
 from utils.checks import ExerciseError
 from utils.exercises import digits as ex
 
@@ -22,7 +23,7 @@ def test_solution_runs_without_errors_or_stderr(solved):
     assert errors(nb) == [] and stderr_text(nb) == ""
     cells = cells_by_grade_id(nb)
     for grade_id in GRADED:
-        out = "".join(o.get("text", "") for o in cells[grade_id].outputs)
+        out = cell_text(cells[grade_id])
         assert "✓" in out, (grade_id, out)
     demo = "".join(o.get("text", "") for o in cells["predict-demo"].outputs)
     assert "held-out accuracy: 9" in demo

@@ -7,8 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from tests.notebooks import (RELEASED, cells_by_grade_id, errors, run_notebook, source_notebook,
-                             stderr_text, with_solution)
+from tests.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
+                             source_notebook, stderr_text, with_solution)
 from utils.checks import ExerciseError
 from utils.exercises import activations as ex
 from utils.nn import ACTIVATIONS, leaky_relu, relu, sigmoid_derivative
@@ -28,8 +28,7 @@ def expect(check_fn, *args, match):
 
 
 def printed(nb, grade_id):
-    return "".join(o.get("text", "") for o in cells_by_grade_id(nb)[grade_id].outputs
-                   if o.get("output_type") == "stream")
+    return cell_text(cells_by_grade_id(nb)[grade_id])
 
 
 def numbers(text):
@@ -44,7 +43,7 @@ def solved():
 
 
 @pytest.mark.slow
-def test_source_runs_clean_and_fast(solved):
+def test_source_runs_clean(solved):
     nb, seconds = solved
     assert errors(nb) == [] and stderr_text(nb) == ""
     cells = cells_by_grade_id(nb)

@@ -8,8 +8,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from tests.notebooks import (RELEASED, cells_by_grade_id, errors, run_notebook, source_notebook,
-                             stderr_text, with_solution)
+from tests.notebooks import (RELEASED, cell_text, cells_by_grade_id, cells_by_id, errors,
+                             run_notebook, source_notebook, stderr_text, with_solution)
 from utils.checks import ExerciseError
 from utils.exercises.softmax import (check_my_softmax, check_predict_labels,
                                      check_sparse_ce_from_logits)
@@ -495,10 +495,6 @@ def test_a_keras_softmax_model_computes_its_loss_from_the_logits(keras):
 # Real kernels (slow)
 # --------------------------------------------------------------------------
 
-def outputs_text(cell) -> str:
-    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-
-
 def number_after(text, label):
     match = re.search(re.escape(label) + r"\s*:?\s*\[?\s*([-+0-9.eE]+|inf|nan)", text)
     assert match, f"{label!r} not found in {text!r}"
@@ -513,23 +509,23 @@ def executed():
 
 
 @pytest.mark.slow
-def test_source_notebook_runs_cleanly_and_fast(executed):
+def test_source_notebook_runs_cleanly(executed):
     nb, seconds = executed
     assert errors(nb) == [] and stderr_text(nb) == ""
-    cells = {c.id: c for c in nb.cells}
+    cells = cells_by_id(nb)
     for cell_id in ("softmax_widget", "lab_widget", "multilabel_widget"):
         (out,) = [o for o in cells[cell_id].outputs if "data" in o]
         assert WIDGET_MIME in out.data and "image/png" in out.data
     for cell_id in ("two_classes_plot", "regions"):
         assert any("image/png" in o.get("data", {}) for o in cells[cell_id].outputs)
     for test_id in EXERCISES.values():
-        assert "✓" in outputs_text(cells[test_id])
+        assert "✓" in cell_text(cells[test_id])
 
 
 @pytest.mark.slow
 def test_the_numbers_the_prose_relies_on(executed):
     nb, _ = executed
-    text = {c.id: outputs_text(c) for c in nb.cells if c.cell_type == "code"}
+    text = {c.id: cell_text(c) for c in nb.cells if c.cell_type == "code"}
     assert "[0.032 0.087 0.237 0.644]" in text["softmax_example"]
     shift = [line.split(":")[1].split("exponents")[0].strip()
              for line in text["shift_demo"].splitlines()]
@@ -573,7 +569,7 @@ def test_the_numbers_the_prose_relies_on(executed):
 def test_source_notebook_under_nbgrader_shows_still_figures():
     nb, seconds = run_notebook(source_notebook(NAME), env={"NBGRADER_EXECUTION": "autograde"})
     assert errors(nb) == [] and stderr_text(nb) == ""
-    cells = {c.id: c for c in nb.cells}
+    cells = cells_by_id(nb)
     for cell_id in ("softmax_widget", "lab_widget", "multilabel_widget"):
         (out,) = [o for o in cells[cell_id].outputs if "data" in o]
         assert "image/png" in out.data and WIDGET_MIME not in out.data

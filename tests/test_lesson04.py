@@ -5,8 +5,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from tests.notebooks import (RELEASED, cells_by_grade_id, errors, run_notebook, source_notebook,
-                             stderr_text)
+from tests.notebooks import (RELEASED, cell_text, cells_by_grade_id, cells_by_id, errors,
+                             run_notebook, source_notebook, stderr_text)
 from utils.checks import ExerciseError
 from utils.exercises.adam import (check_adam_step, check_conv1d_output_length,
                                   check_conv1d_param_count, compare_with_keras)
@@ -331,17 +331,8 @@ def test_quiz_has_two_questions():
 # The notebooks, executed in real kernels
 # ----------------------------------------------------------------------------------------
 
-def outputs_text(cell):
-    return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "")
-                   for o in cell.outputs)
-
-
 def mimetypes(cell):
     return {key for o in cell.outputs for key in o.get("data", {})}
-
-
-def by_id(nb):
-    return {cell.id: cell for cell in nb.cells}
 
 
 def test_source_notebook_structure():
@@ -377,44 +368,44 @@ def executed_source():
 
 
 @pytest.mark.slow
-def test_source_notebook_runs_clean_and_fast(executed_source):
+def test_source_notebook_runs_clean(executed_source):
     nb, seconds = executed_source
     assert errors(nb) == [] and stderr_text(nb) == ""
-    cells = by_id(nb)
+    cells = cells_by_id(nb)
     for widget in ("s2-widget", "s3-widget", "s5-widget"):
         assert {WIDGET_MIME, "image/png"} <= mimetypes(cells[widget]), widget
     for test in EXERCISES:
-        assert "✓" in outputs_text(cells[test])
+        assert "✓" in cell_text(cells[test], results=True)
 
 
 @pytest.mark.slow
 def test_source_notebook_numbers_support_the_prose(executed_source):
-    cells = by_id(executed_source[0])
+    cells = cells_by_id(executed_source[0])
     diffs = [float(x) for x in re.findall(r"over 10 steps = ([0-9.e+-]+)",
-                                          outputs_text(cells["s4-compare"])
-                                          + outputs_text(cells["s4-tiny"]))]
+                                          cell_text(cells["s4-compare"], results=True)
+                                          + cell_text(cells["s4-tiny"], results=True))]
     assert len(diffs) == 3 and max(diffs[1:]) < diffs[0] / 100
-    shapes = outputs_text(cells["s5-shapes"])
+    shapes = cell_text(cells["s5-shapes"], results=True)
     assert "(None, 9, 8)" in shapes and "(None, 3, 8)" in shapes
     rows = re.findall(r"(\w+):\s+(\d+) parameters, accuracy ([\d.]+)% on training, ([\d.]+)% held out",
-                      outputs_text(cells["s5-train"]))
+                      cell_text(cells["s5-train"], results=True))
     got = {name: (int(p), float(train), float(test)) for name, p, train, test in rows}
     (conv_p, conv_train, conv_test), (dense_p, dense_train, dense_test) = (
         got["convolutional"], got["dense"])
     assert conv_p < dense_p and conv_test > dense_test            # fewer parameters, better
     assert dense_train >= conv_train                              # fits training at least as well
     assert dense_train - dense_test > conv_train - conv_test      # ... and overfits
-    rnn = outputs_text(cells["s6-rnn-code"])
+    rnn = cell_text(cells["s6-rnn-code"], results=True)
     assert "output (2, 8), parameters 80" in rnn and "output (2, 100, 8)" in rnn
     assert "output (2, 8), parameters 320" in rnn and "= 80, LSTM 4u(c + u + 1) = 320" in rnn
-    assert "(2, 25, 1) parameters: 0" in outputs_text(cells["s6-pool-code"])
+    assert "(2, 25, 1) parameters: 0" in cell_text(cells["s6-pool-code"], results=True)
 
 
 @pytest.mark.slow
 def test_source_notebook_under_nbgrader_shows_still_figures():
     nb, seconds = run_notebook(source_notebook(NAME), env={"NBGRADER_EXECUTION": "autograde"})
     assert errors(nb) == [] and stderr_text(nb) == ""
-    cells = by_id(nb)
+    cells = cells_by_id(nb)
     for widget in ("s2-widget", "s3-widget", "s5-widget"):
         kinds = mimetypes(cells[widget])
         assert "image/png" in kinds and WIDGET_MIME not in kinds, widget
@@ -433,7 +424,7 @@ def test_released_notebook_says_not_written_yet():
     for index in graded.values():
         name, value = failures[index]
         assert name == "ExerciseError" and "is not written yet" in value
-    assert "not written yet" in outputs_text(by_id(nb)["s4-compare"])
+    assert "not written yet" in cell_text(cells_by_id(nb)["s4-compare"], results=True)
 
 
 @pytest.mark.slow

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from tests.notebooks import (RELEASED, cells_by_grade_id, errors, run_notebook, source_notebook,
-                             stderr_text, with_solution)
+from tests.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
+                             source_notebook, stderr_text, with_solution)
 from utils.autodiff import Value, backward_steps
 from utils.checks import ExerciseError
 from utils.exercises import backprop as ex
@@ -19,11 +19,6 @@ NAME = "05_backprop"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 GRADED = ("test_centred_difference", "test_lecture_backward", "test_two_layer_backward")
 EXERCISES = {"centred_difference": 1, "lecture_backward": 2, "two_layer_backward": 3}
-
-
-def outputs_text(cell) -> str:
-    return "".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
-                   for o in cell.get("outputs", []))
 
 
 def cell(nb, cell_id):
@@ -41,12 +36,12 @@ def source_run():
 
 
 @pytest.mark.slow
-def test_source_notebook_runs_clean_and_fast(source_run):
+def test_source_notebook_runs_clean(source_run):
     nb, seconds = source_run
     assert errors(nb) == []
     assert stderr_text(nb) == ""
     for grade_id in GRADED:
-        assert "✓" in outputs_text(cells_by_grade_id(nb)[grade_id]), grade_id
+        assert "✓" in cell_text(cells_by_grade_id(nb)[grade_id], results=True), grade_id
     for widget_cell in ("eps_widget", "backward_widget"):
         mimes = [set(o.get("data", {})) for o in cell(nb, widget_cell).outputs]
         assert any(WIDGET_MIME in m and "image/png" in m for m in mimes), widget_cell
@@ -55,24 +50,24 @@ def test_source_notebook_runs_clean_and_fast(source_run):
 @pytest.mark.slow
 def test_source_notebook_prose_numbers(source_run):
     nb, _ = source_run
-    assert "= 6.001000" in outputs_text(cell(nb, "nudge_forward"))
-    assert "c = -4, a = 4, d = 3, J = 4.5" in outputs_text(cell(nb, "graph_build"))
-    tape = outputs_text(cell(nb, "gradient_tape"))
+    assert "= 6.001000" in cell_text(cell(nb, "nudge_forward"), results=True)
+    assert "c = -4, a = 4, d = 3, J = 4.5" in cell_text(cell(nb, "graph_build"), results=True)
+    tape = cell_text(cell(nb, "gradient_tape"), results=True)
     assert "GradientTape:   J = 4.5, dJ/dw = 6, dJ/db = 3" in tape
     assert "utils.autodiff: J = 4.5, dJ/dw = 6, dJ/db = 3" in tape
-    table = outputs_text(cell(nb, "autodiff_table"))
+    table = cell_text(cell(nb, "autodiff_table"), results=True)
     assert re.search(r"^x\s+\(input\)\s+2\s+-6$", table, re.M)       # x and y get gradients too
     assert re.search(r"^y\s+\(input\)\s+1\s+-3$", table, re.M)
     assert re.search(r"^0\.5\s+\(input\)\s+0\.5\s+9$", table, re.M)
     assert "X (5, 3), y (5, 1), W1 (3, 4), b1 (4,), W2 (4, 1), b2 (1,)" in \
-        outputs_text(cell(nb, "net_data"))                          # 3 inputs, 4 hidden, 1 output
-    assert outputs_text(cell(nb, "three_way_fd")).startswith("21 parameters")
-    rows = outputs_text(cell(nb, "three_way_table")).strip().splitlines()[1:]
+        cell_text(cell(nb, "net_data"), results=True)                          # 3 inputs, 4 hidden, 1 output
+    assert cell_text(cell(nb, "three_way_fd"), results=True).startswith("21 parameters")
+    rows = cell_text(cell(nb, "three_way_table"), results=True).strip().splitlines()[1:]
     assert len(rows) == 4
     for row in rows:  # hand vs FD, hand vs tape, FD vs tape
         h_fd, h_tp, fd_tp = (float(v) for v in row.split()[-3:])
         assert h_tp < 1e-12 and h_fd < 1e-7 and fd_tp < 1e-7, row  # "above about 1e-7: a second look"
-    timing_rows = outputs_text(cell(nb, "cost_measure")).strip().splitlines()[1:]
+    timing_rows = cell_text(cell(nb, "cost_measure"), results=True).strip().splitlines()[1:]
     assert len(timing_rows) == 4
     assert all(float(r.split()[-1]) < 1e-5 for r in timing_rows)  # "the last column is tiny"
 
@@ -107,7 +102,7 @@ def test_released_notebook_asks_for_every_exercise():
     for grade_id, (name, value) in failing.items():
         assert name == "ExerciseError" and "is not written yet" in value, (grade_id, value)
         assert "HIDDEN" not in graded[grade_id].source
-    assert "not yet" in outputs_text(cell(nb, "three_way_table"))
+    assert "not yet" in cell_text(cell(nb, "three_way_table"), results=True)
     assert stderr_text(nb) == ""
 
 
@@ -151,7 +146,7 @@ def test_wrong_answers_in_a_kernel():
     assert "only the local derivative" in messages["test_lecture_backward"]
     assert "forgot the hidden activation's derivative" in messages["test_two_layer_backward"]
     assert stderr_text(run) == ""
-    rows = outputs_text(cell(run, "three_way_table")).strip().splitlines()[1:]
+    rows = cell_text(cell(run, "three_way_table"), results=True).strip().splitlines()[1:]
     assert float(rows[0].split()[-2]) > 1e-3   # dW1 by hand vs GradientTape: the bug shows
 
 
