@@ -34,9 +34,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from autograder import sandbox, submissions
-from autograder.release import SOURCE, use_environment_bin
-
-COURSE_ID = "mls-week2"
+from autograder.release import COURSE_ID, SOURCE, course_config, use_environment_bin
 
 
 def nbgrader_config(course: Path, timeout: int, runtime: Path | None = None):
@@ -48,15 +46,10 @@ def nbgrader_config(course: Path, timeout: int, runtime: Path | None = None):
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
                                         LimitOutput, SaveAutoGrades)
-    from traitlets.config import Config
 
     from autograder.execute import RobustExecute
 
-    c = Config()
-    c.CourseDirectory.root = str(course)
-    c.CourseDirectory.course_id = COURSE_ID
-    c.Exchange.root = str(course / "exchange")
-    c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+    c = course_config(course)
     c.Execute.kernel_name = sandbox.KERNEL_NAME
     if runtime is not None:
         c.KernelManager.transport = "ipc"

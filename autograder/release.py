@@ -19,6 +19,24 @@ SOURCE = COURSE / "source"
 STUDENT_DIR = COURSE.parent / "notebooks" / "week2"
 
 
+COURSE_ID = "mls-week2"
+CODE_STUB = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+TEXT_STUB = "YOUR ANSWER HERE"
+
+
+def course_config(root: Path):
+    """nbgrader's configuration for a course folder ``root`` (as nbgrader_config.py sets it)."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.course_id = COURSE_ID
+    config.ClearSolutions.code_stub = CODE_STUB
+    config.ClearSolutions.text_stub = TEXT_STUB
+    config.Exchange.root = str(Path(root) / "exchange")
+    return config
+
+
 def use_environment_bin() -> None:
     """Put this Python's bin folder first on PATH: a new gradebook runs ``alembic`` by name."""
     bin_dir = str(Path(sys.executable).parent)
@@ -35,7 +53,6 @@ def generate(names=None, out_dir: Path = STUDENT_DIR) -> list[Path]:
     """Generate the student version of each assignment into ``out_dir``; return the files."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
 
     use_environment_bin()
     names = list(names or assignments())
@@ -48,12 +65,7 @@ def generate(names=None, out_dir: Path = STUDENT_DIR) -> list[Path]:
         root = Path(scratch)
         shutil.copytree(SOURCE, root / "source",
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        config = Config()
-        config.CourseDirectory.root = str(root)
-        config.CourseDirectory.course_id = "mls-week2"
-        config.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
-        config.ClearSolutions.text_stub = "YOUR ANSWER HERE"
-        config.Exchange.root = str(root / "exchange")
+        config = course_config(root)
         api = NbGraderAPI(CourseDirectory(config=config), config=config)
         for name in names:
             result = api.generate_assignment(name)
