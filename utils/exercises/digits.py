@@ -187,7 +187,10 @@ def check_compile(build_model, compile_model):
     """``compile_model(model)``: sparse categorical cross-entropy from logits, Adam(1e-3), accuracy."""
     import keras
 
-    model = _reference_model() if _fails(build_model) else build_model()
+    try:
+        model = call(build_model, what="build_model()")
+    except ExerciseError:            # graded on its own: compile an untrained model of the right shape
+        model = _reference_model()
     call(lambda: compile_model(model) or True, what="compile_model(model)")
     check(getattr(model, "optimizer", None) is not None and getattr(model, "loss", None) is not None,
           "The model is not compiled: call model.compile(loss=..., optimizer=..., metrics=[...]).")
@@ -289,14 +292,6 @@ def check_training(run: TrainingRun, X_test, y_test):
           f"{MAX_TRAINING_SECONDS} s (about 10 s here). Use batch_size=32 and verbose=0.")
     passed(f"Trained for 40 epochs in {seconds:.1f} s; held-out accuracy {accuracy:.1%}.")
     return accuracy
-
-
-def _fails(fn) -> bool:
-    try:
-        call(fn, what="build_model()")
-        return False
-    except ExerciseError:
-        return True
 
 
 def _reference_model():

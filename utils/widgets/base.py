@@ -39,10 +39,10 @@ def figure_png(fig, dpi=90) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def png_output(fig, text="figure"):
-    """An output record (as in a notebook's outputs list) holding the figure as PNG."""
+def png_output(png: str, text="figure"):
+    """An output record (as in a notebook's outputs list) holding a base64 PNG."""
     return {"output_type": "display_data", "metadata": {},
-            "data": {"image/png": figure_png(fig), "text/plain": f"<{text}>"}}
+            "data": {"image/png": png, "text/plain": f"<{text}>"}}
 
 
 class FigureWidget:
@@ -82,7 +82,8 @@ class FigureWidget:
         result = self.draw(**self.values)
         self.figure, self.message = result if isinstance(result, tuple) else (result, "")
         self.redraws += 1
-        self.output.outputs = (png_output(self.figure, self.title or "figure"),)
+        self._png = figure_png(self.figure)     # rendered once, shown live and as the still
+        self.output.outputs = (png_output(self._png, self.title or "figure"),)
         self.status.value = self.message
         return self.figure
 
@@ -108,7 +109,7 @@ class FigureWidget:
 
     def still(self) -> dict:
         """The current figure and message as a static mime bundle (HTML, PNG, text)."""
-        png = figure_png(self.figure)
+        png = self._png
         caption = f"<p>{self.message}</p>" if self.message else ""
         return {"text/html": f'<img src="data:image/png;base64,{png}"/>{caption}',
                 "image/png": png, "text/plain": self.message or f"<{self.title or 'figure'}>"}
