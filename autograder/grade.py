@@ -47,7 +47,7 @@ def nbgrader_config(course: Path, timeout: int, runtime: Path | None = None):
     from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
                                         LimitOutput, SaveAutoGrades)
 
-    from autograder.execute import RobustExecute
+    from autograder.preprocessors import RobustExecute
 
     c = course_config(course)
     c.Execute.kernel_name = sandbox.KERNEL_NAME
