@@ -2,60 +2,59 @@
 
     python -m autograder grade SUBMISSIONS [--out DIR] [--assignment NAME] [--workers N]
 
-SUBMISSIONS is a folder laid out ``<student_id>/<assignment>/*.ipynb`` or a zip of one.
+SUBMISSIONS is a folder laid out ``<student>/<assignment>/*.ipynb`` or a zip of one.  Every
+submission is hostile data: :mod:`autograder.submissions` turns it into a clean notebook (or the
+blank release, with a note), and its kernel runs in a :class:`~autograder.sandbox.Sandbox`.
 ``DIR`` (default ``grading``) receives:
 
 * ``course/``: the nbgrader course used for grading (gradebook.db, autograded/, feedback/);
-* ``feedback/<student_id>/<assignment>/*.html``: each student's feedback, with any
-  repairs to the submission explained at the top;
-* ``grades.csv``: nbgrader's CSV export (assignment, duedate, timestamp, student_id,
-  last_name, first_name, email, raw_score, late_submission_penalty, score, max_score);
+* ``feedback/<student_id>/<assignment>/*.html``: each student's feedback, with any repairs to
+  the submission explained at the top (``student_id`` is the folder name when it is a plain
+  name, otherwise a safe id: see ``students.csv``);
+* ``grades.csv``: nbgrader's columns, one row per student, the folder name as ``student_id``;
 * ``summary.csv`` and ``score_distribution.png``: per-exercise results and the spread of scores;
-* ``manifest.json``: fingerprints of graded submissions, so a re-run regrades only
-  new or changed ones.
+* ``manifest.json``: fingerprints of graded submissions, so a re-run regrades only changed ones.
 
-Each submission runs in its own sandboxed kernel (``autograder.sandbox``) with a cell
-timeout and a memory limit; workers grade in parallel (default: one per core).
-Scores are read from the gradebook, never from exit codes.
+Workers grade in parallel (default: one per core).  Whatever one submission does, every other
+student gets the row and feedback they would get without it; submissions that could not be
+graded are listed at the end and make the command exit with status 1.
 """
 from __future__ import annotations
 
 import csv
-import html
 import json
 import os
-import re
 import shutil
+import stat
 import sys
-import tempfile
+import threading
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict
 from pathlib import Path
 
-from autograder import sandbox, submissions
-from autograder.release import COURSE_ID, SOURCE, course_config, use_environment_bin
+from autograder import report, sandbox, submissions
+from autograder.release import SOURCE, course_config, use_environment_bin
+
+TIMEOUT = 60          # seconds per cell
 
 
-def nbgrader_config(course: Path, timeout: int, runtime: Path | None = None):
-    """The traitlets config for grading in ``course`` with the sandboxed, robust executor.
-
-    ``runtime`` is the kernel's private folder for its connection file and its Unix
-    sockets (ZeroMQ's ipc transport: the sandboxed kernel has no network).
-    """
+def nbgrader_config(course: Path, timeout: int, box: sandbox.Sandbox | None = None):
+    """The traitlets config for grading in ``course`` with the sandboxed, robust executor."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
                                         LimitOutput, SaveAutoGrades)
 
-    from autograder.preprocessors import RobustExecute
+    from autograder.preprocessors import CapOutputs, RobustExecute, SanitizeNotebook
 
     c = course_config(course)
     c.Execute.kernel_name = sandbox.KERNEL_NAME
-    if runtime is not None:
+    if box is not None:       # the kernel talks over Unix sockets in its own folder: no network
         c.KernelManager.transport = "ipc"
-        c.KernelManager.ip = str(runtime / "kernel-ipc")       # an absolute path: client and
-                                                                # kernel run in different folders
-        c.KernelManager.connection_file = str(runtime / "kernel.json")
+        c.KernelManager.ip = str(box.kernel_dir / "ipc")
+        c.KernelManager.connection_file = str(box.kernel_dir / "kernel.json")
     c.Execute.timeout = timeout
     c.Execute.startup_timeout = 120
     c.Execute.raise_on_iopub_timeout = False
@@ -63,16 +62,16 @@ def nbgrader_config(course: Path, timeout: int, runtime: Path | None = None):
     c.Execute.error_on_timeout = {"ename": "CellTimeoutError", "evalue": message,
                                   "traceback": [f"\x1b[0;31mCellTimeoutError\x1b[0m: {message}"]}
     c.Autograde.autograde_preprocessors = [RobustExecute, IgnorePattern, ClearMetadataPreprocessor,
-                                           LimitOutput, SaveAutoGrades, AssignLatePenalties,
-                                           CheckCellMetadata]
+                                           LimitOutput, CapOutputs, SanitizeNotebook,
+                                           SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     return c
 
 
-def _api(course: Path, timeout: int, runtime: Path | None = None):
+def _api(course: Path, timeout: int, box: sandbox.Sandbox | None = None):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    config = nbgrader_config(course, timeout, runtime)
+    config = nbgrader_config(course, timeout, box)
     return NbGraderAPI(CourseDirectory(config=config), config=config)
 
 
@@ -83,13 +82,14 @@ def _environment(course: Path) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
-def prepare_course(course: Path, assignment: str, timeout: int, workers: int = 1) -> None:
+def prepare_course(course: Path, assignment: str, timeout: int, workers: int = 1, *,
+                   source: Path = SOURCE) -> None:
     """Create (or refresh) the grading course: sources, gradebook entry, sandbox kernelspec."""
-    if not (SOURCE / assignment).is_dir():
-        names = sorted(p.name for p in SOURCE.iterdir() if p.is_dir())
+    if not (Path(source) / assignment).is_dir():
+        names = sorted(p.name for p in Path(source).iterdir() if p.is_dir())
         raise SystemExit(f"unknown assignment {assignment!r}; assignments are {names}")
     course.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(SOURCE / assignment, course / "source" / assignment, dirs_exist_ok=True)
+    shutil.copytree(Path(source) / assignment, course / "source" / assignment, dirs_exist_ok=True)
     sandbox.write_kernelspec(course / "jupyter", threads=max(1, (os.cpu_count() or 1) // workers))
     _environment(course)
     result = _api(course, timeout).generate_assignment(assignment)
@@ -97,16 +97,27 @@ def prepare_course(course: Path, assignment: str, timeout: int, workers: int = 1
         raise SystemExit(f"nbgrader could not prepare {assignment}:\n{result['log']}{result['error']}")
 
 
-def grade_one(course: str, assignment: str, student: str, timeout: int) -> dict:
-    """Autograde one submission and write its feedback (runs in a worker process)."""
+def declared_files(course: Path, assignment: str) -> dict[str, str]:
+    """The assignment's own files (not notebooks): shown read-only in the kernel's working folder."""
+    folder = course / "source" / assignment
+    return {p.name: str(p) for p in sorted(folder.iterdir())
+            if stat.S_ISREG(p.lstat().st_mode) and p.suffix != ".ipynb"}
+
+
+def grade_one(course: str, assignment: str, student: str, timeout: int,
+              limits: sandbox.Limits) -> dict:
+    """Autograde one submission in its sandbox and write its feedback (runs in a worker process)."""
     course = Path(course)
     _environment(course)
-    # The kernel's connection file and Unix sockets, in a folder of its own. It is short on
-    # purpose: a Unix socket's path may not exceed 107 bytes.
-    runtime = Path(tempfile.mkdtemp(prefix="grade-", dir="/tmp" if os.path.isdir("/tmp") else None))
-    os.environ["JUPYTER_RUNTIME_DIR"] = str(runtime)
     start = time.perf_counter()
-    api = _api(course, timeout, runtime)
+    box = sandbox.Sandbox.open(limits=limits, files=declared_files(course, assignment))
+    os.environ[sandbox.ENV_VAR] = str(box.path)
+    deadline = threading.Timer(limits.submission_seconds, box.kill, kwargs={
+        "reason": f"the whole submission ran longer than {limits.submission_seconds} s "
+                  "and was stopped"})
+    deadline.daemon = True
+    deadline.start()
+    api = _api(course, timeout, box)
     try:
         for attempt in range(4):        # the gradebook is one sqlite file shared by the workers
             result = api.autograde(assignment, student)
@@ -114,11 +125,14 @@ def grade_one(course: str, assignment: str, student: str, timeout: int) -> dict:
                 break
             time.sleep(1 + attempt)
     finally:
-        shutil.rmtree(runtime, ignore_errors=True)
+        deadline.cancel()
+        killed = box.killed_reason
+        box.close()
+        os.environ.pop(sandbox.ENV_VAR, None)
     feedback = api.generate_feedback(assignment, student) if result["success"] else None
     return {"student": student, "success": result["success"], "seconds": time.perf_counter() - start,
             "log": "" if result["success"] else (result["log"] + str(result["error"]))[-3000:],
-            "feedback_ok": bool(feedback and feedback["success"])}
+            "feedback_ok": bool(feedback and feedback["success"]), "killed": killed}
 
 
 def _progress(total: int):
@@ -129,180 +143,128 @@ def _progress(total: int):
     return tqdm(total=total, unit="submission", desc="grading", file=sys.stdout, disable=total == 0)
 
 
+def _failed(student: str, why: str) -> dict:
+    return {"student": student, "success": False, "seconds": 0.0, "log": why, "failure": why,
+            "feedback_ok": False, "killed": ""}
+
+
+def _run_all(course: Path, assignment: str, todo: list[str], timeout: int, workers: int,
+             limits: sandbox.Limits, on_done) -> None:
+    """Grade ``todo`` in parallel; if a worker process dies, grade the rest one process each."""
+    left = list(todo)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(grade_one, str(course), assignment, s, timeout, limits): s for s in left}
+        try:
+            for future in as_completed(futures):
+                student = futures[future]
+                try:
+                    on_done(student, future.result())
+                except BrokenProcessPool:
+                    raise
+                except Exception as err:  # noqa: BLE001 - one submission must not stop the class
+                    on_done(student, _failed(student, f"{type(err).__name__}: {err}"))
+                left.remove(student)
+        except BrokenProcessPool:
+            pass
+    for student in left:             # a grader process died: find which submission did it
+        with ProcessPoolExecutor(max_workers=1) as solo:
+            try:
+                on_done(student, solo.submit(grade_one, str(course), assignment, student, timeout,
+                                             limits).result())
+            except Exception as err:  # noqa: BLE001
+                on_done(student, _failed(student, f"the grader crashed on this submission "
+                                                  f"({type(err).__name__})"))
+
+
 def grade(submissions_path, out="grading", assignment="assignment_digits", workers=None,
-          timeout=60) -> dict:
+          timeout=TIMEOUT, *, source: Path = SOURCE, limits: sandbox.Limits | None = None) -> dict:
     """Grade every submission of ``assignment``; return the per-student results (see module doc)."""
     out = Path(out).resolve()
     course = out / "course"
     out.mkdir(parents=True, exist_ok=True)
+    workers = workers or os.cpu_count() or 1
+    limits = limits or sandbox.Limits(cpus=max(0.5, (os.cpu_count() or 1) / workers))
     folder = submissions.unpack(Path(submissions_path), out)
     found = submissions.find(folder, assignment)
     if not found:
         raise SystemExit(f"no submissions of {assignment} in {submissions_path} "
                          f"(expected <student_id>/{assignment}/*.ipynb)")
-    workers = workers or os.cpu_count() or 1
-    prepare_course(course, assignment, timeout, workers)
+    prepare_course(course, assignment, timeout, workers, source=source)
     release_dir = course / "release" / assignment
     manifest_path = out / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    source_print = submissions.fingerprint(SOURCE / assignment)
-    todo, notes = [], {}
-    for student, src in found:
-        key = f"{assignment}/{student}"
-        stamp = f"{source_print}:{submissions.fingerprint(src)}:{timeout}"
-        notes[student] = manifest.get(key, {}).get("notes", [])
-        if manifest.get(key, {}).get("stamp") == stamp:
+    source_print = _source_fingerprint(Path(source) / assignment)
+    names = {sub.student_id: sub.student for sub in found}
+    todo, notes, stamps = [], {}, {}
+    for sub in found:
+        key = f"{assignment}/{sub.student_id}"
+        stamps[sub.student_id] = (f"{source_print}:{submissions.fingerprint(sub)}:{timeout}:"
+                                  f"{json.dumps(asdict(limits), sort_keys=True)}")
+        notes[sub.student_id] = manifest.get(key, {}).get("notes", [])
+        if manifest.get(key, {}).get("stamp") == stamps[sub.student_id]:
             continue
-        notes[student] = submissions.prepare(src, course / "submitted" / student / assignment, release_dir)
-        todo.append((student, stamp))
-    _register(course, [s for s, _ in found])
+        notes[sub.student_id] = submissions.prepare(
+            sub, course / "submitted" / sub.student_id / assignment, release_dir)
+        todo.append(sub.student_id)
+    _register(course, list(names))
     results = {}
     bar = _progress(len(todo))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(grade_one, str(course), assignment, student, timeout): (student, stamp)
-                   for student, stamp in todo}
-        for future in as_completed(futures):
-            student, stamp = futures[future]
-            try:
-                results[student] = future.result()
-            except Exception as err:  # noqa: BLE001 - one broken submission must not stop the class
-                results[student] = {"student": student, "success": False, "seconds": 0.0,
-                                    "log": f"{type(err).__name__}: {err}", "feedback_ok": False}
-            manifest[f"{assignment}/{student}"] = {"stamp": stamp if results[student]["success"] else "",
-                                                   "notes": notes[student]}
-            if bar is not None:
-                bar.update(1)
+
+    def done(student: str, result: dict) -> None:
+        results[student] = result
+        if result.get("killed"):
+            notes[student] = notes[student] + [result["killed"]]
+        manifest[f"{assignment}/{student}"] = {
+            "stamp": stamps[student] if result["success"] else "", "notes": notes[student]}
+        if bar is not None:
+            bar.update(1)
+
+    _run_all(course, assignment, todo, timeout, workers, limits, done)
     if bar is not None:
         bar.close()
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))
-    scores = read_scores(course, assignment, [s for s, _ in found])
-    write_feedback(out, course, assignment, scores, notes, results)
-    export_csv(course, assignment, out / "grades.csv")
-    write_summary(out, assignment, scores)
-    return {"graded": sorted(results), "skipped": sorted(set(s for s, _ in found) - set(results)),
-            "scores": scores, "results": results}
+    scores = report.read_scores(course, assignment, list(names))
+    report.write_feedback(out, course, assignment, scores, notes, results)
+    report.export_csv(course, assignment, names, out / "grades.csv")
+    _write_students(out / "students.csv", names)
+    report.write_summary(out, assignment, scores)
+    failed = sorted(s for s, r in results.items() if not r["success"])
+    if failed:
+        print(f"\n{len(failed)} submission(s) could not be graded normally (zero, with the reason "
+              "in their feedback):")
+        for student in failed:
+            print(f"  {report.csv_text(names[student])}: "
+                  f"{report.csv_text(results[student].get('failure') or report.root_cause(results[student]['log']))}")
+    return {"graded": sorted(results), "skipped": sorted(set(names) - set(results)),
+            "scores": scores, "results": results, "names": names, "failed": failed}
+
+
+def _source_fingerprint(folder: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _write_students(path: Path, names: dict[str, str]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["student_id", "submitted_as"])
+        for student_id, name in sorted(names.items()):
+            writer.writerow([student_id, report.csv_text(name)])
 
 
 def _register(course: Path, students: list[str]) -> None:
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id=COURSE_ID) as gb:
+    with Gradebook(report.gradebook_url(course), course_id=report.COURSE_ID) as gb:
         for student in students:
             gb.update_or_create_student(student)
 
 
-def read_scores(course: Path, assignment: str, students: list[str]) -> dict:
-    """``student -> {"score", "max_score", "cells": {grade_id: (score, max)}}`` from the gradebook."""
-    from nbgrader.api import Gradebook, MissingEntry
+read_scores = report.read_scores
+grades_table = report.grades_table
 
-    scores = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id=COURSE_ID) as gb:
-        max_score = gb.find_assignment(assignment).max_score
-        for student in students:
-            try:
-                sub = gb.find_submission(assignment, student)
-            except MissingEntry:
-                scores[student] = {"score": 0.0, "max_score": max_score, "cells": {}}
-                continue
-            cells = {grade.name: (float(grade.score), float(grade.max_score))
-                     for nb in sub.notebooks for grade in nb.grades}
-            scores[student] = {"score": float(sub.score), "max_score": float(sub.max_score), "cells": cells}
-    return scores
-
-
-def export_csv(course: Path, assignment: str, path: Path) -> None:
-    """nbgrader's own CSV export, for this assignment."""
-    from nbgrader.api import Gradebook
-    from nbgrader.plugins.export import CsvExportPlugin
-
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id=COURSE_ID) as gb:
-        CsvExportPlugin(to=str(path), assignment=[assignment]).export(gb)
-
-
-def _root_cause(log: str) -> str:
-    """The first real error in nbgrader's log (not its generic 'see the above traceback')."""
-    errors = [line.strip() for line in log.splitlines()
-              if re.match(r"\s*[\w.]+(Error|Exception|Exit)\b.*:", line) and "NbGraderException" not in line]
-    return errors[0] if errors else "nbgrader could not grade this submission"
-
-
-def _banner(notes: list[str], failure: str) -> str:
-    items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
-    text = ""
-    if failure:
-        text += f"<p><b>Your submission could not be graded normally:</b> {html.escape(failure)}</p>"
-    if items:
-        text += f"<p><b>Before grading, your submission was repaired:</b></p><ul>{items}</ul>"
-    return (f'<div style="border:2px solid #D55E00;padding:0.5em 1em;margin:1em;'
-            f'font-family:sans-serif">{text}</div>') if text else ""
-
-
-def write_feedback(out: Path, course: Path, assignment: str, scores: dict, notes: dict,
-                   results: dict) -> None:
-    """Copy nbgrader's feedback into ``out/feedback``, adding notes; write one where there is none."""
-    for student, score in scores.items():
-        target = out / "feedback" / student / assignment
-        source = course / "feedback" / student / assignment
-        result = results.get(student, {"success": True, "log": ""})
-        failure = "" if result["success"] else _root_cause(result["log"])
-        banner = _banner(notes.get(student, []), failure)
-        pages = sorted(source.glob("*.html")) if source.is_dir() else []
-        if not pages and student not in results and target.is_dir():
-            continue                                   # unchanged since the last run
-        shutil.rmtree(target, ignore_errors=True)
-        target.mkdir(parents=True)
-        for page in pages:
-            text = page.read_text()
-            if banner:
-                text = text.replace("<body>", "<body>" + banner, 1) if "<body>" in text else banner + text
-            (target / page.name).write_text(text)
-        if not pages:
-            (target / f"{assignment}.html").write_text(
-                f"<html><body><h1>{assignment}: {score['score']:g} / {score['max_score']:g}</h1>"
-                f"{banner or '<p>No feedback could be generated.</p>'}</body></html>")
-
-
-def write_summary(out: Path, assignment: str, scores: dict) -> None:
-    """Print a per-exercise table, save it as summary.csv, and plot the score distribution."""
-    from matplotlib.figure import Figure
-
-    from utils.plotting import COLORS
-
-    exercises = sorted({name for s in scores.values() for name in s["cells"]})
-    rows = []
-    for name in exercises:
-        got = [s["cells"][name] for s in scores.values() if name in s["cells"]]
-        max_points = max(m for _, m in got)
-        mean = sum(g for g, _ in got) / len(scores)
-        full = sum(1 for g, m in got if g == m)
-        rows.append((name, max_points, mean, full))
-    with open(out / "summary.csv", "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["exercise", "points", "mean_score", "full_marks", "students"])
-        for name, points, mean, full in rows:
-            writer.writerow([name, f"{points:g}", f"{mean:.2f}", full, len(scores)])
-    width = max([len(r[0]) for r in rows] + [8])
-    print(f"\n{assignment}: {len(scores)} students")
-    print(f"{'exercise':<{width}}  points  mean   full marks")
-    for name, points, mean, full in rows:
-        print(f"{name:<{width}}  {points:>6g}  {mean:5.2f}  {full:>4d}/{len(scores)}")
-    totals = [s["score"] for s in scores.values()]
-    max_score = max((s["max_score"] for s in scores.values()), default=0)
-    print(f"{'total':<{width}}  {max_score:>6g}  {sum(totals) / max(len(totals), 1):5.2f}")
-    fig = Figure(figsize=(6, 3.5))
-    ax = fig.subplots()
-    ax.hist(totals, bins=min(20, int(max_score) + 1 or 1), range=(0, max_score or 1),
-            color=COLORS["blue"], edgecolor="white")
-    ax.set_xlabel("score")
-    ax.set_ylabel("students")
-    ax.set_title(f"{assignment}: score distribution ({len(totals)} students)")
-    fig.savefig(out / "score_distribution.png", dpi=100, bbox_inches="tight")
-
-
-def grades_table(path: Path) -> dict:
-    """``student_id -> score`` from a grades.csv (for scripts and tests)."""
-    with open(path, newline="") as fh:
-        return {row["student_id"]: float(row["score"]) for row in csv.DictReader(fh)}
-
-
-__all__ = ["grade", "grades_table", "read_scores", "prepare_course"]
+__all__ = ["grade", "grades_table", "read_scores", "prepare_course", "TIMEOUT"]

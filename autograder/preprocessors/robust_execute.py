@@ -1,13 +1,28 @@
-"""nbgrader's Execute step, made robust: a dying kernel costs only the cells it did not run.
+"""nbgrader's Execute step, made robust: a dying or unresponsive kernel costs only the cells it did not run.
 
-Plain nbgrader drops the whole submission when the kernel dies (``os._exit``, a
-segfault, the memory limit).  :class:`RobustExecute` records an error in the
-cell that killed the kernel and in every later code cell, so the cells that did
-run keep their scores and the feedback says what happened.
+Plain nbgrader drops the whole submission when the kernel dies (``os._exit``, a segfault, the
+memory limit), and a kernel that ignores the interrupt sent at a cell's timeout makes every later
+cell wait a full timeout as well.  :class:`RobustExecute` records an error in the cell that killed
+(or hung) the kernel and in every later code cell, so the cells that did run keep their scores
+and the feedback says what happened.  With a sandbox (``$COURSE_SANDBOX``, see
+:mod:`autograder.sandbox`) it also prepares and seals the kernel's socket folder, and kills every
+process of a kernel that does not answer its interrupt within the grace period.
 """
+from __future__ import annotations
+
+import os
+from queue import Empty
+
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import ensure_async, run_sync
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
+
+from autograder.sandbox import ENV_VAR, Sandbox
+
+
+class UnresponsiveKernel(DeadKernelError):
+    """The kernel did not stop when interrupted after a cell's timeout, and was killed."""
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
@@ -15,21 +30,58 @@ def _error(ename: str, evalue: str) -> NotebookNode:
                         traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"])
 
 
+def _sandbox() -> Sandbox | None:
+    path = os.environ.get(ENV_VAR)
+    return Sandbox.load(path) if path else None
+
+
 class RobustExecute(Execute):
     """Execute each cell; after the kernel dies, mark the rest as not run instead of failing.
 
-    A cell that times out (``Execute.timeout``) gets an error output and the kernel
-    is interrupted; the notebook goes on with the next cell.
+    A cell that times out (``Execute.timeout``) gets an error output and the kernel is
+    interrupted; the notebook goes on with the next cell.  A kernel still busy
+    ``interrupt_grace_seconds`` after the interrupt is killed, and the rest is not run.
     """
 
     raise_on_iopub_timeout = False
 
     def preprocess(self, nb, resources=None, km=None):
         self._died_in = None
+        self._why = ""
+        self._box = _sandbox()
         try:
             return super().preprocess(nb, resources, km)
         except DeadKernelError:          # raised while shutting the dead kernel down
             return nb, resources
+
+    async def async_start_new_kernel(self, **kwargs):
+        if self._box is not None:
+            self._box.prepare_kernel()
+        return await super().async_start_new_kernel(**kwargs)
+
+    start_new_kernel = run_sync(async_start_new_kernel)
+
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        if self._box is not None:
+            self._box.seal()               # the sockets exist: no more files on the host's disk
+        return kc
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        reply = await super()._async_handle_timeout(timeout, cell)      # interrupts the kernel
+        grace = self._box.limits.interrupt_grace_seconds if self._box is not None else 10
+        try:
+            await ensure_async(self.kc.shell_channel.get_msg(timeout=grace))
+        except Empty:
+            self._why = (f"this cell ran longer than {timeout} s and did not stop when interrupted; "
+                         "the kernel was stopped and later cells were not run")
+            if self._box is not None:
+                self._box.kill()
+            await ensure_async(self.km.shutdown_kernel(now=True))
+            raise UnresponsiveKernel(self._why) from None
+        return reply
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
@@ -45,7 +97,14 @@ class RobustExecute(Execute):
             return cell, resources
         except DeadKernelError:
             self._died_in = index
-            cell.outputs.append(_error(
-                "KernelDied", "the kernel died while running this cell (the process exited or "
-                              "crashed, or it ran out of memory); later cells were not run"))
+            cell.outputs.append(_error("KernelDied", self._death_note()))
             return cell, resources
+
+    def _death_note(self) -> str:
+        if self._why:
+            return self._why
+        killed = self._box.killed_reason if self._box is not None else ""
+        if killed:
+            return f"{killed}; later cells were not run"
+        return ("the kernel died while running this cell (the process exited or crashed, or it ran "
+                "out of memory); later cells were not run")
