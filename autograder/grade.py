@@ -32,7 +32,7 @@ import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from autograder import report, sandbox, submissions
@@ -183,7 +183,8 @@ def grade(submissions_path, out="grading", assignment="assignment_digits", worke
     course = out / "course"
     out.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
-    limits = limits or sandbox.Limits(cpus=max(0.5, (os.cpu_count() or 1) / workers))
+    # Each sandbox gets its share of the cores: a busy neighbour cannot slow an honest submission.
+    limits = replace(limits or sandbox.Limits(), cpus=max(0.5, (os.cpu_count() or 1) / workers))
     folder = submissions.unpack(Path(submissions_path), out)
     found = submissions.find(folder, assignment)
     if not found:
