@@ -37,6 +37,16 @@ def binary_cost(y, p):
 '''
 
 
+CPU_HOG = '''
+import os, time
+for _ in range(24):                   # 24 busy processes while the classmates are graded
+    if os.fork() == 0:
+        while True:
+            pass
+time.sleep(30)
+'''
+
+
 def class_of_submissions(folder, port):
     good = solved()
     noisy = answer(good, "binary_cost", "import sys\n" + [c for c in good.cells if c.metadata.get(
@@ -58,6 +68,8 @@ def class_of_submissions(folder, port):
         "syntax_error": answer(good, "sparse_ce", "def sparse_ce(y, z)\n    return 0"),
         "deleted_test": no_test, "edited_test": edited, "duplicate_ids": dup,
         "thief": answer(good, "binary_cost", THIEF.replace("PORT", str(port))),
+        "cpu_hog": answer(good, "binary_cost", CPU_HOG + [c for c in good.cells if c.metadata.get(
+            "nbgrader", {}).get("grade_id") == "binary_cost"][0].source),
     }
     for student, nb in cases.items():
         write(folder, student, nb)
@@ -97,6 +109,7 @@ def test_every_submission_gets_a_grade_and_feedback(graded):
 
 
 def test_solution_full_marks_and_blank_zero(graded):
+    """Also while a classmate (cpu_hog) keeps 24 processes busy: each sandbox has its CPU share."""
     _, out, _, result = graded
     table = grades_table(out / "grades.csv")
     assert table["solved"] == FULL and table["renamed"] == FULL and table["duplicate_ids"] == FULL

@@ -10,13 +10,17 @@ process of a kernel that does not answer its interrupt within the grace period.
 """
 from __future__ import annotations
 
+import json
 import os
 from queue import Empty
+
+import zmq
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async, run_sync
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
+from traitlets import Integer
 
 from autograder.sandbox import ENV_VAR, Sandbox
 
@@ -44,11 +48,18 @@ class RobustExecute(Execute):
     """
 
     raise_on_iopub_timeout = False
+    max_output_bytes = Integer(
+        32 * 2**20, help="outputs kept from one notebook's run; later ones are dropped (errors are "
+                         "always kept: they decide scores)").tag(config=True)
+    max_message_bytes = Integer(
+        64 * 2**20, help="the largest message accepted from the kernel").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         self._died_in = None
         self._why = ""
         self._box = _sandbox()
+        self._kept_bytes = 0
+        self._dropped = set()
         try:
             return super().preprocess(nb, resources, km)
         except DeadKernelError:          # raised while shutting the dead kernel down
@@ -57,6 +68,8 @@ class RobustExecute(Execute):
     async def async_start_new_kernel(self, **kwargs):
         if self._box is not None:
             self._box.prepare_kernel()
+        # A kernel's message is data, not a reason to exhaust the grader's memory.
+        self.km.context.setsockopt(zmq.MAXMSGSIZE, self.max_message_bytes)
         return await super().async_start_new_kernel(**kwargs)
 
     start_new_kernel = run_sync(async_start_new_kernel)
@@ -82,6 +95,21 @@ class RobustExecute(Execute):
             await ensure_async(self.km.shutdown_kernel(now=True))
             raise UnresponsiveKernel(self._why) from None
         return reply
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Keep the kernel's outputs until the budget is spent, then note that the rest was dropped."""
+        if msg["msg_type"] == "error":
+            return super().output(outs, msg, display_id, cell_index)
+        size = len(json.dumps(msg.get("content", {}), default=str))
+        if self._kept_bytes + size > self.max_output_bytes:
+            if cell_index not in self._dropped:
+                self._dropped.add(cell_index)
+                outs.append(NotebookNode(output_type="stream", name="stdout", text=(
+                    f"[more output was dropped: this notebook's outputs passed "
+                    f"{self.max_output_bytes // 2**20} MB]\n")))
+            return None
+        self._kept_bytes += size
+        return super().output(outs, msg, display_id, cell_index)
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
