@@ -104,8 +104,8 @@ def declared_files(course: Path, assignment: str) -> dict[str, str]:
             if stat.S_ISREG(p.lstat().st_mode) and p.suffix != ".ipynb"}
 
 
-def grade_one(course: str, assignment: str, student: str, timeout: int,
-              limits: sandbox.Limits) -> dict:
+def grade_one(course: str, assignment: str, timeout: int, limits: sandbox.Limits,
+              student: str) -> dict:
     """Autograde one submission in its sandbox and write its feedback (runs in a worker process)."""
     course = Path(course)
     _environment(course)
@@ -148,32 +148,35 @@ def _failed(student: str, why: str) -> dict:
             "feedback_ok": False, "killed": ""}
 
 
-def _run_all(course: Path, assignment: str, todo: list[str], timeout: int, workers: int,
-             limits: sandbox.Limits, on_done) -> None:
-    """Grade ``todo`` in parallel; if a worker process dies, grade the rest one process each."""
+def run_all(todo: list[str], on_done, *, workers: int, task=grade_one, args=()) -> None:
+    """``on_done(student, task(*args, student))`` for each student, in ``workers`` processes.
+
+    If a grading process dies (whatever killed it), the pool is broken for every submission still
+    in it: those are then graded one process each, so that only the culprit gets a failure.
+    """
     left = list(todo)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(grade_one, str(course), assignment, s, timeout, limits): s for s in left}
+        futures = {pool.submit(task, *args, student): student for student in left}
         try:
             for future in as_completed(futures):
                 student = futures[future]
                 try:
-                    on_done(student, future.result())
+                    result = future.result()
                 except BrokenProcessPool:
                     raise
                 except Exception as err:  # noqa: BLE001 - one submission must not stop the class
-                    on_done(student, _failed(student, f"{type(err).__name__}: {err}"))
+                    result = _failed(student, f"{type(err).__name__}: {err}")
+                on_done(student, result)
                 left.remove(student)
         except BrokenProcessPool:
             pass
-    for student in left:             # a grader process died: find which submission did it
+    for student in left:
         with ProcessPoolExecutor(max_workers=1) as solo:
             try:
-                on_done(student, solo.submit(grade_one, str(course), assignment, student, timeout,
-                                             limits).result())
+                result = solo.submit(task, *args, student).result()
             except Exception as err:  # noqa: BLE001
-                on_done(student, _failed(student, f"the grader crashed on this submission "
-                                                  f"({type(err).__name__})"))
+                result = _failed(student, f"the grader crashed on this submission ({type(err).__name__})")
+        on_done(student, result)
 
 
 def grade(submissions_path, out="grading", assignment="assignment_digits", workers=None,
@@ -220,7 +223,7 @@ def grade(submissions_path, out="grading", assignment="assignment_digits", worke
         if bar is not None:
             bar.update(1)
 
-    _run_all(course, assignment, todo, timeout, workers, limits, done)
+    run_all(todo, done, workers=workers, args=(str(course), assignment, timeout, limits))
     if bar is not None:
         bar.close()
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))
