@@ -35,6 +35,7 @@ pytestmark = [pytest.mark.slow]
 SOURCE = Path(__file__).parent / "assignments"
 ASSIGNMENT = "sandbox_probe"
 FULL = 3.0
+BLANK = 1.0          # the blank release still passes the data-file test
 MARK = "x" + uuid.uuid4().hex[:6]                 # names the processes this test's attackers start
 SECRET = "secret-token-" + uuid.uuid4().hex
 CANARY = "canary-" + uuid.uuid4().hex
@@ -259,7 +260,7 @@ def class_of_attackers(folder: Path, canary: Path, course: Path, port: int) -> d
         write(victim, solved())
         expected[victim] = FULL
     write("blank", blank())
-    expected["blank"] = 1.0                            # only the data-file test passes
+    expected["blank"] = BLANK
     for name, code in {"escape": ESCAPE, "tty": TTY, "survivor": SURVIVOR, "fork_bomb": FORK_BOMB,
                        "memory": MEMORY, "fill": FILL, "links": LINKS, "xss": XSS_OUTPUT}.items():
         write(name, solved(fill_in(code)))
@@ -275,7 +276,7 @@ def class_of_attackers(folder: Path, canary: Path, course: Path, port: int) -> d
     (path.parent / "ipykernel_launcher.py").write_text(
         "print('PLANTED')\nimport runpy\nrunpy.run_module('ipykernel_launcher', run_name='__main__')\n")
     (path.parent / "numpy.py").write_text("raise SystemExit('PLANTED numpy')\n")
-    expected["planted"] = 1.0
+    expected["planted"] = BLANK
     path = write("forged_time", solved())
     (path.parent / "timestamp.txt").write_text("2020-01-01 00:00:00.000000 UTC")
     path = write("broken_time", solved())
@@ -303,8 +304,8 @@ def class_of_attackers(folder: Path, canary: Path, course: Path, port: int) -> d
     expected["bad_metadata"] = 2.0                     # its test_add cell is no longer a test
     for name in ("linked_notebook", "linked_folder", "fifo", "dev_zero", "dangling", "directory",
                  "deep_json", "nbformat_5"):
-        expected[name] = 0.0
-    for name in ("José Núñez", "+cmd", '=HYPERLINK("http://x","y")', "newline\n"):
+        expected[name] = BLANK                         # graded as the blank release
+    for name in ("José Núñez", "+cmd", '=HYPERLINK("x","y")', "newline\n"):
         write(name, solved())
         expected[name] = FULL
     return expected
@@ -505,7 +506,7 @@ def test_hostile_files_and_links_in_the_submissions_get_a_zero_with_a_reason(att
 
 def test_any_name_is_a_student_and_the_csv_runs_no_formula(attacked):
     rows = attacked["rows"]
-    assert "'+cmd" in rows and "'=HYPERLINK(\"http://x\",\"y\")" in rows
+    assert "'+cmd" in rows and "'=HYPERLINK(\"x\",\"y\")" in rows
     assert not any(name.startswith(("=", "+", "-", "@")) for name in rows)
     raw = (attacked["out"] / "grades.csv").read_text(encoding="utf-8")
     assert len(raw.splitlines()) == len(rows) + 1          # one line per student, no broken rows
@@ -515,7 +516,9 @@ def test_feedback_runs_no_student_script_and_stays_small(attacked):
     out = attacked["out"]
     text = feedback(out, "xss")
     assert not re.search(r"<script[^>]*>[^<]*__pwned", text)
-    assert "onerror" not in text.lower() and "javascript:" not in text.lower()
+    assert "friendly" in text                            # the honest part of the markdown stays
+    assert not re.search(r"<[a-z][^>]*\son\w+\s*=", text, re.I)          # no live event handler
+    assert not re.search(r"(href|src)\s*=\s*[\"']?\s*javascript:", text, re.I)
     assert len(text) < 3 * 2**20
     assert "Content-Security-Policy" in text
 
