@@ -61,9 +61,11 @@ def nbgrader_config(course: Path, timeout: int, box: sandbox.Sandbox | None = No
     message = f"this cell ran longer than {timeout} s (an endless loop?) and was stopped"
     c.Execute.error_on_timeout = {"ename": "CellTimeoutError", "evalue": message,
                                   "traceback": [f"\x1b[0;31mCellTimeoutError\x1b[0m: {message}"]}
+    # Scores are saved from the real outputs; only then is the notebook made small and safe to
+    # render (formgrader shows the autograded notebook, feedback is made from it).
     c.Autograde.autograde_preprocessors = [RobustExecute, IgnorePattern, ClearMetadataPreprocessor,
-                                           LimitOutput, CapOutputs, SanitizeNotebook,
-                                           SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+                                           LimitOutput, SaveAutoGrades, AssignLatePenalties,
+                                           CheckCellMetadata, CapOutputs, SanitizeNotebook]
     return c
 
 

@@ -5,15 +5,8 @@
 * :class:`SanitizeNotebook` (sanitize_notebook.py): removes anything a browser would run, and
   :func:`content_security_policy` forbids scripts in a feedback page.
 """
+from autograder.preprocessors.cap_outputs import CapOutputs
 from autograder.preprocessors.robust_execute import RobustExecute
-
-try:  # TEMPORARY until the two modules land
-    from autograder.preprocessors.cap_outputs import CapOutputs
-    from autograder.preprocessors.sanitize_notebook import SanitizeNotebook, content_security_policy
-except ImportError:
-    from nbconvert.preprocessors import Preprocessor as CapOutputs, Preprocessor as SanitizeNotebook
-
-    def content_security_policy(html):
-        return html
+from autograder.preprocessors.sanitize_notebook import SanitizeNotebook, content_security_policy
 
 __all__ = ["CapOutputs", "RobustExecute", "SanitizeNotebook", "content_security_policy"]
