@@ -175,7 +175,23 @@ def unpack(submissions: Path, scratch: Path, *, limits: Limits = LIMITS) -> Path
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
         _extract_all(archive, members, target, limits, submissions)
+        _make_folders(archive, target)
     return _unwrap(target)
+
+
+def _make_folders(archive: zipfile.ZipFile, target: Path) -> None:
+    """The archive's folders, up to ``wrapper/student/assignment``, even with no notebook in them:
+    a student whose notebook is unusable or absent still gets a row (graded blank, with a reason)."""
+    for info in archive.infolist():
+        parts = _member_parts(info.filename)
+        if parts is None:
+            continue
+        folders = parts if info.is_dir() else parts[:-1]
+        if folders:
+            try:
+                target.joinpath(*folders[:3]).mkdir(parents=True, exist_ok=True)
+            except OSError:
+                pass                       # a clash with an extracted file, or an invalid name
 
 
 @contextlib.contextmanager

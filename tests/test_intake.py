@@ -904,3 +904,14 @@ def test_a_zip_declaring_more_notebooks_than_the_class_limit_is_refused(tmp_path
         intake.unpack(archive, tmp_path / "scratch", limits=Limits(class_bytes=1000))
     intake.unpack(archive, tmp_path / "scratch", limits=Limits(class_bytes=1200))
     assert len(extracted_files(tmp_path / "scratch")) == 2
+
+
+def test_a_student_folder_in_a_zip_without_a_notebook_is_still_a_student(tmp_path):
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("class/ann/assignment_digits/", "")
+        zf.writestr("class/bob/assignment_digits/notes.txt", "no notebook here")
+        zf.writestr("class/cid/assignment_digits/assignment_digits.ipynb", "{}")
+    folder = intake.unpack(archive, tmp_path / "scratch")
+    assert [s.student for s in intake.find(folder, ASSIGNMENT)] == ["ann", "bob", "cid"]
+    assert not (folder / "bob" / ASSIGNMENT / "notes.txt").exists()
