@@ -17,6 +17,10 @@ from pathlib import Path
 COURSE = Path(__file__).resolve().parent
 SOURCE = COURSE / "source"
 STUDENT_DIR = COURSE.parent / "notebooks" / "week2"
+README = COURSE.parent / "README.md"
+START_HERE = COURSE.parent / "notebooks" / "START_HERE.ipynb"
+MAP_BEGIN = "<!-- course map: generated from utils/lessons by `make release` -->"
+MAP_END = "<!-- end of course map -->"
 
 
 COURSE_ID = "mls-week2"
@@ -76,3 +80,24 @@ def generate(names=None, out_dir: Path = STUDENT_DIR) -> list[Path]:
                 shutil.copyfile(notebook, target)
                 written.append(target)
     return written
+
+
+def _with_map(text: str, table: str) -> str:
+    """``text`` with the part between the course-map markers replaced by ``table``."""
+    start, end = text.index(MAP_BEGIN) + len(MAP_BEGIN), text.index(MAP_END)
+    return text[:start] + "\n" + table + "\n" + text[end:]
+
+
+def write_course_maps() -> list[Path]:
+    """Regenerate the course maps of README.md and START_HERE from the lesson registry."""
+    import nbformat
+
+    from utils.lessons import readme_map, start_here_map
+
+    README.write_text(_with_map(README.read_text(encoding="utf-8"), readme_map()), encoding="utf-8")
+    nb = nbformat.read(str(START_HERE), as_version=4)
+    for cell in nb.cells:
+        if MAP_BEGIN in cell.source:
+            cell.source = _with_map(cell.source, start_here_map())
+    nbformat.write(nb, str(START_HERE))
+    return [README, START_HERE]

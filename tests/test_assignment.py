@@ -5,8 +5,8 @@ import pytest
 
 from tests.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
                              source_notebook, stderr_text)
-from utils.checks import ExerciseError
-from utils.exercises import digits as ex
+from utils.feedback import ExerciseError
+from utils.lessons.assignment_digits import checks as ex
 
 GRADED = ["test_softmax_values", "test_softmax_batch", "test_softmax_stable", "test_binary_cost",
           "test_sparse_ce", "test_model", "test_compile", "test_training", "test_predict"]

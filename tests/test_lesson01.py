@@ -8,9 +8,9 @@ import pytest
 
 from tests.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
                              source_notebook, stderr_text, with_solution)
-from utils.checks import ExerciseError
-from utils.exercises import compile_fit as ex
-from utils.widgets import compile_fit as wd
+from utils.feedback import ExerciseError
+from utils.lessons.compile_and_fit import checks as ex
+from utils.lessons.compile_and_fit import widgets as wd
 
 NAME = "01_compile_and_fit"
 GRADED = ["test_count_parameters", "test_build_model", "test_binary_cost"]
@@ -369,9 +369,9 @@ def test_keras_facts_the_lesson_states(keras):
 
 
 def test_the_compile_quiz_has_two_questions():
-    from utils.quiz import quiz
+    from utils.lessons.compile_and_fit import quiz
 
-    assert len(quiz("compile").questions) == 2
+    assert len(quiz().questions) == 2
 
 
 # --- widgets and figures ------------------------------------------------------------------------

@@ -9,12 +9,12 @@ import pytest
 
 from tests.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
                              source_notebook, stderr_text, with_solution)
-from utils.checks import ExerciseError
-from utils.exercises import activations as ex
+from utils.feedback import ExerciseError
+from utils.lessons.activations import checks as ex
 from utils.nn import ACTIVATIONS, leaky_relu, relu, sigmoid_derivative
-from utils.quiz import quiz
+from utils.lessons.activations import quiz
 from utils.synthetic import make_wavy_regression
-from utils.widgets import activations as wa
+from utils.lessons.activations import widgets as wa
 
 NAME = "02_activations"
 GRADED = {"test_relu": 1, "test_relu_derivative": 1, "test_collapse": 2, "test_relu_puzzle": 2}
@@ -504,7 +504,7 @@ def test_plot_fits_shows_each_models_mse():
 
 
 def test_the_quiz_has_three_questions():
-    q = quiz("activations")
+    q = quiz()
     assert len(q.questions) == 3
     assert "<details>" in q.static_html()
 

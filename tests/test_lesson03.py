@@ -10,11 +10,11 @@ import pytest
 
 from tests.notebooks import (RELEASED, cell_text, cells_by_grade_id, cells_by_id, errors,
                              run_notebook, source_notebook, stderr_text, with_solution)
-from utils.checks import ExerciseError
-from utils.exercises.softmax import (check_my_softmax, check_predict_labels,
+from utils.feedback import ExerciseError
+from utils.lessons.softmax_multiclass.checks import (check_my_softmax, check_predict_labels,
                                      check_sparse_ce_from_logits)
 from utils.nn import log_softmax, sigmoid, softmax
-from utils.widgets import softmax as W
+from utils.lessons.softmax_multiclass import widgets as W
 
 matplotlib.use("Agg")
 
@@ -254,7 +254,7 @@ def test_source_notebook_structure(source):
     for grade_id in ("setup_imports", "setup_keras"):
         assert by_id[grade_id].metadata.nbgrader["locked"]
     assert "import keras" in by_id["setup_keras"].source
-    assert source.cells[-1].source.strip() == 'quiz("softmax")'
+    assert source.cells[-1].source.strip() == 'quiz()'
 
 
 def hidden_part(source, test_id):
@@ -448,8 +448,8 @@ def test_multilabel_explorer_bad_values():
 
 
 def test_quiz_has_three_questions():
-    from utils.quiz import quiz
-    assert len(quiz("softmax").questions) == 3
+    from utils.lessons.softmax_multiclass import quiz
+    assert len(quiz().questions) == 3
 
 
 # --------------------------------------------------------------------------

@@ -7,13 +7,13 @@ import pytest
 
 from tests.notebooks import (RELEASED, cell_text, cells_by_grade_id, cells_by_id, errors,
                              run_notebook, source_notebook, stderr_text)
-from utils.checks import ExerciseError
-from utils.exercises.adam import (check_adam_step, check_conv1d_output_length,
+from utils.feedback import ExerciseError
+from utils.lessons.adam_and_layers.checks import (check_adam_step, check_conv1d_output_length,
                                   check_conv1d_param_count, compare_with_keras)
 from utils.nn import Adam
-from utils.quiz import quiz
+from utils.lessons.adam_and_layers import quiz
 from utils.synthetic import make_ekg
-from utils.widgets.optimizers import (GRADIENT_PATTERNS, SURFACES, TOLERANCE, adam_step_ratios,
+from utils.lessons.adam_and_layers.widgets import (GRADIENT_PATTERNS, SURFACES, TOLERANCE, adam_step_ratios,
                                       conv_window_widget, conv_windows, optimizer_race_widget, race,
                                       step_size_widget)
 
@@ -324,7 +324,7 @@ def test_section3_claims():
 
 
 def test_quiz_has_two_questions():
-    assert len(quiz("adam").questions) == 2
+    assert len(quiz().questions) == 2
 
 
 # ----------------------------------------------------------------------------------------
@@ -357,7 +357,7 @@ def test_source_notebook_structure():
         assert grade_ids[exercise].metadata["nbgrader"]["solution"]
         assert "### BEGIN SOLUTION" in grade_ids[exercise].source
     assert "import keras" in grade_ids["setup"].source
-    assert 'quiz("adam")' in nb.cells[-1].source
+    assert 'quiz()' in nb.cells[-1].source
 
 
 @pytest.fixture(scope="module")

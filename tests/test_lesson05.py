@@ -10,10 +10,10 @@ from matplotlib.figure import Figure
 from tests.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
                              source_notebook, stderr_text, with_solution)
 from utils.autodiff import Value, backward_steps
-from utils.checks import ExerciseError
-from utils.exercises import backprop as ex
-from utils.widgets import backprop as wb
-from utils.widgets.base import FigureWidget
+from utils.feedback import ExerciseError
+from utils.lessons.backprop import checks as ex
+from utils.lessons.backprop import widgets as wb
+from utils.ui.figure_widget import FigureWidget
 
 NAME = "05_backprop"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -508,7 +508,8 @@ def test_relative_error_and_table():
 # ------------------------------------------------------------------ the self-check
 
 def test_self_check_has_two_questions_that_work():
-    quiz = ex.self_check()
+    from utils.lessons.backprop import self_check
+    quiz = self_check()
     assert len(quiz.questions) == 2 and len(quiz.widgets) == 2
     assert [q.key for q in quiz.questions] == ["backprop-1", "backprop-2"]
     for q in quiz.questions:

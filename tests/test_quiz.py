@@ -2,27 +2,39 @@
 import nbformat
 import pytest
 
+import importlib
+
 from autograder.release import assignments
 from tests.notebooks import source_notebook
-from utils.quiz import Choice, Question, quiz
-from utils.quiz_bank import QUESTIONS
+from utils.lessons import lesson
+from utils.ui.quiz import Choice, Question
 
-PER_LESSON = {"compile": 2, "activations": 3, "softmax": 3, "adam": 2}
-NOTEBOOK = {"compile": "01_compile_and_fit", "activations": "02_activations",
-            "softmax": "03_softmax_multiclass", "adam": "04_adam_and_layers"}
+PER_LESSON = {"01_compile_and_fit": 2, "02_activations": 3, "03_softmax_multiclass": 3,
+              "04_adam_and_layers": 2}
+
+
+def quiz(lesson_id):
+    return importlib.import_module(lesson(lesson_id).module).quiz()
+
+
+def questions_of(lesson_id):
+    return importlib.import_module(f"{lesson(lesson_id).module}.questions").QUESTIONS
+
+
+QUESTIONS = [q for lesson_id in PER_LESSON for q in questions_of(lesson_id)]
 
 
 def test_all_ten_questions_of_the_notes_are_there():
     assert len(QUESTIONS) == 10 and len({q.key for q in QUESTIONS}) == 10
-    for lesson, count in PER_LESSON.items():
-        assert len(quiz(lesson).questions) == count
+    for lesson_id, count in PER_LESSON.items():
+        assert len(quiz(lesson_id).questions) == count
 
 
-@pytest.mark.parametrize("lesson", sorted(NOTEBOOK))
-def test_each_lesson_shows_its_quiz(lesson):
-    assert NOTEBOOK[lesson] in assignments()
-    nb = nbformat.read(str(source_notebook(NOTEBOOK[lesson])), as_version=4)
-    assert any(f'quiz("{lesson}")' in c.source for c in nb.cells if c.cell_type == "code")
+@pytest.mark.parametrize("lesson_id", sorted(PER_LESSON))
+def test_each_lesson_shows_its_quiz(lesson_id):
+    assert lesson_id in assignments()
+    nb = nbformat.read(str(source_notebook(lesson_id)), as_version=4)
+    assert any(c.source.strip() == "quiz()" for c in nb.cells if c.cell_type == "code")
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.key)
@@ -42,7 +54,7 @@ def test_the_housing_question_needs_both_answers():
 
 
 def test_check_button_shows_feedback_in_the_widget():
-    box = quiz("softmax").widgets[1]
+    box = quiz("03_softmax_multiclass").widgets[1]
     box.check(None)
     assert "Pick an answer first" in box.feedback.value
     box.picker.value = 1
@@ -55,11 +67,11 @@ def test_check_button_shows_feedback_in_the_widget():
 
 def test_static_view_hides_the_answer_in_details(monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    bundle = quiz("adam")._repr_mimebundle_()
+    bundle = quiz("04_adam_and_layers")._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" not in bundle
     assert "<details>" in bundle["text/html"] and "Convolutional layer." in bundle["text/html"]
     monkeypatch.delenv("NBGRADER_EXECUTION")
-    assert "application/vnd.jupyter.widget-view+json" in quiz("adam")._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in quiz("04_adam_and_layers")._repr_mimebundle_()
 
 
 def test_bad_questions_and_answers_are_rejected():
@@ -69,5 +81,5 @@ def test_bad_questions_and_answers_are_rejected():
         QUESTIONS[0].answer(7)
     with pytest.raises(ValueError, match="single choice"):
         QUESTIONS[0].answer([0, 1])
-    with pytest.raises(ValueError, match="no quiz named 'backprop'"):
+    with pytest.raises(KeyError, match="no lesson 'backprop'"):
         quiz("backprop")

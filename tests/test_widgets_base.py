@@ -5,7 +5,7 @@ import ipywidgets as widgets
 import pytest
 from matplotlib.figure import Figure
 
-from utils.widgets import FigureWidget, static_mode
+from utils.ui import FigureWidget, static_mode
 
 
 def make(**kwargs):

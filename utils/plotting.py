@@ -26,7 +26,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from utils.nn.activations import ACTIVATIONS, log_softmax, softmax
-from utils._checks import as_float_array, as_labels, check_positive, check_same_rows
+from utils.validation import as_float_array, as_labels, check_positive, check_same_rows
 
 __all__ = [
     "COLORS", "CLASS_COLORS", "STYLE",

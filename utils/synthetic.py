@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils._checks import as_float_array, check_positive
+from utils.validation import as_float_array, check_positive
 
 BLOB_CENTERS = np.array([[-5.0, 2.0], [-2.0, -2.0], [1.0, 2.0], [5.0, -2.0]])
 """The four class centres of :func:`make_blobs` (as in the original softmax lab)."""

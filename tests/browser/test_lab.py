@@ -267,10 +267,18 @@ def answer_quiz(page, questions) -> list[str]:
 
 
 def quiz_questions():
-    from utils.exercises.backprop import SELF_CHECK
-    from utils.quiz_bank import QUESTIONS
+    import importlib
 
-    return [q for q in QUESTIONS + SELF_CHECK if not q.multiple]
+    from utils.lessons import LESSONS
+
+    questions = []
+    for item in LESSONS:
+        try:
+            module = importlib.import_module(f"{item.module}.questions")
+        except ModuleNotFoundError:
+            continue
+        questions += getattr(module, "QUESTIONS", []) + getattr(module, "SELF_CHECK", [])
+    return [q for q in questions if not q.multiple]
 
 
 # --- the tests -------------------------------------------------------------------------------

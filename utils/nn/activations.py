@@ -10,7 +10,7 @@ import functools
 
 import numpy as np
 
-from utils._checks import as_float_array
+from utils.validation import as_float_array
 
 
 def elementwise(kernel):

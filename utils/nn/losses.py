@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils._checks import as_float_array, as_labels
+from utils.validation import as_float_array, as_labels
 from utils.nn.activations import log_softmax, sigmoid, softmax
 
 EPSILON = 1e-7

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils._checks import as_float_array
+from utils.validation import as_float_array
 from utils.nn.activations import get_activation
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils._checks import as_float_array, check_positive
+from utils.validation import as_float_array, check_positive
 
 
 def _check_step(theta, grad):

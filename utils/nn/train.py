@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils._checks import as_float_array, as_labels, check_positive, check_same_rows
+from utils.validation import as_float_array, as_labels, check_positive, check_same_rows
 from utils.nn import losses
 from utils.nn.network import DenseNetwork
 from utils.nn.optimizers import Adam, GradientDescent

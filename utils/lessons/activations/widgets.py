@@ -1,6 +1,6 @@
 r"""Widgets and figures for lesson 02, activation functions.
 
-Every widget is a :class:`utils.widgets.base.FigureWidget`; its ``draw_*``
+Every widget is a :class:`utils.ui.figure_widget.FigureWidget`; its ``draw_*``
 function is public too, so a test (or a curious student) can call it directly.
 
 - :func:`activation_explorer`: one activation $g(z)$ and its slope $g'(z)$,
@@ -22,12 +22,12 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
-from utils.exercises.activations import (PUZZLE_CORNERS, PUZZLE_UNIT0, PUZZLE_X, puzzle_report,
+from utils.lessons.activations.checks import (PUZZLE_CORNERS, PUZZLE_UNIT0, PUZZLE_X, puzzle_report,
                                          puzzle_target, puzzle_units)
 from utils.nn import ACTIVATIONS, DenseNetwork, GradientDescent, mean_squared_error_grad, train
 from utils.plotting import COLORS, STYLE
 from utils.synthetic import make_wavy_regression
-from utils.widgets.base import FigureWidget
+from utils.ui.figure_widget import FigureWidget
 
 FLAT = 0.05
 """A slope below this (in absolute value) counts as flat: gradient descent barely moves there."""

@@ -1,6 +1,6 @@
 r"""Visible checks for lesson 02 (activation functions), and the ReLU puzzle's maths.
 
-Each ``check_*`` function raises :class:`utils.checks.ExerciseError` with a message
+Each ``check_*`` function raises :class:`utils.feedback.ExerciseError` with a message
 that names the mistake, and prints a green tick when everything passes.  The
 instructor's hidden tests live only in the source notebook.
 
@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 
-from utils.checks import ExerciseError, call, check, check_close, passed
+from utils.feedback import ExerciseError, call, check, check_close, passed
 from utils.nn import relu as _relu_reference
 from utils.nn import relu_derivative as _relu_derivative_reference
 

@@ -11,7 +11,7 @@ r"""Visible checks for lesson 04 (Adam and other layer types), and the Keras com
 * :func:`compare_with_keras` -- run the student's ``adam_step`` on given gradients
   and print how far it ends up from Keras's Adam.
 
-Each ``check_*`` raises :class:`utils.checks.ExerciseError` with a message that names
+Each ``check_*`` raises :class:`utils.feedback.ExerciseError` with a message that names
 the mistake, and prints a green tick when everything passes.  The instructor's
 hidden tests live only in the source notebook.
 """
@@ -22,7 +22,7 @@ import warnings
 
 import numpy as np
 
-from utils.checks import ExerciseError, as_result_array, call, check, check_close, passed
+from utils.feedback import ExerciseError, as_result_array, call, check, check_close, passed
 
 DEFAULTS = dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7)
 """``adam_step``'s default hyper-parameters (Keras's defaults)."""

@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from utils.checks import ExerciseError, call, check, check_close, passed
+from utils.feedback import ExerciseError, call, check, check_close, passed
 
 EPSILON = 1e-7
 """Keras clips probabilities to ``[EPSILON, 1 - EPSILON]`` before taking logs."""

@@ -1,6 +1,6 @@
 """Visible checks of the graded digits assignment (``assignment_digits``).
 
-Each function checks one exercise and raises :class:`~utils.checks.ExerciseError`
+Each function checks one exercise and raises :class:`~utils.feedback.ExerciseError`
 with a message that names the mistake.  The checks are behavioural: they run
 the student's code on probe inputs and compare with the numpy references in
 :mod:`utils.nn`, so every correct spelling passes (``'relu'``, ``tf.nn.relu``,
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from utils import nn
-from utils.checks import ExerciseError, as_result_array, call, check, check_close, passed
+from utils.feedback import ExerciseError, as_result_array, call, check, check_close, passed
 
 PROBE = np.linspace(-3.0, 3.0, 13, dtype=np.float32)
 

@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 
 from utils.autodiff import Value, backward_steps, draw_graph, trace
 from utils.plotting import COLORS, STYLE  # importing plotting also lets Figures display inline
-from utils.widgets.base import FigureWidget
+from utils.ui.figure_widget import FigureWidget
 
 __all__ = ["FUNCTIONS", "slope_estimates", "epsilon_widget", "step_message",
            "backward_pass_widget", "time_gradients", "plot_timings", "format_timings",

@@ -11,7 +11,7 @@ r"""Widgets for lesson 04 (Adam and other layer types).
 
 The numbers come from the course's reference optimizers, ``utils.nn.Adam`` and
 ``utils.nn.GradientDescent`` (which match Keras step for step).  Every widget
-is a :class:`~utils.widgets.base.FigureWidget`; the functions that compute
+is a :class:`~utils.ui.figure_widget.FigureWidget`; the functions that compute
 and draw (:func:`race`, :func:`race_figure`, :func:`adam_step_ratios`, ...)
 can also be called on their own.
 """
@@ -24,10 +24,10 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from utils._checks import as_float_array, as_labels, check_positive
+from utils.validation import as_float_array, as_labels, check_positive
 from utils.nn import Adam, GradientDescent
 from utils.plotting import CLASS_COLORS, COLORS, STYLE, plot_optimizer_paths
-from utils.widgets.base import FigureWidget
+from utils.ui.figure_widget import FigureWidget
 
 __all__ = ["SURFACES", "TOLERANCE", "Surface", "RaceResult", "race", "race_figure",
            "optimizer_race_widget", "GRADIENT_PATTERNS", "adam_step_ratios",

@@ -10,7 +10,7 @@ r"""Widgets and figures for lesson 03: softmax and multiclass classification.
 * :func:`compare_decision_regions` -- decision regions of several models side by side;
 * :func:`multilabel_explorer` -- a threshold slider over three sigmoid outputs.
 
-Every widget is a :class:`~utils.widgets.base.FigureWidget`; tests drive them
+Every widget is a :class:`~utils.ui.figure_widget.FigureWidget`; tests drive them
 with ``.set(...)``.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from utils.nn import sigmoid, softmax, sparse_categorical_crossentropy
 from utils.plotting import COLORS, STYLE, plot_decision_regions, plot_softmax_bars
 from utils.synthetic import MULTILABEL_NAMES
-from utils.widgets.base import FigureWidget
+from utils.ui.figure_widget import FigureWidget
 
 __all__ = [
     "softmax_explorer", "plot_two_class_softmax", "DTYPES", "STABILITY_LOGITS",

@@ -22,7 +22,7 @@ import warnings
 
 import numpy as np
 
-from utils.checks import ExerciseError, as_result_array, call, check, check_close, passed
+from utils.feedback import ExerciseError, as_result_array, call, check, check_close, passed
 from utils.nn import log_softmax, softmax
 
 __all__ = ["check_my_softmax", "check_sparse_ce_from_logits", "check_predict_labels"]

@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from utils.plotting import COLORS, STYLE
-from utils.widgets.base import FigureWidget
+from utils.ui.figure_widget import FigureWidget
 
 _P = np.linspace(0.001, 0.999, 500)
 

@@ -7,8 +7,8 @@ static rendering, nbgrader) it shows the question and choices with the
 answer folded away in a ``<details>`` block.  :meth:`Question.answer` is the
 same logic the *Check* button runs, for tests and for learners who prefer code.
 
-The questions themselves live in :mod:`utils.quiz_bank`; a lesson shows its
-quiz with ``quiz("softmax")``.
+The questions themselves live in each lesson's ``questions.py``; a lesson shows its
+quiz with its own ``quiz()`` (``from utils.lessons.softmax_multiclass import quiz``).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 
-from utils.widgets.base import static_mode
+from utils.ui.figure_widget import static_mode
 
 
 @dataclass(frozen=True)
@@ -113,17 +113,6 @@ class Question:
         if static_mode():
             return still
         return {**still, **self.widget()._repr_mimebundle_(include=include, exclude=exclude)}
-
-
-def quiz(lesson: str) -> "QuizSet":
-    """The questions of one lesson's quiz (``compile``, ``activations``, ``softmax``, ``adam``)."""
-    from utils.quiz_bank import QUESTIONS
-
-    chosen = [q for q in QUESTIONS if q.key.split("-")[0] == lesson]
-    if not chosen:
-        lessons = sorted({q.key.split("-")[0] for q in QUESTIONS})
-        raise ValueError(f"no quiz named {lesson!r}; quizzes are {lessons}")
-    return QuizSet(chosen)
 
 
 class QuizSet:

@@ -11,9 +11,9 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from utils._checks import as_float_array
+from utils.validation import as_float_array
 from utils.plotting import COLORS
-from utils.widgets.base import FigureWidget
+from utils.ui.figure_widget import FigureWidget
 
 SIDE = 20
 BLANK = "0" * SIDE * SIDE
