@@ -16,7 +16,7 @@ from pathlib import Path
 
 def main(argv=None) -> int:
     from autograder.grade import TIMEOUT
-    from autograder.release import SOURCE
+    from autograder.course import SOURCE
     from autograder.sandbox import Limits
 
     defaults = Limits()

@@ -36,9 +36,8 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from autograder import report, sandbox, submissions
-from autograder.release import SOURCE, course_config, use_environment_bin
-
-TIMEOUT = 60          # seconds per cell
+from autograder.course import CELL_TIMEOUT as TIMEOUT
+from autograder.course import SOURCE, course_config, gradebook_url, use_environment_bin
 
 
 def nbgrader_config(course: Path, timeout: int, box: sandbox.Sandbox | None = None):
@@ -265,7 +264,7 @@ def _write_students(path: Path, names: dict[str, str]) -> None:
 def _register(course: Path, students: list[str]) -> None:
     from nbgrader.api import Gradebook
 
-    with Gradebook(report.gradebook_url(course), course_id=report.COURSE_ID) as gb:
+    with Gradebook(gradebook_url(course), course_id=report.COURSE_ID) as gb:
         for student in students:
             gb.update_or_create_student(student)
 

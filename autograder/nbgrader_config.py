@@ -1,8 +1,8 @@
 """nbgrader configuration of the course (used by `nbgrader ...` run in this folder, and by
-`python -m autograder`, which loads this file explicitly)."""
+`python -m autograder`, which loads this file explicitly).  The settings live in course.py."""
 import os
 
-from autograder.release import CODE_STUB, COURSE_ID, TEXT_STUB
+from autograder.course import CELL_TIMEOUT, CODE_STUB, COURSE_ID, TEXT_STUB
 
 c = get_config()  # noqa: F821 - provided by nbgrader/traitlets
 
@@ -13,7 +13,8 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.ClearSolutions.code_stub = CODE_STUB
 c.ClearSolutions.text_stub = TEXT_STUB
 
-# Grading: a cell that runs longer than this fails (an infinite loop cannot stall a class).
-c.Execute.timeout = 120
+# Grading: a cell that runs longer than this fails (an infinite loop cannot stall a class); the
+# same timeout as `python -m autograder grade` uses by default.
+c.Execute.timeout = CELL_TIMEOUT
 c.Execute.interrupt_on_timeout = True
 c.Execute.kernel_name = "python3"

@@ -8,49 +8,16 @@ scratch copy of the course, so the repository gets no gradebook or release folde
 """
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
-COURSE = Path(__file__).resolve().parent
-SOURCE = COURSE / "source"
-STUDENT_DIR = COURSE.parent / "notebooks" / "week2"
-README = COURSE.parent / "README.md"
-START_HERE = COURSE.parent / "notebooks" / "START_HERE.ipynb"
+from autograder.course import SOURCE, STUDENT_DIR, assignments, course_config, use_environment_bin
+
+README = STUDENT_DIR.parents[1] / "README.md"
+START_HERE = STUDENT_DIR.parent / "START_HERE.ipynb"
 MAP_BEGIN = "<!-- course map: generated from utils/lessons by `make release` -->"
 MAP_END = "<!-- end of course map -->"
-
-
-COURSE_ID = "mls-week2"
-CODE_STUB = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
-TEXT_STUB = "YOUR ANSWER HERE"
-
-
-def course_config(root: Path):
-    """nbgrader's configuration for a course folder ``root`` (as nbgrader_config.py sets it)."""
-    from traitlets.config import Config
-
-    config = Config()
-    config.CourseDirectory.root = str(root)
-    config.CourseDirectory.course_id = COURSE_ID
-    config.ClearSolutions.code_stub = CODE_STUB
-    config.ClearSolutions.text_stub = TEXT_STUB
-    config.Exchange.root = str(Path(root) / "exchange")
-    return config
-
-
-def use_environment_bin() -> None:
-    """Put this Python's bin folder first on PATH: a new gradebook runs ``alembic`` by name."""
-    bin_dir = str(Path(sys.executable).parent)
-    if os.environ.get("PATH", "").split(os.pathsep)[0] != bin_dir:
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
-
-
-def assignments() -> list[str]:
-    """The assignment names: one folder per assignment under ``source/``."""
-    return sorted(p.name for p in SOURCE.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
 def generate(names=None, out_dir: Path = STUDENT_DIR) -> list[Path]:

@@ -12,17 +12,13 @@ import re
 import shutil
 from pathlib import Path
 
-from autograder.release import COURSE_ID
+from autograder.course import COURSE_ID, gradebook_url
 
 CSV_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
                "email", "raw_score", "late_submission_penalty", "score", "max_score"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 # C0/C1 controls, line separators and bidirectional overrides: shown as escapes, never obeyed.
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-
-
-def gradebook_url(course: Path) -> str:
-    return f"sqlite:///{Path(course) / 'gradebook.db'}"
 
 
 def read_scores(course: Path, assignment: str, students: list[str]) -> dict:

@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 from autograder.grade import grade, read_scores
-from autograder.release import SOURCE, use_environment_bin
-from tests.submissions import answer, blank, solved, typical_mistakes, write
+from autograder.course import SOURCE, use_environment_bin
+from autograder.catalogue import answer, blank, solved, typical_mistakes, write
 
 ASSIGNMENT = "assignment_digits"
 

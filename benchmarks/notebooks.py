@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import nbformat
 
-from autograder.release import assignments
-from tests.notebooks import run_notebook, source_notebook
+from autograder.course import assignments
+from autograder.notebooks import run_notebook, source_notebook
 
 BUDGET = 30.0
 

@@ -3,7 +3,7 @@ and every check names the mistake it is meant to catch."""
 import numpy as np
 import pytest
 
-from tests.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
+from autograder.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
                              source_notebook, stderr_text)
 from utils.feedback import ExerciseError
 from utils.lessons.assignment_digits import checks as ex

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from autograder.grade import grade, grades_table
-from tests.submissions import answer, blank, solved, typical_mistakes, write
+from autograder.catalogue import answer, blank, solved, typical_mistakes, write
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.filterwarnings("ignore::nbformat.warnings.DuplicateCellId")]

@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.notebooks import ROOT
+from autograder.notebooks import ROOT
 
 pytestmark = [pytest.mark.slow]
 SOURCE = Path(__file__).parent / "assignments"

@@ -23,8 +23,8 @@ import pytest
 
 from autograder import submissions as intake
 from autograder.submissions import LIMITS, STUDENT_ID, Limits, Submission
-from tests.notebooks import RELEASED
-from tests.submissions import blank, solved, write
+from autograder.notebooks import RELEASED
+from autograder.catalogue import blank, solved, write
 
 ASSIGNMENT = "assignment_digits"
 NAME = f"{ASSIGNMENT}.ipynb"

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
+from autograder.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
                              source_notebook, stderr_text, with_solution)
 from utils.feedback import ExerciseError
 from utils.lessons.compile_and_fit import checks as ex

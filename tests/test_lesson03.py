@@ -8,7 +8,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from tests.notebooks import (RELEASED, cell_text, cells_by_grade_id, cells_by_id, errors,
+from autograder.notebooks import (RELEASED, cell_text, cells_by_grade_id, cells_by_id, errors,
                              run_notebook, source_notebook, stderr_text, with_solution)
 from utils.feedback import ExerciseError
 from utils.lessons.softmax_multiclass.checks import (check_my_softmax, check_predict_labels,

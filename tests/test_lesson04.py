@@ -5,7 +5,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from tests.notebooks import (RELEASED, cell_text, cells_by_grade_id, cells_by_id, errors,
+from autograder.notebooks import (RELEASED, cell_text, cells_by_grade_id, cells_by_id, errors,
                              run_notebook, source_notebook, stderr_text)
 from utils.feedback import ExerciseError
 from utils.lessons.adam_and_layers.checks import (check_adam_step, check_conv1d_output_length,

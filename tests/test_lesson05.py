@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from tests.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
+from autograder.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
                              source_notebook, stderr_text, with_solution)
 from utils.autodiff import Value, backward_steps
 from utils.feedback import ExerciseError

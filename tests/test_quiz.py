@@ -4,8 +4,8 @@ import pytest
 
 import importlib
 
-from autograder.release import assignments
-from tests.notebooks import source_notebook
+from autograder.course import assignments
+from autograder.notebooks import source_notebook
 from utils.lessons import lesson
 from utils.ui.quiz import Choice, Question
 

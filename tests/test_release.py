@@ -4,7 +4,8 @@ import re
 import nbformat
 import pytest
 
-from autograder.release import SOURCE, STUDENT_DIR, assignments, generate
+from autograder.course import SOURCE, STUDENT_DIR, assignments
+from autograder.release import generate
 
 SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)

@@ -135,7 +135,7 @@ def _lab_settings(tmp: Path) -> tuple[Path, Path]:
 
 def _prepare_root(root: Path):
     """A copy of notebooks/ plus solved copies of every student notebook."""
-    from tests.submissions import solved
+    from autograder.catalogue import solved
 
     shutil.copytree(ROOT / "notebooks", root / "notebooks",
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*-solved.ipynb"))
@@ -144,7 +144,7 @@ def _prepare_root(root: Path):
         leftover = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
                     if c.metadata.get("nbgrader", {}).get("solution")
                     and "raise NotImplementedError()" in c.source]
-        assert not leftover, f"tests.submissions.solved({name!r}) left stubs in {leftover}"
+        assert not leftover, f"autograder.catalogue.solved({name!r}) left stubs in {leftover}"
         nbformat.write(nb, str(root / Lab.solved_path(name)))
 
 

@@ -6,7 +6,7 @@ import re
 
 import nbformat
 
-from tests.notebooks import RELEASED, source_notebook
+from autograder.notebooks import RELEASED, source_notebook
 
 MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*\n", re.M)
 
