@@ -49,9 +49,9 @@ def main(argv=None) -> int:
               f"feedback in {args.out}/feedback/")
         return 1 if result["failed"] else 0
     if args.command == "release":
-        from autograder.release import generate, write_course_maps
+        from autograder.release import generate, write_course_maps, write_lesson_cards
 
-        for path in generate(args.assignments) + write_course_maps():
+        for path in write_lesson_cards() + generate(args.assignments) + write_course_maps():
             print(f"released {path}")
     return 0
 

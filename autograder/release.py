@@ -18,6 +18,8 @@ README = STUDENT_DIR.parents[1] / "README.md"
 START_HERE = STUDENT_DIR.parent / "START_HERE.ipynb"
 MAP_BEGIN = "<!-- course map: generated from utils/lessons by `make release` -->"
 MAP_END = "<!-- end of course map -->"
+CARD_BEGIN = "<!-- lesson card: generated from utils/lessons by `make release` -->"
+CARD_END = "<!-- end of lesson card -->"
 
 
 def generate(names=None, out_dir: Path = STUDENT_DIR) -> list[Path]:
@@ -49,10 +51,32 @@ def generate(names=None, out_dir: Path = STUDENT_DIR) -> list[Path]:
     return written
 
 
-def _with_map(text: str, table: str) -> str:
-    """``text`` with the part between the course-map markers replaced by ``table``."""
-    start, end = text.index(MAP_BEGIN) + len(MAP_BEGIN), text.index(MAP_END)
+def _with_map(text: str, table: str, begin: str = MAP_BEGIN, end_marker: str = MAP_END) -> str:
+    """``text`` with the part between the markers replaced by ``table``."""
+    start, end = text.index(begin) + len(begin), text.index(end_marker)
     return text[:start] + "\n" + table + "\n" + text[end:]
+
+
+def write_lesson_cards() -> list[Path]:
+    """Put each source notebook's lesson card (sections, points) under its title."""
+    import nbformat
+
+    from utils.lessons import LESSONS, lesson_card
+
+    written = []
+    for item in LESSONS:
+        path = SOURCE / item.id / f"{item.id}.ipynb"
+        nb = nbformat.read(str(path), as_version=4)
+        intro = nb.cells[0]
+        if CARD_BEGIN not in intro.source:
+            title, _, rest = intro.source.partition("\n")
+            intro.source = f"{title}\n{CARD_BEGIN}\n{CARD_END}\n{rest}"
+        updated = _with_map(intro.source, lesson_card(item), CARD_BEGIN, CARD_END)
+        if updated != intro.source:
+            intro.source = updated
+            nbformat.write(nb, str(path))
+            written.append(path)
+    return written
 
 
 def write_course_maps() -> list[Path]:

@@ -25,7 +25,7 @@ def test_solution_runs_without_errors_or_stderr(solved):
     for grade_id in GRADED:
         out = cell_text(cells[grade_id])
         assert "✓" in out, (grade_id, out)
-    demo = "".join(o.get("text", "") for o in cells["predict-demo"].outputs)
+    demo = "".join(o.get("text", "") for o in cells["predict_demo"].outputs)
     assert "held-out accuracy: 9" in demo
 
 

@@ -372,7 +372,7 @@ def test_source_notebook_runs_clean(executed_source):
     nb, seconds = executed_source
     assert errors(nb) == [] and stderr_text(nb) == ""
     cells = cells_by_id(nb)
-    for widget in ("s2-widget", "s3-widget", "s5-widget"):
+    for widget in ("s2_widget", "s3_widget", "s5_widget"):
         assert {WIDGET_MIME, "image/png"} <= mimetypes(cells[widget]), widget
     for test in EXERCISES:
         assert "✓" in cell_text(cells[test], results=True)
@@ -382,23 +382,23 @@ def test_source_notebook_runs_clean(executed_source):
 def test_source_notebook_numbers_support_the_prose(executed_source):
     cells = cells_by_id(executed_source[0])
     diffs = [float(x) for x in re.findall(r"over 10 steps = ([0-9.e+-]+)",
-                                          cell_text(cells["s4-compare"], results=True)
-                                          + cell_text(cells["s4-tiny"], results=True))]
+                                          cell_text(cells["s4_compare"], results=True)
+                                          + cell_text(cells["s4_tiny"], results=True))]
     assert len(diffs) == 3 and max(diffs[1:]) < diffs[0] / 100
-    shapes = cell_text(cells["s5-shapes"], results=True)
+    shapes = cell_text(cells["s5_shapes"], results=True)
     assert "(None, 9, 8)" in shapes and "(None, 3, 8)" in shapes
     rows = re.findall(r"(\w+):\s+(\d+) parameters, accuracy ([\d.]+)% on training, ([\d.]+)% held out",
-                      cell_text(cells["s5-train"], results=True))
+                      cell_text(cells["s5_train"], results=True))
     got = {name: (int(p), float(train), float(test)) for name, p, train, test in rows}
     (conv_p, conv_train, conv_test), (dense_p, dense_train, dense_test) = (
         got["convolutional"], got["dense"])
     assert conv_p < dense_p and conv_test > dense_test            # fewer parameters, better
     assert dense_train >= conv_train                              # fits training at least as well
     assert dense_train - dense_test > conv_train - conv_test      # ... and overfits
-    rnn = cell_text(cells["s6-rnn-code"], results=True)
+    rnn = cell_text(cells["s6_rnn_code"], results=True)
     assert "output (2, 8), parameters 80" in rnn and "output (2, 100, 8)" in rnn
     assert "output (2, 8), parameters 320" in rnn and "= 80, LSTM 4u(c + u + 1) = 320" in rnn
-    assert "(2, 25, 1) parameters: 0" in cell_text(cells["s6-pool-code"], results=True)
+    assert "(2, 25, 1) parameters: 0" in cell_text(cells["s6_pool_code"], results=True)
 
 
 @pytest.mark.slow
@@ -406,7 +406,7 @@ def test_source_notebook_under_nbgrader_shows_still_figures():
     nb, seconds = run_notebook(source_notebook(NAME), env={"NBGRADER_EXECUTION": "autograde"})
     assert errors(nb) == [] and stderr_text(nb) == ""
     cells = cells_by_id(nb)
-    for widget in ("s2-widget", "s3-widget", "s5-widget"):
+    for widget in ("s2_widget", "s3_widget", "s5_widget"):
         kinds = mimetypes(cells[widget])
         assert "image/png" in kinds and WIDGET_MIME not in kinds, widget
     assert WIDGET_MIME not in mimetypes(cells["quiz"])
@@ -424,7 +424,7 @@ def test_released_notebook_says_not_written_yet():
     for index in graded.values():
         name, value = failures[index]
         assert name == "ExerciseError" and "is not written yet" in value
-    assert "not written yet" in cell_text(cells_by_id(nb)["s4-compare"], results=True)
+    assert "not written yet" in cell_text(cells_by_id(nb)["s4_compare"], results=True)
 
 
 @pytest.mark.slow

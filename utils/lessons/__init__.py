@@ -98,3 +98,10 @@ def start_here_map() -> str:
     rows += [f"| {item.number} | [`{WEEK}/{item.id}.ipynb`]({WEEK}/{item.id}.ipynb) | "
              f"{item.you_learn} | {', '.join(item.sections)} |" for item in LESSONS]
     return "\n".join(rows)
+
+
+def lesson_card(item: Lesson) -> str:
+    """The line under each notebook's title: the lecture-notes sections and the points."""
+    kind = "graded assignment" if item.graded else "exercises, each checked by the cell after it"
+    return (f"*Lecture notes (Course 2, Week 2):* section{'s' if len(item.sections) > 1 else ''} "
+            f"{', '.join(item.sections)} · *Points:* {points(item):g} ({kind})")
