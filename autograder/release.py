@@ -57,26 +57,30 @@ def _with_map(text: str, table: str, begin: str = MAP_BEGIN, end_marker: str = M
     return text[:start] + "\n" + table + "\n" + text[end:]
 
 
-def write_lesson_cards() -> list[Path]:
-    """Put each source notebook's lesson card (sections, points) under its title."""
+def write_lesson_card(path: Path, card: str) -> bool:
+    """Put ``card`` between the lesson-card markers under the title of notebook ``path``."""
     import nbformat
 
+    nb = nbformat.read(str(path), as_version=4)
+    intro = nb.cells[0]
+    source = intro.source
+    if CARD_BEGIN not in source:
+        title, _, rest = source.partition("\n")
+        source = f"{title}\n{CARD_BEGIN}\n{CARD_END}\n{rest}"
+    source = _with_map(source, card, CARD_BEGIN, CARD_END)
+    if source == intro.source:
+        return False
+    intro.source = source
+    nbformat.write(nb, str(path))
+    return True
+
+
+def write_lesson_cards() -> list[Path]:
+    """Put each source notebook's lesson card (sections, points) under its title."""
     from utils.lessons import LESSONS, lesson_card
 
-    written = []
-    for item in LESSONS:
-        path = SOURCE / item.id / f"{item.id}.ipynb"
-        nb = nbformat.read(str(path), as_version=4)
-        intro = nb.cells[0]
-        if CARD_BEGIN not in intro.source:
-            title, _, rest = intro.source.partition("\n")
-            intro.source = f"{title}\n{CARD_BEGIN}\n{CARD_END}\n{rest}"
-        updated = _with_map(intro.source, lesson_card(item), CARD_BEGIN, CARD_END)
-        if updated != intro.source:
-            intro.source = updated
-            nbformat.write(nb, str(path))
-            written.append(path)
-    return written
+    paths = [SOURCE / item.id / f"{item.id}.ipynb" for item in LESSONS]
+    return [path for item, path in zip(LESSONS, paths) if write_lesson_card(path, lesson_card(item))]
 
 
 def write_course_maps() -> list[Path]:
