@@ -66,6 +66,7 @@ class Limits:
     cpus: float = 1.0                       # CPU quota: a busy neighbour cannot slow the others
     tmp_bytes: int = 256 * 2**20            # /tmp
     work_bytes: int = 256 * 2**20           # the working folder
+    shm_bytes: int = 64 * 2**20             # /dev/shm
     file_bytes: int = 64 * 2**20            # largest file a process may write
     open_files: int = 1024
     submission_seconds: int = 900           # wall clock for the whole submission
@@ -268,7 +269,9 @@ def bwrap_command(box: Sandbox, connection_file: Path, kernel_args=(), info_fd: 
     for name, value in env.items():
         cmd += ["--setenv", name, value]
     cmd += ["--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
+            "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
+            # POSIX semaphores and shared memory (multiprocessing) live here: small, private
+            "--perms", "1777", "--size", str(limits.shm_bytes), "--tmpfs", "/dev/shm"]
     for folder in SYSTEM_DIRS:
         if os.path.islink(folder):
             cmd += ["--symlink", os.readlink(folder), folder]

@@ -220,7 +220,7 @@ try:
     sealed = False
 except OSError:
     sealed = True
-print("FILLED MB", fill("/tmp"), fill("."), "SOCKET FOLDER SEALED", sealed)
+print("FILLED MB", fill("/tmp"), fill("."), fill("/dev/shm"), "SOCKET FOLDER SEALED", sealed)
 '''
 
 LINKS = '''
@@ -455,9 +455,9 @@ def test_processes_memory_and_disk_are_limited_per_submission(attacked):
     assert 0 < forked < 512
     held = int(re.search(r"HOLDING 700 MB AT ONCE (\d+)", outputs(out, "memory")).group(1))
     assert held <= 1
-    tmp_mb, work_mb, sealed = re.search(r"FILLED MB (\d+) (\d+) SOCKET FOLDER SEALED (\w+)",
-                                        outputs(out, "fill")).groups()
-    assert int(tmp_mb) <= 256 and int(work_mb) <= 256 and sealed == "True"
+    tmp_mb, work_mb, shm_mb, sealed = re.search(
+        r"FILLED MB (\d+) (\d+) (\d+) SOCKET FOLDER SEALED (\w+)", outputs(out, "fill")).groups()
+    assert int(tmp_mb) <= 256 and int(work_mb) <= 256 and int(shm_mb) <= 64 and sealed == "True"
     used = sum(p.stat().st_size for p in every_file(out))
     assert used < 60 * 2**20, used           # 1 GB written inside the sandboxes, none of it here
 
