@@ -133,7 +133,7 @@ def write_summary(out: Path, assignment: str, scores: dict) -> None:
     """Print a per-exercise table, save it as summary.csv, and plot the score distribution."""
     from matplotlib.figure import Figure
 
-    from utils.plotting import COLORS
+    from utils.style import COLORS
 
     exercises = sorted({name for s in scores.values() for name in s["cells"]})
     rows = []

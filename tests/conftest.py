@@ -5,8 +5,9 @@ import matplotlib
 import numpy as np
 import pytest
 
-import utils  # noqa: F401  (installs the quiet TensorFlow import hook)
+from utils import quiet_tf
 
+quiet_tf.install()  # TensorFlow imported by the tests stays quiet (the .pth hook does it too)
 matplotlib.use("Agg")
 os.environ.setdefault("PYTHONHASHSEED", "0")
 

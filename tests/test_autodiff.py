@@ -12,8 +12,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 import utils.autodiff as autodiff
-from utils.autodiff import (Value, backward_steps, draw_graph, format_graph_table,
-                            graph_table, trace)
+from utils.autodiff import (Value, backward_steps, draw_graph, engine, format_graph_table, graph,
+                            graph_table, real, trace)
 
 N_INPUTS = 5  # random inputs per operation
 
@@ -538,6 +538,41 @@ def test_repr():
     assert repr(Value(2)) == "Value(data=2.0, grad=0.0)"
 
 
-def test_docstring_examples():
-    result = doctest.testmod(autodiff)
-    assert result.attempted >= 15 and result.failed == 0
+@pytest.mark.parametrize("module", [autodiff, engine, graph, real],
+                         ids=lambda m: m.__name__)
+def test_docstring_examples(module):
+    result = doctest.testmod(module)
+    assert result.attempted >= 1 and result.failed == 0
+
+
+def test_docstring_examples_cover_the_whole_package():
+    attempted = sum(doctest.testmod(m).attempted for m in (autodiff, engine, graph, real))
+    assert attempted >= 15
+
+
+def test_the_engine_reads_on_its_own():
+    """engine.py needs neither the drawing nor matplotlib: Value, backward() and trace only."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(engine))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not any("matplotlib" in name or "graph" in name or "style" in name
+                   for name in imported), imported
+    assert engine.Value is Value and engine.trace is trace
+    assert graph.backward_steps is backward_steps and graph.draw_graph is draw_graph
+
+
+def test_backward_steps_replay_matches_backward_when_a_node_has_many_users():
+    x, y = Value(0.7, "x"), Value(-1.3, "y")
+    z = x * y + x.tanh() + x.exp() * x - y / x
+    z.backward()
+    expected = {id(n): n.grad for n in trace(z)}
+    grads = {id(n): 0.0 for n in trace(z)}
+    grads[id(z)] = 1.0
+    for node in backward_steps(z):
+        assert grads[id(node)] == pytest.approx(expected[id(node)], rel=1e-14, abs=1e-15)
+        for p, local in zip(node.parents, node.local_grads):
+            grads[id(p)] += grads[id(node)] * local

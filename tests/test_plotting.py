@@ -24,6 +24,7 @@ from utils.plotting import (
     CLASS_COLORS, COLORS, plot_activations, plot_confusion_matrix, plot_decision_regions,
     plot_digit_grid, plot_loss_curves, plot_optimizer_paths, plot_softmax_bars,
 )
+from utils.style import CourseFigure
 
 matplotlib.use("Agg")  # the module never uses pyplot; this only guards against it
 
@@ -92,6 +93,7 @@ def rc_snapshot():
 def test_returns_a_new_renderable_figure_each_call(name):
     first, second = MAKERS[name](), MAKERS[name]()
     assert isinstance(first, Figure) and isinstance(second, Figure)
+    assert isinstance(first, CourseFigure) and first._repr_png_().startswith(b"\x89PNG")
     assert first is not second
     assert len(first.axes) == len(second.axes) > 0
     assert Gcf.get_num_fig_managers() == 0, "must not create pyplot figures"
@@ -535,7 +537,8 @@ def test_figures_display_as_png_in_a_real_kernel(monkeypatch):
             "with out:\n"
             "    display(plot_loss_curves({'loss': [1.0, 0.5]}))"),
     ])
-    NotebookClient(nb, timeout=60, kernel_name="python3", extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    NotebookClient(nb, timeout=60, kernel_name="python3",
+                   extra_arguments=["--IPKernelApp.log_level=ERROR"],
                    resources={"metadata": {"path": str(REPO)}}).execute()
 
     last_value, widget_cell = nb.cells

@@ -54,3 +54,20 @@ def test_errors_are_clear():
         FigureWidget(lambda a: Figure(), {"a": widgets.Button()})
     with pytest.raises(TypeError, match="draw must be a function"):
         FigureWidget("draw", {})
+
+
+def test_each_lesson_names_its_own_race_and_dtypes():
+    """Two lessons race different things; each has its own name, ``race`` stays for notebooks."""
+    from utils.lessons import activations, adam_and_layers
+    from utils.lessons.activations import widgets as activation_widgets
+    from utils.lessons.adam_and_layers import widgets as adam_widgets
+    from utils.lessons.backprop import widgets as backprop_widgets
+    from utils.lessons.softmax_multiclass import widgets as softmax_widgets
+
+    assert activations.race is activation_widgets.activation_race
+    assert adam_and_layers.race is adam_widgets.optimizer_race
+    assert activation_widgets.activation_race is not adam_widgets.optimizer_race
+    assert softmax_widgets.STABILITY_DTYPES == softmax_widgets.DTYPES == (
+        "float16", "float32", "float64")
+    assert backprop_widgets.EPSILON_DTYPES == ("float64", "float32")
+    assert not hasattr(backprop_widgets, "DTYPES")

@@ -1,15 +1,17 @@
-"""One course style and the figures the lessons need.
+"""The course's figures: activations, softmax bars, digits, loss curves, decision regions,
+optimizer paths and confusion matrices.
 
-Every function builds a fresh :class:`matplotlib.figure.Figure` (never pyplot's
-global state), so it works under any backend -- Agg in tests and CI, inline in
-Jupyter -- and calling a function twice never draws into an old figure.
-Functions that draw a single panel accept ``ax=`` to draw into an existing
-Axes instead; all of them return the Figure.  In a notebook, make the figure
-the last value of a cell (or pass it to ``display``) to show it.
+Every function builds a fresh :class:`~utils.style.CourseFigure` with
+:func:`utils.style.new_figure` (never pyplot's global state), so it works under
+any backend -- Agg in tests and CI, inline in Jupyter -- and calling a function
+twice never draws into an old figure.  Functions that draw a single panel accept
+``ax=`` to draw into an existing Axes instead; all of them return the Figure.  In
+a notebook, make the figure the last value of a cell (or pass it to ``display``)
+to show it: a course figure displays itself as a PNG.
 
 The style (Okabe-Ito colours, readable font sizes, light grid, no top/right
-spines) is applied inside each function with ``matplotlib.rc_context``;
-importing this module does not change your global ``rcParams``.
+spines) comes from :mod:`utils.style` and is applied only while each function
+draws; importing this module does not change your global ``rcParams``.
 """
 from __future__ import annotations
 
@@ -19,60 +21,20 @@ from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib as mpl
 import numpy as np
-from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from utils.nn.activations import ACTIVATIONS, log_softmax, softmax
+from utils.style import CLASS_COLORS, COLORS, STYLE, course_style, new_figure
 from utils.validation import as_float_array, as_labels, check_positive, check_same_rows
 
 __all__ = [
-    "COLORS", "CLASS_COLORS", "STYLE",
+    "COLORS", "CLASS_COLORS", "STYLE",   # re-exported from utils.style
     "plot_activations", "plot_softmax_bars", "plot_digit_grid", "plot_loss_curves",
     "plot_decision_regions", "plot_optimizer_paths", "plot_confusion_matrix",
 ]
-
-# --------------------------------------------------------------------------
-# Style
-# --------------------------------------------------------------------------
-
-#: Okabe-Ito colour-blind-safe palette (plus grey and Paul Tol's "wine"), and
-#: the roles the figures give them.
-COLORS = {
-    "blue": "#0072B2", "orange": "#E69F00", "green": "#009E73",
-    "vermillion": "#D55E00", "purple": "#CC79A7", "sky": "#56B4E9",
-    "yellow": "#F0E442", "black": "#000000", "grey": "#999999", "wine": "#882255",
-}
-COLORS.update(train=COLORS["blue"], validation=COLORS["orange"],
-              highlight=COLORS["orange"], wrong=COLORS["vermillion"])
-
-#: Ten distinguishable colours, one per class (digit 0 -> blue, 1 -> orange, ...).
-CLASS_COLORS = [COLORS[name] for name in (
-    "blue", "orange", "green", "vermillion", "purple",
-    "sky", "yellow", "black", "wine", "grey")]
-
-#: rcParams applied (locally) while each figure is drawn.
-STYLE = {
-    "font.size": 11,
-    "axes.titlesize": 12,
-    "axes.labelsize": 11,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
-    "legend.fontsize": 10,
-    "legend.frameon": False,
-    "axes.prop_cycle": cycler(color=CLASS_COLORS),
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.color": "#b0b0b0",
-    "grid.alpha": 0.35,
-    "grid.linewidth": 0.7,
-    "lines.linewidth": 2.0,
-}
-
-_styled = mpl.rc_context(STYLE)  # decorator: the style holds only during the call
 
 
 def _style_axes(ax: Axes) -> None:
@@ -82,45 +44,15 @@ def _style_axes(ax: Axes) -> None:
 
 
 def _figure_and_axes(ax, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
-    """A new Figure with one Axes, or the given Axes and the figure that holds it."""
+    """A new course figure with one Axes, or the given Axes and the figure that holds it."""
     if ax is None:
-        fig = Figure(figsize=figsize, layout="constrained")
+        fig = new_figure(figsize=figsize)
         return fig, fig.add_subplot()
     if not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
     _style_axes(ax)
     return ax.get_figure(root=True), ax
 
-
-def _ensure_inline_display() -> None:
-    """Let a bare ``Figure`` display as a PNG in a Jupyter kernel.
-
-    Figures made without pyplot display only as ``<Figure size ...>`` text
-    until IPython has a formatter for them; the inline backend registers one
-    only once pyplot is imported.  Register the same PNG formatter here (what
-    ``%matplotlib inline`` does), unless one is already registered for
-    Figures -- e.g. a user's ``%config InlineBackend.figure_formats`` or
-    ``%matplotlib widget`` -- in which case leave it alone.
-    """
-    try:
-        from IPython import get_ipython
-        from IPython.core.pylabtools import select_figure_formats
-    except ImportError:
-        return
-    shell = get_ipython()
-    if shell is None or getattr(shell, "kernel", None) is None:
-        return  # plain Python, or terminal IPython (which cannot show images)
-    display = shell.display_formatter
-    for formatter in [*display.formatters.values(), display.ipython_display_formatter]:
-        try:
-            formatter.lookup_by_type(Figure)
-            return
-        except KeyError:
-            pass
-    select_figure_formats(shell, {"png"}, bbox_inches="tight")
-
-
-_ensure_inline_display()
 
 # The activations drawn are the course's numpy references.
 _ACTIVATIONS = ACTIVATIONS
@@ -185,7 +117,7 @@ def _as_limits(lim, name: str) -> tuple[float, float]:
 # --------------------------------------------------------------------------
 
 
-@_styled
+@course_style()
 def plot_activations(names=("sigmoid", "relu"), z=None, derivative=True) -> Figure:
     """Plot activation functions (left) and their derivatives (right).
 
@@ -207,7 +139,7 @@ def plot_activations(names=("sigmoid", "relu"), z=None, derivative=True) -> Figu
         raise ValueError(f"z must hold at least 2 points to draw a curve, got {z.size}")
 
     panels = [("activation g(z)", 0)] + ([("derivative g'(z)", 1)] if derivative else [])
-    fig = Figure(figsize=(4.5 * len(panels), 3.6), layout="constrained")
+    fig = new_figure(figsize=(4.5 * len(panels), 3.6))
     axes = fig.subplots(1, len(panels), sharex=True, squeeze=False)[0]
     for ax, (title, which) in zip(axes, panels):
         for name in names:
@@ -217,7 +149,7 @@ def plot_activations(names=("sigmoid", "relu"), z=None, derivative=True) -> Figu
     return fig
 
 
-@_styled
+@course_style()
 def plot_softmax_bars(logits, true_class=None, labels=None, ax=None) -> Figure:
     """Bar chart of softmax(logits), probabilities printed on the bars.
 
@@ -240,7 +172,7 @@ def plot_softmax_bars(logits, true_class=None, labels=None, ax=None) -> Figure:
         colors[t] = COLORS["highlight"]
         loss = -log_softmax(z)[t]
         title = f"true class {labels[t]}: loss = −log p = {loss:.3f}"
-    bars = ax.bar(np.arange(z.size), probs, color=colors, edgecolor="black", linewidth=0.6)
+    bars = ax.bar(np.arange(z.size), probs, color=colors, edgecolor=COLORS["black"], linewidth=0.6)
     ax.bar_label(bars, fmt="{:.2f}", padding=2, fontsize=9)
     ax.set_xticks(np.arange(z.size), labels)
     ax.set(ylim=(0, 1.12), ylabel="probability", title=title)
@@ -260,7 +192,7 @@ def _digit_title(i: int, y, predicted, probs) -> tuple[str, str]:
     return " ".join(parts), COLORS["wrong"] if wrong else COLORS["black"]
 
 
-@_styled
+@course_style()
 def plot_digit_grid(X, y=None, predicted=None, probs=None, n_cols=10, max_images=50) -> Figure:
     """Show rows of X (e.g. 400 pixels each) as 20x20 grey images in a grid.
 
@@ -295,7 +227,7 @@ def plot_digit_grid(X, y=None, predicted=None, probs=None, n_cols=10, max_images
     cols = min(n_cols, m)
     rows = math.ceil(m / cols)
     col_width = 1.1 if probs is None else 1.4  # room for 'y=3 ŷ=5 (62%)'
-    fig = Figure(figsize=(col_width * cols, 1.25 * rows), layout="constrained")
+    fig = new_figure(figsize=(col_width * cols, 1.25 * rows))
     for i in range(m):
         ax = fig.add_subplot(rows, cols, i + 1)
         ax.imshow(X[i].reshape(side, side), cmap="gray", interpolation="nearest")
@@ -324,7 +256,7 @@ def _plot_series(ax: Axes, values, name: str, **style) -> None:
     ax.plot(epochs, values, marker="o" if values.size <= 30 else None, markersize=4, **style)
 
 
-@_styled
+@course_style()
 def plot_loss_curves(history, metrics=("loss",)) -> Figure:
     """Training and validation curves, one panel per metric, against epoch 1, 2, ...
 
@@ -341,7 +273,7 @@ def plot_loss_curves(history, metrics=("loss",)) -> Figure:
     if missing:
         raise ValueError(f"metric(s) {missing} not in history; it has {sorted(history)}")
 
-    fig = Figure(figsize=(4.5 * len(metrics), 3.4), layout="constrained")
+    fig = new_figure(figsize=(4.5 * len(metrics), 3.4))
     for ax, metric in zip(fig.subplots(1, len(metrics), squeeze=False)[0], metrics):
         _plot_series(ax, history[metric], metric, color=COLORS["train"], label="training")
         if f"val_{metric}" in history:
@@ -376,7 +308,7 @@ def _predicted_classes(predict_fn: Callable, points: np.ndarray) -> np.ndarray:
     return (out[:, 0] >= 0.5).astype(np.int64) if out.shape[1] == 1 else out.argmax(axis=1)
 
 
-@_styled
+@course_style()
 def plot_decision_regions(predict_fn, X, y, resolution=200, ax=None, class_names=None) -> Figure:
     """Colour the 2-D input plane by predicted class and show the data on top.
 
@@ -415,7 +347,7 @@ def plot_decision_regions(predict_fn, X, y, resolution=200, ax=None, class_names
     if boundaries.size:
         ax.contour(xx, yy, regions, levels=boundaries, colors=COLORS["black"], linewidths=0.8)
     for k in np.unique(y):
-        ax.scatter(*X[y == k].T, color=CLASS_COLORS[k], edgecolor="white", linewidth=0.6,
+        ax.scatter(*X[y == k].T, color=CLASS_COLORS[k], edgecolor=COLORS["white"], linewidth=0.6,
                    s=36, label=names[k], zorder=3)
     ax.set(xlabel="$x_1$", ylabel="$x_2$")
     ax.legend(loc="best", frameon=True, framealpha=0.9)
@@ -442,7 +374,7 @@ def _as_path(path, name: str) -> np.ndarray:
     return path
 
 
-@_styled
+@course_style()
 def plot_optimizer_paths(f, paths, xlim, ylim, levels=30, ax=None) -> Figure:
     """Contours of a 2-D function with optimisation paths drawn on top.
 
@@ -481,12 +413,13 @@ def plot_optimizer_paths(f, paths, xlim, ylim, levels=30, ax=None) -> Figure:
     ax.contour(xx, yy, values, levels=contour_levels, colors=shades, linewidths=0.8, alpha=0.7)
     for color, (name, path) in zip(itertools.cycle(CLASS_COLORS), paths.items()):
         ax.plot(*path.T, color=color, marker="o", markersize=3, linewidth=1.5, label=name)
-        ax.scatter(*path[0], s=70, facecolor="white", edgecolor=color, linewidth=1.5, zorder=3)
-        ax.scatter(*path[-1], s=160, marker="*", color=color, edgecolor="black",
+        ax.scatter(*path[0], s=70, facecolor=COLORS["white"], edgecolor=color, linewidth=1.5,
+                   zorder=3)
+        ax.scatter(*path[-1], s=160, marker="*", color=color, edgecolor=COLORS["black"],
                    linewidth=0.5, zorder=3)
-    markers = [Line2D([], [], linestyle="", marker="o", markerfacecolor="white",
-                      markeredgecolor="black", label="start"),
-               Line2D([], [], linestyle="", marker="*", markersize=11, color="black",
+    markers = [Line2D([], [], linestyle="", marker="o", markerfacecolor=COLORS["white"],
+                      markeredgecolor=COLORS["black"], label="start"),
+               Line2D([], [], linestyle="", marker="*", markersize=11, color=COLORS["black"],
                       label="end")]
     ax.legend(handles=ax.get_legend_handles_labels()[0] + markers, loc="best",
               frameon=True, framealpha=0.9)
@@ -495,7 +428,7 @@ def plot_optimizer_paths(f, paths, xlim, ylim, levels=30, ax=None) -> Figure:
     return fig
 
 
-@_styled
+@course_style()
 def plot_confusion_matrix(y_true, y_pred, n_classes=10, ax=None, class_names=None) -> Figure:
     """Counts of (true class, predicted class) pairs, each cell annotated.
 
@@ -519,7 +452,7 @@ def plot_confusion_matrix(y_true, y_pred, n_classes=10, ax=None, class_names=Non
     dark = counts > counts.max() / 2
     for (i, j), count in np.ndenumerate(counts):
         ax.text(j, i, str(count), ha="center", va="center", fontsize=9,
-                color="white" if dark[i, j] else COLORS["black"])
+                color=COLORS["white"] if dark[i, j] else COLORS["black"])
     ticks = np.arange(n_classes)
     ax.set_xticks(ticks, names)
     ax.set_yticks(ticks, names)

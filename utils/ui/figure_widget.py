@@ -3,8 +3,8 @@
 A :class:`FigureWidget` owns a ``draw(**values)`` function that returns a
 matplotlib ``Figure`` (optionally with a one-line message), and a dict of
 ipywidgets controls.  Moving a control calls ``draw`` again and shows the new
-figure.  The figure is rendered to PNG here, so it shows under any matplotlib
-backend, and it is shown in three situations:
+figure.  The figure is rendered to PNG here (:func:`utils.style.png_bytes`), so it
+shows under any matplotlib backend, and it is shown in three situations:
 
 * in JupyterLab with a live kernel: the controls and the figure, interactive;
 * in a static rendering (GitHub, nbviewer, a notebook executed in CI): the
@@ -19,10 +19,11 @@ exactly as a student would, and returns the new figure.
 from __future__ import annotations
 
 import base64
-import io
 import os
 
 import ipywidgets as widgets
+
+from utils.style import PNG_DPI, png_bytes
 
 STATIC_ENV = ("NBGRADER_EXECUTION", "COURSE_STATIC_FIGURES")
 
@@ -32,11 +33,9 @@ def static_mode() -> bool:
     return any(os.environ.get(name) for name in STATIC_ENV)
 
 
-def figure_png(fig, dpi=90) -> str:
+def figure_png(fig, *, dpi=PNG_DPI) -> str:
     """A matplotlib figure as base64-encoded PNG (works under any backend, no pyplot)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    return base64.b64encode(png_bytes(fig, dpi=dpi)).decode("ascii")
 
 
 def png_output(png: str, text="figure"):
@@ -91,7 +90,8 @@ class FigureWidget:
         """Move controls (as a student would) and return the redrawn figure."""
         unknown = set(values) - set(self.controls)
         if unknown:
-            raise KeyError(f"no control named {sorted(unknown)}; controls are {sorted(self.controls)}")
+            raise KeyError(f"no control named {sorted(unknown)}; "
+                           f"controls are {sorted(self.controls)}")
         for key, value in values.items():
             self.controls[key].value = value
         return self.figure

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 
+from utils.style import COLORS
 from utils.ui.figure_widget import static_mode
 
 
@@ -52,12 +53,14 @@ class Question:
         """Check an answer (a choice index, or several for ``multiple``): ``(right, feedback)``."""
         picked = (picked,) if isinstance(picked, int) else tuple(sorted(set(picked)))
         if not picked or any(not 0 <= i < len(self.choices) for i in picked):
-            raise ValueError(f"pick choice numbers between 0 and {len(self.choices) - 1}, got {picked}")
+            raise ValueError(f"pick choice numbers between 0 and {len(self.choices) - 1}, "
+                             f"got {picked}")
         if len(picked) > 1 and not self.multiple:
             raise ValueError("this question has one answer; pick a single choice")
         self._picked = picked
         right = picked == self.correct
-        lines = [f"{'✓' if self.choices[i].correct else '✗'} {self.choices[i].feedback}" for i in picked]
+        lines = [f"{'✓' if self.choices[i].correct else '✗'} {self.choices[i].feedback}"
+                 for i in picked]
         if self.multiple and not right and all(self.choices[i].correct for i in picked):
             lines.append("Right so far, but there is another correct choice.")
         verdict = "Correct!" if right else "Not quite."
@@ -89,9 +92,9 @@ class Question:
                 feedback.value = "<i>Pick an answer first.</i>"
                 return
             right, text = self.answer(picked())
-            colour = "#009E73" if right else "#D55E00"
-            feedback.value = (f'<div style="color:{colour}">'
-                              + "<br>".join(html.escape(line) for line in text.splitlines()) + "</div>")
+            colour = COLORS["right" if right else "wrong"]
+            body = "<br>".join(html.escape(line) for line in text.splitlines())
+            feedback.value = f'<div style="color:{colour}">{body}</div>'
 
         button.on_click(on_click)
         box = widgets.VBox([widgets.HTMLMath(f"<b>{html.escape(self.prompt)}</b>"), pick,

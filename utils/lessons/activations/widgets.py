@@ -9,7 +9,8 @@ function is public too, so a test (or a curious student) can call it directly.
   against the range an output activation can produce.
 - :func:`gradient_race`: the same small network trained with two hidden
   activations by plain gradient descent; loss curves and the gradient that
-  reaches each layer at the start.
+  reaches each layer at the start (the numbers: :func:`activation_race`, which the
+  notebook calls ``race``).
 - :func:`relu_puzzle`: three ReLU units whose sum should draw a broken line.
 - :func:`plot_fits`: data and the curves of several fitted models, with their MSE.
 
@@ -18,14 +19,12 @@ The maths comes from :mod:`utils.nn` (``ACTIVATIONS``, ``DenseNetwork``, ``train
 from __future__ import annotations
 
 import ipywidgets as widgets
-import matplotlib as mpl
 import numpy as np
-from matplotlib.figure import Figure
 
 from utils.lessons.activations.checks import (PUZZLE_CORNERS, PUZZLE_UNIT0, PUZZLE_X, puzzle_report,
-                                         puzzle_target, puzzle_units)
+                                              puzzle_target, puzzle_units)
 from utils.nn import ACTIVATIONS, DenseNetwork, GradientDescent, mean_squared_error_grad, train
-from utils.plotting import COLORS, STYLE
+from utils.style import COLORS, course_style, new_figure
 from utils.synthetic import make_wavy_regression
 from utils.ui.figure_widget import FigureWidget
 
@@ -33,7 +32,8 @@ FLAT = 0.05
 """A slope below this (in absolute value) counts as flat: gradient descent barely moves there."""
 
 NAMES = tuple(ACTIVATIONS)
-"""The element-wise activations of :mod:`utils.nn`: linear, sigmoid, relu, tanh, leaky_relu, swish."""
+"""The element-wise activations of :mod:`utils.nn`:
+linear, sigmoid, relu, tanh, leaky_relu, swish."""
 
 
 def _check_name(name, what="name"):
@@ -78,8 +78,9 @@ def _describe_text(facts):
             f"{facts['slope_max']:.3g}; flat (|g'| < {FLAT}) on {facts['flat']:.0%} of this range.")
 
 
+@course_style()
 def draw_activation(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compare="none"):
-    """The curve of ``name`` (and of ``compare`` unless 'none'), and its slope when ``derivative``."""
+    """The curve of ``name`` (and of ``compare`` unless 'none'); its slope when ``derivative``."""
     _check_name(name)
     if compare != "none":
         _check_name(compare, "compare")
@@ -93,24 +94,23 @@ def draw_activation(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compar
     shown = [name] + ([compare] if compare not in ("none", name) else [])
     styles = {name: dict(color=COLORS["blue"]),
               compare: dict(color=COLORS["orange"], linestyle="--")}
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(9.0 if derivative else 4.8, 3.4), layout="constrained")
-        axes = fig.subplots(1, 2 if derivative else 1, squeeze=False)[0]
-        for which, ax in enumerate(axes):
-            for n in shown:
-                ax.plot(z, ACTIVATIONS[n][which](z), label=n, **styles[n])
-            ax.axhline(0, color=COLORS["grey"], linewidth=0.8)
-            ax.set(xlabel="z", title="g(z)" if which == 0 else "slope g'(z)")
-        if derivative:
-            flat = np.abs(ACTIVATIONS[name][1](z)) < FLAT
-            axes[1].fill_between(z, 0, 1, where=flat, transform=axes[1].get_xaxis_transform(),
-                                 color=COLORS["grey"], alpha=0.25, linewidth=0,
-                                 label=f"{name} flat: |g'| < {FLAT}")
-        handles = [h for ax in axes for h in ax.get_legend_handles_labels()[0]]
-        labels = [t for ax in axes for t in ax.get_legend_handles_labels()[1]]
-        keep = [i for i, t in enumerate(labels) if t not in labels[:i]]
-        fig.legend([handles[i] for i in keep], [labels[i] for i in keep], loc="outside lower center",
-                   ncols=len(keep))
+    fig = new_figure(figsize=(9.0 if derivative else 4.8, 3.4))
+    axes = fig.subplots(1, 2 if derivative else 1, squeeze=False)[0]
+    for which, ax in enumerate(axes):
+        for n in shown:
+            ax.plot(z, ACTIVATIONS[n][which](z), label=n, **styles[n])
+        ax.axhline(0, color=COLORS["grey"], linewidth=0.8)
+        ax.set(xlabel="z", title="g(z)" if which == 0 else "slope g'(z)")
+    if derivative:
+        flat = np.abs(ACTIVATIONS[name][1](z)) < FLAT
+        axes[1].fill_between(z, 0, 1, where=flat, transform=axes[1].get_xaxis_transform(),
+                             color=COLORS["grey"], alpha=0.25, linewidth=0,
+                             label=f"{name} flat: |g'| < {FLAT}")
+    handles = [h for ax in axes for h in ax.get_legend_handles_labels()[0]]
+    labels = [t for ax in axes for t in ax.get_legend_handles_labels()[1]]
+    keep = [i for i, t in enumerate(labels) if t not in labels[:i]]
+    fig.legend([handles[i] for i in keep], [labels[i] for i in keep], loc="outside lower center",
+               ncols=len(keep))
     return fig, _describe_text(describe_activation(name, (low, high))) + note
 
 
@@ -162,7 +162,10 @@ def target_samples(target, n=300, seed=0):
 def _range_text(lo, hi, open_ends=False):
     left = "-∞" if lo == -np.inf else f"{lo:g}"
     right = "∞" if hi == np.inf else f"{hi:g}"
-    brackets = ("(", ")") if open_ends else ("[" if lo > -np.inf else "(", "]" if hi < np.inf else ")")
+    if open_ends:
+        brackets = ("(", ")")
+    else:
+        brackets = ("[" if lo > -np.inf else "(", "]" if hi < np.inf else ")")
     return f"{brackets[0]}{left}, {right}{brackets[1]}"
 
 
@@ -173,7 +176,8 @@ def output_verdict(target, activation, n=300, seed=0):
     in ``unreachable``) or 'too wide' (it can output values the target never takes).
     """
     if activation not in OUTPUT_RANGES:
-        raise ValueError(f"unknown output activation {activation!r}; choose one of {list(OUTPUT_RANGES)}")
+        raise ValueError(f"unknown output activation {activation!r}; "
+                         f"choose one of {list(OUTPUT_RANGES)}")
     values = target_samples(target, n, seed)
     lo, hi = OUTPUT_RANGES[activation]
     dlo, dhi = TARGETS[target]
@@ -183,7 +187,8 @@ def output_verdict(target, activation, n=300, seed=0):
     if lo > dlo or hi < dhi:
         kind = "too narrow"
         text = (f"✗ {activation} outputs only values in {span}: {unreachable} of {n} "
-                f"{name}s ({unreachable / n:.0%}) lie outside, so the network can never predict them.")
+                f"{name}s ({unreachable / n:.0%}) lie outside, "
+                "so the network can never predict them.")
     elif lo < dlo or hi > dhi:
         kind = "too wide"
         extra = " and ".join(([f"values below {dlo:g}"] if lo < dlo else [])
@@ -199,6 +204,7 @@ def output_verdict(target, activation, n=300, seed=0):
     return {"kind": kind, "unreachable": unreachable, "n": n, "verdict": text}
 
 
+@course_style()
 def draw_output_match(target="house price ($1000s)", activation="sigmoid"):
     """The output activation's curve beside a histogram of the target, on the same value axis."""
     result = output_verdict(target, activation)
@@ -210,27 +216,31 @@ def draw_output_match(target="house price ($1000s)", activation="sigmoid"):
     pad = 0.15 * (top - bottom)
     ylim = (bottom - pad, top + pad)
     dlo, dhi = TARGETS[target]
-    z = np.linspace(-1.2 * max(abs(ylim[0]), abs(ylim[1])), 1.2 * max(abs(ylim[0]), abs(ylim[1])), 801)
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(9.0, 3.6), layout="constrained")
-        curve, hist = fig.subplots(1, 2, sharey=True, width_ratios=[1, 1.3])
-        curve.plot(z, ACTIVATIONS[activation][0](z), color=COLORS["blue"])
-        curve.set(xlabel="z", ylabel="output value", title=f"output layer: {activation}", ylim=ylim)
-        for ax in (curve, hist):
-            ax.axhspan(max(lo, ylim[0]), min(hi, ylim[1]), color=COLORS["green"], alpha=0.15,
-                       linewidth=0, label=f"{activation} can output")
-            impossible = [(a, b) for a, b in ((max(lo, ylim[0]), dlo), (dhi, min(hi, ylim[1]))) if a < b]
-            for k, (start, stop) in enumerate(impossible):   # outputs this target never takes
-                ax.axhspan(start, stop, facecolor="none", edgecolor=COLORS["wrong"], hatch="//",
-                           linewidth=0, label="impossible for this target" if k == 0 else None)
-        bins = np.linspace(*ylim, 41) if not target.startswith("binary") else np.array([-0.1, 0.1, 0.9, 1.1])
-        hist.hist(values[inside], bins=bins, orientation="horizontal", color=COLORS["blue"],
-                  label="reachable targets")
-        if (~inside).any():
-            hist.hist(values[~inside], bins=bins, orientation="horizontal", color=COLORS["wrong"],
-                      label="out of reach")
-        hist.set(xlabel="number of examples", title=target)
-        hist.legend(loc="best")
+    reach = 1.2 * max(abs(ylim[0]), abs(ylim[1]))
+    z = np.linspace(-reach, reach, 801)
+    fig = new_figure(figsize=(9.0, 3.6))
+    curve, hist = fig.subplots(1, 2, sharey=True, width_ratios=[1, 1.3])
+    curve.plot(z, ACTIVATIONS[activation][0](z), color=COLORS["blue"])
+    curve.set(xlabel="z", ylabel="output value", title=f"output layer: {activation}", ylim=ylim)
+    for ax in (curve, hist):
+        ax.axhspan(max(lo, ylim[0]), min(hi, ylim[1]), color=COLORS["green"], alpha=0.15,
+                   linewidth=0, label=f"{activation} can output")
+        impossible = [(a, b) for a, b in ((max(lo, ylim[0]), dlo), (dhi, min(hi, ylim[1])))
+                      if a < b]
+        for k, (start, stop) in enumerate(impossible):   # outputs this target never takes
+            ax.axhspan(start, stop, facecolor="none", edgecolor=COLORS["wrong"], hatch="//",
+                       linewidth=0, label="impossible for this target" if k == 0 else None)
+    if target.startswith("binary"):
+        bins = np.array([-0.1, 0.1, 0.9, 1.1])
+    else:
+        bins = np.linspace(*ylim, 41)
+    hist.hist(values[inside], bins=bins, orientation="horizontal", color=COLORS["blue"],
+              label="reachable targets")
+    if (~inside).any():
+        hist.hist(values[~inside], bins=bins, orientation="horizontal", color=COLORS["wrong"],
+                  label="out of reach")
+    hist.set(xlabel="number of examples", title=target)
+    hist.legend(loc="best")
     return fig, result["verdict"]
 
 
@@ -242,7 +252,8 @@ def output_matcher(target="house price ($1000s)", activation="sigmoid"):
         "activation": widgets.ToggleButtons(options=list(OUTPUT_RANGES), value=activation,
                                             description="output g"),
     }
-    return FigureWidget(draw_output_match, controls, title="Which output activation fits the target?")
+    return FigureWidget(draw_output_match, controls,
+                        title="Which output activation fits the target?")
 
 
 # ----------------------------------------------------------------------------------------
@@ -258,8 +269,8 @@ def _stop_if_diverged(_epoch, history):
         raise _Diverged
 
 
-def race(activations=("sigmoid", "relu"), hidden_layers=3, width=16, learning_rate=0.03,
-         epochs=300, seed=0):
+def activation_race(activations=("sigmoid", "relu"), hidden_layers=3, width=16,
+                    learning_rate=0.03, epochs=300, seed=0):
     """Train the same network once per hidden activation and measure how far each gets.
 
     The network is 1 -> ``width`` x ``hidden_layers`` -> 1 (linear output), started from the
@@ -272,7 +283,8 @@ def race(activations=("sigmoid", "relu"), hidden_layers=3, width=16, learning_ra
         activations = (activations,)
     for name in activations:
         _check_name(name, "activations")
-    if isinstance(hidden_layers, bool) or not isinstance(hidden_layers, (int, np.integer)) or hidden_layers < 1:
+    if (isinstance(hidden_layers, bool) or not isinstance(hidden_layers, (int, np.integer))
+            or hidden_layers < 1):
         raise ValueError(f"hidden_layers must be a whole number >= 1, got {hidden_layers!r}")
     x, y = make_wavy_regression(200, seed=0)
     sizes = [1] + [int(width)] * int(hidden_layers) + [1]
@@ -290,8 +302,8 @@ def race(activations=("sigmoid", "relu"), hidden_layers=3, width=16, learning_ra
                 _stop_if_diverged(epoch, h)
 
             try:
-                train(net, x, y, "mean_squared_error", GradientDescent(learning_rate), epochs=epochs,
-                      batch_size=32, seed=seed, callback=keep)
+                train(net, x, y, "mean_squared_error", GradientDescent(learning_rate),
+                      epochs=epochs, batch_size=32, seed=seed, callback=keep)
                 diverged = False
             except _Diverged:
                 diverged = True
@@ -300,32 +312,37 @@ def race(activations=("sigmoid", "relu"), hidden_layers=3, width=16, learning_ra
     return results
 
 
+race = activation_race
+"""The name the lesson's notebook uses (``race(...)``); lesson 04's ``race`` races optimizers."""
+
+
+@course_style()
 def draw_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.03, epochs=300):
     """Loss curves of the race (left) and the gradient reaching each layer at the start (right)."""
     names = [first] if first == second else [first, second]
-    results = race(tuple(names), hidden_layers=hidden_layers, learning_rate=learning_rate,
-                   epochs=epochs)
+    results = activation_race(tuple(names), hidden_layers=hidden_layers,
+                              learning_rate=learning_rate, epochs=epochs)
     colors = [COLORS["vermillion"], COLORS["blue"]]
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(9.5, 3.6), layout="constrained")
-        left, right = fig.subplots(1, 2)
-        width = 0.8 / len(names)
-        layers = np.arange(1, hidden_layers + 2)
-        for k, (name, color) in enumerate(zip(names, colors)):
-            r = results[name]
-            loss = np.array(r["loss"], dtype=float)
-            loss[~np.isfinite(loss)] = np.nan
-            left.plot(np.arange(1, loss.size + 1), loss, color=color,
-                      label=f"{name}: {r['final_loss']:.3g}" + (" (diverged)" if r["diverged"] else ""))
-            right.bar(layers + (k - (len(names) - 1) / 2) * width, r["layer_gradients"], width=width,
-                      color=color, label=name)
-        left.set(yscale="log", xlabel="epoch", ylabel="mean squared error",
-                 title=f"training, {hidden_layers} hidden layer(s), α = {learning_rate:g}")
-        left.legend(title="final loss")
-        right.set(yscale="log", xlabel="layer (1 = first)", ylabel="‖dJ/dW‖ at the start",
-                  title="gradient reaching each layer", xticks=layers)
-        right.legend()
-    parts = [f"{n}: loss {results[n]['final_loss']:.3g}" + (" (diverged)" if results[n]["diverged"] else "")
+    fig = new_figure(figsize=(9.5, 3.6))
+    left, right = fig.subplots(1, 2)
+    width = 0.8 / len(names)
+    layers = np.arange(1, hidden_layers + 2)
+    for k, (name, color) in enumerate(zip(names, colors)):
+        r = results[name]
+        loss = np.array(r["loss"], dtype=float)
+        loss[~np.isfinite(loss)] = np.nan
+        left.plot(np.arange(1, loss.size + 1), loss, color=color,
+                  label=f"{name}: {r['final_loss']:.3g}" + (" (diverged)" if r["diverged"] else ""))
+        right.bar(layers + (k - (len(names) - 1) / 2) * width, r["layer_gradients"], width=width,
+                  color=color, label=name)
+    left.set(yscale="log", xlabel="epoch", ylabel="mean squared error",
+             title=f"training, {hidden_layers} hidden layer(s), α = {learning_rate:g}")
+    left.legend(title="final loss")
+    right.set(yscale="log", xlabel="layer (1 = first)", ylabel="‖dJ/dW‖ at the start",
+              title="gradient reaching each layer", xticks=layers)
+    right.legend()
+    parts = [f"{n}: loss {results[n]['final_loss']:.3g}"
+             + (" (diverged)" if results[n]["diverged"] else "")
              + f", layer-1 gradient {results[n]['layer_gradients'][0]:.3g}" for n in names]
     return fig, f"After {epochs} epochs of gradient descent — " + "; ".join(parts) + "."
 
@@ -337,20 +354,24 @@ LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 def gradient_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.03):
     """Race two hidden activations on the wavy data set; each redraw trains both networks."""
     controls = {
-        "first": widgets.Dropdown(options=list(NAMES), value=_check_name(first), description="hidden A"),
-        "second": widgets.Dropdown(options=list(NAMES), value=_check_name(second), description="hidden B"),
+        "first": widgets.Dropdown(options=list(NAMES), value=_check_name(first),
+                                  description="hidden A"),
+        "second": widgets.Dropdown(options=list(NAMES), value=_check_name(second),
+                                   description="hidden B"),
         "hidden_layers": widgets.IntSlider(value=hidden_layers, min=1, max=6, description="layers",
                                            continuous_update=False),
         "learning_rate": widgets.SelectionSlider(options=list(LEARNING_RATES), value=learning_rate,
                                                  description="α", continuous_update=False),
     }
-    return FigureWidget(draw_race, controls, title="Gradient race: same network, two hidden activations")
+    return FigureWidget(draw_race, controls,
+                        title="Gradient race: same network, two hidden activations")
 
 
 # ----------------------------------------------------------------------------------------
 # 4. The ReLU puzzle
 # ----------------------------------------------------------------------------------------
 
+@course_style()
 def draw_relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
     """Each unit's output max(0, w x + b) (left) and their sum against the target (right)."""
     units = puzzle_units(w1, b1, w2, b2)
@@ -358,26 +379,25 @@ def draw_relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
     matched, gap, where, problem = puzzle_report(w1, b1, w2, b2)
     pairs = (PUZZLE_UNIT0, (w1, b1), (w2, b2))
     colors = (COLORS["grey"], COLORS["orange"], COLORS["green"])
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(9.5, 3.6), layout="constrained")
-        left, right = fig.subplots(1, 2, sharey=True)
-        for k, ((w, b), unit, color) in enumerate(zip(pairs, units, colors)):
-            fixed = " (fixed)" if k == 0 else ""
-            sign = "+" if b >= 0 else "−"
-            left.plot(PUZZLE_X, unit, color=color,
-                      label=f"unit {k}: max(0, {w:g}·x {sign} {abs(b):g}){fixed}")
-            if w != 0 and 0 <= -b / w <= 3:
-                left.axvline(-b / w, color=color, linestyle=":", linewidth=1.2)
-        left.set(xlabel="x", ylabel="output", title="the three ReLU units")
-        left.legend(loc="upper center", fontsize=9)
-        right.plot(PUZZLE_X, target, color=COLORS["black"], linestyle="--", linewidth=3,
-                   label="target")
-        right.plot(PUZZLE_X, total, color=COLORS["blue"], label="sum of the units")
-        right.fill_between(PUZZLE_X, target, total, color=COLORS["wrong"], alpha=0.2, linewidth=0)
-        corners_x, corners_y = zip(*PUZZLE_CORNERS)
-        right.plot(corners_x, corners_y, "o", color=COLORS["black"], markersize=5)
-        right.set(xlabel="x", title="sum vs target", ylim=(-0.5, 6.5))
-        right.legend(loc="upper center")
+    fig = new_figure(figsize=(9.5, 3.6))
+    left, right = fig.subplots(1, 2, sharey=True)
+    for k, ((w, b), unit, color) in enumerate(zip(pairs, units, colors)):
+        fixed = " (fixed)" if k == 0 else ""
+        sign = "+" if b >= 0 else "−"
+        left.plot(PUZZLE_X, unit, color=color,
+                  label=f"unit {k}: max(0, {w:g}·x {sign} {abs(b):g}){fixed}")
+        if w != 0 and 0 <= -b / w <= 3:
+            left.axvline(-b / w, color=color, linestyle=":", linewidth=1.2)
+    left.set(xlabel="x", ylabel="output", title="the three ReLU units")
+    left.legend(loc="upper center", fontsize=9)
+    right.plot(PUZZLE_X, target, color=COLORS["black"], linestyle="--", linewidth=3,
+               label="target")
+    right.plot(PUZZLE_X, total, color=COLORS["blue"], label="sum of the units")
+    right.fill_between(PUZZLE_X, target, total, color=COLORS["wrong"], alpha=0.2, linewidth=0)
+    corners_x, corners_y = zip(*PUZZLE_CORNERS)
+    right.plot(corners_x, corners_y, "o", color=COLORS["black"], markersize=5)
+    right.set(xlabel="x", title="sum vs target", ylim=(-0.5, 6.5))
+    right.legend(loc="upper center")
     if matched and not problem:
         return fig, "✓ The sum matches the target everywhere on 0 ≤ x ≤ 3."
     if matched:
@@ -393,13 +413,15 @@ def relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
 
     controls = {"w1": slider(w1, -3, 3, "w1"), "b1": slider(b1, -6, 6, "b1"),
                 "w2": slider(w2, -3, 3, "w2"), "b2": slider(b2, -6, 6, "b2")}
-    return FigureWidget(draw_relu_puzzle, controls, title="ReLU puzzle: make the sum match the target")
+    return FigureWidget(draw_relu_puzzle, controls,
+                        title="ReLU puzzle: make the sum match the target")
 
 
 # ----------------------------------------------------------------------------------------
 # 5. Fits on the wavy data
 # ----------------------------------------------------------------------------------------
 
+@course_style()
 def plot_fits(x, y, fits):
     """Scatter ``(x, y)`` and draw each fitted curve; ``fits`` maps a name to predictions at ``x``.
 
@@ -413,17 +435,16 @@ def plot_fits(x, y, fits):
         raise TypeError("fits must be a non-empty dict: name -> predictions at x")
     order = np.argsort(x)
     colors = [COLORS["vermillion"], COLORS["blue"], COLORS["green"], COLORS["purple"]]
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(6.0, 3.8), layout="constrained")
-        ax = fig.add_subplot()
-        ax.scatter(x, y, s=12, color=COLORS["grey"], label="data")
-        for (name, pred), color in zip(fits.items(), colors * 2):
-            pred = np.asarray(pred, dtype=float).ravel()
-            if pred.shape != x.shape:
-                raise ValueError(f"fits[{name!r}] must hold one prediction per point ({x.size}), "
-                                 f"got {pred.size}")
-            mse = float(np.mean((pred - y) ** 2))
-            ax.plot(x[order], pred[order], color=color, label=f"{name} (MSE {mse:.3f})")
-        ax.set(xlabel="x", ylabel="y")
-        ax.legend(loc="upper left")
+    fig = new_figure(figsize=(6.0, 3.8))
+    ax = fig.add_subplot()
+    ax.scatter(x, y, s=12, color=COLORS["grey"], label="data")
+    for (name, pred), color in zip(fits.items(), colors * 2):
+        pred = np.asarray(pred, dtype=float).ravel()
+        if pred.shape != x.shape:
+            raise ValueError(f"fits[{name!r}] must hold one prediction per point ({x.size}), "
+                             f"got {pred.size}")
+        mse = float(np.mean((pred - y) ** 2))
+        ax.plot(x[order], pred[order], color=color, label=f"{name} (MSE {mse:.3f})")
+    ax.set(xlabel="x", ylabel="y")
+    ax.legend(loc="upper left")
     return fig

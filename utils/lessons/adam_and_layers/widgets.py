@@ -12,7 +12,7 @@ r"""Widgets for lesson 04 (Adam and other layer types).
 The numbers come from the course's reference optimizers, ``utils.nn.Adam`` and
 ``utils.nn.GradientDescent`` (which match Keras step for step).  Every widget
 is a :class:`~utils.ui.figure_widget.FigureWidget`; the functions that compute
-and draw (:func:`race`, :func:`race_figure`, :func:`adam_step_ratios`, ...)
+and draw (:func:`optimizer_race`, :func:`race_figure`, :func:`adam_step_ratios`, ...)
 can also be called on their own.
 """
 from __future__ import annotations
@@ -24,13 +24,14 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from utils.validation import as_float_array, as_labels, check_positive
 from utils.nn import Adam, GradientDescent
-from utils.plotting import CLASS_COLORS, COLORS, STYLE, plot_optimizer_paths
+from utils.plotting import plot_optimizer_paths
+from utils.style import CLASS_COLORS, COLORS, course_style, new_figure
 from utils.ui.figure_widget import FigureWidget
+from utils.validation import as_float_array, as_labels, check_positive
 
-__all__ = ["SURFACES", "TOLERANCE", "Surface", "RaceResult", "race", "race_figure",
-           "optimizer_race_widget", "GRADIENT_PATTERNS", "adam_step_ratios",
+__all__ = ["SURFACES", "TOLERANCE", "Surface", "RaceResult", "optimizer_race", "race",
+           "race_figure", "optimizer_race_widget", "GRADIENT_PATTERNS", "adam_step_ratios",
            "step_size_figure", "step_size_widget", "conv_windows", "conv_windows_figure",
            "conv_window_widget"]
 
@@ -148,13 +149,13 @@ def _run(name, optimizer, surface, steps, tolerance) -> RaceResult:
                       arrived, diverged, tolerance)
 
 
-def race(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=100,
-         tolerance=TOLERANCE) -> dict[str, RaceResult]:
+def optimizer_race(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=100,
+                   tolerance=TOLERANCE) -> dict[str, RaceResult]:
     """Run gradient descent and Adam from the surface's start point for ``steps`` steps.
 
     Returns ``{"gradient descent": RaceResult, "Adam": RaceResult}``.
 
-    >>> r = race("round bowl", gd_lr=0.1, adam_lr=0.3, steps=50)
+    >>> r = optimizer_race("round bowl", gd_lr=0.1, adam_lr=0.3, steps=50)
     >>> r["Adam"].arrived is not None
     True
     """
@@ -166,32 +167,33 @@ def race(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=100,
             "Adam": _run("Adam", Adam(adam_lr), surface, steps, tolerance)}
 
 
+race = optimizer_race
+"""The name the lesson's notebook uses (``race(...)``); lesson 02's ``race`` races activations."""
+
+
+@course_style()
 def race_figure(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=100,
                 tolerance=TOLERANCE) -> tuple[Figure, str]:
     """The race drawn: paths on the contours (left), J against the step (right); and a message."""
     surface = _surface(surface)
-    results = race(surface, gd_lr, adam_lr, steps, tolerance)
-    import matplotlib as mpl
-
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(10.5, 4.2), layout="constrained")
-        left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
+    results = optimizer_race(surface, gd_lr, adam_lr, steps, tolerance)
+    fig = new_figure(figsize=(10.5, 4.2))
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
     plot_optimizer_paths(surface.J, {r.name: r.path for r in results.values()},
                          surface.xlim, surface.ylim, ax=left)
     left.set_title(f"{surface.name}: {surface.formula}")
-    with mpl.rc_context(STYLE):
-        for color, r in zip(CLASS_COLORS, results.values()):
-            label = r.name + (" (diverged)" if r.diverged is not None else "")
-            right.semilogy(np.arange(len(r.costs)), np.maximum(r.costs, 1e-16), color=color,
-                           label=label)
-            if r.arrived is not None:
-                right.plot(r.arrived, r.costs[r.arrived], "o", color=color, markersize=7,
-                           markeredgecolor="black")
-        right.axhline(tolerance, color=COLORS["grey"], linestyle="--", linewidth=1,
-                      label=f"tolerance {tolerance:g}")
-        right.set(xlabel="step", ylabel="cost J (log scale)", xlim=(0, steps),
-                  title="cost after each step")
-        right.legend(loc="best")
+    for color, r in zip(CLASS_COLORS, results.values()):
+        label = r.name + (" (diverged)" if r.diverged is not None else "")
+        right.semilogy(np.arange(len(r.costs)), np.maximum(r.costs, 1e-16), color=color,
+                       label=label)
+        if r.arrived is not None:
+            right.plot(r.arrived, r.costs[r.arrived], "o", color=color, markersize=7,
+                       markeredgecolor=COLORS["black"])
+    right.axhline(tolerance, color=COLORS["grey"], linestyle="--", linewidth=1,
+                  label=f"tolerance {tolerance:g}")
+    right.set(xlabel="step", ylabel="cost J (log scale)", xlim=(0, steps),
+              title="cost after each step")
+    right.legend(loc="best")
     message = "; ".join(r.summary() for r in results.values())
     return fig, message
 
@@ -255,26 +257,24 @@ def adam_step_ratios(beta1=0.9, beta2=0.999, steps=50, learning_rate=0.01):
             {n: np.abs(grads[:, j]) for j, n in enumerate(names)})
 
 
+@course_style()
 def step_size_figure(beta1=0.9, beta2=0.999, steps=50) -> tuple[Figure, str]:
     """Step size / learning rate per gradient pattern: gradient descent (left), Adam (right)."""
-    import matplotlib as mpl
-
     adam, gd = adam_step_ratios(beta1, beta2, steps)
     k = np.arange(1, steps + 1)
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(10.5, 3.8), layout="constrained")
-        axes = fig.subplots(1, 2, sharey=True)
-        for ax, ratios, title in ((axes[0], gd, "gradient descent: step = α·|g|"),
-                                  (axes[1], adam, "Adam: step = α·|m̂| / (√v̂ + ε)")):
-            # the steady line is drawn wide and the others on top, so overlaps stay visible
-            for color, style, width, (name, r) in zip(CLASS_COLORS, ("-", "--", "-", "-"),
-                                                      (4.0, 2.0, 1.5, 1.5), ratios.items()):
-                ax.semilogy(k, np.maximum(r, 1e-6), color=color, linestyle=style,
-                            linewidth=width, label=name)
-            ax.set(title=title, xlabel="step t", ylim=(1e-4, 10))
-        axes[0].set_ylabel("step size / learning rate α")
-        axes[1].legend(loc="lower left", fontsize=9)
-        fig.suptitle(f"β1 = {beta1:g}, β2 = {beta2:g}")
+    fig = new_figure(figsize=(10.5, 3.8))
+    axes = fig.subplots(1, 2, sharey=True)
+    for ax, ratios, title in ((axes[0], gd, "gradient descent: step = α·|g|"),
+                              (axes[1], adam, "Adam: step = α·|m̂| / (√v̂ + ε)")):
+        # the steady line is drawn wide and the others on top, so overlaps stay visible
+        for color, style, width, (name, r) in zip(CLASS_COLORS, ("-", "--", "-", "-"),
+                                                  (4.0, 2.0, 1.5, 1.5), ratios.items()):
+            ax.semilogy(k, np.maximum(r, 1e-6), color=color, linestyle=style,
+                        linewidth=width, label=name)
+        ax.set(title=title, xlabel="step t", ylim=(1e-4, 10))
+    axes[0].set_ylabel("step size / learning rate α")
+    axes[1].legend(loc="lower left", fontsize=9)
+    fig.suptitle(f"β1 = {beta1:g}, β2 = {beta2:g}")
     last = ", ".join(f"{name.split(',')[0]}: {r[-1]:.2f}" for name, r in adam.items())
     return fig, f"Adam's step / α at step {steps} — {last}"
 
@@ -311,35 +311,33 @@ def conv_windows(n, kernel_size, stride) -> list[tuple[int, int]]:
     return windows
 
 
+@course_style()
 def conv_windows_figure(signal, kernel_size=20, stride=10, label=None) -> tuple[Figure, str]:
     """The signal with each window of a Conv1D(kernel_size, strides=stride) shaded and numbered."""
-    import matplotlib as mpl
-
     signal = as_float_array(signal, "signal", ndim=1)
     windows = conv_windows(signal.size, kernel_size, stride)
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(10.5, 3.4), layout="constrained")
-        ax = fig.add_subplot()
-        top, bottom = float(signal.max()), float(signal.min())
-        height = top - bottom
-        for i, (a, b) in enumerate(windows):
-            color = CLASS_COLORS[i % 2 * 5]   # alternate blue / sky so overlaps stay visible
-            level = bottom - (0.1 + 0.18 * (i % 2)) * height
-            ax.plot([a, b - 1], [level, level], color=color, linewidth=4, solid_capstyle="butt")
-            if len(windows) <= 30:
-                ax.text((a + b - 1) / 2, level - 0.04 * height, str(i + 1), ha="center",
-                        va="top", fontsize=8, color=color)
-        ax.plot(np.arange(signal.size), signal, color=COLORS["black"], linewidth=1.5)
-        covered = windows[-1][1]
-        if covered < signal.size:
-            ax.axvspan(covered - 0.5, signal.size - 0.5, color=COLORS["vermillion"], alpha=0.15,
-                       label="seen by no window")
-            ax.legend(loc="upper right")
-        kind = "" if label is None else ("irregular rhythm: " if label else "regular rhythm: ")
-        ax.set(xlabel="sample", yticks=[], ylim=(bottom - 0.45 * height, top + 0.1 * height),
-               xlim=(-1, signal.size),
-               title=f"{kind}Conv1D(kernel_size={kernel_size}, strides={stride})")
-        ax.grid(False)
+    fig = new_figure(figsize=(10.5, 3.4))
+    ax = fig.add_subplot()
+    top, bottom = float(signal.max()), float(signal.min())
+    height = top - bottom
+    for i, (a, b) in enumerate(windows):
+        color = CLASS_COLORS[i % 2 * 5]   # alternate blue / sky so overlaps stay visible
+        level = bottom - (0.1 + 0.18 * (i % 2)) * height
+        ax.plot([a, b - 1], [level, level], color=color, linewidth=4, solid_capstyle="butt")
+        if len(windows) <= 30:
+            ax.text((a + b - 1) / 2, level - 0.04 * height, str(i + 1), ha="center",
+                    va="top", fontsize=8, color=color)
+    ax.plot(np.arange(signal.size), signal, color=COLORS["black"], linewidth=1.5)
+    covered = windows[-1][1]
+    if covered < signal.size:
+        ax.axvspan(covered - 0.5, signal.size - 0.5, color=COLORS["vermillion"], alpha=0.15,
+                   label="seen by no window")
+        ax.legend(loc="upper right")
+    kind = "" if label is None else ("irregular rhythm: " if label else "regular rhythm: ")
+    ax.set(xlabel="sample", yticks=[], ylim=(bottom - 0.45 * height, top + 0.1 * height),
+           xlim=(-1, signal.size),
+           title=f"{kind}Conv1D(kernel_size={kernel_size}, strides={stride})")
+    ax.grid(False)
     missed = signal.size - covered
     message = (f"{len(windows)} windows of {kernel_size} samples fit in {signal.size} samples, "
                f"one every {stride}: each filter gives {len(windows)} outputs"

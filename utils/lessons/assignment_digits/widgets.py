@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
-from utils.validation import as_float_array
-from utils.plotting import COLORS
+from utils.style import COLORS, course_style, new_figure
 from utils.ui.figure_widget import FigureWidget
+from utils.validation import as_float_array
 
 SIDE = 20
 BLANK = "0" * SIDE * SIDE
@@ -42,10 +41,11 @@ def as_pixels(image, threshold=0.5) -> str:
     return "".join("1" if v >= threshold else "0" for v in image)
 
 
+@course_style()
 def _draw_prediction(predict_proba, pixels):
     x = stroke_image(pixels)
     probs = np.asarray(predict_proba(x[None, :]), dtype=float).reshape(-1)
-    fig = Figure(figsize=(8, 3.2))
+    fig = new_figure(figsize=(8, 3.2))
     ax_img, ax_bar = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2]})
     ax_img.imshow(x.reshape(SIDE, SIDE), cmap="gray_r", vmin=0, vmax=1)
     ax_img.set_title("what the model sees")
@@ -57,8 +57,7 @@ def _draw_prediction(predict_proba, pixels):
     ax_bar.set_ylim(0, 1)
     ax_bar.set_xlabel("digit")
     ax_bar.set_ylabel("probability")
-    for spine in ("top", "right"):
-        ax_bar.spines[spine].set_visible(False)
+    ax_bar.grid(False, axis="x")
     if pixels == BLANK:
         return fig, "Click cells on the pad to draw a digit."
     return fig, f"The model reads a <b>{guess}</b> ({probs[guess]:.0%} sure)."
@@ -75,8 +74,8 @@ class DigitPad(FigureWidget):
         super().__init__(lambda pixels: _draw_prediction(predict_proba, pixels),
                          {"pixels": self.pixels}, title="Draw a digit")
         self._syncing = False
-        self.cells = [widgets.ToggleButton(value=False, layout=widgets.Layout(width="18px", height="18px",
-                                                                              padding="0"))
+        self.cells = [widgets.ToggleButton(value=False, layout=widgets.Layout(
+                          width="18px", height="18px", padding="0"))
                       for _ in range(SIDE * SIDE)]
         for k, cell in enumerate(self.cells):
             cell.observe(lambda change, k=k: self._paint(k, change["new"]), names="value")
@@ -121,8 +120,9 @@ class DigitPad(FigureWidget):
                 load = widgets.Button(description="Load example")
                 load.on_click(lambda _: self.load(pick.value))
                 tools += [pick, load]
+            shown = widgets.VBox([self.output, self.status])
             self._box = widgets.VBox([widgets.HTML("<b>Draw a digit</b>"), widgets.HBox(tools),
-                                      widgets.HBox([grid, widgets.VBox([self.output, self.status])])])
+                                      widgets.HBox([grid, shown])])
         return self._box
 
 

@@ -15,7 +15,7 @@ r"""Widgets, figures and tables for the backpropagation lesson (``05_backprop``)
   centred finite-difference gradients of array parameters and the three-way check
   table (by hand, finite differences, GradientTape).
 
-Every figure is a fresh :class:`matplotlib.figure.Figure` (no pyplot state).
+Every figure is a fresh course figure from :func:`utils.style.new_figure` (no pyplot state).
 """
 from __future__ import annotations
 
@@ -24,12 +24,11 @@ import numbers
 import timeit
 
 import ipywidgets as widgets
-import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
 from utils.autodiff import Value, backward_steps, draw_graph, trace
-from utils.plotting import COLORS, STYLE  # importing plotting also lets Figures display inline
+from utils.style import COLORS, course_style, new_figure
 from utils.ui.figure_widget import FigureWidget
 
 __all__ = ["FUNCTIONS", "slope_estimates", "epsilon_widget", "step_message",
@@ -47,7 +46,8 @@ FUNCTIONS = {
     "J = exp(w)": (np.exp, np.exp),
     "J = sin(w)": (np.sin, np.cos),
 }
-DTYPES = ("float64", "float32")
+EPSILON_DTYPES = ("float64", "float32")
+"""The precisions the derivative-by-nudging widget computes in."""
 EPS_GRID = np.logspace(-16, -1, 151)
 ERROR_FLOOR = 1e-17  # an error of exactly 0 is drawn here on the log axis
 
@@ -70,8 +70,8 @@ def slope_estimates(eps, function="J = w²", dtype="float64", w=3.0):
     (6.001, 6.0, 6.0)
     """
     J, dJ = _function(function)
-    if dtype not in DTYPES:
-        raise ValueError(f"dtype must be one of {DTYPES}, got {dtype!r}")
+    if dtype not in EPSILON_DTYPES:
+        raise ValueError(f"dtype must be one of {EPSILON_DTYPES}, got {dtype!r}")
     eps_arr = np.asarray(eps, dtype=float)
     if not np.all(np.isfinite(eps_arr)) or np.any(eps_arr <= 0):
         raise ValueError(f"eps must be positive, got {eps!r}")
@@ -87,14 +87,14 @@ def _best(eps, errors):
     return float(eps[int(np.argmin(errors))])
 
 
-@mpl.rc_context(STYLE)
+@course_style()
 def _draw_epsilon(eps, function, dtype, w=3.0):
     fwd, ctr, true = slope_estimates(EPS_GRID, function, dtype, w)
     err_f, err_c = np.abs(fwd - true), np.abs(ctr - true)
     f_now, c_now, _ = slope_estimates(eps, function, dtype, w)
     f_now, c_now = float(f_now), float(c_now)
 
-    fig = Figure(figsize=(10.5, 3.9), layout="constrained")
+    fig = new_figure(figsize=(10.5, 3.9))
     left, right = fig.subplots(1, 2)
     span = max(1.0, 0.2 * abs(true))
     left.semilogx(EPS_GRID, fwd, color=COLORS["blue"], label="forward difference")
@@ -105,7 +105,7 @@ def _draw_epsilon(eps, function, dtype, w=3.0):
     left.plot([eps], [c_now], "s", color=COLORS["orange"], markersize=7)
     left.axvline(eps, color=COLORS["grey"], linewidth=1)
     left.set_ylim(true - span, true + span)
-    left.set_xlim(EPS_GRID[-1] * 3, EPS_GRID[0] / 3)  # large eps on the left, shrinking to the right
+    left.set_xlim(EPS_GRID[-1] * 3, EPS_GRID[0] / 3)  # large eps on the left, shrinking rightwards
     left.set_xlabel("ε (shrinking →)")
     left.set_ylabel(f"estimate of dJ/dw at w = {w:g}")
     left.set_title(f"{function}: the estimates")
@@ -130,7 +130,8 @@ def _draw_epsilon(eps, function, dtype, w=3.0):
     message = (f"ε = {eps:.1e} ({dtype}): forward difference = {f_now:.12g} "
                f"(error {abs(f_now - true):.1e}), centred = {c_now:.12g} "
                f"(error {abs(c_now - true):.1e}). Smallest error on this grid: forward at "
-               f"ε ≈ {_best(EPS_GRID, err_f):.0e}, centred at ε ≈ {_best(EPS_GRID, err_c):.0e}.")
+               f"ε ≈ {_best(EPS_GRID, err_f):.0e}, "
+               f"centred at ε ≈ {_best(EPS_GRID, err_c):.0e}.")
     return fig, message
 
 
@@ -141,8 +142,8 @@ def epsilon_widget(eps=1e-3, function="J = w²", dtype="float64"):
     w = 3) and ``dtype`` (float64 or float32).
     """
     _function(function)
-    if dtype not in DTYPES:
-        raise ValueError(f"dtype must be one of {DTYPES}, got {dtype!r}")
+    if dtype not in EPSILON_DTYPES:
+        raise ValueError(f"dtype must be one of {EPSILON_DTYPES}, got {dtype!r}")
     if not isinstance(eps, numbers.Real) or not 1e-16 <= eps <= 1e-1:
         raise ValueError(f"eps must be a number between 1e-16 and 1e-1, got {eps!r}")
     controls = {
@@ -151,10 +152,11 @@ def epsilon_widget(eps=1e-3, function="J = w²", dtype="float64"):
                                       continuous_update=False),
         "function": widgets.Dropdown(options=list(FUNCTIONS), value=function,
                                      description="function"),
-        "dtype": widgets.ToggleButtons(options=list(DTYPES), value=dtype,
+        "dtype": widgets.ToggleButtons(options=list(EPSILON_DTYPES), value=dtype,
                                        description="precision"),
     }
-    return FigureWidget(_draw_epsilon, controls, title="The derivative by nudging w by ε (at w = 3)")
+    return FigureWidget(_draw_epsilon, controls,
+                        title="The derivative by nudging w by ε (at w = 3)")
 
 
 # ----------------------------------------------------------------------------------------
@@ -187,8 +189,9 @@ def step_message(root: Value, step: int) -> str:
     """What backward step ``step`` (0 = none yet) computes, as one line of text.
 
     >>> w = Value(3.0, "w"); J = w**2; J.label = "J"; J.backward()
-    >>> step_message(J, 2)
-    'Step 2 of 2, node w: J = w^2 uses w with local derivative ∂J/∂w = 6, so dJ/dw = 1 × 6 = 6. Every node now has its gradient.'
+    >>> print(step_message(J, 2))  # doctest: +NORMALIZE_WHITESPACE
+    Step 2 of 2, node w: J = w^2 uses w with local derivative ∂J/∂w = 6,
+    so dJ/dw = 1 × 6 = 6. Every node now has its gradient.
     """
     steps = backward_steps(root)
     if isinstance(step, bool) or not isinstance(step, numbers.Integral):
@@ -300,13 +303,14 @@ def time_gradients(hidden_sizes=(2, 8, 32, 128), n_features=20, m=64, eps=1e-6, 
         one = timeit.timeit(by_backprop, number=1)
         n_bp = int(min(max(0.02 / max(one, 1e-7), 1), 2000))  # about 20 ms of backprop calls
         t_bp = min(timeit.repeat(by_backprop, number=n_bp, repeat=max(repeats, 5))) / n_bp
-        results.append({"hidden": h, "params": int(theta.size), "forward_passes": int(theta.size) + 1,
-                        "seconds_fd": t_fd, "seconds_bp": t_bp, "ratio": t_fd / t_bp,
+        results.append({"hidden": h, "params": int(theta.size),
+                        "forward_passes": int(theta.size) + 1, "seconds_fd": t_fd,
+                        "seconds_bp": t_bp, "ratio": t_fd / t_bp,
                         "rel_error": relative_error(fd, bp)})
     return results
 
 
-@mpl.rc_context(STYLE)
+@course_style()
 def plot_timings(results) -> Figure:
     """Time per full gradient against the number of parameters, log-log."""
     if not results:
@@ -314,7 +318,7 @@ def plot_timings(results) -> Figure:
     P = np.array([r["params"] for r in results], dtype=float)
     fd = np.array([r["seconds_fd"] for r in results])
     bp = np.array([r["seconds_bp"] for r in results])
-    fig = Figure(figsize=(6.5, 4), layout="constrained")
+    fig = new_figure(figsize=(6.5, 4))
     ax = fig.add_subplot()
     ax.loglog(P, fd * 1e3, "o-", color=COLORS["vermillion"],
               label="finite differences (≈ N × P)")
@@ -323,7 +327,8 @@ def plot_timings(results) -> Figure:
         ax.plot([p, p], [b * 1e3, a * 1e3], ":", color=COLORS["grey"], linewidth=1)
         ax.annotate(f"×{a / b:,.0f}", (p, math.sqrt(a * b) * 1e3), ha="center", va="center",
                     fontsize=9, color=COLORS["black"],
-                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": COLORS["white"],
+                          "edgecolor": "none"})
     ax.set_xlim(P.min() / 1.6, P.max() * 1.6)
     ax.set_xlabel("number of parameters P")
     ax.set_ylabel("time for the whole gradient (ms)")

@@ -13,11 +13,10 @@ from __future__ import annotations
 import math
 
 import ipywidgets as widgets
-import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
-from utils.plotting import COLORS, STYLE
+from utils.style import COLORS, course_style, new_figure
 from utils.ui.figure_widget import FigureWidget
 
 _P = np.linspace(0.001, 0.999, 500)
@@ -36,10 +35,10 @@ def example_loss(y: int, p: float) -> float:
     return float(-np.log(p) if y == 1 else -np.log(1 - p))
 
 
-@mpl.rc_context(STYLE)
+@course_style()
 def _draw_loss(p, y):
     loss = example_loss(y, p)
-    fig = Figure(figsize=(6.4, 3.4), layout="constrained")
+    fig = new_figure(figsize=(6.4, 3.4))
     ax = fig.add_subplot()
     curves = {1: (-np.log(_P), "y = 1:  L = −log(p)", COLORS["blue"]),
               0: (-np.log(1 - _P), "y = 0:  L = −log(1 − p)", COLORS["orange"])}
@@ -97,13 +96,13 @@ def _batches(k: int, size=None) -> str:
     return f"{k:,} {noun}" if size is None else f"{k:,} full {noun} of {size}"
 
 
-@mpl.rc_context(STYLE)
+@course_style()
 def _draw_batches(m, batch_size, epochs):
     sizes = batch_sizes(m, batch_size)
     n = len(sizes)
     partial = sizes[-1] != batch_size
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    fig = Figure(figsize=(8, 2.2), layout="constrained")
+    fig = new_figure(figsize=(8, 2.2))
     ax = fig.add_subplot()
     colors = [COLORS["blue"] if i % 2 == 0 else COLORS["sky"] for i in range(n)]
     if partial:
@@ -147,7 +146,7 @@ def batches_explorer(m=5000, batch_size=32, epochs=20) -> FigureWidget:
 # Regression fits
 # ------------------------------------------------------------------------------------------
 
-@mpl.rc_context(STYLE)
+@course_style()
 def plot_regression_fits(x, y, fits, history=None, baseline=None) -> Figure:
     """The data ``(x, y)`` and each fitted curve; with ``history``, the training loss beside it.
 
@@ -163,7 +162,7 @@ def plot_regression_fits(x, y, fits, history=None, baseline=None) -> Figure:
     if not isinstance(fits, dict):
         raise TypeError("fits must be a dict {label: function of an (n, 1) array of x values}")
     panels = 1 if history is None else 2
-    fig = Figure(figsize=(5.2 * panels, 3.6), layout="constrained")
+    fig = new_figure(figsize=(5.2 * panels, 3.6))
     axes = fig.subplots(1, panels, squeeze=False)[0]
     ax = axes[0]
     ax.scatter(x, y, s=12, color=COLORS["grey"], label="data")

@@ -18,18 +18,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import ipywidgets as widgets
-import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
 from utils.nn import sigmoid, softmax, sparse_categorical_crossentropy
-from utils.plotting import COLORS, STYLE, plot_decision_regions, plot_softmax_bars
+from utils.plotting import plot_decision_regions, plot_softmax_bars
+from utils.style import COLORS, course_style, new_figure
 from utils.synthetic import MULTILABEL_NAMES
 from utils.ui.figure_widget import FigureWidget
 
 __all__ = [
-    "softmax_explorer", "plot_two_class_softmax", "DTYPES", "STABILITY_LOGITS",
-    "STABILITY_TRUE_CLASS", "losses_three_ways", "relative_error", "verdict", "failure_scales",
+    "softmax_explorer", "plot_two_class_softmax", "STABILITY_DTYPES", "DTYPES",
+    "STABILITY_LOGITS", "STABILITY_TRUE_CLASS", "losses_three_ways", "relative_error", "verdict",
+    "failure_scales",
     "stability_lab", "compare_decision_regions", "multilabel_explorer",
 ]
 
@@ -72,7 +73,8 @@ def softmax_explorer(logits=(1.0, 2.0, 3.0, 4.0), true_class=3, labels=None) -> 
         raise ValueError(f"true_class must be a class index 0..{n - 1}, got {true_class!r}")
 
     controls = _logit_controls(z0)
-    controls["true_class"] = widgets.Dropdown(options=[(f"y = {s}", k) for k, s in enumerate(names)],
+    choices = [(f"y = {s}", k) for k, s in enumerate(names)]
+    controls["true_class"] = widgets.Dropdown(options=choices,
                                               value=int(true_class), description="true class",
                                               layout=widgets.Layout(width="200px"))
 
@@ -83,8 +85,8 @@ def softmax_explorer(logits=(1.0, 2.0, 3.0, 4.0), true_class=3, labels=None) -> 
         fig.set_size_inches(6.0, 3.4)
         loss = -np.log(a[true_class]) if a[true_class] > 0 else np.inf
         probs = ", ".join(f"{p:.3f}" for p in a)
-        return fig, (f"a = [{probs}] (sum {a.sum():.3f}); loss −log a<sub>{names[true_class]}</sub>"
-                     f" = {loss:.3f}")
+        return fig, (f"a = [{probs}] (sum {a.sum():.3f}); "
+                     f"loss −log a<sub>{names[true_class]}</sub> = {loss:.3f}")
 
     return FigureWidget(draw, controls, title="Softmax: move the logits, watch the probabilities")
 
@@ -94,6 +96,7 @@ def softmax_explorer(logits=(1.0, 2.0, 3.0, 4.0), true_class=3, labels=None) -> 
 # --------------------------------------------------------------------------
 
 
+@course_style()
 def plot_two_class_softmax(z=None, others=(-2.0, 0.0, 2.0)) -> Figure:
     r"""Two classes: $\mathrm{softmax}([z, 0])_0$ on $\sigma(z)$ (left), and
     $\mathrm{softmax}([z, c])_0 = \sigma(z - c)$ for a few $c$ (right).
@@ -106,20 +109,19 @@ def plot_two_class_softmax(z=None, others=(-2.0, 0.0, 2.0)) -> Figure:
         raise ValueError(f"z must be 1-D with at least 2 points, got shape {z.shape}")
     two = softmax(np.stack([z, np.zeros_like(z)], axis=1))[:, 0]
     sig = sigmoid(z)
-    with _style():
-        fig = Figure(figsize=(9.0, 3.4), layout="constrained")
-        left, right = fig.subplots(1, 2, sharey=True)
-        left.plot(z, sig, color=COLORS["blue"], label="sigmoid σ(z)")
-        left.plot(z[::8], two[::8], "o", color=COLORS["orange"], markersize=5,
-                  label="softmax([z, 0])₀")
-        left.set(xlabel="z", ylabel="probability of class 0",
-                 title=f"largest |difference|: {np.abs(two - sig).max():.1e}")
-        left.legend(loc="upper left")
-        for color, c in zip((COLORS["green"], COLORS["blue"], COLORS["purple"]), others):
-            pair = softmax(np.stack([z, np.full_like(z, c)], axis=1))[:, 0]
-            right.plot(z, pair, color=color, label=f"softmax([z, {c:g}])₀ = σ(z − {c:g})")
-        right.set(xlabel="z", title="only the difference of the two logits matters")
-        right.legend(loc="upper left", fontsize=8)
+    fig = new_figure(figsize=(9.0, 3.4))
+    left, right = fig.subplots(1, 2, sharey=True)
+    left.plot(z, sig, color=COLORS["blue"], label="sigmoid σ(z)")
+    left.plot(z[::8], two[::8], "o", color=COLORS["orange"], markersize=5,
+              label="softmax([z, 0])₀")
+    left.set(xlabel="z", ylabel="probability of class 0",
+             title=f"largest |difference|: {np.abs(two - sig).max():.1e}")
+    left.legend(loc="upper left")
+    for color, c in zip((COLORS["green"], COLORS["blue"], COLORS["purple"]), others):
+        pair = softmax(np.stack([z, np.full_like(z, c)], axis=1))[:, 0]
+        right.plot(z, pair, color=color, label=f"softmax([z, {c:g}])₀ = σ(z − {c:g})")
+    right.set(xlabel="z", title="only the difference of the two logits matters")
+    right.legend(loc="upper left", fontsize=8)
     return fig
 
 
@@ -127,7 +129,9 @@ def plot_two_class_softmax(z=None, others=(-2.0, 0.0, 2.0)) -> Figure:
 # The from_logits stability lab
 # --------------------------------------------------------------------------
 
-DTYPES = ("float16", "float32", "float64")
+STABILITY_DTYPES = ("float16", "float32", "float64")
+"""The precisions the stability lab computes the loss in."""
+DTYPES = STABILITY_DTYPES  # the older name
 STABILITY_LOGITS = np.array([2.0, 1.0, 0.0, -1.0])
 """The lab's logits are ``scale * STABILITY_LOGITS``."""
 STABILITY_TRUE_CLASS = 1
@@ -147,18 +151,13 @@ PATH_COLORS = {"textbook": COLORS["vermillion"], "stable": COLORS["orange"],
 SCALE_RANGE = (0.1, 1000.0)
 
 
-def _style():
-    """The course style (utils.plotting.STYLE), applied while a figure is drawn."""
-    return mpl.rc_context(STYLE)
-
-
 def _as_dtype(dtype) -> np.dtype:
     try:
         dt = np.dtype(dtype)
     except TypeError:
         dt = None
-    if dt is None or dt.name not in DTYPES:
-        raise ValueError(f"dtype must be one of {list(DTYPES)}, got {dtype!r}")
+    if dt is None or dt.name not in STABILITY_DTYPES:
+        raise ValueError(f"dtype must be one of {list(STABILITY_DTYPES)}, got {dtype!r}")
     return dt
 
 
@@ -170,7 +169,7 @@ def _exact_loss(z64: np.ndarray, y: int) -> float:
 
 
 def losses_three_ways(z, y, dtype="float32") -> dict:
-    r"""The cross-entropy $-\log a_y$ of one example's logits ``z``, computed three ways in ``dtype``.
+    r"""The cross-entropy $-\log a_y$ of one example's logits ``z``, three ways in ``dtype``.
 
     Returns a dict of Python floats: ``textbook`` ($e^{z}$, divide by the sum,
     log -- no max-subtraction), ``stable`` (:func:`utils.nn.softmax`, which
@@ -182,7 +181,8 @@ def losses_three_ways(z, y, dtype="float32") -> dict:
     dt = _as_dtype(dtype)
     z = np.asarray(z, dtype=float)
     if z.ndim != 1 or z.size < 2:
-        raise ValueError(f"z must be the logits of one example, 1-D with >= 2 values, got {z.shape}")
+        raise ValueError("z must be the logits of one example, 1-D with >= 2 values, "
+                         f"got {z.shape}")
     if isinstance(y, bool) or not isinstance(y, (int, np.integer)) or not 0 <= y < z.size:
         raise ValueError(f"y must be a class index 0..{z.size - 1}, got {y!r}")
     with np.errstate(all="ignore"):
@@ -221,7 +221,8 @@ def verdict(value: float, reference: float, dtype="float32") -> str:
 
 _REASONS = {
     "nan": "nan: e^z overflowed in both numerator and denominator, inf/inf = nan",
-    ("textbook", "inf"): "inf: the sum of e^z overflowed, so a_y = e^z_y/inf = 0 and −log 0 = inf",
+    ("textbook", "inf"): ("inf: the sum of e^z overflowed, so a_y = e^z_y/inf = 0 "
+                          "and −log 0 = inf"),
     "inf": "inf: a_y underflowed to 0 and −log 0 = inf",
     "lost digits": "lost digits: a_y is so small that only a few of its digits are stored",
     "exact": "exact",
@@ -275,10 +276,12 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
     """
     dt = _as_dtype(dtype)
     if not SCALE_RANGE[0] <= scale <= SCALE_RANGE[1]:
-        raise ValueError(f"scale must be between {SCALE_RANGE[0]} and {SCALE_RANGE[1]}, got {scale}")
+        raise ValueError(f"scale must be between {SCALE_RANGE[0]} and {SCALE_RANGE[1]}, "
+                         f"got {scale}")
     sweep_scales = np.geomspace(*SCALE_RANGE, 161)
     sweeps = {}
 
+    @course_style()
     def draw(scale, dtype):
         if dtype not in sweeps:
             sweeps[dtype] = _sweep(dtype, sweep_scales)
@@ -286,40 +289,39 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
         z = scale * STABILITY_LOGITS
         losses = losses_three_ways(z, STABILITY_TRUE_CLASS, dtype)
         ref = losses["reference"]
-        with _style():
-            fig = Figure(figsize=(10.5, 3.8), layout="constrained")
-            left, right = fig.subplots(1, 2, width_ratios=[1, 1.4])
-            for i, path in enumerate(PATHS):
-                value = losses[path]
-                err = relative_error(value, ref)
-                shown = float(_plotted(err, value))
-                failed = not np.isfinite(value)
-                left.bar(i, shown, bottom=_FLOOR, color=PATH_COLORS[path], edgecolor="black",
-                         linewidth=0.6, hatch="//" if failed else None)
-                label = "nan" if np.isnan(value) else "inf" if np.isinf(value) else f"{value:.6g}"
-                left.text(i, shown * 2, label, ha="center", va="bottom", fontsize=9,
-                          fontweight="bold" if failed else "normal")
-            left.axhline(eps, color=COLORS["black"], linestyle=":", linewidth=1)
-            left.set_yscale("log")
-            left.set(ylim=(_FLOOR / 3, _NAN * 300), ylabel="relative error",
-                     title=f"{dtype}, scale {scale:.3g}: exact loss {ref:.6g}")
-            left.set_xticks(range(len(PATHS)), ["textbook\nsoftmax→log", "stable\nsoftmax→log",
-                                                "from logits\n(log-sum-exp)"])
-            left.grid(False, axis="x")
-            for width, (path, label) in zip((4.0, 2.6, 1.4), PATHS.items()):
-                right.plot(sweep_scales, sweeps[dtype][path], color=PATH_COLORS[path],
-                           label=label, linewidth=width)
-            right.axhline(eps, color=COLORS["black"], linestyle=":", linewidth=1,
-                          label=f"machine ε of {dtype}")
-            for level, text in ((_INF, "inf"), (_NAN, "nan")):
-                right.axhspan(level / 4, level * 4, color=COLORS["vermillion"], alpha=0.08)
-                right.text(SCALE_RANGE[0] * 1.2, level, text, fontsize=9,
-                           color=COLORS["vermillion"], va="center")
-            right.axvline(scale, color=COLORS["grey"], linewidth=1)
-            right.set(xscale="log", yscale="log", ylim=(_FLOOR / 3, _NAN * 30),
-                      xlabel="logit scale", ylabel="relative error",
-                      title="the same losses across scales (error 0 drawn at 1e-18)")
-            right.legend(loc="center right", fontsize=8, frameon=True, framealpha=0.9)
+        fig = new_figure(figsize=(10.5, 3.8))
+        left, right = fig.subplots(1, 2, width_ratios=[1, 1.4])
+        for i, path in enumerate(PATHS):
+            value = losses[path]
+            err = relative_error(value, ref)
+            shown = float(_plotted(err, value))
+            failed = not np.isfinite(value)
+            left.bar(i, shown, bottom=_FLOOR, color=PATH_COLORS[path], edgecolor=COLORS["black"],
+                     linewidth=0.6, hatch="//" if failed else None)
+            label = "nan" if np.isnan(value) else "inf" if np.isinf(value) else f"{value:.6g}"
+            left.text(i, shown * 2, label, ha="center", va="bottom", fontsize=9,
+                      fontweight="bold" if failed else "normal")
+        left.axhline(eps, color=COLORS["black"], linestyle=":", linewidth=1)
+        left.set_yscale("log")
+        left.set(ylim=(_FLOOR / 3, _NAN * 300), ylabel="relative error",
+                 title=f"{dtype}, scale {scale:.3g}: exact loss {ref:.6g}")
+        left.set_xticks(range(len(PATHS)), ["textbook\nsoftmax→log", "stable\nsoftmax→log",
+                                            "from logits\n(log-sum-exp)"])
+        left.grid(False, axis="x")
+        for width, (path, label) in zip((4.0, 2.6, 1.4), PATHS.items()):
+            right.plot(sweep_scales, sweeps[dtype][path], color=PATH_COLORS[path],
+                       label=label, linewidth=width)
+        right.axhline(eps, color=COLORS["black"], linestyle=":", linewidth=1,
+                      label=f"machine ε of {dtype}")
+        for level, text in ((_INF, "inf"), (_NAN, "nan")):
+            right.axhspan(level / 4, level * 4, color=COLORS["vermillion"], alpha=0.08)
+            right.text(SCALE_RANGE[0] * 1.2, level, text, fontsize=9,
+                       color=COLORS["vermillion"], va="center")
+        right.axvline(scale, color=COLORS["grey"], linewidth=1)
+        right.set(xscale="log", yscale="log", ylim=(_FLOOR / 3, _NAN * 30),
+                  xlabel="logit scale", ylabel="relative error",
+                  title="the same losses across scales (error 0 drawn at 1e-18)")
+        right.legend(loc="center right", fontsize=8, frameon=True, framealpha=0.9)
         parts = []
         for path, label in PATHS.items():
             v = verdict(losses[path], ref, dtype)
@@ -334,7 +336,8 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
         "scale": widgets.FloatLogSlider(value=float(scale), base=10, min=-1, max=3, step=0.01,
                                         description="logit scale", continuous_update=False,
                                         readout_format=".3g"),
-        "dtype": widgets.Dropdown(options=list(DTYPES), value=dt.name, description="dtype"),
+        "dtype": widgets.Dropdown(options=list(STABILITY_DTYPES), value=dt.name,
+                                  description="dtype"),
     }
     return FigureWidget(draw, controls, title="Softmax then log, or from logits?")
 
@@ -344,6 +347,7 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
 # --------------------------------------------------------------------------
 
 
+@course_style()
 def compare_decision_regions(predict_fns: Mapping, X, y) -> Figure:
     """One decision-region panel per model, titled with its accuracy on ``(X, y)``.
 
@@ -353,9 +357,8 @@ def compare_decision_regions(predict_fns: Mapping, X, y) -> Figure:
     if not isinstance(predict_fns, Mapping) or not predict_fns:
         raise TypeError("predict_fns must be a non-empty dict {title: function}")
     X, y = np.asarray(X, dtype=float), np.asarray(y)
-    with _style():
-        fig = Figure(figsize=(4.6 * len(predict_fns), 4.0), layout="constrained")
-        axes = fig.subplots(1, len(predict_fns), squeeze=False)[0]
+    fig = new_figure(figsize=(4.6 * len(predict_fns), 4.0))
+    axes = fig.subplots(1, len(predict_fns), squeeze=False)[0]
     for ax, (title, fn) in zip(axes, predict_fns.items()):
         if not callable(fn):
             raise TypeError(f"predict_fns[{title!r}] must be a function, got {type(fn).__name__}")
@@ -402,28 +405,28 @@ def multilabel_explorer(predict_fn, X, Y, names=MULTILABEL_NAMES, threshold=0.5,
     grid = np.asarray(predict_fn(np.column_stack([xx.ravel(), yy.ravel()])), dtype=float)
     grid = grid.reshape(resolution, resolution, -1)
 
+    @course_style()
     def draw(threshold):
         predicted = (P >= threshold).astype(int)
         accuracy = (predicted == Y).mean(axis=0)
-        with _style():
-            fig = Figure(figsize=(4.0 * len(names), 3.9), layout="constrained")
-            for k, ax in enumerate(fig.subplots(1, len(names), squeeze=False)[0]):
-                ax.contourf(xx, yy, (grid[:, :, k] >= threshold).astype(float), levels=[0.5, 1.5],
-                            colors=[COLORS["sky"]], alpha=0.35)
-                if grid[:, :, k].min() < threshold < grid[:, :, k].max():
-                    ax.contour(xx, yy, grid[:, :, k], levels=[threshold], colors=COLORS["black"],
-                               linewidths=0.8)
-                yes = Y[:, k] == 1
-                ax.scatter(*X[yes].T, s=14, color=COLORS["blue"], label="label 1")
-                ax.scatter(*X[~yes].T, s=14, color=COLORS["grey"], alpha=0.6, label="label 0")
-                wrong = predicted[:, k] != Y[:, k]
-                ax.scatter(*X[wrong].T, s=40, marker="x", color=COLORS["vermillion"],
-                           label="wrong")
-                ax.set(title=f"{names[k]}: accuracy {accuracy[k]:.1%}", xlabel="$x_1$",
-                       ylabel="$x_2$" if k == 0 else None, aspect="equal")
-                ax.grid(False)
-            fig.axes[0].legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
-            fig.suptitle(f"shaded: p ≥ {threshold:.2f} (predicted 1)")
+        fig = new_figure(figsize=(4.0 * len(names), 3.9))
+        for k, ax in enumerate(fig.subplots(1, len(names), squeeze=False)[0]):
+            ax.contourf(xx, yy, (grid[:, :, k] >= threshold).astype(float), levels=[0.5, 1.5],
+                        colors=[COLORS["sky"]], alpha=0.35)
+            if grid[:, :, k].min() < threshold < grid[:, :, k].max():
+                ax.contour(xx, yy, grid[:, :, k], levels=[threshold], colors=COLORS["black"],
+                           linewidths=0.8)
+            yes = Y[:, k] == 1
+            ax.scatter(*X[yes].T, s=14, color=COLORS["blue"], label="label 1")
+            ax.scatter(*X[~yes].T, s=14, color=COLORS["grey"], alpha=0.6, label="label 0")
+            wrong = predicted[:, k] != Y[:, k]
+            ax.scatter(*X[wrong].T, s=40, marker="x", color=COLORS["vermillion"],
+                       label="wrong")
+            ax.set(title=f"{names[k]}: accuracy {accuracy[k]:.1%}", xlabel="$x_1$",
+                   ylabel="$x_2$" if k == 0 else None, aspect="equal")
+            ax.grid(False)
+        fig.axes[0].legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
+        fig.suptitle(f"shaded: p ≥ {threshold:.2f} (predicted 1)")
         rows = ", ".join(f"{n} {a:.1%}" for n, a in zip(names, accuracy))
         return fig, (f"threshold {threshold:.2f}: per-label accuracy {rows}; "
                      f"predicted 1s per label {predicted.sum(axis=0).tolist()} "
@@ -432,4 +435,5 @@ def multilabel_explorer(predict_fn, X, Y, names=MULTILABEL_NAMES, threshold=0.5,
     controls = {"threshold": widgets.FloatSlider(value=float(threshold), min=0.05, max=0.95,
                                                  step=0.05, description="threshold",
                                                  continuous_update=False)}
-    return FigureWidget(draw, controls, title="Multi-label: one sigmoid and one threshold per label")
+    return FigureWidget(draw, controls,
+                        title="Multi-label: one sigmoid and one threshold per label")

@@ -1,0 +1,111 @@
+"""The course's look: one palette, one set of rcParams, and one way to make a figure.
+
+Every figure of the course is made the same way::
+
+    @course_style()                        # draw under the course's rcParams
+    def plot_something(...) -> CourseFigure:
+        fig = new_figure(figsize=(6.0, 3.4))
+        ax = fig.add_subplot()
+        ax.plot(...)                       # colours from COLORS / CLASS_COLORS
+        return fig
+
+:func:`course_style` applies :data:`STYLE` while the function draws (it is a
+context manager too: ``with course_style(): ...``) and restores the global
+``rcParams`` afterwards.  :func:`new_figure` makes a :class:`CourseFigure`: a
+plain ``matplotlib.figure.Figure`` (no pyplot, so no global figure list) that
+shows itself as a PNG wherever it is the value of a notebook cell -- in
+JupyterLab, in a notebook executed headless, on GitHub -- under any matplotlib
+backend, without registering anything with IPython.
+
+Importing this module changes nothing: no rcParams, no display formatters.
+"""
+from __future__ import annotations
+
+import io
+
+import matplotlib as mpl
+from cycler import cycler
+from matplotlib.figure import Figure
+
+__all__ = ["COLORS", "CLASS_COLORS", "STYLE", "PNG_DPI", "CourseFigure", "course_style",
+           "new_figure", "png_bytes"]
+
+#: Okabe-Ito colour-blind-safe palette (plus grey and Paul Tol's "wine"), the roles the
+#: figures give them, and a few pale fills for boxes (the computation graph).
+COLORS = {
+    "blue": "#0072B2", "orange": "#E69F00", "green": "#009E73",
+    "vermillion": "#D55E00", "purple": "#CC79A7", "sky": "#56B4E9",
+    "yellow": "#F0E442", "black": "#000000", "grey": "#999999", "wine": "#882255",
+}
+COLORS.update(train=COLORS["blue"], validation=COLORS["orange"],
+              highlight=COLORS["orange"], wrong=COLORS["vermillion"], right=COLORS["green"])
+COLORS.update(white="#ffffff", dark_grey="#555555", pale_grey="#eeeeee", paper="#f7f7f7",
+              pale_blue="#dbe9f6", pale_green="#d6f0d6", pale_orange="#ffd9a8")
+
+#: Ten distinguishable colours, one per class (digit 0 -> blue, 1 -> orange, ...).
+CLASS_COLORS = [COLORS[name] for name in (
+    "blue", "orange", "green", "vermillion", "purple",
+    "sky", "yellow", "black", "wine", "grey")]
+
+#: The rcParams every course figure is drawn under (locally, see :func:`course_style`).
+STYLE = {
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "legend.frameon": False,
+    "axes.prop_cycle": cycler(color=CLASS_COLORS),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#b0b0b0",
+    "grid.alpha": 0.35,
+    "grid.linewidth": 0.7,
+    "lines.linewidth": 2.0,
+}
+
+#: Resolution of every PNG the course shows (inline figures and widget frames alike).
+PNG_DPI = 90
+
+
+def course_style():
+    """:data:`STYLE` while drawing, as ``with course_style():`` or ``@course_style()``.
+
+    The global ``rcParams`` are restored on the way out, even after an error.
+    """
+    return mpl.rc_context(STYLE)
+
+
+def png_bytes(fig: Figure, *, dpi: int = PNG_DPI) -> bytes:
+    """A figure as PNG bytes, cropped to what is drawn; works under any backend, no pyplot."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+class CourseFigure(Figure):
+    """A ``Figure`` that displays itself as one PNG in Jupyter and in static renderings.
+
+    IPython asks an object without a registered formatter for ``_repr_png_``;
+    when a formatter for ``Figure`` is registered (``%matplotlib inline`` after
+    pyplot is imported), IPython uses that one instead -- either way one image.
+    """
+
+    def _repr_png_(self) -> bytes:
+        return png_bytes(self)
+
+
+def new_figure(*, figsize: tuple[float, float], layout: str | None = "constrained",
+               **options) -> CourseFigure:
+    """A new, empty :class:`CourseFigure` (``options`` go to ``Figure``, e.g. ``dpi``).
+
+    Add axes and draw inside :func:`course_style` so that they get the course's look.
+
+    >>> fig = new_figure(figsize=(4.0, 3.0))
+    >>> type(fig).__name__, fig.get_size_inches().tolist()
+    ('CourseFigure', [4.0, 3.0])
+    """
+    with course_style():
+        return CourseFigure(figsize=figsize, layout=layout, **options)
