@@ -15,9 +15,11 @@ import time
 
 import numpy as np
 
-import utils  # noqa: F401  (quiet TensorFlow)
+from utils import quiet_tf
 from utils.data import load_digits
 from utils.nn import train_digits
+
+quiet_tf.install()          # before the first `import keras` (the .pth does this in the venv too)
 
 
 def keras_digits_model(seed=1234):
