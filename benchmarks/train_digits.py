@@ -19,8 +19,6 @@ from utils import quiet_tf
 from utils.data import load_digits
 from utils.nn import train_digits
 
-quiet_tf.install()          # before the first `import keras` (the .pth does this in the venv too)
-
 
 def keras_digits_model(seed=1234):
     """The lecture's Keras model, compiled as the course teaches it."""
@@ -52,6 +50,7 @@ def time_numpy(X, y, epochs, batch_size, seed):
 
 
 def main():
+    quiet_tf.install()          # before the first `import keras` (the .pth does this in the venv too)
     parser = argparse.ArgumentParser(description="numpy trainer vs Keras fit on the digits")
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--batch-size", type=int, default=32)
