@@ -7,16 +7,39 @@ divide by the sum over the wrong axis?"), and in a notebook only that message
 is shown, in red, instead of a long traceback.  The cell still fails, so
 nbgrader scores it as failed.  When everything passes, :func:`passed` prints
 a green tick.
+
+Importing this module changes nothing: the short-traceback display is installed in the
+running IPython shell when the first :class:`ExerciseError` is created.
 """
 from __future__ import annotations
 
+import contextlib
+import sys
 import warnings
 
 import numpy as np
 
 
 class ExerciseError(AssertionError):
-    """A wrong answer; the message is written for the student."""
+    """A wrong answer; the message is written for the student (shown alone, in red)."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        _install_short_tracebacks()
+
+
+def _show_only_the_message(shell, etype, value, tb, tb_offset=None):
+    shell._showtraceback(etype, value, [f"\x1b[31m✗ {value}\x1b[0m"])
+
+
+def _install_short_tracebacks() -> None:
+    """Make the running IPython shell show an ExerciseError as its message only (once)."""
+    ipython = sys.modules.get("IPython")              # no IPython loaded: no shell to tell
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or not hasattr(shell, "_showtraceback"):
+        return
+    if ExerciseError not in tuple(getattr(shell, "custom_exceptions", ())):
+        shell.set_custom_exc((ExerciseError,), _show_only_the_message)
 
 
 def check(condition, message: str) -> None:
@@ -25,23 +48,43 @@ def check(condition, message: str) -> None:
         raise ExerciseError(message)
 
 
-def call(fn, *args, what: str):
-    """Call the student's ``fn(*args)``; turn a crash or a missing answer into a clear message.
+@contextlib.contextmanager
+def quietly():
+    """Silence numpy floating-point warnings and Python warnings (a Keras UserWarning, ...).
 
-    Floating-point warnings (overflow, division by zero) are silenced during the
-    call: the check reports what went wrong instead, and a graded cell must not
-    write to stderr.
+    nbgrader gives zero points to a graded cell that writes to stderr, so a harmless
+    ``RuntimeWarning: overflow`` must not escape from a check: the check reports
+    the wrong *value* itself.
+    """
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def call(fn, *args, what: str, untouched: bool = False, example: str = "z -= np.max(z)",
+         instead: str = "z = z - np.max(z, ...)"):
+    """Call the student's ``fn(*args)``, quietly; turn a crash or a missing answer into a message.
+
+    With ``untouched`` the array arguments are copies, and changing one of them in place
+    (``example``) is a mistake too: the caller's data would be overwritten (``instead``).
     """
     check(callable(fn), f"{what} should be a function; got {type(fn).__name__}.")
+    if untouched:
+        args = tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
+        originals = [np.array(a, copy=True) if isinstance(a, np.ndarray) else None for a in args]
     try:
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with quietly():
             result = fn(*args)
     except NotImplementedError:
         raise ExerciseError(f"{what} is not written yet: replace `raise NotImplementedError()` "
                             "with your code.") from None
     except Exception as err:  # noqa: BLE001 - report any crash of student code clearly
         raise ExerciseError(f"calling {what} raised {type(err).__name__}: {err}") from None
+    if untouched:
+        for arg, original in zip(args, originals):
+            check(original is None or np.array_equal(arg, original),
+                  f"{what} changed its input array in place (e.g. `{example}`), so the caller's "
+                  f"array was modified. Make a new array instead: `{instead}`.")
     check(result is not None, f"{what} returned None: did you forget `return`?")
     return result
 
@@ -56,6 +99,23 @@ def as_result_array(result, what: str, shape=None) -> np.ndarray:
         check(arr.shape == tuple(shape),
               f"{what} should return an array of shape {tuple(shape)}, got shape {arr.shape}.")
     return arr
+
+
+def matches(got, want, *, rtol=1e-6, atol=1e-8, finite=True) -> bool:
+    """Same shape and close values (and, with ``finite``, no nan or inf in ``got``).
+
+    With ``finite=False`` nan matches nan and inf matches inf of the same sign, which is
+    what comparing a wrong answer with a simulated mistake needs.
+    """
+    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+    if got.shape != want.shape or (finite and not np.all(np.isfinite(got))):
+        return False
+    return bool(np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=not finite))
+
+
+def shown(values) -> str:
+    """Numbers as the messages show them (4 significant digits)."""
+    return np.array2string(np.asarray(values, dtype=float), precision=4, suppress_small=False)
 
 
 def check_close(got, want, what: str, rtol=1e-6, atol=1e-8, hint: str = "") -> None:
@@ -75,20 +135,3 @@ def check_close(got, want, what: str, rtol=1e-6, atol=1e-8, hint: str = "") -> N
 def passed(message: str = "All checks passed.") -> None:
     """Print a green tick with ``message``."""
     print(f"\x1b[32m✓ {message}\x1b[0m")
-
-
-def _show_only_the_message(shell, etype, value, tb, tb_offset=None):
-    shell._showtraceback(etype, value, [f"\x1b[31m✗ {value}\x1b[0m"])
-
-
-def _install_short_tracebacks():
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython is part of the course environment
-        return
-    shell = get_ipython()
-    if shell is not None and hasattr(shell, "_showtraceback"):
-        shell.set_custom_exc((ExerciseError,), _show_only_the_message)
-
-
-_install_short_tracebacks()

@@ -1,11 +1,14 @@
 """numpy reference implementations of everything the course trains with.
 
-Each piece is tested against TensorFlow/Keras (``tests/test_nn_*.py``).
+Each piece is tested against TensorFlow/Keras (``tests/test_nn_*.py``); the gradient
+checks of :mod:`utils.nn.gradcheck` against computations by hand.
 """
 from utils.nn.activations import (ACTIVATIONS, get_activation, leaky_relu, leaky_relu_derivative,
                                   linear, linear_derivative, log_softmax, relu, relu_derivative,
                                   sigmoid, sigmoid_derivative, softmax, softmax_jacobian, swish,
                                   swish_derivative, tanh, tanh_derivative)
+from utils.nn.gradcheck import (finite_difference, gradient_check, numerical_gradients,
+                                relative_error)
 from utils.nn.losses import (EPSILON, binary_crossentropy, binary_crossentropy_grad,
                              categorical_crossentropy, categorical_crossentropy_grad, cost,
                              mean_squared_error, mean_squared_error_grad,

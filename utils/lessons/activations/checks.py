@@ -12,9 +12,7 @@ one that switches on at the second bend).
 """
 from __future__ import annotations
 
-import contextlib
 import numbers
-import warnings
 
 import numpy as np
 
@@ -90,12 +88,13 @@ def _unit_problem(k, w, b, bend, slope, sum_slopes):
                 f"of x = {bend:g}. Make w{k} positive.")
     breakpoint = -b / w
     if abs(breakpoint - bend) > 1e-6:
-        return (f"unit {k} switches on at x = -b{k}/w{k} = {_fmt(breakpoint)}, but the target bends "
-                f"at x = {bend:g}: choose b{k} so that w{k}·{bend:g} + b{k} = 0.")
+        return (f"unit {k} switches on at x = -b{k}/w{k} = {_fmt(breakpoint)}, but the target "
+                f"bends at x = {bend:g}: choose b{k} so that w{k}·{bend:g} + b{k} = 0.")
     if abs(w - slope) > 1e-6:
         return (f"unit {k} switches on at the right place (x = {bend:g}), but segment {seg} "
-                f"({lo:g} < x < {hi:g}) of your sum has slope {_fmt(sum_slopes[k])} where the target "
-                f"has slope {_fmt(target_slope)}: unit {k} adds w{k} to the slope from x = {bend:g} on.")
+                f"({lo:g} < x < {hi:g}) of your sum has slope {_fmt(sum_slopes[k])} where the "
+                f"target has slope {_fmt(target_slope)}: unit {k} adds w{k} to the slope from "
+                f"x = {bend:g} on.")
     return ""
 
 
@@ -123,8 +122,9 @@ def puzzle_report(w1, b1, w2, b2):
 
 def _as_weight(value, name):
     if value is None:
-        raise ExerciseError("The ReLU puzzle answer is not written yet: set w1, b1, w2 and b2 in the "
-                            "cell above (replace `raise NotImplementedError()` with your values).")
+        raise ExerciseError("The ReLU puzzle answer is not written yet: set w1, b1, w2 and b2 in "
+                            "the cell above (replace `raise NotImplementedError()` with your "
+                            "values).")
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.integer, np.floating)):
         if isinstance(value, np.ndarray) and value.size == 1:
             value = value.item()
@@ -141,7 +141,8 @@ def check_relu_puzzle(w1, b1, w2, b2):
     w1, b1, w2, b2 = (_as_weight(v, n) for v, n in ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2")))
     matched, gap, where, problem = puzzle_report(w1, b1, w2, b2)
     if problem:
-        message = ("" if matched else f"Your sum is off by up to {gap:.3g} (at x = {where:.2f}): ") + problem
+        off = "" if matched else f"Your sum is off by up to {gap:.3g} (at x = {where:.2f}): "
+        message = off + problem
         raise ExerciseError(message[0].upper() + message[1:])
     check(matched, f"Your sum is off by up to {gap:.3g} (at x = {where:.2f}).")
     passed("The three ReLU units add up to the target exactly.")
@@ -156,20 +157,11 @@ _EXTREME = np.array([-1e300, -1e-300, 1e-300, 1e300])
 _BATCH = np.array([[-2.0, 1.5, 0.0], [4.0, -0.25, -7.0]])
 
 
-@contextlib.contextmanager
-def _quietly():
-    """Run student code without numpy warnings (stderr output zeroes a graded cell)."""
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
-
-
 def _call_elementwise(fn, z, name):
     """Call the student's function on a copy of ``z``; name crashes and in-place changes."""
     given = z.copy()
     try:
-        with _quietly():
-            result = call(fn, given, what=f"{name}(z)")
+        result = call(fn, given, what=f"{name}(z)")
     except ExerciseError as err:
         text = str(err)
         if "truth value of an array" in text:
@@ -209,7 +201,8 @@ def check_relu(relu):
     for z, g, w in zip(_ORDINARY, got, want):
         if z < 0 and g != 0:
             raise ExerciseError(f"relu({z:g}) should be 0 (ReLU is flat at 0 for negative z), got "
-                                f"{g:g}" + (": did you take the absolute value?" if g == -z else "."))
+                                f"{g:g}"
+                                + (": did you take the absolute value?" if g == -z else "."))
         if z > 0 and g != w:
             raise ExerciseError(f"relu({z:g}) should be {w:g} (ReLU passes positive z through "
                                 f"unchanged), got {g:g}.")
@@ -217,7 +210,8 @@ def check_relu(relu):
     check_close(_call_elementwise(relu, _BATCH, "relu"), _relu_reference(_BATCH),
                 "relu(z) on a 2-D batch of z (one row per example)")
     extreme = _call_elementwise(relu, _EXTREME, "relu")
-    check_close(extreme, _relu_reference(_EXTREME), "relu(z) for z = [-1e300, -1e-300, 1e-300, 1e300]",
+    check_close(extreme, _relu_reference(_EXTREME),
+                "relu(z) for z = [-1e300, -1e-300, 1e-300, 1e300]",
                 rtol=1e-12, atol=0,
                 hint="Keep it to a comparison with 0: no exp, no rounding, no added constants.")
     passed("relu(z) matches utils.nn.relu on ordinary, batched and extreme inputs.")
@@ -233,13 +227,13 @@ def check_relu_derivative(relu_derivative):
     negative = _ORDINARY < 0
     if not np.all(got[negative] == 0):
         bad = int(np.argmax(negative & (got != 0)))
-        raise ExerciseError(f"relu_derivative({_ORDINARY[bad]:g}) should be 0: for negative z ReLU is "
-                            f"flat (constant 0), so its slope is 0; got {got[bad]:g}.")
+        raise ExerciseError(f"relu_derivative({_ORDINARY[bad]:g}) should be 0: for negative z "
+                            f"ReLU is flat (constant 0), so its slope is 0; got {got[bad]:g}.")
     positive = _ORDINARY > 0
     if not np.all(got[positive] == 1):
         bad = int(np.argmax(positive & (got != 1)))
-        raise ExerciseError(f"relu_derivative({_ORDINARY[bad]:g}) should be 1: for positive z ReLU is "
-                            f"the line g(z) = z, whose slope is 1; got {got[bad]:g}.")
+        raise ExerciseError(f"relu_derivative({_ORDINARY[bad]:g}) should be 1: for positive z "
+                            f"ReLU is the line g(z) = z, whose slope is 1; got {got[bad]:g}.")
     check(got[_ORDINARY == 0][0] == 0,
           f"relu_derivative(0) should be 0, got {got[_ORDINARY == 0][0]:g}: at the kink z = 0 the "
           "slope is not defined, and TensorFlow (like this course) uses 0 there. Use z > 0, "
@@ -279,7 +273,8 @@ def _collapse_candidates(layers):
     out["biases dropped"] = (None, np.zeros_like(bs[-1]))
     # each bias multiplied only by the next layer's W, not by all later ones
     if len(layers) > 2:
-        out["bias carried one layer"] = (None, sum(bi @ Wn for bi, Wn in zip(bs[:-1], Ws[1:])) + bs[-1])
+        carried = sum(bi @ Wn for bi, Wn in zip(bs[:-1], Ws[1:]))
+        out["bias carried one layer"] = (None, carried + bs[-1])
     return out
 
 
@@ -310,13 +305,13 @@ def _as_pair(result):
 def _call_collapse(collapse, layers):
     copies = [(W.copy(), b.copy()) for W, b in layers]
     try:
-        with _quietly():
-            result = call(collapse, copies, what="collapse(layers)")
+        result = call(collapse, copies, what="collapse(layers)")
     except ExerciseError as err:
         if "matmul" in str(err) or "shapes" in str(err) or "mismatch" in str(err):
             shapes = ", ".join(f"W{i + 1} {W.shape}" for i, (W, _) in enumerate(layers))
             raise ExerciseError(
-                f"collapse(layers) crashed multiplying the weights ({str(err).split(': ', 1)[-1]}). "
+                "collapse(layers) crashed multiplying the weights "
+                f"({str(err).split(': ', 1)[-1]}). "
                 f"With one example per row the network computes ((x W1 + b1) W2 + b2) ..., so the "
                 f"product runs in layer order, W1 @ W2 @ W3 ...; the shapes ({shapes}) only fit "
                 "in that order.") from None

@@ -17,12 +17,14 @@ hidden tests live only in the source notebook.
 """
 from __future__ import annotations
 
+import functools
 import numbers
-import warnings
 
 import numpy as np
 
-from utils.feedback import ExerciseError, as_result_array, call, check, check_close, passed
+from utils.feedback import (ExerciseError, as_result_array, call, check, check_close, matches,
+                            passed, quietly)
+from utils.feedback import layer_sizes
 
 DEFAULTS = dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7)
 """``adam_step``'s default hyper-parameters (Keras's defaults)."""
@@ -41,7 +43,7 @@ def _theta_candidates(theta, grad, m, v, t, lr, beta1, beta2, eps):
     m1, v1 = _moments(grad, m, v, beta1, beta2)
     c1, c2 = 1 - beta1 ** t, 1 - beta2 ** t
     m_hat, v_hat = m1 / c1, v1 / c2
-    with np.errstate(all="ignore"):
+    with quietly():
         right = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
         wrong = {
             "no bias correction": theta - lr * m1 / (np.sqrt(v1) + eps),
@@ -112,9 +114,8 @@ def _call_adam_step(adam_step, theta, grad, m, v, t, **hyper):
                  for r, name in zip(result, ("theta", "m", "v")))
 
 
-def _same(a, b, rtol=1e-7, atol=1e-12):
-    return a.shape == b.shape and bool(np.all(np.isfinite(a))) and bool(
-        np.allclose(a, b, rtol=rtol, atol=atol))
+_same = functools.partial(matches, rtol=1e-7, atol=1e-12)
+"""Equal up to round-off (and finite)."""
 
 
 def _check_one_step(adam_step, theta, grad, m, v, t, hyper):
@@ -217,10 +218,6 @@ def _as_count(result, what):
     return int(result)
 
 
-def _windows(n, kernel_size, stride):
-    return (n - kernel_size) // stride + 1
-
-
 def check_conv1d_output_length(conv1d_output_length) -> None:
     """Check ``conv1d_output_length(n, kernel_size, stride)`` (padding 'valid', as Keras)."""
     cases = [(100, 20, 10), (9, 5, 2), (100, 20, 30), (100, 20, 1), (100, 7, 3), (10, 10, 3)]
@@ -233,7 +230,7 @@ def check_conv1d_output_length(conv1d_output_length) -> None:
                                     "windows is a whole number. Round down, e.g. with // "
                                     "(a last, partial window does not count).")
         got = _as_count(got, what)
-        want = _windows(n, k, s)
+        want = layer_sizes.conv1d_output_length(n, k, s)
         if got == want:
             continue
         if got == want - 1 and got == (n - k) // s:
@@ -257,20 +254,17 @@ def check_conv1d_output_length(conv1d_output_length) -> None:
     passed("conv1d_output_length counts the windows the way Keras's Conv1D does.")
 
 
-def _conv_params(n, kernel_size, stride, in_channels, filters):
-    return (kernel_size * in_channels + 1) * filters
-
-
 def check_conv1d_param_count(conv1d_param_count) -> None:
     """Check ``conv1d_param_count(n, kernel_size, stride, in_channels, filters)``."""
     cases = [(100, 20, 10, 1, 8), (9, 5, 2, 8, 4), (50, 3, 1, 4, 2), (200, 20, 10, 1, 8)]
     for n, k, s, c, f in cases:
-        what = f"conv1d_param_count(n={n}, kernel_size={k}, stride={s}, in_channels={c}, filters={f})"
+        what = (f"conv1d_param_count(n={n}, kernel_size={k}, stride={s}, in_channels={c}, "
+                f"filters={f})")
         got = _as_count(call(conv1d_param_count, n, k, s, c, f, what=what), what)
-        want = _conv_params(n, k, s, c, f)
+        want = layer_sizes.conv1d_parameter_count(k, c, f)
         if got == want:
             continue
-        length = _windows(n, k, s)
+        length = layer_sizes.conv1d_output_length(n, k, s)
         if got == want * length:
             msg = ("you gave every window position its own weights. In a Conv1D layer all "
                    "positions share one filter (the same detector slides along the signal), "
@@ -314,8 +308,7 @@ def compare_with_keras(adam_step, theta0, grads, keras_path, *, lr=1e-3, beta1=0
     try:
         for t, g in enumerate(grads, start=1):
             e = eps / np.sqrt(1 - beta2 ** t) if keras_eps else eps
-            with np.errstate(all="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with quietly():
                 theta, m, v = adam_step(np.array(theta, dtype=float), np.asarray(g, dtype=float),
                                         np.array(m, dtype=float), np.array(v, dtype=float), t,
                                         lr, beta1, beta2, e)

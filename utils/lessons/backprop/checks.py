@@ -2,12 +2,13 @@
 
 Three exercises, each checked behaviourally, with messages that name the mistake:
 
-1. :func:`check_centred_difference`: ``centred_difference(f, w, eps)``.
+1. :func:`check_centred_difference`: ``centred_difference(f, w, eps)``; the reference and
+   the one-sided mistakes come from :func:`utils.nn.finite_difference`.
 2. :func:`check_lecture_backward`: the backward pass of the lecture graph
    J = 1/2 (w x + b - y)^2 by hand; the reference comes from :mod:`utils.autodiff`.
 3. :func:`check_two_layer_backward`: ``two_layer_backward(X, y, W1, b1, W2, b2)`` for a
    3-4-1 network (tanh, sigmoid, binary cross-entropy); the reference comes from
-   TensorFlow's ``GradientTape`` in float64.
+   TensorFlow's ``GradientTape`` in float64, compared by :func:`utils.nn.relative_error`.
 
 The lecture notes have no quiz for this section; :func:`self_check` shows two
 questions of our own, the same way ``quiz()`` shows a lesson's quiz.
@@ -18,10 +19,13 @@ import numpy as np
 
 from utils.autodiff import Value
 from utils.feedback import ExerciseError, as_result_array, call, check, check_close, passed
+from utils.nn.gradcheck import finite_difference, relative_error
 
 __all__ = ["check_centred_difference", "check_lecture_backward", "check_two_layer_backward",
-           "lecture_gradients", "tape_gradients", "make_two_layer_problem", "SELF_CHECK",
-           "self_check"]
+           "lecture_gradients", "tape_gradients", "make_two_layer_problem"]
+
+SAME = 1e-7
+"""Two gradients whose relative error is below this are the same (float64 round-off)."""
 
 
 def _number(result, what: str) -> float:
@@ -44,30 +48,34 @@ def check_centred_difference(centred_difference):
 
     what = "centred_difference(lambda w: w**2, 3.0, 1e-3)"
     got = _number(call(centred_difference, square, 3.0, 1e-3, what=what), what)
+    want = finite_difference(square, 3.0, eps=1e-3)                       # 6
+    forward = finite_difference(square, 3.0, eps=1e-3, kind="forward")     # 6.001
     mistakes = {
-        6.001: "that is the forward difference (f(w + eps) - f(w)) / eps. The centred difference "
-               "nudges both ways: (f(w + eps) - f(w - eps)) / (2 * eps).",
-        5.999: "that is the backward difference (f(w) - f(w - eps)) / eps. The centred difference "
-               "nudges both ways: (f(w + eps) - f(w - eps)) / (2 * eps).",
-        12.0: "twice the slope: the two points w - eps and w + eps are 2 * eps apart, so divide "
-              "by 2 * eps, not by eps.",
-        3.0005: "you divided a one-sided difference f(w + eps) - f(w) by 2 * eps: subtract "
-                "f(w - eps) instead of f(w).",
-        -6.0: "the sign is reversed: subtract f(w - eps) from f(w + eps), not the other way round.",
+        forward: "that is the forward difference (f(w + eps) - f(w)) / eps. The centred "
+                 "difference nudges both ways: (f(w + eps) - f(w - eps)) / (2 * eps).",
+        finite_difference(square, 3.0, eps=1e-3, kind="backward"):
+            "that is the backward difference (f(w) - f(w - eps)) / eps. The centred difference "
+            "nudges both ways: (f(w + eps) - f(w - eps)) / (2 * eps).",
+        2 * want: "twice the slope: the two points w - eps and w + eps are 2 * eps apart, so "
+                  "divide by 2 * eps, not by eps.",
+        forward / 2: "you divided a one-sided difference f(w + eps) - f(w) by 2 * eps: subtract "
+                     "f(w - eps) instead of f(w).",
+        -want: "the sign is reversed: subtract f(w - eps) from f(w + eps), not the other way "
+               "round.",
         0.0: "f(w + eps) and f(w - eps) came out equal: did you nudge w the same way twice?",
     }
     for value, hint in mistakes.items():
-        if abs(got - value) < 1e-6 and abs(got - 6.0) > 1e-6:
+        if abs(got - value) < 1e-6 and abs(got - want) > 1e-6:
             raise ExerciseError(f"{what} returned {got:.6g}: {hint}")
-    check_close(got, 6.0, what, rtol=1e-8, atol=1e-8,
+    check_close(got, want, what, rtol=1e-8, atol=1e-8,
                 hint="For J = w² at w = 3 the centred difference is (9.006001 - 8.994001) / 0.002.")
 
     what = "centred_difference(lambda w: w**3, 2.0, 0.1)"
     got = _number(call(centred_difference, cube, 2.0, 0.1, what=what), what)
-    if abs(got - 12.000001) < 1e-5:
+    if abs(got - finite_difference(cube, 2.0, eps=1e-3)) < 1e-5:
         raise ExerciseError(f"{what} returned {got:.8g}, the value for eps = 1e-3: use the eps "
                             "you are given instead of a fixed number.")
-    check_close(got, 12.01, what, rtol=1e-9,
+    check_close(got, finite_difference(cube, 2.0, eps=0.1), what, rtol=1e-9,
                 hint="It should be (2.1³ - 1.9³) / 0.2 = 12.01 (the centred difference of w³ is "
                      "3w² + eps², exactly).")
     passed("centred_difference(w**2, 3, 1e-3) = 6, and it uses the eps it is given.")
@@ -149,16 +157,17 @@ def check_lecture_backward(lecture_backward):
         result = call(lecture_backward, *inputs.values(), what=what)
         check(isinstance(result, (tuple, list)) and len(result) == 5,
               f"{what} should return five numbers ({', '.join(_NAMES)}), got "
-              f"{type(result).__name__}" + (f" of length {len(result)}" if hasattr(result, '__len__')
-                                            else "") + ".")
-        results[what] = (inputs, [_number(v, f"{name} of {what}") for name, v in zip(_NAMES, result)])
+              f"{type(result).__name__}"
+              + (f" of length {len(result)}" if hasattr(result, "__len__") else "") + ".")
+        results[what] = (inputs, [_number(v, f"{name} of {what}")
+                                  for name, v in zip(_NAMES, result)])
     (lect_inputs, lect), (second_inputs, second) = results.values()
     problem = _diagnose_lecture(lect, lect_inputs)
     if problem:
         raise ExerciseError(problem)
     if np.allclose(second, lect):
         raise ExerciseError("Your derivatives are right at the lecture's inputs but did not change "
-                            f"for x = 3, w = 0.5, b = -1, y = 2: compute them from the forward "
+                            "for x = 3, w = 0.5, b = -1, y = 2: compute them from the forward "
                             "values (d, x, ...) instead of typing in numbers.")
     problem = _diagnose_lecture(second, second_inputs)
     if problem:
@@ -206,7 +215,8 @@ def tape_gradients(X, y, W1, b1, W2, b2, hidden_slope="tanh", output_slope="sigm
         Z1 = X @ params[0] + params[1]
         A1 = tf.tanh(Z1)
         if hidden_slope != "tanh":
-            slope = {"one": tf.ones_like(Z1), "z": 1 - Z1 * Z1, "sigmoid": A1 * (1 - A1)}[hidden_slope]
+            slope = {"one": tf.ones_like(Z1), "z": 1 - Z1 * Z1,
+                     "sigmoid": A1 * (1 - A1)}[hidden_slope]
             A1 = _with_slope(tf, Z1, A1, slope)
         Z2 = A1 @ params[2] + params[3]
         A2 = tf.sigmoid(Z2)
@@ -247,8 +257,8 @@ def check_two_layer_backward(two_layer_backward):
     except ExerciseError as err:
         text = str(err)
         if "matmul" in text or "shapes" in text or "broadcast" in text:
-            text += (" (Shapes must line up: X is (m, 3), W1 (3, 4), W2 (4, 1), so dA1 = dZ2 @ W2.T "
-                     "and dW = (inputs).T @ dZ.)")
+            text += (" (Shapes must line up: X is (m, 3), W1 (3, 4), W2 (4, 1), so "
+                     "dA1 = dZ2 @ W2.T and dW = (inputs).T @ dZ.)")
         raise ExerciseError(text) from None
     check(isinstance(result, (tuple, list)) and len(result) == 4,
           f"{what} should return four arrays (dW1, db1, dW2, db2), got {type(result).__name__}"
@@ -261,19 +271,19 @@ def check_two_layer_backward(two_layer_backward):
             raise ExerciseError(_shape_problem(name, arr, w.shape, m))
         got.append(arr)
 
-    def same(grads, names=_NAMES3):
-        return all(np.allclose(got[_NAMES3.index(n)], grads[_NAMES3.index(n)], rtol=1e-6,
-                               atol=1e-10) for n in names)
+    def same(grads):
+        return all(relative_error(g, w) < SAME for g, w in zip(got, grads))
 
     if same(want):
-        passed("dW1, db1, dW2, db2 match GradientTape (float64) to 6 significant digits.")
+        passed("dW1, db1, dW2, db2 match GradientTape (float64): relative errors below 1e-7.")
         return
     if same([-g for g in want]):
         raise ExerciseError("Every gradient has the wrong sign: the output layer's error is "
                             "dZ2 = (A2 - y) / m, not (y - A2) / m.")
     if same([g * m for g in want]):
-        raise ExerciseError(f"Every gradient is m = {m} times too big: you summed over the examples "
-                            "but the cost J is their mean. Divide by m once, in dZ2 = (A2 - y) / m.")
+        raise ExerciseError(f"Every gradient is m = {m} times too big: you summed over the "
+                            "examples but the cost J is their mean. Divide by m once, in "
+                            "dZ2 = (A2 - y) / m.")
     if same(tape_gradients(*problem, output_slope="twice")):
         raise ExerciseError("You multiplied by the sigmoid's derivative A2 (1 - A2) in the output "
                             "layer: with the cross-entropy loss it cancels, and dZ2 = (A2 - y) / m "
@@ -291,9 +301,10 @@ def check_two_layer_backward(two_layer_backward):
             raise ExerciseError(message)
     for name in ("dW2", "db2", "dW1", "db1"):  # from the output back, like backprop itself
         k = _NAMES3.index(name)
-        if np.allclose(got[k], want[k] * m, rtol=1e-6):
-            raise ExerciseError(f"{name} is m = {m} times too big: divide by m (the cost is a mean).")
-        if name == "db2" and np.allclose(got[k], want[k] / m, rtol=1e-6):
+        if relative_error(got[k], want[k] * m) < SAME:
+            raise ExerciseError(f"{name} is m = {m} times too big: divide by m (the cost is a "
+                                "mean).")
+        if name == "db2" and relative_error(got[k], want[k] / m) < SAME:
             raise ExerciseError("db2 is m times too small: did you take the mean of dZ2 when dZ2 "
                                 "already includes the 1/m? Sum it over the examples.")
         hints = {"dW2": "dW2 = A1.T @ dZ2 with dZ2 = (A2 - y) / m.",
