@@ -164,14 +164,13 @@ print("SURVIVOR STARTED")
 '''
 
 FORK_BOMB = '''
-import os, time
+import os
 kids = 0
 try:
     for _ in range(5000):
         pid = os.fork()
-        if pid == 0:
-            time.sleep(60)
-            os._exit(0)
+        if pid == 0:                         # a small process that stays: the classic bomb's shape
+            os.execv("/bin/sleep", ["sleep", "60"])
         kids += 1
 except OSError as err:
     print("FORK STOPPED", type(err).__name__)

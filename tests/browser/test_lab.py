@@ -366,11 +366,14 @@ def exercise_digit_pad(page, screenshots) -> list[str]:
     pad.locator("button", has_text="Clear").click()
     wait_until(lambda: "Click cells" in status.text_content() and image.get_attribute("src") != before,
                REDRAW_TIMEOUT, "the pad to clear")
-    assert not pad.locator(".widget-gridbox .widget-toggle-button.mod-active").count()
+    # the 400 cells follow the pad one message each, possibly after the status line
+    wait_until(lambda: not pad.locator(".widget-gridbox .widget-toggle-button.mod-active").count(),
+               REDRAW_TIMEOUT, "every cell of the pad to go dark")
     pad.locator("button", has_text="Load example").click()
     wait_until(lambda: "The model reads a" in status.text_content(), REDRAW_TIMEOUT,
                "an example digit to load")
-    assert pad.locator(".widget-gridbox .widget-toggle-button.mod-active").count() > 10
+    wait_until(lambda: pad.locator(".widget-gridbox .widget-toggle-button.mod-active").count() > 10,
+               REDRAW_TIMEOUT, "the example's cells to light up")
     return done + ["clear", "load example"]
 
 
