@@ -28,6 +28,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from utils.autodiff import Value, backward_steps, draw_graph, trace
+from utils.nn.gradcheck import numerical_gradients  # re-exported for the notebook
 from utils.style import COLORS, course_style, new_figure
 from utils.ui.figure_widget import FigureWidget
 
@@ -363,34 +364,6 @@ def relative_error(a, b) -> float:
     if a.shape != b.shape:
         raise ValueError(f"cannot compare shapes {a.shape} and {b.shape}")
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
-
-
-def numerical_gradients(cost, params, eps=1e-6):
-    r"""Centred finite-difference gradients of ``cost(params)`` for a list of arrays.
-
-    Every entry of every array is nudged by $\pm\varepsilon$ in turn (in float64):
-    $\partial J/\partial\theta_i \approx (J(\theta_i + \varepsilon) -
-    J(\theta_i - \varepsilon)) / 2\varepsilon$, two cost evaluations per entry.
-    The arrays are restored afterwards.
-
-    >>> numerical_gradients(lambda p: float((p[0] ** 2).sum()), [np.array([1.0, -2.0])])[0].round(6)
-    array([ 2., -4.])
-    """
-    params = [np.array(p, dtype=np.float64) for p in params]
-    grads = []
-    for p in params:
-        g = np.zeros_like(p)
-        flat, gflat = p.reshape(-1), g.reshape(-1)
-        for i in range(flat.size):
-            keep = flat[i]
-            flat[i] = keep + eps
-            up = float(cost(params))
-            flat[i] = keep - eps
-            down = float(cost(params))
-            flat[i] = keep
-            gflat[i] = (up - down) / (2 * eps)
-        grads.append(g)
-    return grads
 
 
 def gradient_check_table(by_hand, finite_diff, tape, names=("dW1", "db1", "dW2", "db2")) -> str:
