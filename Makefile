@@ -45,6 +45,8 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	tools/system-deps.sh
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 benchmark: $(STAMP)

@@ -1,4 +1,5 @@
 """Build student submissions for grading tests: a solved copy of the release, and variants."""
+
 from __future__ import annotations
 
 import copy
@@ -14,8 +15,11 @@ MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*\n", re.M)
 def solved(assignment: str = "assignment_digits"):
     """The student release with every solution cell answered as in the source."""
     source = nbformat.read(str(source_notebook(assignment)), as_version=4)
-    answers = {c.metadata["nbgrader"]["grade_id"]: MARKERS.sub("", c.source) for c in source.cells
-               if c.metadata.get("nbgrader", {}).get("solution")}
+    answers = {
+        c.metadata["nbgrader"]["grade_id"]: MARKERS.sub("", c.source)
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
     nb = nbformat.read(str(RELEASED / f"{assignment}.ipynb"), as_version=4)
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -66,7 +70,8 @@ def model_code(out="linear", units=(25, 15, 10)):
     """A build_model answer with the given output activation and unit counts."""
     return f"""
 def build_model():
-    return keras.Sequential([keras.Input(shape=(400,)), keras.layers.Dense({units[0]}, activation=tf.nn.relu),
+    return keras.Sequential([keras.Input(shape=(400,)),
+                             keras.layers.Dense({units[0]}, activation=tf.nn.relu),
                              keras.layers.Dense({units[1]}, activation="relu"),
                              keras.layers.Dense({units[2]}, activation="{out}")])
 """
@@ -78,8 +83,12 @@ def typical_mistakes(good):
         "softmax_layer": answer(good, "build_model", model_code(out="softmax")),
         "sigmoid_output": answer(good, "build_model", model_code(out="sigmoid")),
         "wrong_units": answer(good, "build_model", model_code(units=(25, 15, 1))),
-        "one_hot": answer(good, "train_model", "def train_model(model, X, y):\n    return model.fit("
-                          "X, keras.utils.to_categorical(y, 10), epochs=40, batch_size=32, verbose=0)"),
+        "one_hot": answer(
+            good,
+            "train_model",
+            "def train_model(model, X, y):\n    return model.fit("
+            "X, keras.utils.to_categorical(y, 10), epochs=40, batch_size=32, verbose=0)",
+        ),
         "wrong_axis": answer(good, "my_softmax", SOFTMAX_AXIS0),
         "no_max": answer(good, "my_softmax", SOFTMAX_NO_MAX),
     }

@@ -1,4 +1,4 @@
-"""A control group per sandboxed submission: memory, processes and CPU for all its processes together.
+"""A control group per sandboxed submission: memory, processes and CPU for all its processes.
 
 Per-process rlimits cannot bound a submission that starts many processes (three children of
 2 GB each under a 6 GB address-space limit), nor keep 24 busy processes from starving the
@@ -10,6 +10,7 @@ Both cgroup layouts are handled: v1 (one hierarchy per controller, ``/sys/fs/cgr
 a delegated subtree); :func:`create` returns ``None`` where that is not possible, and the
 sandbox then falls back to per-process rlimits (see the README's threat model).
 """
+
 from __future__ import annotations
 
 import os
@@ -84,7 +85,7 @@ class Cgroup:
                     break
                 except FileNotFoundError:
                     break
-                except OSError:              # busy while the last processes exit
+                except OSError:  # busy while the last processes exit
                     time.sleep(0.02)
 
 
@@ -99,7 +100,7 @@ def _v2_root() -> Path | None:
 
 
 def create(name: str, *, memory_bytes: int, max_processes: int, cpus: float) -> Cgroup | None:
-    """A new group ``course-sandbox/<name>`` with these limits, or None where cgroups can't be used."""
+    """A new group ``course-sandbox/<name>`` with these limits, or None without cgroups."""
     try:
         root = _v2_root()
         if root is not None:
@@ -127,7 +128,9 @@ def _create_v1(name: str, memory_bytes: int, max_processes: int, cpus: float) ->
     return group
 
 
-def _create_v2(root: Path, name: str, memory_bytes: int, max_processes: int, cpus: float) -> Cgroup | None:
+def _create_v2(
+    root: Path, name: str, memory_bytes: int, max_processes: int, cpus: float
+) -> Cgroup | None:
     parent = root / PARENT
     parent.mkdir(exist_ok=True)
     wanted = {"memory", "pids", "cpu"}

@@ -3,6 +3,7 @@
 ``nbgrader_config.py`` (plain ``nbgrader ...`` commands run in ``autograder/``), ``make release``
 and ``python -m autograder grade`` all read their settings from here, so that they grade alike.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,7 +18,7 @@ STUDENT_DIR = REPO / "notebooks" / "week2"
 COURSE_ID = "mls-week2"
 CODE_STUB = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 TEXT_STUB = "YOUR ANSWER HERE"
-CELL_TIMEOUT = 60              # seconds a cell may run while grading
+CELL_TIMEOUT = 60  # seconds a cell may run while grading
 
 
 def course_config(root: Path):

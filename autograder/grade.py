@@ -19,6 +19,7 @@ Workers grade in parallel (default: one per core).  Whatever one submission does
 student gets the row and feedback they would get without it; submissions that could not be
 graded are listed at the end and make the command exit with status 1.
 """
+
 from __future__ import annotations
 
 import csv
@@ -43,14 +44,19 @@ from autograder.course import SOURCE, course_config, gradebook_url, use_environm
 def nbgrader_config(course: Path, timeout: int, box: sandbox.Sandbox | None = None):
     """The traitlets config for grading in ``course`` with the sandboxed, robust executor."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
-                                        LimitOutput, SaveAutoGrades)
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        IgnorePattern,
+        LimitOutput,
+        SaveAutoGrades,
+    )
 
     from autograder.preprocessors import CapOutputs, RobustExecute, SanitizeNotebook
 
     c = course_config(course)
     c.Execute.kernel_name = sandbox.KERNEL_NAME
-    if box is not None:       # the kernel talks over Unix sockets in its own folder: no network
+    if box is not None:  # the kernel talks over Unix sockets in its own folder: no network
         c.KernelManager.transport = "ipc"
         c.KernelManager.ip = str(box.kernel_dir / "ipc")
         c.KernelManager.connection_file = str(box.kernel_dir / "kernel.json")
@@ -58,13 +64,24 @@ def nbgrader_config(course: Path, timeout: int, box: sandbox.Sandbox | None = No
     c.Execute.startup_timeout = 120
     c.Execute.raise_on_iopub_timeout = False
     message = f"this cell ran longer than {timeout} s (an endless loop?) and was stopped"
-    c.Execute.error_on_timeout = {"ename": "CellTimeoutError", "evalue": message,
-                                  "traceback": [f"\x1b[0;31mCellTimeoutError\x1b[0m: {message}"]}
+    c.Execute.error_on_timeout = {
+        "ename": "CellTimeoutError",
+        "evalue": message,
+        "traceback": [f"\x1b[0;31mCellTimeoutError\x1b[0m: {message}"],
+    }
     # Scores are saved from the real outputs; only then is the notebook made small and safe to
     # render (formgrader shows the autograded notebook, feedback is made from it).
-    c.Autograde.autograde_preprocessors = [RobustExecute, IgnorePattern, ClearMetadataPreprocessor,
-                                           LimitOutput, SaveAutoGrades, AssignLatePenalties,
-                                           CheckCellMetadata, CapOutputs, SanitizeNotebook]
+    c.Autograde.autograde_preprocessors = [
+        RobustExecute,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
+        CapOutputs,
+        SanitizeNotebook,
+    ]
     return c
 
 
@@ -77,14 +94,15 @@ def _api(course: Path, timeout: int, box: sandbox.Sandbox | None = None):
 
 
 def _environment(course: Path) -> None:
-    warnings.filterwarnings("ignore", module="nbgrader")        # SQLAlchemy chatter inside nbgrader
+    warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy chatter inside nbgrader
     use_environment_bin()
     os.environ["JUPYTER_PATH"] = str(course / "jupyter")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
-def prepare_course(course: Path, assignment: str, timeout: int, workers: int = 1, *,
-                   source: Path = SOURCE) -> None:
+def prepare_course(
+    course: Path, assignment: str, timeout: int, workers: int = 1, *, source: Path = SOURCE
+) -> None:
     """Create (or refresh) the grading course: sources, gradebook entry, sandbox kernelspec."""
     if not (Path(source) / assignment).is_dir():
         names = sorted(p.name for p in Path(source).iterdir() if p.is_dir())
@@ -95,34 +113,47 @@ def prepare_course(course: Path, assignment: str, timeout: int, workers: int = 1
     _environment(course)
     result = _api(course, timeout).generate_assignment(assignment)
     if not result["success"]:
-        raise SystemExit(f"nbgrader could not prepare {assignment}:\n{result['log']}{result['error']}")
+        raise SystemExit(
+            f"nbgrader could not prepare {assignment}:\n{result['log']}{result['error']}"
+        )
 
 
 def declared_files(course: Path, assignment: str) -> dict[str, str]:
-    """The assignment's own files (not notebooks): shown read-only in the kernel's working folder."""
+    """The assignment's own files (not notebooks), read-only in the kernel's working folder."""
     folder = course / "source" / assignment
-    return {p.name: str(p) for p in sorted(folder.iterdir())
-            if stat.S_ISREG(p.lstat().st_mode) and p.suffix != ".ipynb"}
+    return {
+        p.name: str(p)
+        for p in sorted(folder.iterdir())
+        if stat.S_ISREG(p.lstat().st_mode) and p.suffix != ".ipynb"
+    }
 
 
-def grade_one(course: str, assignment: str, timeout: int, limits: sandbox.Limits,
-              student: str) -> dict:
+def grade_one(
+    course: str, assignment: str, timeout: int, limits: sandbox.Limits, student: str
+) -> dict:
     """Autograde one submission in its sandbox and write its feedback (runs in a worker process)."""
     course = Path(course)
     _environment(course)
     start = time.perf_counter()
     box = sandbox.Sandbox.open(limits=limits, files=declared_files(course, assignment))
     os.environ[sandbox.ENV_VAR] = str(box.path)
-    deadline = threading.Timer(limits.submission_seconds, box.kill, kwargs={
-        "reason": f"the whole submission ran longer than {limits.submission_seconds} s "
-                  "and was stopped"})
+    deadline = threading.Timer(
+        limits.submission_seconds,
+        box.kill,
+        kwargs={
+            "reason": f"the whole submission ran longer than {limits.submission_seconds} s "
+            "and was stopped"
+        },
+    )
     deadline.daemon = True
     deadline.start()
     api = _api(course, timeout, box)
     try:
-        for attempt in range(4):        # the gradebook is one sqlite file shared by the workers
+        for attempt in range(4):  # the gradebook is one sqlite file shared by the workers
             result = api.autograde(assignment, student)
-            if result["success"] or "database is locked" not in (result["log"] + str(result["error"])):
+            if result["success"] or "database is locked" not in (
+                result["log"] + str(result["error"])
+            ):
                 break
             time.sleep(1 + attempt)
     finally:
@@ -131,9 +162,14 @@ def grade_one(course: str, assignment: str, timeout: int, limits: sandbox.Limits
         box.close()
         os.environ.pop(sandbox.ENV_VAR, None)
     feedback = api.generate_feedback(assignment, student) if result["success"] else None
-    return {"student": student, "success": result["success"], "seconds": time.perf_counter() - start,
-            "log": "" if result["success"] else (result["log"] + str(result["error"]))[-3000:],
-            "feedback_ok": bool(feedback and feedback["success"]), "killed": killed}
+    return {
+        "student": student,
+        "success": result["success"],
+        "seconds": time.perf_counter() - start,
+        "log": "" if result["success"] else (result["log"] + str(result["error"]))[-3000:],
+        "feedback_ok": bool(feedback and feedback["success"]),
+        "killed": killed,
+    }
 
 
 def _progress(total: int):
@@ -145,8 +181,15 @@ def _progress(total: int):
 
 
 def _failed(student: str, why: str) -> dict:
-    return {"student": student, "success": False, "seconds": 0.0, "log": why, "failure": why,
-            "feedback_ok": False, "killed": ""}
+    return {
+        "student": student,
+        "success": False,
+        "seconds": 0.0,
+        "log": why,
+        "failure": why,
+        "feedback_ok": False,
+        "killed": "",
+    }
 
 
 def run_all(todo: list[str], on_done, *, workers: int, task=grade_one, args=()) -> None:
@@ -176,12 +219,22 @@ def run_all(todo: list[str], on_done, *, workers: int, task=grade_one, args=()) 
             try:
                 result = solo.submit(task, *args, student).result()
             except Exception as err:  # noqa: BLE001
-                result = _failed(student, f"the grader crashed on this submission ({type(err).__name__})")
+                result = _failed(
+                    student, f"the grader crashed on this submission ({type(err).__name__})"
+                )
         on_done(student, result)
 
 
-def grade(submissions_path, out="grading", assignment="assignment_digits", workers=None,
-          timeout=TIMEOUT, *, source: Path = SOURCE, limits: sandbox.Limits | None = None) -> dict:
+def grade(
+    submissions_path,
+    out="grading",
+    assignment="assignment_digits",
+    workers=None,
+    timeout=TIMEOUT,
+    *,
+    source: Path = SOURCE,
+    limits: sandbox.Limits | None = None,
+) -> dict:
     """Grade every submission of ``assignment``; return the per-student results (see module doc)."""
     out = Path(out).resolve()
     course = out / "course"
@@ -192,8 +245,10 @@ def grade(submissions_path, out="grading", assignment="assignment_digits", worke
     folder = submissions.unpack(Path(submissions_path), out)
     found = submissions.find(folder, assignment)
     if not found:
-        raise SystemExit(f"no submissions of {assignment} in {submissions_path} "
-                         f"(expected <student_id>/{assignment}/*.ipynb)")
+        raise SystemExit(
+            f"no submissions of {assignment} in {submissions_path} "
+            f"(expected <student_id>/{assignment}/*.ipynb)"
+        )
     prepare_course(course, assignment, timeout, workers, source=source)
     release_dir = course / "release" / assignment
     manifest_path = out / "manifest.json"
@@ -203,13 +258,16 @@ def grade(submissions_path, out="grading", assignment="assignment_digits", worke
     todo, notes, stamps = [], {}, {}
     for sub in found:
         key = f"{assignment}/{sub.student_id}"
-        stamps[sub.student_id] = (f"{source_print}:{submissions.fingerprint(sub)}:{timeout}:"
-                                  f"{json.dumps(asdict(limits), sort_keys=True)}")
+        stamps[sub.student_id] = (
+            f"{source_print}:{submissions.fingerprint(sub)}:{timeout}:"
+            f"{json.dumps(asdict(limits), sort_keys=True)}"
+        )
         notes[sub.student_id] = manifest.get(key, {}).get("notes", [])
         if manifest.get(key, {}).get("stamp") == stamps[sub.student_id]:
             continue
         notes[sub.student_id] = submissions.prepare(
-            sub, course / "submitted" / sub.student_id / assignment, release_dir)
+            sub, course / "submitted" / sub.student_id / assignment, release_dir
+        )
         todo.append(sub.student_id)
     _register(course, list(names))
     results = {}
@@ -220,7 +278,9 @@ def grade(submissions_path, out="grading", assignment="assignment_digits", worke
         if result.get("killed"):
             notes[student] = notes[student] + [result["killed"]]
         manifest[f"{assignment}/{student}"] = {
-            "stamp": stamps[student] if result["success"] else "", "notes": notes[student]}
+            "stamp": stamps[student] if result["success"] else "",
+            "notes": notes[student],
+        }
         if bar is not None:
             bar.update(1)
 
@@ -235,13 +295,21 @@ def grade(submissions_path, out="grading", assignment="assignment_digits", worke
     report.write_summary(out, assignment, scores)
     failed = sorted(s for s, r in results.items() if not r["success"])
     if failed:
-        print(f"\n{len(failed)} submission(s) could not be graded normally (zero, with the reason "
-              "in their feedback):")
+        print(
+            f"\n{len(failed)} submission(s) could not be graded normally (zero, with the reason "
+            "in their feedback):"
+        )
         for student in failed:
-            print(f"  {report.csv_text(names[student])}: "
-                  f"{report.csv_text(results[student].get('failure') or report.root_cause(results[student]['log']))}")
-    return {"graded": sorted(results), "skipped": sorted(set(names) - set(results)),
-            "scores": scores, "results": results, "names": names, "failed": failed}
+            why = results[student].get("failure") or report.root_cause(results[student]["log"])
+            print(f"  {report.csv_text(names[student])}: {report.csv_text(why)}")
+    return {
+        "graded": sorted(results),
+        "skipped": sorted(set(names) - set(results)),
+        "scores": scores,
+        "results": results,
+        "names": names,
+        "failed": failed,
+    }
 
 
 def _source_fingerprint(folder: Path) -> str:

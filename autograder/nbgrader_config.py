@@ -1,5 +1,6 @@
 """nbgrader configuration of the course (used by `nbgrader ...` run in this folder, and by
 `python -m autograder`, which loads this file explicitly).  The settings live in course.py."""
+
 import os
 
 from autograder.course import CELL_TIMEOUT, CODE_STUB, COURSE_ID, TEXT_STUB

@@ -1,4 +1,5 @@
 """Run notebooks in a real Jupyter kernel for the tests (and the notebook benchmark)."""
+
 from __future__ import annotations
 
 import copy
@@ -34,9 +35,14 @@ def run_notebook(path, *, timeout=120, allow_errors=False, env=None, cwd=None):
     saved = os.environ.copy()
     os.environ.update(env or {})
     try:
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
-                                extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                                resources={"metadata": {"path": str(cwd or Path(path).parent)}})
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            allow_errors=allow_errors,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            resources={"metadata": {"path": str(cwd or Path(path).parent)}},
+        )
         start = time.perf_counter()
         client.execute()
         return nb, time.perf_counter() - start
@@ -47,15 +53,24 @@ def run_notebook(path, *, timeout=120, allow_errors=False, env=None, cwd=None):
 
 def errors(nb) -> list[tuple[int, str, str]]:
     """``(cell index, error name, error value)`` for every error output."""
-    return [(i, o.get("ename", ""), o.get("evalue", ""))
-            for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
-            for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    return [
+        (i, o.get("ename", ""), o.get("evalue", ""))
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        for o in cell.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
 
 
 def stderr_text(nb) -> str:
     """Everything the notebook wrote to stderr (nbgrader zeroes a graded cell that does)."""
-    return "".join(o.get("text", "") for cell in nb.cells if cell.cell_type == "code"
-                   for o in cell.get("outputs", []) if o.get("name") == "stderr")
+    return "".join(
+        o.get("text", "")
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for o in cell.get("outputs", [])
+        if o.get("name") == "stderr"
+    )
 
 
 def cell_text(cell, *, results=False) -> str:
@@ -77,8 +92,11 @@ def cells_by_id(nb) -> dict:
 
 def cells_by_grade_id(nb) -> dict:
     """nbgrader ``grade_id`` -> cell."""
-    return {cell.metadata["nbgrader"]["grade_id"]: cell for cell in nb.cells
-            if "nbgrader" in cell.metadata and "grade_id" in cell.metadata["nbgrader"]}
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: cell
+        for cell in nb.cells
+        if "nbgrader" in cell.metadata and "grade_id" in cell.metadata["nbgrader"]
+    }
 
 
 def with_solution(nb, grade_id: str, source: str):

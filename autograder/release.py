@@ -6,6 +6,7 @@ nbgrader's ``generate_assignment`` strips both; the result is copied to
 ``notebooks/week2/<notebook>.ipynb``, where it is committed.  Generation runs in a
 scratch copy of the course, so the repository gets no gradebook or release folder.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -36,14 +37,19 @@ def generate(names=None, out_dir: Path = STUDENT_DIR) -> list[Path]:
     written = []
     with tempfile.TemporaryDirectory(prefix="course-release-") as scratch:
         root = Path(scratch)
-        shutil.copytree(SOURCE, root / "source",
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        shutil.copytree(
+            SOURCE,
+            root / "source",
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
         config = course_config(root)
         api = NbGraderAPI(CourseDirectory(config=config), config=config)
         for name in names:
             result = api.generate_assignment(name)
             if not result["success"]:
-                raise SystemExit(f"nbgrader could not generate {name}:\n{result['log']}\n{result['error']}")
+                raise SystemExit(
+                    f"nbgrader could not generate {name}:\n{result['log']}\n{result['error']}"
+                )
             for notebook in sorted((root / "release" / name).glob("*.ipynb")):
                 target = out_dir / notebook.name
                 shutil.copyfile(notebook, target)
@@ -80,7 +86,9 @@ def write_lesson_cards() -> list[Path]:
     from utils.lessons import LESSONS, lesson_card
 
     paths = [SOURCE / item.id / f"{item.id}.ipynb" for item in LESSONS]
-    return [path for item, path in zip(LESSONS, paths) if write_lesson_card(path, lesson_card(item))]
+    return [
+        path for item, path in zip(LESSONS, paths) if write_lesson_card(path, lesson_card(item))
+    ]
 
 
 def write_course_maps() -> list[Path]:

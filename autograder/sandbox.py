@@ -23,6 +23,7 @@ with the grader's permissions, environment, terminal and working folder.  Here t
 The grader creates a :class:`Sandbox` per submission (:meth:`Sandbox.open`), which writes its
 description to ``<runtime>/sandbox.json``; the launcher finds it through ``$COURSE_SANDBOX``.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -45,42 +46,52 @@ ENV_VAR = "COURSE_SANDBOX"
 REPO = Path(__file__).resolve().parent.parent
 LIBRARY = REPO / "utils"
 WORKDIR = "/home/student"
-UID_BASE = 2_100_000_000          # sandbox uids: UID_BASE + slot, far from any real account
+UID_BASE = 2_100_000_000  # sandbox uids: UID_BASE + slot, far from any real account
 SLOTS = 1000
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64")
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "mime.types")
 # The only variables the kernel inherits (none of them secret); everything else is dropped.
-PASSED_ENV = ("NBGRADER_EXECUTION", "TF_CPP_MIN_LOG_LEVEL", "CUDA_VISIBLE_DEVICES", "PYTHONHASHSEED",
-              "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
-              "TF_NUM_INTEROP_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
-              "COURSE_STATIC_FIGURES", "COURSE_LANGUAGE")
+PASSED_ENV = (
+    "NBGRADER_EXECUTION",
+    "TF_CPP_MIN_LOG_LEVEL",
+    "CUDA_VISIBLE_DEVICES",
+    "PYTHONHASHSEED",
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "TF_NUM_INTRAOP_THREADS",
+    "TF_NUM_INTEROP_THREADS",
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
+    "COURSE_STATIC_FIGURES",
+    "COURSE_LANGUAGE",
+)
 
 
 @dataclass(frozen=True)
 class Limits:
     """What one submission may use.  Memory, processes and CPU need a control group (root)."""
 
-    memory_bytes: int = 4 * 2**30           # all its processes together
-    address_space_bytes: int = 6 * 2**30   # each process: a memory bomb becomes a MemoryError
-    max_processes: int = 512                # processes and threads (TensorFlow starts dozens)
-    cpus: float = 1.0                       # CPU quota: a busy neighbour cannot slow the others
-    tmp_bytes: int = 256 * 2**20            # /tmp
-    work_bytes: int = 256 * 2**20           # the working folder
-    shm_bytes: int = 64 * 2**20             # /dev/shm
-    file_bytes: int = 64 * 2**20            # largest file a process may write
+    memory_bytes: int = 4 * 2**30  # all its processes together
+    address_space_bytes: int = 6 * 2**30  # each process: a memory bomb becomes a MemoryError
+    max_processes: int = 512  # processes and threads (TensorFlow starts dozens)
+    cpus: float = 1.0  # CPU quota: a busy neighbour cannot slow the others
+    tmp_bytes: int = 256 * 2**20  # /tmp
+    work_bytes: int = 256 * 2**20  # the working folder
+    shm_bytes: int = 64 * 2**20  # /dev/shm
+    file_bytes: int = 64 * 2**20  # largest file a process may write
     open_files: int = 1024
-    submission_seconds: int = 900           # wall clock for the whole submission
-    interrupt_grace_seconds: int = 10       # after a cell's timeout, before the kernel is killed
+    submission_seconds: int = 900  # wall clock for the whole submission
+    interrupt_grace_seconds: int = 10  # after a cell's timeout, before the kernel is killed
 
 
 @dataclass
 class Sandbox:
     """The host side of one submission's sandbox: its runtime folder, uid, control group, limits."""
 
-    runtime: str                              # host-only folder (mode 0700)
-    uid: int | None                           # the kernel's uid when the grader is root
+    runtime: str  # host-only folder (mode 0700)
+    uid: int | None  # the kernel's uid when the grader is root
     limits: Limits
-    files: dict[str, str] = field(default_factory=dict)   # declared files: name -> host path
+    files: dict[str, str] = field(default_factory=dict)  # declared files: name -> host path
     cgroup: cgroups.Cgroup | None = None
     _slot_fd: int | None = field(default=None, repr=False, compare=False)
 
@@ -89,17 +100,24 @@ class Sandbox:
     def open(cls, *, limits: Limits = Limits(), files: dict[str, str] | None = None) -> Sandbox:
         """Create the runtime folder, take a uid slot and a control group; save the description."""
         if shutil.which("bwrap") is None:
-            raise SystemExit("bubblewrap is not installed: `apt-get install bubblewrap` (grading needs "
-                             "it to keep student code away from solutions and other students' work)")
+            raise SystemExit(
+                "bubblewrap is not installed: `apt-get install bubblewrap` (grading needs "
+                "it to keep student code away from solutions and other students' work)"
+            )
         # Short on purpose: a Unix socket's path may not exceed 107 bytes.
-        runtime = Path(tempfile.mkdtemp(prefix="grade-", dir="/tmp" if os.path.isdir("/tmp") else None))
+        runtime = Path(
+            tempfile.mkdtemp(prefix="grade-", dir="/tmp" if os.path.isdir("/tmp") else None)
+        )
         box = cls(str(runtime), None, limits, dict(files or {}))
         if os.geteuid() == 0:
             box._slot_fd, box.uid = _take_slot()
-            _kill_uid(box.uid)                               # leftovers of a grader that crashed
-            box.cgroup = cgroups.create(f"{runtime.name}-{uuid.uuid4().hex[:6]}",
-                                        memory_bytes=limits.memory_bytes,
-                                        max_processes=limits.max_processes, cpus=limits.cpus)
+            _kill_uid(box.uid)  # leftovers of a grader that crashed
+            box.cgroup = cgroups.create(
+                f"{runtime.name}-{uuid.uuid4().hex[:6]}",
+                memory_bytes=limits.memory_bytes,
+                max_processes=limits.max_processes,
+                cpus=limits.cpus,
+            )
         box._write_etc()
         box.save()
         return box
@@ -127,7 +145,7 @@ class Sandbox:
         os.chmod(self.path, 0o600)
 
     def prepare_kernel(self) -> None:
-        """An empty socket folder the kernel may create its sockets in (before each kernel starts)."""
+        """An empty socket folder for the kernel's sockets (before each kernel starts)."""
         shutil.rmtree(self.kernel_dir, ignore_errors=True)
         self.kernel_dir.mkdir(mode=0o770)
         if self.uid is not None:
@@ -145,7 +163,7 @@ class Sandbox:
             (Path(self.runtime) / "killed").write_text(reason)
         pid = self._namespace_init()
         if pid is not None:
-            _signal(pid, signal.SIGKILL)        # pid 1 of its namespace: all others die with it
+            _signal(pid, signal.SIGKILL)  # pid 1 of its namespace: all others die with it
         if self.cgroup is not None:
             self.cgroup.kill()
         if self.uid is not None:
@@ -184,11 +202,13 @@ class Sandbox:
         etc.mkdir()
         uid = self.uid if self.uid is not None else os.getuid()
         gid = self.uid if self.uid is not None else os.getgid()
-        files = {"passwd": f"root:x:0:0:root:/root:/usr/sbin/nologin\n"
-                           f"student:x:{uid}:{gid}:student:{WORKDIR}:/usr/sbin/nologin\n",
-                 "group": f"root:x:0:\nstudent:x:{gid}:\n",
-                 "hosts": "127.0.0.1 localhost\n::1 localhost\n",
-                 "nsswitch.conf": "passwd: files\ngroup: files\nhosts: files\n"}
+        files = {
+            "passwd": f"root:x:0:0:root:/root:/usr/sbin/nologin\n"
+            f"student:x:{uid}:{gid}:student:{WORKDIR}:/usr/sbin/nologin\n",
+            "group": f"root:x:0:\nstudent:x:{gid}:\n",
+            "hosts": "127.0.0.1 localhost\n::1 localhost\n",
+            "nsswitch.conf": "passwd: files\ngroup: files\nhosts: files\n",
+        }
         for name, text in files.items():
             (etc / name).write_text(text)
             os.chmod(etc / name, 0o644)
@@ -240,7 +260,7 @@ def _kill_uid(uid: int) -> None:
 
 # --- the launcher (the kernelspec's argv) -----------------------------------------------------
 def _dirs_for(path: str, made: set[str]) -> list[str]:
-    """bwrap arguments creating the parents of ``path`` world-traversable (bwrap makes them 0700)."""
+    """bwrap arguments creating the parents of ``path`` world-traversable (bwrap: 0700)."""
     args = []
     parents = [str(p) for p in reversed(Path(path).parents) if str(p) != "/"]
     for parent in parents:
@@ -250,28 +270,62 @@ def _dirs_for(path: str, made: set[str]) -> list[str]:
     return args
 
 
-def bwrap_command(box: Sandbox, connection_file: Path, kernel_args=(), info_fd: int | None = None,
-                  environ=None) -> list[str]:
+def bwrap_command(
+    box: Sandbox, connection_file: Path, kernel_args=(), info_fd: int | None = None, environ=None
+) -> list[str]:
     """The bubblewrap command line that runs the kernel of ``box``."""
     environ = os.environ if environ is None else environ
     limits = box.limits
-    cmd = [shutil.which("bwrap"), "--die-with-parent", "--new-session", "--unshare-ipc",
-           "--unshare-uts", "--unshare-net", "--unshare-pid", "--as-pid-1", "--unshare-cgroup-try",
-           "--hostname", "sandbox", "--clearenv"]
-    if box.uid is None:                 # not root: the user namespace bwrap needs, not nestable
+    cmd = [
+        shutil.which("bwrap"),
+        "--die-with-parent",
+        "--new-session",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-net",
+        "--unshare-pid",
+        "--as-pid-1",
+        "--unshare-cgroup-try",
+        "--hostname",
+        "sandbox",
+        "--clearenv",
+    ]
+    if box.uid is None:  # not root: the user namespace bwrap needs, not nestable
         cmd[1:1] = ["--unshare-user", "--disable-userns"]
     if info_fd is not None:
         cmd += ["--info-fd", str(info_fd)]
-    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": WORKDIR, "LANG": "C.UTF-8",
-           "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython",
-           "JUPYTER_RUNTIME_DIR": "/tmp/jupyter", "PYTHONNOUSERSITE": "1", "USER": "student"}
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": WORKDIR,
+        "LANG": "C.UTF-8",
+        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "IPYTHONDIR": "/tmp/ipython",
+        "JUPYTER_RUNTIME_DIR": "/tmp/jupyter",
+        "PYTHONNOUSERSITE": "1",
+        "USER": "student",
+    }
     env.update({name: environ[name] for name in PASSED_ENV if name in environ})
     for name, value in env.items():
         cmd += ["--setenv", name, value]
-    cmd += ["--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
-            # POSIX semaphores and shared memory (multiprocessing) live here: small, private
-            "--perms", "1777", "--size", str(limits.shm_bytes), "--tmpfs", "/dev/shm"]
+    cmd += [
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--perms",
+        "1777",
+        "--size",
+        str(limits.tmp_bytes),
+        "--tmpfs",
+        "/tmp",
+        # POSIX semaphores and shared memory (multiprocessing) live here: small, private
+        "--perms",
+        "1777",
+        "--size",
+        str(limits.shm_bytes),
+        "--tmpfs",
+        "/dev/shm",
+    ]
     for folder in SYSTEM_DIRS:
         if os.path.islink(folder):
             cmd += ["--symlink", os.readlink(folder), folder]
@@ -293,11 +347,29 @@ def bwrap_command(box: Sandbox, connection_file: Path, kernel_args=(), info_fd: 
         cmd += ["--ro-bind", host_path, f"{WORKDIR}/{name}"]
     cmd += ["--chdir", WORKDIR]
     if box.uid is not None:
-        cmd += ["setpriv", f"--reuid={box.uid}", f"--regid={box.uid}", "--clear-groups",
-                "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+        cmd += [
+            "setpriv",
+            f"--reuid={box.uid}",
+            f"--regid={box.uid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--no-new-privs",
+            "--",
+        ]
     # -P: the working folder is not put on sys.path (no planted ipykernel_launcher.py).
-    cmd += [sys.executable, "-P", "-s", "-m", "ipykernel_launcher", "-f", str(connection_file),
-            "--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR", *kernel_args]
+    cmd += [
+        sys.executable,
+        "-P",
+        "-s",
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        str(connection_file),
+        "--HistoryManager.hist_file=:memory:",
+        "--IPKernelApp.log_level=ERROR",
+        *kernel_args,
+    ]
     return cmd
 
 
@@ -311,12 +383,20 @@ def write_kernelspec(jupyter_path: Path, threads: int | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     env = {"TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
     if threads:
-        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
-                     "TF_NUM_INTEROP_THREADS"):
+        for name in (
+            "OMP_NUM_THREADS",
+            "OPENBLAS_NUM_THREADS",
+            "TF_NUM_INTRAOP_THREADS",
+            "TF_NUM_INTEROP_THREADS",
+        ):
             env[name] = str(threads)
-    spec = {"argv": [sys.executable, "-m", "autograder.sandbox", "{connection_file}"],
-            "display_name": "Python 3 (grading sandbox)", "language": "python", "env": env,
-            "interrupt_mode": "message"}     # signals cannot reach into the PID namespace
+    spec = {
+        "argv": [sys.executable, "-m", "autograder.sandbox", "{connection_file}"],
+        "display_name": "Python 3 (grading sandbox)",
+        "language": "python",
+        "env": env,
+        "interrupt_mode": "message",
+    }  # signals cannot reach into the PID namespace
     (folder / "kernel.json").write_text(json.dumps(spec, indent=2))
     return folder
 
@@ -326,11 +406,13 @@ def _limit(kind: int, value: int) -> None:
 
 
 def main(argv=None) -> None:
-    """Start the kernel of ``$COURSE_SANDBOX`` for CONNECTION_FILE (run as the kernelspec's argv)."""
+    """Start the kernel of ``$COURSE_SANDBOX`` for CONNECTION_FILE (the kernelspec's argv)."""
     argv = sys.argv[1:] if argv is None else argv
     if not argv or ENV_VAR not in os.environ:
-        raise SystemExit("usage: COURSE_SANDBOX=<runtime>/sandbox.json python -m autograder.sandbox "
-                         "CONNECTION_FILE [KERNEL_ARGS ...]  (started by `python -m autograder grade`)")
+        raise SystemExit(
+            "usage: COURSE_SANDBOX=<runtime>/sandbox.json python -m autograder.sandbox "
+            "CONNECTION_FILE [KERNEL_ARGS ...]  (started by `python -m autograder grade`)"
+        )
     box = Sandbox.load(os.environ[ENV_VAR])
     connection_file = Path(argv[0]).resolve()
     limits = box.limits

@@ -21,6 +21,7 @@ repair is described in a note for the top of the student's feedback; notes name 
 host paths, and echo at most 120 characters of anything the student chose, without control
 characters.  Nothing a student controls makes :func:`find` or :func:`prepare` raise.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -44,8 +45,8 @@ from pathlib import Path
 import nbformat
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
-GRADE_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")         # nbgrader's own pattern, bounded
-CELL_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")            # nbformat 4.5
+GRADE_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")  # nbgrader's own pattern, bounded
+CELL_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # nbformat 4.5
 NOTEBOOK_SUFFIX = ".ipynb"
 CELL_TYPES = ("code", "markdown", "raw")
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
@@ -56,12 +57,12 @@ _OPEN_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _OPEN_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
 _CREATE_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _CHUNK = 2**20
-_HIDDEN_CHARS = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})   # controls, bidi, surrogates, breaks
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.S)   # closed or cut at end
+_HIDDEN_CHARS = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})  # controls, bidi, surrogates, breaks
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.S)  # closed or cut at end
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
-_END_RECORD = struct.Struct("<4s4H2LH")        # zip end of central directory
-_END_RECORD64 = struct.Struct("<4sQ2H2L4Q")    # zip64 end of central directory
+_END_RECORD = struct.Struct("<4s4H2LH")  # zip end of central directory
+_END_RECORD64 = struct.Struct("<4sQ2H2L4Q")  # zip64 end of central directory
 _LOCATOR64_SIZE = 20
 
 
@@ -69,13 +70,13 @@ _LOCATOR64_SIZE = 20
 class Limits:
     """How much intake reads or writes for one file, one submission and the whole class."""
 
-    file_bytes: int = 20 * 2**20          # one notebook file
-    submission_bytes: int = 50 * 2**20    # all notebook files of one student's submission
-    class_bytes: int = 4 * 2**30          # everything read or extracted for the whole class
+    file_bytes: int = 20 * 2**20  # one notebook file
+    submission_bytes: int = 50 * 2**20  # all notebook files of one student's submission
+    class_bytes: int = 4 * 2**30  # everything read or extracted for the whole class
     zip_members: int = 100_000
-    zip_ratio: int = 200                  # uncompressed/compressed, per member
-    json_depth: int = 64                  # nesting of a notebook's JSON
-    attachment_bytes: int = 2 * 2**20     # one cell attachment kept (larger: dropped + note)
+    zip_ratio: int = 200  # uncompressed/compressed, per member
+    json_depth: int = 64  # nesting of a notebook's JSON
+    attachment_bytes: int = 2 * 2**20  # one cell attachment kept (larger: dropped + note)
 
 
 LIMITS = Limits()
@@ -85,10 +86,10 @@ LIMITS = Limits()
 class Submission:
     """One student's entry in the submissions folder."""
 
-    student: str            # the display name: the folder name as found
-    student_id: str         # safe, stable, unique id for nbgrader, the gradebook and paths
-    folder: Path | None     # <folder>/<student>/<assignment>, or None when it is not usable
-    problem: str = ""       # why folder is None, in words for the student
+    student: str  # the display name: the folder name as found
+    student_id: str  # safe, stable, unique id for nbgrader, the gradebook and paths
+    folder: Path | None  # <folder>/<student>/<assignment>, or None when it is not usable
+    problem: str = ""  # why folder is None, in words for the student
 
 
 class _Rejected(Exception):
@@ -107,8 +108,9 @@ def safe_id(name: str) -> str:
 
 
 def _slug(name: str) -> str:
-    folded = "".join(ch for ch in unicodedata.normalize("NFKD", name)
-                     if not unicodedata.combining(ch))
+    folded = "".join(
+        ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)
+    )
     slug = re.sub(r"[^A-Za-z0-9]+", "-", folded).strip("-")[:40].rstrip("-")
     return slug or "s"
 
@@ -126,7 +128,7 @@ def _unique_ids(names: list[str]) -> list[str]:
         while candidate.lower() in taken or (count > 1 and candidate.lower() in reserved):
             count += 1
             suffix = f"-{count}"
-            candidate = base[:100 - len(suffix)] + suffix
+            candidate = base[: 100 - len(suffix)] + suffix
         taken.add(candidate.lower())
         ids.append(candidate)
     return ids
@@ -143,9 +145,10 @@ def _display_name(name: str) -> str:
 
 def _shown(text: object) -> str:
     """Something a student chose, safe to echo in a note: no control characters, ≤ 120 chars."""
-    text = "".join(ch for ch in str(text)[:4 * SHOWN_CHARS]
-                   if unicodedata.category(ch) not in _HIDDEN_CHARS)
-    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 1] + "…"
+    text = "".join(
+        ch for ch in str(text)[: 4 * SHOWN_CHARS] if unicodedata.category(ch) not in _HIDDEN_CHARS
+    )
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
 def _megabytes(size: int) -> str:
@@ -170,8 +173,10 @@ def unpack(submissions: Path, scratch: Path, *, limits: Limits = LIMITS) -> Path
         members = _members_to_extract(archive, limits)
         declared = sum(info.file_size for info, _ in members)
         if declared > limits.class_bytes:
-            raise SystemExit(f"{submissions} holds {_megabytes(declared)} of notebooks, more than "
-                             f"the {_megabytes(limits.class_bytes)} allowed for a class")
+            raise SystemExit(
+                f"{submissions} holds {_megabytes(declared)} of notebooks, more than "
+                f"the {_megabytes(limits.class_bytes)} allowed for a class"
+            )
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
         _extract_all(archive, members, target, limits, submissions)
@@ -181,7 +186,7 @@ def unpack(submissions: Path, scratch: Path, *, limits: Limits = LIMITS) -> Path
 
 def _make_folders(archive: zipfile.ZipFile, target: Path) -> None:
     """The archive's folders, up to ``wrapper/student/assignment``, even with no notebook in them:
-    a student whose notebook is unusable or absent still gets a row (graded blank, with a reason)."""
+    a student whose notebook is unusable or absent still gets a row (blank, with a reason)."""
     for info in archive.infolist():
         parts = _member_parts(info.filename)
         if parts is None:
@@ -191,7 +196,7 @@ def _make_folders(archive: zipfile.ZipFile, target: Path) -> None:
             try:
                 target.joinpath(*folders[:3]).mkdir(parents=True, exist_ok=True)
             except OSError:
-                pass                       # a clash with an extracted file, or an invalid name
+                pass  # a clash with an extracted file, or an invalid name
 
 
 @contextlib.contextmanager
@@ -204,8 +209,9 @@ def _open_archive(path: Path, limits: Limits):
     try:
         archive = zipfile.ZipFile(path)
     except Exception as err:  # noqa: BLE001 - any failure to read its directory: unusable
-        raise SystemExit(f"{path} is not a usable zip file ({type(err).__name__}: "
-                         f"{_shown(err)})") from None
+        raise SystemExit(
+            f"{path} is not a usable zip file ({type(err).__name__}: {_shown(err)})"
+        ) from None
     with archive:
         if len(archive.infolist()) > limits.zip_members:
             raise SystemExit(too_many)
@@ -221,7 +227,7 @@ def _declared_members(path: Path) -> int:
         tail = fh.read()
         at = tail.rfind(b"PK\x05\x06")
         if at < 0 or at + _END_RECORD.size > len(tail):
-            return 0                                    # zipfile will judge it
+            return 0  # zipfile will judge it
         count = _END_RECORD.unpack_from(tail, at)[4]
         record_at = start + at - _LOCATOR64_SIZE - _END_RECORD64.size
         if count != 0xFFFF or record_at < 0:
@@ -238,9 +244,13 @@ def _members_to_extract(archive: zipfile.ZipFile, limits: Limits):
     keep = []
     for info in archive.infolist():
         parts = _member_parts(info.filename)
-        if (parts is None or not parts[-1].endswith(NOTEBOOK_SUFFIX)
-                or not _is_regular_member(info) or info.file_size > limits.file_bytes
-                or info.file_size > limits.zip_ratio * max(info.compress_size, 1)):
+        if (
+            parts is None
+            or not parts[-1].endswith(NOTEBOOK_SUFFIX)
+            or not _is_regular_member(info)
+            or info.file_size > limits.file_bytes
+            or info.file_size > limits.zip_ratio * max(info.compress_size, 1)
+        ):
             continue
         keep.append((info, parts))
     return keep
@@ -251,8 +261,9 @@ def _member_parts(name: str) -> tuple[str, ...] | None:
     if "\0" in name or name.startswith(("/", "\\")):
         return None
     parts = tuple(part for part in re.split(r"[/\\]", name) if part not in ("", "."))
-    if not parts or any(part == ".." or part.startswith(".") or part == "__MACOSX"
-                        for part in parts):
+    if not parts or any(
+        part == ".." or part.startswith(".") or part == "__MACOSX" for part in parts
+    ):
         return None
     try:
         if any(len(os.fsencode(part)) > 255 for part in parts) or len(os.fsencode(name)) > 4000:
@@ -266,15 +277,16 @@ def _is_regular_member(info: zipfile.ZipInfo) -> bool:
     mode = info.external_attr >> 16
     if info.is_dir() or stat.S_ISLNK(mode):
         return False
-    return stat.S_IFMT(mode) in (0, stat.S_IFREG)     # 0: made where file types are not recorded
+    return stat.S_IFMT(mode) in (0, stat.S_IFREG)  # 0: made where file types are not recorded
 
 
 class _TooLarge(Exception):
     """A stream went past its byte cap."""
 
 
-def _extract_all(archive: zipfile.ZipFile, members, target: Path, limits: Limits,
-                 archive_path: Path) -> None:
+def _extract_all(
+    archive: zipfile.ZipFile, members, target: Path, limits: Limits, archive_path: Path
+) -> None:
     """Extract ``members`` under ``target``; refuse the archive past ``limits.class_bytes``."""
     total = 0
     for info, parts in members:
@@ -284,9 +296,11 @@ def _extract_all(archive: zipfile.ZipFile, members, target: Path, limits: Limits
             total += _extract_member(archive, info, target.joinpath(*parts), min(cap, room))
         except _TooLarge:
             if room < cap:
-                raise SystemExit(f"{archive_path} holds more than "
-                                 f"{_megabytes(limits.class_bytes)} of notebooks, more than "
-                                 "allowed for a class") from None
+                raise SystemExit(
+                    f"{archive_path} holds more than "
+                    f"{_megabytes(limits.class_bytes)} of notebooks, more than "
+                    "allowed for a class"
+                ) from None
 
 
 def _extract_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, cap: int) -> int:
@@ -298,7 +312,7 @@ def _extract_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, _CREATE_FILE, 0o600)
     except OSError:
-        return 0                       # a name clash with another member, or not a valid name
+        return 0  # a name clash with another member, or not a valid name
     try:
         with os.fdopen(fd, "wb") as out, archive.open(info) as stream:
             return _copy_capped(stream, out, cap)
@@ -331,8 +345,9 @@ def _unwrap(target: Path) -> Path:
 
 
 def _holds_submissions(folder: Path) -> bool:
-    return folder.is_dir() and any(any(child.glob("*/*.ipynb")) for child in folder.iterdir()
-                                   if child.is_dir())
+    return folder.is_dir() and any(
+        any(child.glob("*/*.ipynb")) for child in folder.iterdir() if child.is_dir()
+    )
 
 
 # --------------------------------------------------------------------------- find
@@ -355,8 +370,10 @@ def find(folder: Path, assignment: str) -> list[Submission]:
                 found.append((_display_name(entry.name), entry.name, *usable))
     found.sort()
     ids = _unique_ids([display for display, *_ in found])
-    return [Submission(student=display, student_id=student_id, folder=path, problem=problem)
-            for (display, _, path, problem), student_id in zip(found, ids)]
+    return [
+        Submission(student=display, student_id=student_id, folder=path, problem=problem)
+        for (display, _, path, problem), student_id in zip(found, ids)
+    ]
 
 
 def _assignment_folder(entry: os.DirEntry, assignment: str) -> tuple[Path | None, str] | None:
@@ -368,7 +385,7 @@ def _assignment_folder(entry: os.DirEntry, assignment: str) -> tuple[Path | None
     if entry.is_symlink():
         return None, "your submission folder is a symbolic link; it was not followed"
     if not entry.is_dir(follow_symlinks=False):
-        return None                      # a stray file (README.txt, .zip) is not a student
+        return None  # a stray file (README.txt, .zip) is not a student
     path = Path(entry.path) / assignment
     try:
         mode = os.lstat(path).st_mode
@@ -442,7 +459,7 @@ def _read_file(fd: int, name: str, cap: int) -> bytes:
         raise _Rejected(f"could not be opened ({err.strerror})") from None
     try:
         mode = os.fstat(file_fd).st_mode
-        if not stat.S_ISREG(mode):           # swapped after the lstat
+        if not stat.S_ISREG(mode):  # swapped after the lstat
             raise _Rejected(_not_a_file(mode))
         chunks, size = [], 0
         while size <= cap and (chunk := os.read(file_fd, min(_CHUNK, cap + 1 - size))):
@@ -503,8 +520,9 @@ def _feed(digest, *items: str | bytes) -> None:
 # --------------------------------------------------------------------------- prepare
 
 
-def prepare(submission: Submission, dest: Path, release_dir: Path, *,
-            limits: Limits = LIMITS) -> list[str]:
+def prepare(
+    submission: Submission, dest: Path, release_dir: Path, *, limits: Limits = LIMITS
+) -> list[str]:
     """Write into ``dest`` only the expected notebooks, each clean or blank; return the notes.
 
     ``dest`` is nbgrader's ``submitted/<student_id>/<assignment>/``; the expected notebooks are
@@ -512,8 +530,10 @@ def prepare(submission: Submission, dest: Path, release_dir: Path, *,
     """
     dest, release_dir = Path(dest), Path(release_dir)
     _reset(dest)
-    releases = {p.name: nbformat.read(str(p), as_version=4)
-                for p in sorted(release_dir.glob("*" + NOTEBOOK_SUFFIX))}
+    releases = {
+        p.name: nbformat.read(str(p), as_version=4)
+        for p in sorted(release_dir.glob("*" + NOTEBOOK_SUFFIX))
+    }
     if submission.folder is None:
         return _all_blank(releases, dest, _shown(submission.problem))
     try:
@@ -539,20 +559,24 @@ def _all_blank(releases: dict, dest: Path, why: str) -> list[str]:
     return notes
 
 
-def _prepare_notebooks(fd: int, entries: dict[str, str], releases: dict, dest: Path,
-                       limits: Limits) -> list[str]:
+def _prepare_notebooks(
+    fd: int, entries: dict[str, str], releases: dict, dest: Path, limits: Limits
+) -> list[str]:
     extra = sorted(set(entries) - set(releases))
     budget, notes = limits.submission_bytes, []
     for name, release in releases.items():
         source = name if name in entries else None
         if source is None and len(releases) == 1 and len(extra) == 1:
-            source = extra[0]              # one notebook under another name: grade that one
+            source = extra[0]  # one notebook under another name: grade that one
         if source is None:
             _write(release, dest / name)
             notes.append(f"{name} was missing from your submission; it was graded as blank")
             continue
-        label, graded = ((name, "it") if source == name else
-                         (f"{name} was missing, and your notebook {_shown(source)}", name))
+        label, graded = (
+            (name, "it")
+            if source == name
+            else (f"{name} was missing, and your notebook {_shown(source)}", name)
+        )
         try:
             data, size, fixes = _usable_notebook(fd, source, release, budget, limits)
         except _Rejected as why:
@@ -562,8 +586,9 @@ def _prepare_notebooks(fd: int, entries: dict[str, str], releases: dict, dest: P
         (dest / name).write_bytes(data)
         budget -= size
         if source != name:
-            notes.append(f"{name} was missing; your notebook {_shown(source)} was graded in its "
-                         "place")
+            notes.append(
+                f"{name} was missing; your notebook {_shown(source)} was graded in its place"
+            )
         notes += [f"{name}: {fix}" for fix in fixes]
     return notes
 
@@ -578,17 +603,21 @@ def _usable_notebook(fd: int, source: str, release, budget: int, limits: Limits)
     except _Rejected:
         raise
     except Exception as err:  # noqa: BLE001 - nothing one student sends may stop the class
-        raise _Rejected(f"could not be read as a notebook (it caused an unexpected "
-                        f"{type(err).__name__})") from None
+        raise _Rejected(
+            f"could not be read as a notebook (it caused an unexpected {type(err).__name__})"
+        ) from None
 
 
 def _check_size(size: int, budget: int, limits: Limits) -> None:
     if size > limits.file_bytes:
-        raise _Rejected(f"is larger than {_megabytes(limits.file_bytes)}, the most a notebook "
-                        "may be")
+        raise _Rejected(
+            f"is larger than {_megabytes(limits.file_bytes)}, the most a notebook may be"
+        )
     if size > budget:
-        raise _Rejected(f"makes your notebooks larger than {_megabytes(limits.submission_bytes)} "
-                        "together, the most a submission may be")
+        raise _Rejected(
+            f"makes your notebooks larger than {_megabytes(limits.submission_bytes)} "
+            "together, the most a submission may be"
+        )
 
 
 def _write(nb, path: Path) -> None:
@@ -600,13 +629,17 @@ def _serialized(nb) -> bytes:
     try:
         return nbformat.writes(nb, version=4).encode("utf-8")
     except UnicodeEncodeError:
-        raise _Rejected("could not be read as a notebook (it contains text that is not valid "
-                        "Unicode)") from None
+        raise _Rejected(
+            "could not be read as a notebook (it contains text that is not valid Unicode)"
+        ) from None
 
 
 def _grade_ids(release) -> frozenset[str]:
-    return frozenset(cell.metadata["nbgrader"]["grade_id"] for cell in release.cells
-                     if "grade_id" in cell.metadata.get("nbgrader", {}))
+    return frozenset(
+        cell.metadata["nbgrader"]["grade_id"]
+        for cell in release.cells
+        if "grade_id" in cell.metadata.get("nbgrader", {})
+    )
 
 
 # --------------------------------------------------------------------------- cleaning a notebook
@@ -632,9 +665,15 @@ def _clean_notebook(data: bytes, grade_ids: frozenset[str], limits: Limits):
     if not isinstance(metadata, dict):
         metadata = {}
         notes.append("the notebook's metadata was not valid and was removed")
-    metadata.pop("widgets", None)                 # saved widget state: never needed to grade
-    nb = nbformat.from_dict({"nbformat": 4, "nbformat_minor": nbformat.v4.nbformat_minor,
-                             "metadata": metadata, "cells": cells})
+    metadata.pop("widgets", None)  # saved widget state: never needed to grade
+    nb = nbformat.from_dict(
+        {
+            "nbformat": 4,
+            "nbformat_minor": nbformat.v4.nbformat_minor,
+            "metadata": metadata,
+            "cells": cells,
+        }
+    )
     notes += _dedupe(nb, numbers)
     nb, fixes = _conform(nb)
     return nb, notes + fixes
@@ -646,13 +685,16 @@ def _parse_json(data: bytes, limits: Limits) -> dict:
     except UnicodeDecodeError:
         raise _Rejected("could not be read as a notebook (it is not a text file)") from None
     if _json_depth(text) > limits.json_depth:
-        raise _Rejected(f"could not be read as a notebook (its data is nested more than "
-                        f"{limits.json_depth} levels deep)")
+        raise _Rejected(
+            f"could not be read as a notebook (its data is nested more than "
+            f"{limits.json_depth} levels deep)"
+        )
     try:
         raw = json.loads(text)
     except (ValueError, RecursionError) as err:
-        raise _Rejected(f"could not be read as a notebook (it is not valid JSON: "
-                        f"{_shown(err)})") from None
+        raise _Rejected(
+            f"could not be read as a notebook (it is not valid JSON: {_shown(err)})"
+        ) from None
     if not isinstance(raw, dict):
         raise _Rejected("could not be read as a notebook (its JSON is not a notebook)")
     return raw
@@ -666,12 +708,15 @@ def _json_depth(text: str) -> int:
 
 def _check_version(raw: dict) -> None:
     if "nbformat" not in raw:
-        raise _Rejected("does not say which notebook format version it is in (only version 4 "
-                        "can be graded)")
+        raise _Rejected(
+            "does not say which notebook format version it is in (only version 4 can be graded)"
+        )
     version = raw["nbformat"]
     if type(version) is not int or version != 4:
-        raise _Rejected(f"is in notebook format version {_shown(json.dumps(version))}, and only "
-                        "version 4 can be graded")
+        raise _Rejected(
+            f"is in notebook format version {_shown(json.dumps(version))}, and only "
+            "version 4 can be graded"
+        )
 
 
 def _clean_cell(number: int, cell, grade_ids: frozenset[str], limits: Limits):
@@ -680,8 +725,9 @@ def _clean_cell(number: int, cell, grade_ids: frozenset[str], limits: Limits):
         return None, [f"cell {number} was not a notebook cell and was removed"]
     kind = cell.get("cell_type")
     if kind not in CELL_TYPES:
-        return None, [f"cell {number} had an unknown type ({_shown(json.dumps(kind))}) and was "
-                      "removed"]
+        return None, [
+            f"cell {number} had an unknown type ({_shown(json.dumps(kind))}) and was removed"
+        ]
     source = _source_text(cell.get("source", ""))
     if source is None:
         return None, [f"cell {number}'s text could not be read and the cell was removed"]
@@ -716,8 +762,10 @@ def _clean_metadata(number: int, metadata, kind: str, grade_ids: frozenset[str])
     if not problem:
         return metadata, []
     del metadata["nbgrader"]
-    return metadata, [f"cell {number}'s nbgrader metadata was removed because {problem}; if it "
-                      "was a graded or read-only cell, it is now an ordinary cell"]
+    return metadata, [
+        f"cell {number}'s nbgrader metadata was removed because {problem}; if it "
+        "was a graded or read-only cell, it is now an ordinary cell"
+    ]
 
 
 def _nbgrader_problem(meta, kind: str, grade_ids: frozenset[str]) -> str:
@@ -773,8 +821,9 @@ def _clean_attachments(number: int, attachments, limits: Limits):
         if not images:
             notes.append(f"{shown} was not an image and was removed")
         elif sum(len(data) for data in images.values()) > limits.attachment_bytes:
-            notes.append(f"{shown} was larger than {_megabytes(limits.attachment_bytes)} and was "
-                         "removed")
+            notes.append(
+                f"{shown} was larger than {_megabytes(limits.attachment_bytes)} and was removed"
+            )
         else:
             kept[name] = images
             if len(images) < len(bundle):
@@ -809,8 +858,10 @@ def _dedupe(nb, numbers: list[int]) -> list[str]:
             continue
         if grade_id in seen_grade_ids:
             del cell.metadata["nbgrader"]
-            notes.append(f"cell {number} is a copy of the graded cell '{grade_id}'; only the first "
-                         "copy was graded")
+            notes.append(
+                f"cell {number} is a copy of the graded cell '{grade_id}'; only the first "
+                "copy was graded"
+            )
         seen_grade_ids.add(grade_id)
     return notes
 
@@ -827,8 +878,9 @@ def _conform(nb):
     Metadata nbformat rejects is removed key by key; if the notebook is still invalid, all
     metadata but nbgrader's is removed.  Raises :class:`_Rejected` if even that is not enough.
     """
-    changes, nb = nbformat.validator.normalize(nb, 4, nbformat.v4.nbformat_minor,
-                                               strip_invalid_metadata=True)
+    changes, nb = nbformat.validator.normalize(
+        nb, 4, nbformat.v4.nbformat_minor, strip_invalid_metadata=True
+    )
     stripped = ["some of its metadata did not follow the notebook format and was removed"]
     if not _schema_error(nb):
         return nb, stripped if changes else []

@@ -12,6 +12,7 @@ as its last line ``speedup N.NNx`` (plain total / ours total).
 
     .venv/bin/python -m benchmarks.grading
 """
+
 from __future__ import annotations
 
 import os
@@ -22,9 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.grade import grade, read_scores
-from autograder.course import SOURCE, use_environment_bin
 from autograder.catalogue import answer, blank, solved, typical_mistakes, write
+from autograder.course import SOURCE, use_environment_bin
+from autograder.grade import grade, read_scores
 
 ASSIGNMENT = "assignment_digits"
 
@@ -32,7 +33,11 @@ ASSIGNMENT = "assignment_digits"
 def mixed_batch(folder: Path) -> list[str]:
     good = solved()
     cases = {
-        "solved_1": good, "solved_2": good, "solved_3": good, "blank_1": blank(), "blank_2": blank(),
+        "solved_1": good,
+        "solved_2": good,
+        "solved_3": good,
+        "blank_1": blank(),
+        "blank_2": blank(),
         **typical_mistakes(good),
         "syntax_error": answer(good, "sparse_ce", "def sparse_ce(y, z)\n    return 0"),
     }
@@ -46,16 +51,23 @@ def plain_nbgrader(submissions: Path, course: Path, students: list[str]) -> dict
     shutil.copytree(SOURCE / ASSIGNMENT, course / "source" / ASSIGNMENT)
     (course / "nbgrader_config.py").write_text(
         "c = get_config()\nc.CourseDirectory.course_id = 'bench'\n"
-        f"c.CourseDirectory.root = {str(course)!r}\nc.Execute.timeout = 120\n")
+        f"c.CourseDirectory.root = {str(course)!r}\nc.Execute.timeout = 120\n"
+    )
     nbgrader = [sys.executable, "-m", "nbgrader"]
-    subprocess.run(nbgrader + ["generate_assignment", ASSIGNMENT], cwd=course, check=True,
-                   capture_output=True)
+    subprocess.run(
+        nbgrader + ["generate_assignment", ASSIGNMENT], cwd=course, check=True, capture_output=True
+    )
     times = {}
     for student in students:
-        shutil.copytree(submissions / student / ASSIGNMENT, course / "submitted" / student / ASSIGNMENT)
+        shutil.copytree(
+            submissions / student / ASSIGNMENT, course / "submitted" / student / ASSIGNMENT
+        )
         start = time.perf_counter()
-        subprocess.run(nbgrader + ["autograde", ASSIGNMENT, "--student", student], cwd=course,
-                       capture_output=True)            # exit codes say little: scores are read below
+        subprocess.run(
+            nbgrader + ["autograde", ASSIGNMENT, "--student", student],
+            cwd=course,
+            capture_output=True,
+        )  # exit codes say little: scores are read below
         times[student] = time.perf_counter() - start
     return times
 
@@ -75,11 +87,15 @@ def main() -> None:
         ours_total = time.perf_counter() - start
     print(f"\n{'submission':<16} {'plain s':>8} {'ours s':>8} {'plain':>6} {'ours':>6}")
     for student in students:
-        print(f"{student:<16} {plain[student]:8.1f} {ours['results'][student]['seconds']:8.1f} "
-              f"{plain_scores[student]['score']:6g} {ours['scores'][student]['score']:6g}")
+        print(
+            f"{student:<16} {plain[student]:8.1f} {ours['results'][student]['seconds']:8.1f} "
+            f"{plain_scores[student]['score']:6g} {ours['scores'][student]['score']:6g}"
+        )
     agree = all(plain_scores[s]["score"] == ours["scores"][s]["score"] for s in students)
-    print(f"plain sequential nbgrader: {plain_total:.1f} s; python -m autograder grade: "
-          f"{ours_total:.1f} s; scores agree: {agree}")
+    print(
+        f"plain sequential nbgrader: {plain_total:.1f} s; python -m autograder grade: "
+        f"{ours_total:.1f} s; scores agree: {agree}"
+    )
     print(f"speedup {plain_total / ours_total:.2f}x")
 
 

@@ -7,6 +7,7 @@ course's 30 s budget.
 
     .venv/bin/python -m benchmarks.notebooks
 """
+
 from __future__ import annotations
 
 import nbformat
@@ -19,7 +20,9 @@ BUDGET = 30.0
 
 def main() -> None:
     baseline_nb = nbformat.v4.new_notebook()
-    baseline_nb.cells = [nbformat.v4.new_code_cell("import utils\nimport tensorflow as tf\nimport keras")]
+    baseline_nb.cells = [
+        nbformat.v4.new_code_cell("import utils\nimport tensorflow as tf\nimport keras")
+    ]
     _, baseline = run_notebook(baseline_nb, timeout=120)
     print(f"{'notebook':<24} {'seconds':>8} {'x baseline':>11}  within {BUDGET:.0f} s")
     print(f"{'(import tensorflow)':<24} {baseline:8.1f} {1.0:11.2f}")
@@ -27,7 +30,10 @@ def main() -> None:
     for name in assignments():
         _, seconds = run_notebook(source_notebook(name), timeout=300)
         worst = max(worst, seconds)
-        print(f"{name:<24} {seconds:8.1f} {seconds / baseline:11.2f}  {'yes' if seconds < BUDGET else 'NO'}")
+        print(
+            f"{name:<24} {seconds:8.1f} {seconds / baseline:11.2f}  "
+            f"{'yes' if seconds < BUDGET else 'NO'}"
+        )
     print(f"slowest notebook {worst:.1f} s = {worst / BUDGET:.2f}x the {BUDGET:.0f} s budget")
 
 

@@ -8,6 +8,7 @@ the last line is ``speedup N.NNx`` (Keras time / numpy time).
 
     make benchmark        # or: .venv/bin/python benchmarks/train_digits.py [--epochs 40]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,14 +26,19 @@ def keras_digits_model(seed=1234):
     import keras
 
     keras.utils.set_random_seed(seed)
-    model = keras.Sequential([
-        keras.Input(shape=(400,)),
-        keras.layers.Dense(25, activation="relu"),
-        keras.layers.Dense(15, activation="relu"),
-        keras.layers.Dense(10, activation="linear"),
-    ])
-    model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  optimizer=keras.optimizers.Adam(learning_rate=1e-3), metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(400,)),
+            keras.layers.Dense(25, activation="relu"),
+            keras.layers.Dense(15, activation="relu"),
+            keras.layers.Dense(10, activation="linear"),
+        ]
+    )
+    model.compile(
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+        metrics=["accuracy"],
+    )
     return model
 
 
@@ -50,21 +56,25 @@ def time_numpy(X, y, epochs, batch_size, seed):
 
 
 def main():
-    quiet_tf.install()          # before the first `import keras` (the .pth does this in the venv too)
+    quiet_tf.install()  # before the first `import keras` (the .pth does this in the venv too)
     parser = argparse.ArgumentParser(description="numpy trainer vs Keras fit on the digits")
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seed", type=int, default=1234)
     args = parser.parse_args()
     X, y = load_digits()
-    print(f"digits {X.shape}, {args.epochs} epochs, batch {args.batch_size}, "
-          f"{int(np.ceil(len(X) / args.batch_size))} batches per epoch")
+    print(
+        f"digits {X.shape}, {args.epochs} epochs, batch {args.batch_size}, "
+        f"{int(np.ceil(len(X) / args.batch_size))} batches per epoch"
+    )
     results = {}
     for name, run in (("keras", time_keras), ("numpy", time_numpy)):
         seconds, history = run(X, y, args.epochs, args.batch_size, args.seed)
         results[name] = seconds
-        print(f"{name:>5}: {seconds:7.2f} s   loss {history['loss'][0]:.3f} -> "
-              f"{history['loss'][-1]:.4f}   training accuracy {100 * history['accuracy'][-1]:.2f}%")
+        print(
+            f"{name:>5}: {seconds:7.2f} s   loss {history['loss'][0]:.3f} -> "
+            f"{history['loss'][-1]:.4f}   training accuracy {100 * history['accuracy'][-1]:.2f}%"
+        )
     print(f"speedup {results['keras'] / results['numpy']:.2f}x")
 
 

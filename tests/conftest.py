@@ -1,4 +1,5 @@
 """Shared fixtures.  TensorFlow is imported once per test process, quietly."""
+
 import os
 
 import matplotlib

@@ -1,15 +1,32 @@
 """The graded digits assignment: the solution runs clean, the blank release fails helpfully,
 and every check names the mistake it is meant to catch."""
+
 import numpy as np
 import pytest
 
-from autograder.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
-                             source_notebook, stderr_text)
+from autograder.notebooks import (
+    RELEASED,
+    cell_text,
+    cells_by_grade_id,
+    errors,
+    run_notebook,
+    source_notebook,
+    stderr_text,
+)
 from utils.feedback import ExerciseError
 from utils.lessons.assignment_digits import checks as ex
 
-GRADED = ["test_softmax_values", "test_softmax_batch", "test_softmax_stable", "test_binary_cost",
-          "test_sparse_ce", "test_model", "test_compile", "test_training", "test_predict"]
+GRADED = [
+    "test_softmax_values",
+    "test_softmax_batch",
+    "test_softmax_stable",
+    "test_binary_cost",
+    "test_sparse_ce",
+    "test_model",
+    "test_compile",
+    "test_training",
+    "test_predict",
+]
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +48,9 @@ def test_solution_runs_without_errors_or_stderr(solved):
 
 @pytest.mark.slow
 def test_under_nbgrader_the_widget_is_a_still_figure():
-    nb, _ = run_notebook(source_notebook("assignment_digits"), timeout=300,
-                         env={"NBGRADER_EXECUTION": "autograde"})
+    nb, _ = run_notebook(
+        source_notebook("assignment_digits"), timeout=300, env={"NBGRADER_EXECUTION": "autograde"}
+    )
     pad = cells_by_grade_id(nb)["pad"].outputs
     assert len(pad) == 1 and "image/png" in pad[0]["data"]
     assert "application/vnd.jupyter.widget-view+json" not in pad[0]["data"]
@@ -48,12 +66,14 @@ def test_blank_release_fails_every_check_with_a_message():
     for grade_id in GRADED[:6]:
         (err,) = [o for o in cells[grade_id].outputs if o.get("output_type") == "error"]
         assert err["ename"] == "ExerciseError" and "not written yet" in err["evalue"], err
-        assert len(err["traceback"]) == 1                 # the message only, no long traceback
-    assert cells["data"].outputs and not any(o.get("output_type") == "error"
-                                             for o in cells["data"].outputs)
+        assert len(err["traceback"]) == 1  # the message only, no long traceback
+    assert cells["data"].outputs and not any(
+        o.get("output_type") == "error" for o in cells["data"].outputs
+    )
 
 
 # --- the checks, in-process: each wrong answer gets its own message ---------------------------
+
 
 def softmax_ok(z):
     e = np.exp(z - z.max(axis=-1, keepdims=True))
@@ -81,11 +101,13 @@ def test_softmax_checks_name_each_mistake():
         e = np.exp(z - z.max())
         return e / e.sum(axis=-1, keepdims=True)
 
-    ex.check_softmax_values(unstable)            # partial credit: right, but ...
+    ex.check_softmax_values(unstable)  # partial credit: right, but ...
     ex.check_softmax_batch(unstable)
     expect(ex.check_softmax_stable, unstable, match="Subtract max")
     expect(ex.check_softmax_batch, wrong_axis, match="wrong axis")
-    expect(ex.check_softmax_batch, lambda z: np.exp(z) / np.exp(z).sum(), match="sum over all examples")
+    expect(
+        ex.check_softmax_batch, lambda z: np.exp(z) / np.exp(z).sum(), match="sum over all examples"
+    )
     expect(ex.check_softmax_values, lambda z: z / z.sum(), match="use np.exp")
     expect(ex.check_softmax_stable, global_max, match="each row's own maximum")
     expect(ex.check_softmax_values, lambda z: None, match="forget `return`")
@@ -101,8 +123,11 @@ def test_binary_cost_checks_name_each_mistake():
     expect(ex.check_binary_cost, lambda y, p: -binary_cost_ok(y, p), match="negative")
     expect(ex.check_binary_cost, lambda y, p: binary_cost_ok(y, p) * np.size(y), match="MEAN")
     expect(ex.check_binary_cost, lambda y, p: binary_cost_ok(1 - np.ravel(y), p), match="pairs y")
-    expect(ex.check_binary_cost, lambda y, p: -np.mean(y * np.log(p.T) + (1 - y) * np.log(1 - p.T)),
-           match=r"\(m, 1\)")
+    expect(
+        ex.check_binary_cost,
+        lambda y, p: -np.mean(y * np.log(p.T) + (1 - y) * np.log(1 - p.T)),
+        match=r"\(m, 1\)",
+    )
 
 
 def sparse_ok(y, z):
@@ -112,10 +137,19 @@ def sparse_ok(y, z):
 
 def test_sparse_ce_checks_name_each_mistake():
     ex.check_sparse_crossentropy(sparse_ok)
-    expect(ex.check_sparse_crossentropy, lambda y, z: sparse_ok(y, z).mean(), match="one loss per example")
-    expect(ex.check_sparse_crossentropy, lambda y, z: -np.log(softmax_ok(z)[:, y]), match=r"z\[:, y\]")
-    expect(ex.check_sparse_crossentropy, lambda y, z: np.log(np.exp(z).sum(axis=1)) - z[np.arange(len(y)), y],
-           match="log-sum-exp")
+    expect(
+        ex.check_sparse_crossentropy,
+        lambda y, z: sparse_ok(y, z).mean(),
+        match="one loss per example",
+    )
+    expect(
+        ex.check_sparse_crossentropy, lambda y, z: -np.log(softmax_ok(z)[:, y]), match=r"z\[:, y\]"
+    )
+    expect(
+        ex.check_sparse_crossentropy,
+        lambda y, z: np.log(np.exp(z).sum(axis=1)) - z[np.arange(len(y)), y],
+        match="log-sum-exp",
+    )
     expect(ex.check_sparse_crossentropy, lambda y, z: -sparse_ok(y, z), match="MINUS")
 
 
@@ -125,8 +159,12 @@ def keras_mod(keras):
 
 
 def model(keras, out="linear", hidden="relu", units=(25, 15, 10), extra=None):
-    layers = [keras.Input(shape=(400,)), keras.layers.Dense(units[0], activation=hidden),
-              keras.layers.Dense(units[1], activation="relu"), keras.layers.Dense(units[2], activation=out)]
+    layers = [
+        keras.Input(shape=(400,)),
+        keras.layers.Dense(units[0], activation=hidden),
+        keras.layers.Dense(units[1], activation="relu"),
+        keras.layers.Dense(units[2], activation=out),
+    ]
     return keras.Sequential(layers + ([extra] if extra else []))
 
 
@@ -155,6 +193,7 @@ def build_not_written():
 def compiler(loss, optimizer="adam", metrics=("accuracy",)):
     def compile_model(m):
         m.compile(loss=loss, optimizer=optimizer, metrics=list(metrics))
+
     return compile_model
 
 
@@ -163,11 +202,25 @@ def test_compile_check_names_each_mistake(keras):
     good_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     ex.check_compile(build, compiler(good_loss, keras.optimizers.Adam(1e-3)))
     ex.check_compile(build, compiler(good_loss, "adam", ["sparse_categorical_accuracy"]))
-    ex.check_compile(build_not_written, compiler(good_loss))      # graded on its own
-    expect(ex.check_compile, build, compiler("sparse_categorical_crossentropy"), match="from_logits=True")
-    expect(ex.check_compile, build, compiler(keras.losses.CategoricalCrossentropy(from_logits=True)),
-           match="one-hot labels")
-    expect(ex.check_compile, lambda: model(keras, out="softmax"), compiler(good_loss), match="softmax twice")
+    ex.check_compile(build_not_written, compiler(good_loss))  # graded on its own
+    expect(
+        ex.check_compile,
+        build,
+        compiler("sparse_categorical_crossentropy"),
+        match="from_logits=True",
+    )
+    expect(
+        ex.check_compile,
+        build,
+        compiler(keras.losses.CategoricalCrossentropy(from_logits=True)),
+        match="one-hot labels",
+    )
+    expect(
+        ex.check_compile,
+        lambda: model(keras, out="softmax"),
+        compiler(good_loss),
+        match="softmax twice",
+    )
     expect(ex.check_compile, build, compiler(good_loss, "sgd"), match="optimizer is SGD")
     expect(ex.check_compile, build, compiler(good_loss, keras.optimizers.Adam(0.01)), match="0.01")
     expect(ex.check_compile, build, compiler(good_loss, metrics=()), match="accuracy metric")
@@ -186,7 +239,9 @@ def test_training_run_explains_one_hot_labels_and_never_raises(keras, capsys):
     run = ex.run_training(one_hot, build, compile_model, X, y)
     assert "one-hot labels" in run.error and "one-hot labels" in capsys.readouterr().out
     expect(ex.check_training, run, X, y, match="one-hot labels")
-    run = ex.run_training(lambda m, X, y: m.fit(X, y, epochs=1, verbose=0), build, compile_model, X, y)
+    run = ex.run_training(
+        lambda m, X, y: m.fit(X, y, epochs=1, verbose=0), build, compile_model, X, y
+    )
     assert run.error == "" and run.seconds > 0
     expect(ex.check_training, run, X, y, match="trained for 1 epochs")
     run = ex.run_training(lambda m, X, y: None, build, compile_model, X, y)
@@ -202,7 +257,17 @@ def test_predict_check_names_mistakes_and_works_without_a_trained_model(tf):
         return (probs.argmax(1)[0], probs[0]) if X.ndim == 1 else (probs.argmax(1), probs)
 
     ex.check_predict(predict_ok, None, X)
-    expect(ex.check_predict, lambda m, X: (np.asarray(m(X)).argmax(1), np.asarray(m(X))), None, X,
-           match="returned the logits")
-    expect(ex.check_predict, lambda m, X: predict_ok(m, np.atleast_2d(X)), None, X,
-           match="For one image")
+    expect(
+        ex.check_predict,
+        lambda m, X: (np.asarray(m(X)).argmax(1), np.asarray(m(X))),
+        None,
+        X,
+        match="returned the logits",
+    )
+    expect(
+        ex.check_predict,
+        lambda m, X: predict_ok(m, np.atleast_2d(X)),
+        None,
+        X,
+        match="For one image",
+    )

@@ -1,5 +1,6 @@
 """utils.autodiff: the lecture graph, every operation against TensorFlow and finite
 differences, gradient accumulation, input errors, and the graph table and drawing."""
+
 import doctest
 import io
 import math
@@ -12,8 +13,17 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 import utils.autodiff as autodiff
-from utils.autodiff import (Value, backward_steps, draw_graph, engine, format_graph_table, graph,
-                            graph_table, real, trace)
+from utils.autodiff import (
+    Value,
+    backward_steps,
+    draw_graph,
+    engine,
+    format_graph_table,
+    graph,
+    graph_table,
+    real,
+    trace,
+)
 
 N_INPUTS = 5  # random inputs per operation
 
@@ -38,6 +48,7 @@ def inputs(name, low, high, n=N_INPUTS):
 
 
 # ---------------------------------------------------------------- the lecture
+
 
 def test_lecture_values_and_gradients_exactly():
     g = lecture_graph()
@@ -67,6 +78,7 @@ def test_w_squared():
 # Each expression takes a namespace `o` of functions, so the same formula
 # runs on Values (o = ValueOps) and on TensorFlow tensors (o = TFOps).
 
+
 class ValueOps:
     relu = staticmethod(lambda v: v.relu())
     sigmoid = staticmethod(lambda v: v.sigmoid())
@@ -82,6 +94,7 @@ def tf_ops(tf):
         tanh = staticmethod(tf.math.tanh)
         exp = staticmethod(tf.math.exp)
         log = staticmethod(tf.math.log)
+
     return TFOps
 
 
@@ -150,6 +163,7 @@ def tf_value_and_grads(tf, expr, *xs):
 def finite_difference_grads(expr, *xs, h=1e-6):
     def f(*args):
         return expr(ValueOps, *[Value(a) for a in args]).data
+
     grads = []
     for i in range(len(xs)):
         up, down = list(xs), list(xs)
@@ -179,16 +193,22 @@ def test_value_and_gradient_match_tensorflow(tf, expr, points):
         ours, our_grads = value_and_grads(expr, *point)
         theirs, their_grads = tf_value_and_grads(tf, expr, *point)
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-14, err_msg=f"at {point}")
-        np.testing.assert_allclose(our_grads, their_grads, rtol=1e-11, atol=1e-13,
-                                   err_msg=f"gradient at {point}")
+        np.testing.assert_allclose(
+            our_grads, their_grads, rtol=1e-11, atol=1e-13, err_msg=f"gradient at {point}"
+        )
 
 
 @pytest.mark.parametrize("expr, points", ALL_CASES)
 def test_gradient_matches_centred_finite_differences(expr, points):
     for point in points:
         _, our_grads = value_and_grads(expr, *point)
-        np.testing.assert_allclose(our_grads, finite_difference_grads(expr, *point),
-                                   rtol=1e-6, atol=1e-7, err_msg=f"at {point}")
+        np.testing.assert_allclose(
+            our_grads,
+            finite_difference_grads(expr, *point),
+            rtol=1e-6,
+            atol=1e-7,
+            err_msg=f"at {point}",
+        )
 
 
 def neuron_net(o, x1, x2, w11, w12, w21, w22, b1, b2, v1, v2, c, *, hidden, output, target):
@@ -202,8 +222,10 @@ def neuron_net(o, x1, x2, w11, w12, w21, w22, b1, b2, v1, v2, c, *, hidden, outp
     return (p - target) ** 2 / 2
 
 
-@pytest.mark.parametrize("hidden, output", [("tanh", "sigmoid"), ("relu", "sigmoid"),
-                                            ("sigmoid", "tanh"), ("relu", "tanh")])
+@pytest.mark.parametrize(
+    "hidden, output",
+    [("tanh", "sigmoid"), ("relu", "sigmoid"), ("sigmoid", "tanh"), ("relu", "tanh")],
+)
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_2_2_1_network_matches_tensorflow_and_finite_differences(tf, hidden, output, seed):
     rng = np.random.default_rng(seed)
@@ -217,12 +239,14 @@ def test_2_2_1_network_matches_tensorflow_and_finite_differences(tf, hidden, out
     theirs, their_grads = tf_value_and_grads(tf, expr, *point)
     np.testing.assert_allclose(ours, theirs, rtol=1e-12)
     np.testing.assert_allclose(our_grads, their_grads, rtol=1e-10, atol=1e-13)
-    np.testing.assert_allclose(our_grads, finite_difference_grads(expr, *point),
-                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(
+        our_grads, finite_difference_grads(expr, *point), rtol=1e-6, atol=1e-8
+    )
     assert any(g != 0 for g in our_grads[2:])  # the check is not vacuous
 
 
 # ------------------------------------------------ reuse and repeated backward
+
 
 @pytest.mark.parametrize("x0", [-1.5, 0.25, 3.0])
 def test_a_node_used_twice_accumulates(x0):
@@ -290,12 +314,25 @@ def test_extreme_but_finite_inputs():
 
 # ----------------------------------------------------------------- bad input
 
-@pytest.mark.parametrize("bad, error", [
-    ("abc", TypeError), (None, TypeError), (True, TypeError), (1 + 2j, TypeError),
-    ([1.0], TypeError), (np.array(["a"]), TypeError), (float("nan"), ValueError),
-    (math.inf, ValueError), (-math.inf, ValueError), (np.float64("nan"), ValueError),
-    (np.array([1.0, 2.0]), ValueError), (np.array([]), ValueError), (10**400, ValueError),
-])
+
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        ("abc", TypeError),
+        (None, TypeError),
+        (True, TypeError),
+        (1 + 2j, TypeError),
+        ([1.0], TypeError),
+        (np.array(["a"]), TypeError),
+        (float("nan"), ValueError),
+        (math.inf, ValueError),
+        (-math.inf, ValueError),
+        (np.float64("nan"), ValueError),
+        (np.array([1.0, 2.0]), ValueError),
+        (np.array([]), ValueError),
+        (10**400, ValueError),
+    ],
+)
 def test_constructing_from_a_non_number_fails(bad, error):
     with pytest.raises(error, match="finite real number"):
         Value(bad)
@@ -351,6 +388,7 @@ def test_other_undefined_results_fail_clearly():
 
 # ------------------------------------------------------ listing the graph
 
+
 def test_trace_is_topological():
     g = lecture_graph()
     nodes = trace(g["J"])
@@ -368,10 +406,17 @@ def test_graph_table_rows():
     g["J"].backward()
     rows = graph_table(g["J"])
     assert [tuple(r.values()) for r in rows] == [
-        ("0.5", "", 0.5, 9.0), ("w", "", -2.0, 6.0), ("x", "", 2.0, -6.0),
-        ("c", "*", -4.0, 3.0), ("b", "", 8.0, 3.0), ("a", "+", 4.0, 3.0),
-        ("y", "", 1.0, -3.0), ("d", "-", 3.0, 3.0), ("", "**2", 9.0, 0.5),
-        ("J", "*", 4.5, 1.0)]
+        ("0.5", "", 0.5, 9.0),
+        ("w", "", -2.0, 6.0),
+        ("x", "", 2.0, -6.0),
+        ("c", "*", -4.0, 3.0),
+        ("b", "", 8.0, 3.0),
+        ("a", "+", 4.0, 3.0),
+        ("y", "", 1.0, -3.0),
+        ("d", "-", 3.0, 3.0),
+        ("", "**2", 9.0, 0.5),
+        ("J", "*", 4.5, 1.0),
+    ]
     assert all(list(r) == ["label", "op", "data", "grad"] for r in rows)
 
 
@@ -392,8 +437,18 @@ def test_format_graph_table_is_readable():
 def test_backward_steps_order():
     g = lecture_graph()
     steps = backward_steps(g["J"])
-    assert [n.label or n.op for n in steps] == ["J", "0.5", "**2", "d", "a", "y", "c", "b",
-                                                "w", "x"]
+    assert [n.label or n.op for n in steps] == [
+        "J",
+        "0.5",
+        "**2",
+        "d",
+        "a",
+        "y",
+        "c",
+        "b",
+        "w",
+        "x",
+    ]
     assert sorted(map(id, steps)) == sorted(map(id, trace(g["J"])))
     for k, node in enumerate(steps):  # when visited, every user of the node came earlier
         users = [m for m in steps if any(p is node for p in m.parents)]
@@ -414,6 +469,7 @@ def test_backward_visits_nodes_in_backward_steps_order():
 
 
 # ------------------------------------------------------ drawing the graph
+
 
 def boxes(fig):
     return [p for p in fig.axes[0].patches if isinstance(p, FancyBboxPatch)]
@@ -473,7 +529,8 @@ def test_draw_graph_shows_the_backward_pass_step_by_step():
             hl_text = texts[trace(g["J"]).index(visited)]
             assert f"grad = {visited.grad:.4g}" in hl_text
             assert centre(thick[0]) == pytest.approx(
-                fig.axes[0].texts[trace(g["J"]).index(visited)].get_position())
+                fig.axes[0].texts[trace(g["J"]).index(visited)].get_position()
+            )
 
 
 def test_draw_graph_highlight_by_node_or_index():
@@ -532,14 +589,14 @@ def test_draw_graph_bad_arguments():
 
 # ------------------------------------------------------------------- misc
 
+
 def test_repr():
     g = lecture_graph()
     assert repr(g["c"]) == "Value(data=-4.0, grad=0.0, label='c', op='*')"
     assert repr(Value(2)) == "Value(data=2.0, grad=0.0)"
 
 
-@pytest.mark.parametrize("module", [autodiff, engine, graph, real],
-                         ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [autodiff, engine, graph, real], ids=lambda m: m.__name__)
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted >= 1 and result.failed == 0
@@ -556,11 +613,16 @@ def test_the_engine_reads_on_its_own():
     import inspect
 
     tree = ast.parse(inspect.getsource(engine))
-    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
-                for alias in node.names}
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert not any("matplotlib" in name or "graph" in name or "style" in name
-                   for name in imported), imported
+    assert not any(
+        "matplotlib" in name or "graph" in name or "style" in name for name in imported
+    ), imported
     assert engine.Value is Value and engine.trace is trace
     assert graph.backward_steps is backward_steps and graph.draw_graph is draw_graph
 

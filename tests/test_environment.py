@@ -1,4 +1,5 @@
 """The pinned environment: one source of pins, mirrored by environment.yml, and really installed."""
+
 import importlib.metadata
 import re
 import subprocess
@@ -9,8 +10,17 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PIN = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==([^\s;#]+)")
-REQUIRED = {"jupyterlab", "numpy", "tensorflow", "keras", "matplotlib", "ipywidgets", "nbgrader",
-            "pytest", "playwright"}
+REQUIRED = {
+    "jupyterlab",
+    "numpy",
+    "tensorflow",
+    "keras",
+    "matplotlib",
+    "ipywidgets",
+    "nbgrader",
+    "pytest",
+    "playwright",
+}
 
 
 def pins_of(lines):
@@ -47,7 +57,9 @@ def test_environment_yml_mirrors_requirements():
 def test_constraints_lock_agrees_with_the_pins():
     lock = pins_of((ROOT / "constraints.txt").read_text().splitlines())
     for name, version in requirement_pins().items():
-        assert lock.get(name) == version, f"{name}: constraints.txt has {lock.get(name)}; run make lock"
+        assert lock.get(name) == version, (
+            f"{name}: constraints.txt has {lock.get(name)}; run make lock"
+        )
 
 
 def test_installed_versions_are_the_pinned_ones():
@@ -57,6 +69,11 @@ def test_installed_versions_are_the_pinned_ones():
 
 
 def test_course_package_is_importable_from_anywhere(tmp_path):
-    out = subprocess.run([sys.executable, "-c", "import utils.data, utils.nn; print(utils.data.DIGITS_FILE)"],
-                         cwd=tmp_path, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", "import utils.data, utils.nn; print(utils.data.DIGITS_FILE)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert Path(out.stdout.strip()) == ROOT / "data" / "digits.npz"

@@ -1,5 +1,6 @@
 """utils.feedback.core and .mistakes: calling student code, comparing answers, naming mistakes,
 and the short red message in IPython, installed when needed rather than at import."""
+
 import subprocess
 import sys
 import textwrap
@@ -28,7 +29,7 @@ def test_call_names_what_went_wrong():
 
 def test_call_is_quiet_and_can_watch_its_inputs(capsys):
     assert np.isnan(call(lambda z: np.log(z) * 0, np.array([0.0]), what="f(z)")[0])
-    assert capsys.readouterr().err == ""                 # no RuntimeWarning on stderr
+    assert capsys.readouterr().err == ""  # no RuntimeWarning on stderr
 
     def in_place(z):
         z -= 1
@@ -37,14 +38,15 @@ def test_call_is_quiet_and_can_watch_its_inputs(capsys):
     z = np.array([1.0, 2.0])
     with pytest.raises(ExerciseError, match="changed its input array in place"):
         call(in_place, z, what="f(z)", untouched=True)
-    assert np.array_equal(z, [1.0, 2.0])                 # the caller's array is untouched anyway
-    assert np.array_equal(call(in_place, z, what="f(z)"), [0.0, 1.0])   # not watched: allowed
+    assert np.array_equal(z, [1.0, 2.0])  # the caller's array is untouched anyway
+    assert np.array_equal(call(in_place, z, what="f(z)"), [0.0, 1.0])  # not watched: allowed
 
 
 def test_matches_and_check_close():
     assert matches([1.0, 2.0], [1.0, 2.0 + 1e-9]) and not matches([1.0], [1.0, 2.0])
-    assert not matches([np.nan], [np.nan]) and matches([np.nan, np.inf], [np.nan, np.inf],
-                                                       finite=False)
+    assert not matches([np.nan], [np.nan]) and matches(
+        [np.nan, np.inf], [np.nan, np.inf], finite=False
+    )
     assert not matches([np.inf], [-np.inf], finite=False)
     with pytest.raises(ExerciseError, match="largest difference"):
         check_close([1.0, 2.5], [1.0, 2.0], "x")
@@ -54,16 +56,18 @@ def test_matches_and_check_close():
 
 
 def test_a_mistake_is_named_only_when_it_is_the_answer_and_not_the_right_one():
-    catalogue = (Mistake("doubled", lambda x: 2 * x, "doubled {what}"),
-                 Mistake("squared", lambda x: x ** 2, "squared"),
-                 Mistake("crashes", lambda x: x.nonexistent, "never"),
-                 Mistake("overflows", lambda x: np.exp(1000 * x), "overflow"))
+    catalogue = (
+        Mistake("doubled", lambda x: 2 * x, "doubled {what}"),
+        Mistake("squared", lambda x: x**2, "squared"),
+        Mistake("crashes", lambda x: x.nonexistent, "never"),
+        Mistake("overflows", lambda x: np.exp(1000 * x), "overflow"),
+    )
     x = np.array([1.0, 3.0])
     assert first_mistake(2 * x, catalogue, x, right=x).name == "doubled"
-    assert first_mistake(x ** 2, catalogue, x, right=x).name == "squared"
+    assert first_mistake(x**2, catalogue, x, right=x).name == "squared"
     assert first_mistake(np.full(2, np.inf), catalogue, x, right=x).name == "overflows"  # inf=inf
     assert first_mistake(x + 1, catalogue, x, right=x) is None
-    ones = np.ones(2)                      # squaring ones is right: never named as a mistake
+    ones = np.ones(2)  # squaring ones is right: never named as a mistake
     assert first_mistake(ones, catalogue, ones, right=ones) is None
     assert [m.name for m in pick(catalogue, "squared", "doubled")] == ["doubled", "squared"]
     with pytest.raises(KeyError, match="no mistakes named"):
@@ -76,7 +80,7 @@ def test_check_raises_exercise_error_which_is_an_assertion_error():
         check(False, "the message")
 
 
-SHELL = textwrap.dedent('''
+SHELL = textwrap.dedent("""
     import io, contextlib
     from IPython.core.interactiveshell import InteractiveShell
     shell = InteractiveShell.instance()
@@ -87,12 +91,17 @@ SHELL = textwrap.dedent('''
         shell.run_cell("from utils.feedback import check\\ncheck(False, 'the red message')")
     print("custom after a failed check:", [e.__name__ for e in shell.custom_exceptions])
     print("SHOWN:", repr(out.getvalue()))
-''')
+""")
 
 
 def test_importing_installs_nothing_and_a_failing_check_shows_only_its_message():
-    result = subprocess.run([sys.executable, "-c", SHELL], capture_output=True, text=True,
-                            timeout=120, cwd=Path(__file__).resolve().parent.parent)
+    result = subprocess.run(
+        [sys.executable, "-c", SHELL],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     lines = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
     assert lines["custom after import"] == "()"

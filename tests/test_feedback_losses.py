@@ -1,5 +1,6 @@
 """utils.feedback.binary_cost and .sparse_ce: references from utils.nn (as Keras computes them),
 and one message per mistake, the same in the lessons and in the graded assignment."""
+
 import re
 
 import numpy as np
@@ -26,6 +27,7 @@ def fixed_text(catalogue, name) -> str:
 
 # --- the binary cost --------------------------------------------------------------------------
 
+
 def cost_right(y, p):
     y, p = np.ravel(y).astype(float), np.clip(np.ravel(p).astype(float), 1e-7, 1 - 1e-7)
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
@@ -39,27 +41,32 @@ def test_the_reference_is_keras_and_clips_like_keras(keras):
     rng = np.random.default_rng(0)
     y, p = rng.integers(0, 2, 50), rng.uniform(0, 1, 50).astype(np.float32)
     p[:4] = [0.0, 1.0, 1.0, 0.0]
-    keras_value = float(keras.losses.BinaryCrossentropy()(y[:, None].astype(np.float32),
-                                                          p[:, None]))
+    keras_value = float(
+        keras.losses.BinaryCrossentropy()(y[:, None].astype(np.float32), p[:, None])
+    )
     assert binary_cost_reference(y, p) == pytest.approx(keras_value, rel=1e-4)
     assert binary_cost_reference(y[:, None], p) == binary_cost_reference(y, p[:, None])
     # another epsilon clips elsewhere: log(1e-12) instead of log(1e-7) for a confident mistake
     assert binary_cost_reference([1], [0.0]) == pytest.approx(-np.log(1e-7), rel=1e-6)
-    assert binary_cost_reference([1], [0.0], epsilon=1e-12) == pytest.approx(-np.log(1e-12),
-                                                                             rel=1e-6)
+    assert binary_cost_reference([1], [0.0], epsilon=1e-12) == pytest.approx(
+        -np.log(1e-12), rel=1e-6
+    )
 
 
-@pytest.mark.parametrize("name, formula", [
-    ("no minus sign", lambda y, p: np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))),
-    ("sum", lambda y, p: -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))),
-    ("y and 1 - y swapped", lambda y, p: -np.mean((1 - y) * np.log(p) + y * np.log(1 - p))),
-    ("log p twice", lambda y, p: -np.mean(y * np.log(p) + (1 - y) * np.log(p))),
-    ("log(1 - p) twice", lambda y, p: -np.mean(y * np.log(1 - p) + (1 - y) * np.log(1 - p))),
-    ("only the y term", lambda y, p: -np.mean(y * np.log(p))),
-    ("log base 10", lambda y, p: -np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p))),
-    ("log base 2", lambda y, p: -np.mean(y * np.log2(p) + (1 - y) * np.log2(1 - p))),
-    ("a factor 1/2", lambda y, p: -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)) / 2),
-])
+@pytest.mark.parametrize(
+    "name, formula",
+    [
+        ("no minus sign", lambda y, p: np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))),
+        ("sum", lambda y, p: -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))),
+        ("y and 1 - y swapped", lambda y, p: -np.mean((1 - y) * np.log(p) + y * np.log(1 - p))),
+        ("log p twice", lambda y, p: -np.mean(y * np.log(p) + (1 - y) * np.log(p))),
+        ("log(1 - p) twice", lambda y, p: -np.mean(y * np.log(1 - p) + (1 - y) * np.log(1 - p))),
+        ("only the y term", lambda y, p: -np.mean(y * np.log(p))),
+        ("log base 10", lambda y, p: -np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p))),
+        ("log base 2", lambda y, p: -np.mean(y * np.log2(p) + (1 - y) * np.log2(1 - p))),
+        ("a factor 1/2", lambda y, p: -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)) / 2),
+    ],
+)
 def test_one_cost_mistake_gets_one_message_in_lesson_01_and_in_the_assignment(name, formula):
     text = fixed_text(COST_MISTAKES, name)
     in_lesson = message(lesson01.check_binary_cost, flat(formula))
@@ -76,18 +83,24 @@ def test_the_inputs_decide_which_shapes_and_edge_cases_are_required():
 
     y, p = [1.0, 0.0, 1.0], [0.9, 0.2, 0.6]
     check_binary_cost(no_ravel_no_clip, y=y, p=p, shapes=[("column", "column")])
-    assert "broadcast to an (m, m) matrix" in message(check_binary_cost, no_ravel_no_clip, y=y,
-                                                      p=p)
+    assert "broadcast to an (m, m) matrix" in message(check_binary_cost, no_ravel_no_clip, y=y, p=p)
     check_binary_cost(no_clip, y=y, p=p)
-    assert "Clip first" in message(check_binary_cost, no_clip, y=y, p=p,
-                                   clipping=([1, 0], [1.0, 0.0]))
-    check_binary_cost(cost_right, y=y, p=p, clipping=([1, 0], [1.0, 0.0]),
-                      batch=(np.array([1, 0, 0, 1]), np.array([0.3, 0.4, 0.1, 0.8])))
+    assert "Clip first" in message(
+        check_binary_cost, no_clip, y=y, p=p, clipping=([1, 0], [1.0, 0.0])
+    )
+    check_binary_cost(
+        cost_right,
+        y=y,
+        p=p,
+        clipping=([1, 0], [1.0, 0.0]),
+        batch=(np.array([1, 0, 0, 1]), np.array([0.3, 0.4, 0.1, 0.8])),
+    )
     text = message(check_binary_cost, lambda yy, pp: 0.5, y=y, p=p)
     assert "= -(1/3) * (log 0.9 + log 0.8 + log 0.6)" in text
 
 
 # --- sparse categorical cross-entropy from logits --------------------------------------------
+
 
 def ce_right(y, z):
     z = np.asarray(z, dtype=float)
@@ -100,24 +113,44 @@ def softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
-@pytest.mark.parametrize("catalogue, name, wrong", [
-    (SMALL_LOGIT_MISTAKES, "no minus sign", lambda y, z: -ce_right(y, z)),
-    (SMALL_LOGIT_MISTAKES, "class y + 1", lambda y, z: ce_right((y + 1) % z.shape[1], z)),
-    (SMALL_LOGIT_MISTAKES, "predicted class", lambda y, z: ce_right(np.argmax(z, axis=1), z)),
-    (SMALL_LOGIT_MISTAKES, "max not added back",
-     lambda y, z: ce_right(y, z) - np.max(z, axis=1)),
-    (LARGE_LOGIT_MISTAKES, "no max subtracted",
-     lambda y, z: np.log(np.sum(np.exp(z), axis=1)) - z[np.arange(len(y)), y]),
-    (LARGE_LOGIT_MISTAKES, "softmax, then log",
-     lambda y, z: -np.log(softmax(z)[np.arange(len(y)), y])),
-    (LARGE_LOGIT_MISTAKES, "one max for the batch",
-     lambda y, z: np.max(z) + np.log(np.sum(np.exp(z - np.max(z)), axis=1))
-     - z[np.arange(len(y)), y]),
-    (LARGE_LOGIT_MISTAKES, "clipped",
-     lambda y, z: -np.log(np.clip(softmax(z)[np.arange(len(y)), y], 1e-7, 1 - 1e-7))),
-])
-def test_one_loss_mistake_gets_one_message_in_lesson_03_and_in_the_assignment(catalogue, name,
-                                                                               wrong):
+@pytest.mark.parametrize(
+    "catalogue, name, wrong",
+    [
+        (SMALL_LOGIT_MISTAKES, "no minus sign", lambda y, z: -ce_right(y, z)),
+        (SMALL_LOGIT_MISTAKES, "class y + 1", lambda y, z: ce_right((y + 1) % z.shape[1], z)),
+        (SMALL_LOGIT_MISTAKES, "predicted class", lambda y, z: ce_right(np.argmax(z, axis=1), z)),
+        (
+            SMALL_LOGIT_MISTAKES,
+            "max not added back",
+            lambda y, z: ce_right(y, z) - np.max(z, axis=1),
+        ),
+        (
+            LARGE_LOGIT_MISTAKES,
+            "no max subtracted",
+            lambda y, z: np.log(np.sum(np.exp(z), axis=1)) - z[np.arange(len(y)), y],
+        ),
+        (
+            LARGE_LOGIT_MISTAKES,
+            "softmax, then log",
+            lambda y, z: -np.log(softmax(z)[np.arange(len(y)), y]),
+        ),
+        (
+            LARGE_LOGIT_MISTAKES,
+            "one max for the batch",
+            lambda y, z: (
+                np.max(z) + np.log(np.sum(np.exp(z - np.max(z)), axis=1)) - z[np.arange(len(y)), y]
+            ),
+        ),
+        (
+            LARGE_LOGIT_MISTAKES,
+            "clipped",
+            lambda y, z: -np.log(np.clip(softmax(z)[np.arange(len(y)), y], 1e-7, 1 - 1e-7)),
+        ),
+    ],
+)
+def test_one_loss_mistake_gets_one_message_in_lesson_03_and_in_the_assignment(
+    catalogue, name, wrong
+):
     text = fixed_text(catalogue, name)
     in_lesson = message(lesson03.check_sparse_ce_from_logits, wrong)
     in_assignment = message(assignment.check_sparse_crossentropy, wrong)
@@ -127,9 +160,12 @@ def test_one_loss_mistake_gets_one_message_in_lesson_03_and_in_the_assignment(ca
 def test_one_loss_per_example_is_asked_for_on_any_inputs():
     y, z = np.array([0, 2]), np.array([[1.0, 0.0, -1.0], [0.5, 0.5, 2.0]])
     check_sparse_ce(ce_right, y=y, z=z)
-    assert "the mean over the batch" in message(check_sparse_ce, lambda yy, zz: ce_right(yy, zz)
-                                                .mean(), y=y, z=z)
+    assert "the mean over the batch" in message(
+        check_sparse_ce, lambda yy, zz: ce_right(yy, zz).mean(), y=y, z=z
+    )
     assert "z[:, y] picks the columns y" in message(
-        check_sparse_ce, lambda yy, zz: -np.log(softmax(zz)[:, yy]), y=y, z=z)
-    assert "axis 0 (the examples)" in message(check_sparse_ce, lambda yy, zz: zz.max(axis=0),
-                                              y=y, z=z)
+        check_sparse_ce, lambda yy, zz: -np.log(softmax(zz)[:, yy]), y=y, z=z
+    )
+    assert "axis 0 (the examples)" in message(
+        check_sparse_ce, lambda yy, zz: zz.max(axis=0), y=y, z=z
+    )

@@ -1,13 +1,19 @@
 """utils.feedback.softmax: one checker per property, one message per mistake, the same in
 lesson 03 and in the graded assignment."""
+
 import re
 
 import numpy as np
 import pytest
 
 from utils.feedback import ExerciseError
-from utils.feedback.softmax import (STABILITY_MISTAKES, VALUE_MISTAKES, check_softmax_batch,
-                                    check_softmax_stable, check_softmax_values)
+from utils.feedback.softmax import (
+    STABILITY_MISTAKES,
+    VALUE_MISTAKES,
+    check_softmax_batch,
+    check_softmax_stable,
+    check_softmax_values,
+)
 from utils.lessons.assignment_digits import checks as assignment
 from utils.lessons.softmax_multiclass import checks as lesson
 
@@ -22,6 +28,7 @@ def shifted_by(shift):
     def softmax(z):
         e = np.exp(z - shift(z))
         return e / np.sum(e, axis=-1, keepdims=True)
+
     return softmax
 
 
@@ -44,19 +51,24 @@ def catalogue_text(catalogue, name):
 def test_right_answers_pass_every_checker():
     check_softmax_values(right, integer_input=True, untouched=True)
     check_softmax_batch(right, Z=np.random.default_rng(0).normal(size=(6, 3)), untouched=True)
-    check_softmax_stable(right, probes=[[1000.0, 1001.0], [-1000.0, 1000.0],
-                                        np.array([10.0, 12.0], dtype=np.float16)],
-                         batch=np.array([[1e4, 0.0, -1e4], [5.0, 5.0, 5.0]], dtype=np.float32),
-                         rtol=1e-5)
+    check_softmax_stable(
+        right,
+        probes=[[1000.0, 1001.0], [-1000.0, 1000.0], np.array([10.0, 12.0], dtype=np.float16)],
+        batch=np.array([[1e4, 0.0, -1e4], [5.0, 5.0, 5.0]], dtype=np.float32),
+        rtol=1e-5,
+    )
 
 
-@pytest.mark.parametrize("name, wrong, checker", [
-    ("ratio", lambda z: z / np.sum(z, axis=-1, keepdims=True), "values"),
-    ("not divided", np.exp, "values"),
-    ("shifted, not divided", lambda z: np.exp(z - np.max(z)), "values"),
-    ("no max", shifted_by(lambda z: 0.0), "stable"),
-    ("one max for the batch", shifted_by(np.max), "stable"),
-])
+@pytest.mark.parametrize(
+    "name, wrong, checker",
+    [
+        ("ratio", lambda z: z / np.sum(z, axis=-1, keepdims=True), "values"),
+        ("not divided", np.exp, "values"),
+        ("shifted, not divided", lambda z: np.exp(z - np.max(z)), "values"),
+        ("no max", shifted_by(lambda z: 0.0), "stable"),
+        ("one max for the batch", shifted_by(np.max), "stable"),
+    ],
+)
 def test_one_mistake_gets_one_message_in_the_lesson_and_in_the_assignment(name, wrong, checker):
     catalogue = VALUE_MISTAKES if checker == "values" else STABILITY_MISTAKES
     text = catalogue_text(catalogue, name)
@@ -87,13 +99,19 @@ def test_stability_messages_name_the_shift_and_the_dtype():
     mean_shift = shifted_by(lambda z: np.mean(z, axis=-1, keepdims=True))
     text = message(check_softmax_stable, mean_shift, probes=[[-1000.0, 1000.0]])
     assert "not the mean or the smallest one" in text
-    text = message(check_softmax_stable, shifted_by(lambda z: 0.0),
-                   probes=[np.array([10.0, 12.0], dtype=np.float16)])
+    text = message(
+        check_softmax_stable,
+        shifted_by(lambda z: 0.0),
+        probes=[np.array([10.0, 12.0], dtype=np.float16)],
+    )
     assert "in float16 the largest number is 65504, so e^12 already overflows" in text
     text = message(check_softmax_stable, shifted_by(lambda z: 0.0), probes=[[1000.0, 1001.0]])
     assert "e^1000 overflows to inf and inf/inf is nan. Subtract max(z)" in text
-    text = message(check_softmax_stable, shifted_by(np.max),
-                   batch=np.array([[1e4, 0.0, -1e4], [5.0, 5.0, 5.0]], dtype=np.float32))
+    text = message(
+        check_softmax_stable,
+        shifted_by(np.max),
+        batch=np.array([[1e4, 0.0, -1e4], [5.0, 5.0, 5.0]], dtype=np.float32),
+    )
     assert "rows [1]" in text and "each row's own maximum" in text
 
 
@@ -102,7 +120,7 @@ def test_inputs_decide_what_is_required():
         e = np.exp(z)
         return e / np.sum(e, axis=-1, keepdims=True)
 
-    check_softmax_values(unstable)                                   # ordinary logits: right
+    check_softmax_values(unstable)  # ordinary logits: right
     check_softmax_batch(unstable, Z=np.random.default_rng(0).normal(size=(5, 4)))
     with pytest.raises(ExerciseError, match="Subtract max"):
         check_softmax_stable(unstable)
@@ -112,6 +130,7 @@ def test_inputs_decide_what_is_required():
         a[...] = right(z)
         return a
 
-    check_softmax_values(integer_truncating)                        # float input only: right
-    assert "np.zeros_like(z)" in message(check_softmax_values, integer_truncating,
-                                         integer_input=True)
+    check_softmax_values(integer_truncating)  # float input only: right
+    assert "np.zeros_like(z)" in message(
+        check_softmax_values, integer_truncating, integer_input=True
+    )

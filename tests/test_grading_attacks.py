@@ -1,4 +1,4 @@
-"""Hostile students against the grading command: real nbgrader, real bubblewrap, real kernels, as root.
+"""Hostile students against the grading command: real nbgrader, bubblewrap and kernels, as root.
 
 One class of the small ``sandbox_probe`` assignment (tests/assignments, numpy only: 3 points) is
 graded once by ``python -m autograder grade`` in a subprocess whose terminal is a pseudo-terminal
@@ -7,6 +7,7 @@ attack in front of a correct answer, so an attack that achieved nothing still sc
 tests then check each defence from the host's side: the canary unchanged and unread, the
 terminal clean, no process left, the victims' rows identical to a run without the attackers.
 """
+
 from __future__ import annotations
 
 import copy
@@ -35,8 +36,8 @@ pytestmark = [pytest.mark.slow]
 SOURCE = Path(__file__).parent / "assignments"
 ASSIGNMENT = "sandbox_probe"
 FULL = 3.0
-BLANK = 1.0          # the blank release still passes the data-file test
-MARK = "x" + uuid.uuid4().hex[:6]                 # names the processes this test's attackers start
+BLANK = 1.0  # the blank release still passes the data-file test
+MARK = "x" + uuid.uuid4().hex[:6]  # names the processes this test's attackers start
 SECRET = "secret-token-" + uuid.uuid4().hex
 CANARY = "canary-" + uuid.uuid4().hex
 CELL_TIMEOUT, SUBMISSION_TIMEOUT, MEMORY_GIB = 10, 30, 1.0
@@ -51,7 +52,9 @@ def solved(prefix: str = "", double_prefix: str = "") -> nbformat.NotebookNode:
     nb = probe_source()
     for cell in nb.cells:
         grade_id = cell.metadata["nbgrader"]["grade_id"]
-        cell.source = re.sub(r"^\s*### (BEGIN|END) (SOLUTION|HIDDEN TESTS)\n?", "", cell.source, flags=re.M)
+        cell.source = re.sub(
+            r"^\s*### (BEGIN|END) (SOLUTION|HIDDEN TESTS)\n?", "", cell.source, flags=re.M
+        )
         if grade_id == "add":
             cell.source = prefix + "\n" + cell.source
         if grade_id == "double":
@@ -72,12 +75,16 @@ def blank() -> nbformat.NotebookNode:
 def with_cells(nb, *sources, kind="code"):
     nb = copy.deepcopy(nb)
     for source in sources:
-        cell = nbformat.v4.new_code_cell(source) if kind == "code" else nbformat.v4.new_markdown_cell(source)
+        cell = (
+            nbformat.v4.new_code_cell(source)
+            if kind == "code"
+            else nbformat.v4.new_markdown_cell(source)
+        )
         nb.cells.insert(3, cell)
     return nb
 
 
-ESCAPE = f'''
+ESCAPE = f"""
 import ctypes, json, os, socket, stat, sys
 report = {{}}
 def attempt(name, action):
@@ -108,11 +115,12 @@ attempt("setuid_root", lambda: os.setuid(0))
 attempt("host_service", lambda: socket.create_connection(("127.0.0.1", PORT), timeout=2))
 attempt("write_usr", lambda: open("/usr/planted", "w"))
 print("ESCAPE", json.dumps(report))
-print("IDENTITY", os.getuid(), [l.split()[1] for l in open("/proc/self/status") if l.startswith("CapEff")])
+caps = [line.split()[1] for line in open("/proc/self/status") if line.startswith("CapEff")]
+print("IDENTITY", os.getuid(), caps)
 print("ENVIRONMENT", dict(os.environ))
-'''
+"""
 
-TTY = '''
+TTY = """
 import fcntl, os, termios
 pushed = []
 for fd in (0, 1, 2):
@@ -133,7 +141,7 @@ for fd in (0, 1, 2):
     except OSError:
         pass
 print("TTY PUSHED", pushed)
-'''
+"""
 
 SURVIVOR = f'''
 import ctypes, os, signal, time
@@ -163,7 +171,7 @@ os.waitpid(child, 0)
 print("SURVIVOR STARTED")
 '''
 
-FORK_BOMB = '''
+FORK_BOMB = """
 import os
 kids = 0
 try:
@@ -175,9 +183,9 @@ try:
 except OSError as err:
     print("FORK STOPPED", type(err).__name__)
 print("FORKED", kids)
-'''
+"""
 
-MEMORY = '''
+MEMORY = """
 import os, time
 children = []
 for _ in range(3):
@@ -197,9 +205,9 @@ for pid, r in children:
 time.sleep(2)
 alive = sum(1 for pid, _ in children if os.waitpid(pid, os.WNOHANG) == (0, 0))
 print("HOLDING 700 MB AT ONCE", alive)
-'''
+"""
 
-FILL = '''
+FILL = """
 import os
 def fill(folder):
     written = 0
@@ -220,9 +228,9 @@ try:
 except OSError:
     sealed = True
 print("FILLED MB", fill("/tmp"), fill("."), fill("/dev/shm"), "SOCKET FOLDER SEALED", sealed)
-'''
+"""
 
-LINKS = '''
+LINKS = """
 import os
 for name, target in [("sandbox_probe.ipynb", CANARY_PATH), ("gradebook.db", CANARY_PATH),
                      ("data.txt.bak", CANARY_PATH), ("feedback", "/")]:
@@ -235,23 +243,29 @@ try:
 except OSError:
     pass
 print("LINKS", sorted(os.listdir(".")))
-'''
+"""
 
-XSS_MARKDOWN = ('<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
-                '<iframe src="javascript:window.__pwned = 3"></iframe> A *friendly* note.')
-XSS_OUTPUT = '''
+XSS_MARKDOWN = (
+    '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+    '<iframe src="javascript:window.__pwned = 3"></iframe> A *friendly* note.'
+)
+XSS_OUTPUT = """
 from IPython.display import HTML, Javascript, display
 display(Javascript("window.__pwned = 4"))
 display(HTML("<script>window.__pwned = 5</script><b>bold</b>"))
 print("A" * 30_000_000)
-'''
+"""
 
 
 def class_of_attackers(folder: Path, canary: Path, course: Path, port: int) -> dict:
     """Write the class; return ``student -> expected score`` where it is known exactly."""
+
     def fill_in(code):
-        return code.replace("CANARY_PATH", repr(str(canary))).replace(
-            "COURSE_PATH", repr(str(course))).replace("PORT", str(port))
+        return (
+            code.replace("CANARY_PATH", repr(str(canary)))
+            .replace("COURSE_PATH", repr(str(course)))
+            .replace("PORT", str(port))
+        )
 
     write = _writer(folder)
     expected = {}
@@ -260,20 +274,35 @@ def class_of_attackers(folder: Path, canary: Path, course: Path, port: int) -> d
         expected[victim] = FULL
     write("blank", blank())
     expected["blank"] = BLANK
-    for name, code in {"escape": ESCAPE, "tty": TTY, "survivor": SURVIVOR, "fork_bomb": FORK_BOMB,
-                       "memory": MEMORY, "fill": FILL, "links": LINKS, "xss": XSS_OUTPUT}.items():
+    for name, code in {
+        "escape": ESCAPE,
+        "tty": TTY,
+        "survivor": SURVIVOR,
+        "fork_bomb": FORK_BOMB,
+        "memory": MEMORY,
+        "fill": FILL,
+        "links": LINKS,
+        "xss": XSS_OUTPUT,
+    }.items():
         write(name, solved(fill_in(code)))
     expected.update(escape=FULL, tty=FULL, survivor=FULL, fork_bomb=FULL, fill=FULL, links=FULL)
     write("xss", with_cells(solved(XSS_OUTPUT), XSS_MARKDOWN, kind="markdown"))
-    write("no_interrupt", solved(double_prefix="import signal\nsignal.signal(signal.SIGINT, "
-                                 "signal.SIG_IGN)\nwhile True:\n    pass"))
-    expected["no_interrupt"] = 1.0                     # test_add ran; the rest was never reached
+    write(
+        "no_interrupt",
+        solved(
+            double_prefix="import signal\nsignal.signal(signal.SIGINT, "
+            "signal.SIG_IGN)\nwhile True:\n    pass"
+        ),
+    )
+    expected["no_interrupt"] = 1.0  # test_add ran; the rest was never reached
     write("slow", with_cells(solved(), *["import time\ntime.sleep(8)"] * 6))
-    expected.update(slow=0.0, xss=FULL)                # slow: stopped before any test cell ran
+    expected.update(slow=0.0, xss=FULL)  # slow: stopped before any test cell ran
     # what lies next to the notebook, and how it is sent
     path = write("planted", blank())
     (path.parent / "ipykernel_launcher.py").write_text(
-        "print('PLANTED')\nimport runpy\nrunpy.run_module('ipykernel_launcher', run_name='__main__')\n")
+        "print('PLANTED')\nimport runpy\n"
+        "runpy.run_module('ipykernel_launcher', run_name='__main__')\n"
+    )
     (path.parent / "numpy.py").write_text("raise SystemExit('PLANTED numpy')\n")
     expected["planted"] = BLANK
     path = write("forged_time", solved())
@@ -300,10 +329,18 @@ def class_of_attackers(folder: Path, canary: Path, course: Path, port: int) -> d
     bad_meta = solved()
     bad_meta.cells[3].metadata["nbgrader"] = "not a dict"
     write("bad_metadata", json.dumps(bad_meta))
-    expected["bad_metadata"] = 2.0                     # its test_add cell is no longer a test
-    for name in ("linked_notebook", "linked_folder", "fifo", "dev_zero", "dangling", "directory",
-                 "deep_json", "nbformat_5"):
-        expected[name] = BLANK                         # graded as the blank release
+    expected["bad_metadata"] = 2.0  # its test_add cell is no longer a test
+    for name in (
+        "linked_notebook",
+        "linked_folder",
+        "fifo",
+        "dev_zero",
+        "dangling",
+        "directory",
+        "deep_json",
+        "nbformat_5",
+    ):
+        expected[name] = BLANK  # graded as the blank release
     for name in ("José Núñez", "+cmd", '=HYPERLINK("x","y")', "newline\n"):
         write(name, solved())
         expected[name] = FULL
@@ -320,6 +357,7 @@ def _writer(folder: Path):
         else:
             nbformat.write(nb, str(path))
         return path
+
     return write
 
 
@@ -331,9 +369,16 @@ def run_under_terminal(args: list[str], env: dict) -> tuple[int, bytes, bytes]:
     """
     master, slave = pty.openpty()
     tty.setraw(slave)
-    proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
-                            start_new_session=True,
-                            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
+    proc = subprocess.Popen(
+        args,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+    )
     shown = b""
     while proc.poll() is None or select.select([master], [], [], 0.2)[0]:
         if select.select([master], [], [], 0.2)[0]:
@@ -349,10 +394,27 @@ def run_under_terminal(args: list[str], env: dict) -> tuple[int, bytes, bytes]:
 
 
 def grade_command(submissions: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "autograder", "grade", str(submissions), "--out", str(out),
-            "--assignment", ASSIGNMENT, "--source", str(SOURCE), "--workers", "2",
-            "--timeout", str(CELL_TIMEOUT), "--submission-timeout", str(SUBMISSION_TIMEOUT),
-            "--memory", str(MEMORY_GIB)]
+    return [
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade",
+        str(submissions),
+        "--out",
+        str(out),
+        "--assignment",
+        ASSIGNMENT,
+        "--source",
+        str(SOURCE),
+        "--workers",
+        "2",
+        "--timeout",
+        str(CELL_TIMEOUT),
+        "--submission-timeout",
+        str(SUBMISSION_TIMEOUT),
+        "--memory",
+        str(MEMORY_GIB),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -363,27 +425,41 @@ def attacked(tmp_path_factory):
     canary.chmod(0o600)
     out = root / "out"
     env = {**os.environ, "COURSE_TEST_SECRET": SECRET}
-    with socket.create_server(("127.0.0.1", 0)) as listener:     # a service on the grading host
-        expected = class_of_attackers(root / "submissions", canary, out / "course",
-                                      listener.getsockname()[1])
+    with socket.create_server(("127.0.0.1", 0)) as listener:  # a service on the grading host
+        expected = class_of_attackers(
+            root / "submissions", canary, out / "course", listener.getsockname()[1]
+        )
         code, shown, pushed = run_under_terminal(grade_command(root / "submissions", out), env)
     time.sleep(1)
     with open(out / "grades.csv", newline="", encoding="utf-8") as fh:
         rows = {row["student_id"]: row for row in csv.DictReader(fh)}
-    return {"root": root, "out": out, "canary": canary, "code": code, "shown": shown,
-            "pushed": pushed, "rows": rows, "expected": expected,
-            "ids": dict(csv.reader(open(out / "students.csv", encoding="utf-8")))}
+    return {
+        "root": root,
+        "out": out,
+        "canary": canary,
+        "code": code,
+        "shown": shown,
+        "pushed": pushed,
+        "rows": rows,
+        "expected": expected,
+        "ids": dict(csv.reader(open(out / "students.csv", encoding="utf-8"))),
+    }
 
 
 def outputs(out: Path, student_id: str) -> str:
     path = out / "course" / "autograded" / student_id / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     nb = nbformat.read(str(path), as_version=4)
-    return "\n".join(str(o.get("text", "")) + str(o.get("evalue", "")) + str(o.get("data", ""))
-                     for c in nb.cells for o in c.get("outputs", []))
+    return "\n".join(
+        str(o.get("text", "")) + str(o.get("evalue", "")) + str(o.get("data", ""))
+        for c in nb.cells
+        for o in c.get("outputs", [])
+    )
 
 
 def feedback(out: Path, student_id: str) -> str:
-    return "".join(p.read_text() for p in (out / "feedback" / student_id / ASSIGNMENT).glob("*.html"))
+    return "".join(
+        p.read_text() for p in (out / "feedback" / student_id / ASSIGNMENT).glob("*.html")
+    )
 
 
 def every_file(folder: Path):
@@ -445,7 +521,9 @@ def test_no_process_of_a_submission_outlives_its_grading(attacked):
         except OSError:
             pass
     assert left == []
-    assert not (attacked["out"] / "course" / "autograded" / "survivor" / ASSIGNMENT / "survivor.txt").exists()
+    assert not (
+        attacked["out"] / "course" / "autograded" / "survivor" / ASSIGNMENT / "survivor.txt"
+    ).exists()
 
 
 def test_processes_memory_and_disk_are_limited_per_submission(attacked):
@@ -455,10 +533,11 @@ def test_processes_memory_and_disk_are_limited_per_submission(attacked):
     held = int(re.search(r"HOLDING 700 MB AT ONCE (\d+)", outputs(out, "memory")).group(1))
     assert held <= 1
     tmp_mb, work_mb, shm_mb, sealed = re.search(
-        r"FILLED MB (\d+) (\d+) (\d+) SOCKET FOLDER SEALED (\w+)", outputs(out, "fill")).groups()
+        r"FILLED MB (\d+) (\d+) (\d+) SOCKET FOLDER SEALED (\w+)", outputs(out, "fill")
+    ).groups()
     assert int(tmp_mb) <= 256 and int(work_mb) <= 256 and int(shm_mb) <= 64 and sealed == "True"
     used = sum(p.stat().st_size for p in every_file(out))
-    assert used < 60 * 2**20, used           # 1 GB written inside the sandboxes, none of it here
+    assert used < 60 * 2**20, used  # 1 GB written inside the sandboxes, none of it here
 
 
 def test_a_kernel_that_ignores_interrupts_is_killed_after_the_grace_period(attacked):
@@ -477,15 +556,18 @@ def test_links_the_kernel_plants_are_never_followed_by_the_host(attacked):
     assert "LINKS" in outputs(out, "links")
     for path in (out / "course" / "autograded" / "links").rglob("*"):
         assert not path.is_symlink(), path
-    assert nbformat.read(str(out / "course" / "autograded" / "links" / ASSIGNMENT /
-                             f"{ASSIGNMENT}.ipynb"), as_version=4).cells
+    assert nbformat.read(
+        str(out / "course" / "autograded" / "links" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
+        as_version=4,
+    ).cells
 
 
 def test_files_next_to_the_notebook_are_not_used(attacked):
     out = attacked["out"]
     assert "PLANTED" not in outputs(out, "planted")
-    assert sorted(p.name for p in (out / "course" / "submitted" / "planted" / ASSIGNMENT).iterdir()) \
-        == [f"{ASSIGNMENT}.ipynb"]
+    assert sorted(
+        p.name for p in (out / "course" / "submitted" / "planted" / ASSIGNMENT).iterdir()
+    ) == [f"{ASSIGNMENT}.ipynb"]
 
 
 def test_a_students_timestamp_is_not_trusted(attacked):
@@ -496,8 +578,17 @@ def test_a_students_timestamp_is_not_trusted(attacked):
 
 def test_hostile_files_and_links_in_the_submissions_get_a_zero_with_a_reason(attacked):
     out = attacked["out"]
-    for student in ("linked_notebook", "linked_folder", "fifo", "dev_zero", "dangling", "directory",
-                    "deep_json", "nbformat_5", "bad_metadata"):
+    for student in (
+        "linked_notebook",
+        "linked_folder",
+        "fifo",
+        "dev_zero",
+        "dangling",
+        "directory",
+        "deep_json",
+        "nbformat_5",
+        "bad_metadata",
+    ):
         text = feedback(out, student)
         assert "repaired" in text or "could not be graded" in text, student
         assert "BEGIN SOLUTION" not in text and "return a + b" not in text, student
@@ -505,18 +596,18 @@ def test_hostile_files_and_links_in_the_submissions_get_a_zero_with_a_reason(att
 
 def test_any_name_is_a_student_and_the_csv_runs_no_formula(attacked):
     rows = attacked["rows"]
-    assert "'+cmd" in rows and "'=HYPERLINK(\"x\",\"y\")" in rows
+    assert "'+cmd" in rows and '\'=HYPERLINK("x","y")' in rows
     assert not any(name.startswith(("=", "+", "-", "@")) for name in rows)
     raw = (attacked["out"] / "grades.csv").read_text(encoding="utf-8")
-    assert len(raw.splitlines()) == len(rows) + 1          # one line per student, no broken rows
+    assert len(raw.splitlines()) == len(rows) + 1  # one line per student, no broken rows
 
 
 def test_feedback_runs_no_student_script_and_stays_small(attacked):
     out = attacked["out"]
     text = feedback(out, "xss")
     assert not re.search(r"<script[^>]*>[^<]*__pwned", text)
-    assert "friendly" in text                            # the honest part of the markdown stays
-    assert not re.search(r"<[a-z][^>]*\son\w+\s*=", text, re.I)          # no live event handler
+    assert "friendly" in text  # the honest part of the markdown stays
+    assert not re.search(r"<[a-z][^>]*\son\w+\s*=", text, re.I)  # no live event handler
     assert not re.search(r"(href|src)\s*=\s*[\"']?\s*javascript:", text, re.I)
     assert len(text) < 3 * 2**20
     assert "Content-Security-Policy" in text

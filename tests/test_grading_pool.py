@@ -1,4 +1,5 @@
 """One grading process dying costs only its own submission (real worker processes, no grading)."""
+
 import os
 import time
 
@@ -17,7 +18,7 @@ def test_a_dying_grader_process_costs_only_its_own_submission():
     students = [f"s{i}" for i in range(6)] + ["culprit"] + [f"t{i}" for i in range(6)]
     results = {}
     run_all(students, results.__setitem__, workers=2, task=grade_or_die)
-    assert sorted(results) == sorted(students)                 # everyone exactly once
+    assert sorted(results) == sorted(students)  # everyone exactly once
     assert results["culprit"]["success"] is False
     assert "grader crashed" in results["culprit"]["log"]
     assert all(results[s]["success"] for s in students if s != "culprit")

@@ -3,6 +3,7 @@
 Every test builds a class in ``tmp_path`` and asserts the defence itself: what reaches nbgrader's
 ``submitted/`` folder, what is extracted, which ids students get, what the notes tell them.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -22,15 +23,17 @@ import nbformat
 import pytest
 
 from autograder import submissions as intake
-from autograder.submissions import LIMITS, STUDENT_ID, Limits, Submission
-from autograder.notebooks import RELEASED
 from autograder.catalogue import blank, solved, write
+from autograder.notebooks import RELEASED
+from autograder.submissions import LIMITS, STUDENT_ID, Limits, Submission
 
 ASSIGNMENT = "assignment_digits"
 NAME = f"{ASSIGNMENT}.ipynb"
 SECRET = "SECRET-SOLUTION-4f1c9e"
-PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJ"
-       "RU5ErkJggg==")
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJ"
+    "RU5ErkJggg=="
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -39,6 +42,7 @@ PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGA
 @contextlib.contextmanager
 def within(seconds: float):
     """Fail (instead of hanging the suite) if the block takes longer than ``seconds``."""
+
     def expire(signum, frame):
         raise TimeoutError(f"took longer than {seconds} s")
 
@@ -90,8 +94,11 @@ def is_blank(dest: Path) -> bool:
 
 
 def answers(nb) -> dict[str, str]:
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("solution")}
+    return {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
 
 
 def dumps(nb) -> str:
@@ -100,8 +107,11 @@ def dumps(nb) -> str:
 
 
 def cell_index(nb, grade_id: str) -> int:
-    return next(i for i, c in enumerate(nb.cells)
-                if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    return next(
+        i
+        for i, c in enumerate(nb.cells)
+        if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
+    )
 
 
 def assert_student_safe(notes: list[str], tmp_path: Path) -> None:
@@ -123,12 +133,23 @@ def test_safe_id_keeps_plain_names_and_slugs_the_rest_stably():
     assert intake.safe_id("alice.b@uni+1") == "alice.b@uni+1"
     jose = intake.safe_id("José Núñez")
     assert jose == "Jose-Nunez-" + hashlib.sha256("José Núñez".encode()).hexdigest()[:8]
-    assert intake.safe_id("name\n") != "name\n"                       # '$' would match before \n
+    assert intake.safe_id("name\n") != "name\n"  # '$' would match before \n
     assert intake.safe_id("+cmd").startswith("cmd-")
     assert intake.safe_id("…").startswith("s-")
     assert len(intake.safe_id("x" * 300)) <= 49 and len(intake.safe_id("é" * 300)) <= 49
-    for name in ("José Núñez", "+cmd", '=HYPERLINK("x")', "name\n", "", "-", "../..", "a/b",
-                 "é" * 300, "x" * 101, "\ud800"):
+    for name in (
+        "José Núñez",
+        "+cmd",
+        '=HYPERLINK("x")',
+        "name\n",
+        "",
+        "-",
+        "../..",
+        "a/b",
+        "é" * 300,
+        "x" * 101,
+        "\ud800",
+    ):
         assert STUDENT_ID.fullmatch(intake.safe_id(name)), repr(name)
 
 
@@ -141,8 +162,9 @@ def test_any_folder_name_is_a_student_with_a_safe_unique_id(class_dir):
     by_name = {s.student: s for s in found}
     assert by_name["alice"].student_id == "alice"
     assert by_name["José Núñez"].student_id.startswith("Jose-Nunez-")
-    assert all(STUDENT_ID.fullmatch(s.student_id) and s.folder.is_dir() and not s.problem
-               for s in found)
+    assert all(
+        STUDENT_ID.fullmatch(s.student_id) and s.folder.is_dir() and not s.problem for s in found
+    )
     assert len({s.student_id for s in found}) == len(names)
 
 
@@ -155,7 +177,7 @@ def test_a_name_equal_to_another_students_generated_id_gets_its_own_id(class_dir
     assert len(set(ids)) == 3 and all(STUDENT_ID.fullmatch(i) for i in ids)
     by_name = {s.student: s.student_id for s in first}
     assert by_name[generated] == generated and by_name[f"{generated}-2"] == f"{generated}-2"
-    assert [s.student_id for s in intake.find(class_dir, ASSIGNMENT)] == ids   # deterministic
+    assert [s.student_id for s in intake.find(class_dir, ASSIGNMENT)] == ids  # deterministic
 
 
 def test_ids_differing_only_in_case_do_not_share_a_folder(class_dir):
@@ -165,7 +187,9 @@ def test_ids_differing_only_in_case_do_not_share_a_folder(class_dir):
     assert len({i.lower() for i in ids}) == 2
 
 
-def test_links_are_students_with_a_reason_and_never_followed_stray_files_are_not_students(class_dir, tmp_path):
+def test_links_are_students_with_a_reason_and_never_followed_stray_files_are_not_students(
+    class_dir, tmp_path
+):
     write(class_dir, "victim", solved())
     (class_dir / "linked_folder").symlink_to(class_dir / "victim")
     (class_dir / "a_file").write_text("not a folder")
@@ -192,7 +216,7 @@ def test_a_folder_name_that_is_not_utf8_is_graded(class_dir, tmp_path, release):
     os.mkdir(raw + b"/" + ASSIGNMENT.encode())
     nbformat.write(solved(), os.fsdecode(raw + f"/{ASSIGNMENT}/{NAME}".encode()))
     (sub,) = intake.find(class_dir, ASSIGNMENT)
-    sub.student.encode("utf-8")                         # writable in a CSV or an HTML page
+    sub.student.encode("utf-8")  # writable in a CSV or an HTML page
     assert STUDENT_ID.fullmatch(sub.student_id) and sub.student_id.startswith("caf-")
     notes, dest = prepared(sub, tmp_path, release)
     assert notes == [] and answers(graded(dest)) == answers(solved())
@@ -224,11 +248,12 @@ def test_only_the_expected_notebook_reaches_nbgrader(class_dir, tmp_path, releas
     assert notes == []
     assert sorted(p.name for p in dest.iterdir()) == [NAME]
     assert answers(graded(dest)) == answers(solved())
-    assert tmp_path.is_dir()                                   # the old link was not followed
+    assert tmp_path.is_dir()  # the old link was not followed
 
 
 def test_outputs_and_counts_are_cleared_so_a_57_mb_output_never_reaches_feedback(
-        class_dir, tmp_path, release):
+    class_dir, tmp_path, release
+):
     nb = solved()
     cell = nb.cells[cell_index(nb, "my_softmax")]
     cell.execution_count = 7
@@ -240,18 +265,23 @@ def test_outputs_and_counts_are_cleared_so_a_57_mb_output_never_reaches_feedback
     assert notes == []
     assert (dest / NAME).stat().st_size < 2**20
     out = graded(dest)
-    assert all(c.outputs == [] and c.execution_count is None for c in out.cells
-               if c.cell_type == "code")
+    assert all(
+        c.outputs == [] and c.execution_count is None for c in out.cells if c.cell_type == "code"
+    )
     assert answers(out) == answers(solved())
-    notes, dest = prepared(sub, tmp_path, release)                 # default: over 20 MB
+    notes, dest = prepared(sub, tmp_path, release)  # default: over 20 MB
     assert is_blank(dest) and "larger than 20 MB" in notes[0]
 
 
 def test_widget_state_is_removed_and_other_metadata_kept(class_dir, tmp_path, release):
     nb = solved()
-    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
-        "state": {"x": {"model_name": "IntSlider", "state": {"value": 1}}}, "version_major": 2,
-        "version_minor": 0}}
+    nb.metadata["widgets"] = {
+        "application/vnd.jupyter.widget-state+json": {
+            "state": {"x": {"model_name": "IntSlider", "state": {"value": 1}}},
+            "version_major": 2,
+            "version_minor": 0,
+        }
+    }
     write(class_dir, "ann", nb)
     notes, dest = prepared(submission_of(class_dir), tmp_path, release)
     out = graded(dest)
@@ -262,13 +292,19 @@ def test_widget_state_is_removed_and_other_metadata_kept(class_dir, tmp_path, re
 
 def test_only_small_image_attachments_are_kept(class_dir, tmp_path, release):
     nb = solved()
-    nb.cells.insert(1, nbformat.v4.new_markdown_cell(
-        "![a](attachment:ok.png)", attachments={
-            "ok.png": {"image/png": PNG},
-            "big.png": {"image/png": "A" * (3 * 2**20)},
-            "evil.svg": {"image/svg+xml": "<svg onload='alert(1)'/>"},
-            "page.html": {"text/html": "<script>alert(1)</script>"},
-            "mixed.gif": {"image/gif": PNG, "text/html": "<script>alert(2)</script>"}}))
+    nb.cells.insert(
+        1,
+        nbformat.v4.new_markdown_cell(
+            "![a](attachment:ok.png)",
+            attachments={
+                "ok.png": {"image/png": PNG},
+                "big.png": {"image/png": "A" * (3 * 2**20)},
+                "evil.svg": {"image/svg+xml": "<svg onload='alert(1)'/>"},
+                "page.html": {"text/html": "<script>alert(1)</script>"},
+                "mixed.gif": {"image/gif": PNG, "text/html": "<script>alert(2)</script>"},
+            },
+        ),
+    )
     write(class_dir, "ann", nb)
     notes, dest = prepared(submission_of(class_dir), tmp_path, release)
     kept = graded(dest).cells[1].attachments
@@ -307,7 +343,8 @@ def test_two_other_notebooks_are_not_guessed_between(class_dir, tmp_path, releas
 
 
 def test_a_strange_file_name_is_echoed_short_and_without_control_characters(
-        class_dir, tmp_path, release):
+    class_dir, tmp_path, release
+):
     sub = submission_of(class_dir)
     write(class_dir, "ann", solved(), name="\x1b[2J\u202e" + "x" * 200 + ".ipynb")
     notes, dest = prepared(sub, tmp_path, release)
@@ -318,12 +355,15 @@ def test_a_strange_file_name_is_echoed_short_and_without_control_characters(
 
 
 def test_a_folder_that_is_not_usable_gets_the_blank_release_and_its_problem(tmp_path, release):
-    sub = Submission("Eve", "Eve", None, problem="the submission folder is a symbolic link; "
-                                                 "it was not followed")
+    sub = Submission(
+        "Eve", "Eve", None, problem="the submission folder is a symbolic link; it was not followed"
+    )
     notes, dest = prepared(sub, tmp_path, release)
     assert is_blank(dest)
-    assert notes == ["the submission folder is a symbolic link; it was not followed, so "
-                     f"{NAME} was graded as blank"]
+    assert notes == [
+        "the submission folder is a symbolic link; it was not followed, so "
+        f"{NAME} was graded as blank"
+    ]
 
 
 def test_a_symlinked_student_folder_found_by_find_is_never_read(class_dir, tmp_path, release):
@@ -338,7 +378,8 @@ def test_a_symlinked_student_folder_found_by_find_is_never_read(class_dir, tmp_p
 
 
 def test_an_assignment_folder_swapped_for_a_link_after_find_is_not_followed(
-        class_dir, tmp_path, release):
+    class_dir, tmp_path, release
+):
     sub = submission_of(class_dir)
     write(class_dir, "ann", solved())
     secret = tmp_path / "elsewhere"
@@ -382,17 +423,20 @@ def make_secret_link(path: Path, tmp_path: Path) -> None:
     path.symlink_to(secret)
 
 
-HOSTILE_ENTRIES = {"dangling symlink": (make_dangling, "symbolic link"),
-                   "FIFO": (make_fifo, "named pipe"),
-                   "link to /dev/zero": (make_dev_zero_link, "symbolic link"),
-                   "directory": (make_directory, "is a folder"),
-                   "link to a secret": (make_secret_link, "symbolic link")}
+HOSTILE_ENTRIES = {
+    "dangling symlink": (make_dangling, "symbolic link"),
+    "FIFO": (make_fifo, "named pipe"),
+    "link to /dev/zero": (make_dev_zero_link, "symbolic link"),
+    "directory": (make_directory, "is a folder"),
+    "link to a secret": (make_secret_link, "symbolic link"),
+}
 
 
 @pytest.mark.parametrize("renamed", [False, True], ids=["expected name", "renamed candidate"])
 @pytest.mark.parametrize("kind", list(HOSTILE_ENTRIES))
 def test_a_notebook_that_is_not_a_regular_file_is_never_followed_or_read(
-        class_dir, tmp_path, release, kind, renamed):
+    class_dir, tmp_path, release, kind, renamed
+):
     make, words = HOSTILE_ENTRIES[kind]
     sub = submission_of(class_dir)
     make(sub.folder / ("mine.ipynb" if renamed else NAME), tmp_path)
@@ -406,7 +450,8 @@ def test_a_notebook_that_is_not_a_regular_file_is_never_followed_or_read(
 
 
 def test_a_notebook_swapped_for_a_link_after_its_check_is_still_not_followed(
-        class_dir, tmp_path, release, monkeypatch):
+    class_dir, tmp_path, release, monkeypatch
+):
     sub = submission_of(class_dir)
     make_secret_link(sub.folder / NAME, tmp_path)
     real_lstat, regular = os.lstat, tmp_path / "regular.ipynb"
@@ -425,8 +470,9 @@ def test_a_notebook_swapped_for_a_link_after_its_check_is_still_not_followed(
 
 def test_a_notebook_over_the_file_limit_is_not_used(class_dir, tmp_path, release):
     write(class_dir, "ann", solved())
-    notes, dest = prepared(submission_of(class_dir), tmp_path, release,
-                           limits=Limits(file_bytes=10_000))
+    notes, dest = prepared(
+        submission_of(class_dir), tmp_path, release, limits=Limits(file_bytes=10_000)
+    )
     assert is_blank(dest) and "larger than" in notes[0]
 
 
@@ -442,7 +488,8 @@ def test_notebooks_over_the_submission_limit_together_are_not_used(class_dir, tm
     assert answers(nbformat.read(str(dest / NAME), as_version=4)) == answers(solved())
     assert len(notes) == 1 and second in notes[0] and "together" in notes[0]
     assert nbformat.read(str(dest / second), as_version=4) == nbformat.read(
-        str(RELEASED / second), as_version=4)
+        str(RELEASED / second), as_version=4
+    )
 
 
 # ---------------------------------------------------------------- prepare: not a notebook
@@ -453,8 +500,14 @@ UNREADABLE = {
     "not JSON": b"this is not a notebook {",
     "JSON list": b"[1, 2, 3]",
     "100,000 deep": b"[" * 100_000 + b"]" * 100_000,
-    "deep in metadata": json.dumps({"nbformat": 4, "nbformat_minor": 5, "cells": [],
-                                    "metadata": {"a": json.loads("[" * 70 + "]" * 70)}}).encode(),
+    "deep in metadata": json.dumps(
+        {
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "cells": [],
+            "metadata": {"a": json.loads("[" * 70 + "]" * 70)},
+        }
+    ).encode(),
     "huge integer": b'{"nbformat": 4, "cells": [], "metadata": {"n": ' + b"9" * 5000 + b"}}",
 }
 
@@ -486,10 +539,13 @@ def test_text_that_is_not_valid_unicode_is_graded_blank(class_dir, tmp_path, rel
     assert is_blank(dest) and "could not be read as a notebook" in notes[0]
 
 
-@pytest.mark.parametrize("version,shown", [(5, "5"), ("4", '"4"'), (3, "3"), (4.0, "4.0"),
-                                           (None, "null"), ("missing", "")])
-def test_a_notebook_format_other_than_4_is_graded_blank(class_dir, tmp_path, release, version,
-                                                        shown):
+@pytest.mark.parametrize(
+    "version,shown",
+    [(5, "5"), ("4", '"4"'), (3, "3"), (4.0, "4.0"), (None, "null"), ("missing", "")],
+)
+def test_a_notebook_format_other_than_4_is_graded_blank(
+    class_dir, tmp_path, release, version, shown
+):
     raw = dict(solved())
     if version == "missing":
         del raw["nbformat"]
@@ -504,8 +560,7 @@ def test_a_notebook_format_other_than_4_is_graded_blank(class_dir, tmp_path, rel
         assert "does not say which notebook format" in notes[0]
 
 
-def test_metadata_keys_that_break_the_notebook_schema_are_stripped(class_dir, tmp_path,
-                                                                   release):
+def test_metadata_keys_that_break_the_notebook_schema_are_stripped(class_dir, tmp_path, release):
     nb = solved()
     raw = json.loads(dumps(nb))
     index = cell_index(nb, "my_softmax")
@@ -518,13 +573,14 @@ def test_metadata_keys_that_break_the_notebook_schema_are_stripped(class_dir, tm
     nbformat.validate(out)
     assert answers(out) == answers(solved())
     assert "tags" not in out.cells[index].metadata and "kernelspec" not in out.metadata
-    assert out.metadata["language_info"] == nb.metadata["language_info"]      # valid: kept
+    assert out.metadata["language_info"] == nb.metadata["language_info"]  # valid: kept
     assert [c.metadata for c in out.cells] == [c.metadata for c in nb.cells]
     assert len(notes) == 1 and "metadata did not follow the notebook format" in notes[0]
 
 
 def test_nested_metadata_that_breaks_the_schema_leaves_only_nbgrader_metadata(
-        class_dir, tmp_path, release):
+    class_dir, tmp_path, release
+):
     nb = solved()
     raw = json.loads(dumps(nb))
     index = cell_index(nb, "my_softmax")
@@ -534,8 +590,9 @@ def test_nested_metadata_that_breaks_the_schema_leaves_only_nbgrader_metadata(
     out = graded(dest)
     nbformat.validate(out)
     assert answers(out) == answers(solved())
-    assert [c.metadata for c in out.cells] == [{"nbgrader": c.metadata["nbgrader"]}
-                                               for c in nb.cells]
+    assert [c.metadata for c in out.cells] == [
+        {"nbgrader": c.metadata["nbgrader"]} for c in nb.cells
+    ]
     assert len(notes) == 1 and "metadata did not follow the notebook format" in notes[0]
 
 
@@ -564,8 +621,9 @@ BAD_NBGRADER = {
 
 
 @pytest.mark.parametrize("kind", list(BAD_NBGRADER))
-def test_damaged_nbgrader_metadata_is_removed_from_that_cell_only(class_dir, tmp_path, release,
-                                                                  kind):
+def test_damaged_nbgrader_metadata_is_removed_from_that_cell_only(
+    class_dir, tmp_path, release, kind
+):
     from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
 
     nb = solved()
@@ -577,9 +635,10 @@ def test_damaged_nbgrader_metadata_is_removed_from_that_cell_only(class_dir, tmp
     notes, dest = prepared(submission_of(class_dir), tmp_path, release)
     out = graded(dest)
     assert "nbgrader" not in out.cells[index].metadata
-    assert [c.metadata.get("nbgrader") for i, c in enumerate(out.cells) if i != index] == \
-        [c.metadata.get("nbgrader") for i, c in enumerate(nb.cells) if i != index]
-    MetadataValidatorV3().validate_nb(out)                       # nbgrader accepts the rest
+    assert [c.metadata.get("nbgrader") for i, c in enumerate(out.cells) if i != index] == [
+        c.metadata.get("nbgrader") for i, c in enumerate(nb.cells) if i != index
+    ]
+    MetadataValidatorV3().validate_nb(out)  # nbgrader accepts the rest
     assert answers(out) == answers(solved())
     assert len(notes) == 1 and f"cell {index + 1}'s nbgrader metadata was removed" in notes[0]
     assert_student_safe(notes, tmp_path)
@@ -592,11 +651,13 @@ def test_malformed_cells_are_repaired_or_dropped_with_a_note(class_dir, tmp_path
     raw["cells"][setup]["source"] = raw["cells"][setup]["source"].splitlines(keepends=True)
     intro = cell_index(nb, "intro")
     raw["cells"][intro]["metadata"] = ["not", "a", "dict"]
-    raw["cells"] += ["a string, not a cell",
-                     {"cell_type": "evil", "source": "", "metadata": {}},
-                     {"cell_type": "code", "source": 42, "metadata": {}},
-                     {"cell_type": "code", "source": ["ok", 1], "metadata": {}},
-                     {"cell_type": "markdown", "source": "fine", "metadata": {}, "id": "x y"}]
+    raw["cells"] += [
+        "a string, not a cell",
+        {"cell_type": "evil", "source": "", "metadata": {}},
+        {"cell_type": "code", "source": 42, "metadata": {}},
+        {"cell_type": "code", "source": ["ok", 1], "metadata": {}},
+        {"cell_type": "markdown", "source": "fine", "metadata": {}, "id": "x y"},
+    ]
     write(class_dir, "ann", json.dumps(raw))
     notes, dest = prepared(submission_of(class_dir), tmp_path, release)
     out = graded(dest)
@@ -605,10 +666,15 @@ def test_malformed_cells_are_repaired_or_dropped_with_a_note(class_dir, tmp_path
     assert out.cells[setup].source == nb.cells[setup].source
     assert out.cells[intro].metadata == {} and out.cells[-1].source == "fine"
     assert answers(out) == answers(solved())
-    first_new = len(nb.cells) + 1                               # notes count cells from 1
-    expected = [f"cell {intro + 1}'s metadata was not valid", f"cell {first_new} was not a notebook "
-                "cell", f"cell {first_new + 1} had an unknown type", f"cell {first_new + 2}'s text",
-                f"cell {first_new + 3}'s text", f"cell {first_new + 4} had an invalid id"]
+    first_new = len(nb.cells) + 1  # notes count cells from 1
+    expected = [
+        f"cell {intro + 1}'s metadata was not valid",
+        f"cell {first_new} was not a notebook cell",
+        f"cell {first_new + 1} had an unknown type",
+        f"cell {first_new + 2}'s text",
+        f"cell {first_new + 3}'s text",
+        f"cell {first_new + 4} had an invalid id",
+    ]
     assert len(notes) == len(expected)
     for note, words in zip(notes, expected):
         assert words in note, (note, words)
@@ -622,8 +688,13 @@ def test_duplicated_cell_ids_and_graded_cells_are_deduplicated(class_dir, tmp_pa
     notes, dest = prepared(submission_of(class_dir), tmp_path, release)
     out = graded(dest)
     assert len({c.id for c in out.cells}) == len(out.cells)
-    assert sum(c.metadata.get("nbgrader", {}).get("grade_id") == "test_softmax_values"
-               for c in out.cells) == 1
+    assert (
+        sum(
+            c.metadata.get("nbgrader", {}).get("grade_id") == "test_softmax_values"
+            for c in out.cells
+        )
+        == 1
+    )
     assert out.cells[index].metadata["nbgrader"]["grade_id"] == "test_softmax_values"
     text = " ".join(notes)
     assert "repeated another cell's id" in text and "is a copy of the graded cell" in text
@@ -642,21 +713,43 @@ def test_notebooks_without_cell_ids_get_them_silently(class_dir, tmp_path, relea
     assert len({c.id for c in out.cells}) == len(out.cells)
 
 
-JUNK = [None, 0, -1, 2.5, float("nan"), True, "", "x" * 200, "\x1b[2J", [], {}, ["a", 1],
-        {"a": None}, [[[]]], "code", "markdown"]
+JUNK = [
+    None,
+    0,
+    -1,
+    2.5,
+    float("nan"),
+    True,
+    "",
+    "x" * 200,
+    "\x1b[2J",
+    [],
+    {},
+    ["a", 1],
+    {"a": None},
+    [[[]]],
+    "code",
+    "markdown",
+]
 
 
 def json_slots(value):
     """Every ``(container, key)`` inside a JSON value."""
-    items = value.items() if isinstance(value, dict) else enumerate(value) \
-        if isinstance(value, list) else []
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else []
+    )
     for key, child in list(items):
         yield value, key
         yield from json_slots(child)
 
 
 def test_prepare_never_raises_and_always_writes_a_notebook_nbgrader_accepts(
-        class_dir, tmp_path, release):
+    class_dir, tmp_path, release
+):
     from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
 
     rng, original = random.Random(20240611), json.loads(dumps(solved()))
@@ -689,13 +782,13 @@ def test_the_fingerprint_follows_the_notebook_and_ignores_other_files(class_dir)
     assert intake.fingerprint(sub) == first
     write(class_dir, "ann", blank())
     assert intake.fingerprint(sub) != first
-    assert intake.fingerprint(Submission("ann", "ann", None, "a")) != \
-        intake.fingerprint(Submission("ann", "ann", None, "b"))
+    assert intake.fingerprint(Submission("ann", "ann", None, "a")) != intake.fingerprint(
+        Submission("ann", "ann", None, "b")
+    )
 
 
 @pytest.mark.parametrize("kind", ["FIFO", "link to /dev/zero", "link to a secret"])
-def test_the_fingerprint_never_follows_blocks_on_or_reads_special_files(class_dir, tmp_path,
-                                                                        kind):
+def test_the_fingerprint_never_follows_blocks_on_or_reads_special_files(class_dir, tmp_path, kind):
     make, _ = HOSTILE_ENTRIES[kind]
     sub = submission_of(class_dir)
     make(sub.folder / NAME, tmp_path)
@@ -703,7 +796,7 @@ def test_the_fingerprint_never_follows_blocks_on_or_reads_special_files(class_di
         first = intake.fingerprint(sub)
     if kind == "link to a secret":
         nbformat.write(blank(), str(tmp_path / "secret.ipynb"))
-        assert intake.fingerprint(sub) == first                # the target was never read
+        assert intake.fingerprint(sub) == first  # the target was never read
 
 
 def test_the_fingerprint_reads_at_most_the_cap(class_dir):
@@ -711,7 +804,7 @@ def test_the_fingerprint_reads_at_most_the_cap(class_dir):
     (sub.folder / NAME).write_bytes(b"x" * 5000)
     first = intake.fingerprint(sub, limits=Limits(file_bytes=1000))
     with open(sub.folder / NAME, "ab") as fh:
-        fh.write(b"y")                                         # beyond what intake reads
+        fh.write(b"y")  # beyond what intake reads
     assert intake.fingerprint(sub, limits=Limits(file_bytes=1000)) == first
     assert intake.fingerprint(sub) != first
 
@@ -757,8 +850,10 @@ def test_only_notebooks_are_extracted_and_a_wrapping_folder_is_unwrapped(tmp_pat
     (scratch / "unzipped" / "stale").mkdir(parents=True)
     folder = intake.unpack(archive, scratch)
     assert folder == scratch / "unzipped" / "export"
-    assert extracted_files(scratch / "unzipped") == [f"export/José Núñez/{ASSIGNMENT}/{NAME}",
-                                                     f"export/ann/{ASSIGNMENT}/{NAME}"]
+    assert extracted_files(scratch / "unzipped") == [
+        f"export/José Núñez/{ASSIGNMENT}/{NAME}",
+        f"export/ann/{ASSIGNMENT}/{NAME}",
+    ]
     assert [s.student for s in intake.find(folder, ASSIGNMENT)] == ["José Núñez", "ann"]
 
 
@@ -783,8 +878,10 @@ def test_unsafe_zip_members_are_skipped(tmp_path):
     assert extracted_files(scratch) == [f"unzipped/ann/{ASSIGNMENT}/{NAME}"]
     assert folder == scratch / "unzipped"
     assert not list(tmp_path.parent.glob(f"escaped*-{tmp_path.name}.ipynb"))
-    assert not list(tmp_path.glob("escaped*")) and not Path(f"/tmp/absolute-{tmp_path.name}.ipynb"
-                                                            ).exists()
+    assert (
+        not list(tmp_path.glob("escaped*"))
+        and not Path(f"/tmp/absolute-{tmp_path.name}.ipynb").exists()
+    )
 
 
 def test_a_zip_bomb_is_not_extracted_and_quickly(tmp_path):
@@ -809,7 +906,7 @@ def test_a_member_compressed_more_than_the_ratio_is_not_extracted(tmp_path):
     archive = tmp_path / "class.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(f"ann/{ASSIGNMENT}/{NAME}", notebook_bytes())
-        zf.writestr(f"eve/{ASSIGNMENT}/{NAME}", bytes(5 * 2**20))    # under the size cap
+        zf.writestr(f"eve/{ASSIGNMENT}/{NAME}", bytes(5 * 2**20))  # under the size cap
     with zipfile.ZipFile(archive) as zf:
         info = zf.getinfo(f"eve/{ASSIGNMENT}/{NAME}")
         assert info.file_size > LIMITS.zip_ratio * info.compress_size
@@ -825,8 +922,8 @@ def forge_declared_size(archive: Path, member: str, size: int) -> None:
     for signature, offset, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
         at = data.find(signature)
         while at >= 0:
-            if data[at + name_at:at + name_at + len(name)] == name:
-                data[at + offset:at + offset + 4] = size.to_bytes(4, "little")
+            if data[at + name_at : at + name_at + len(name)] == name:
+                data[at + offset : at + offset + 4] = size.to_bytes(4, "little")
             at = data.find(signature, at + 1)
     archive.write_bytes(bytes(data))
 
@@ -870,8 +967,11 @@ def test_the_stream_cap_holds_even_if_the_data_never_ends(tmp_path, monkeypatch)
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr(f"eve/{ASSIGNMENT}/{NAME}", "{}")
     streams = []
-    monkeypatch.setattr(zipfile.ZipFile, "open",
-                        lambda self, info, *a, **k: streams.append(EndlessStream()) or streams[-1])
+    monkeypatch.setattr(
+        zipfile.ZipFile,
+        "open",
+        lambda self, info, *a, **k: streams.append(EndlessStream()) or streams[-1],
+    )
     scratch = tmp_path / "scratch"
     limits = Limits(file_bytes=3 * 2**20, zip_ratio=10**9)
     with within(30):
@@ -879,8 +979,11 @@ def test_the_stream_cap_holds_even_if_the_data_never_ends(tmp_path, monkeypatch)
     assert extracted_files(scratch) == []
     assert streams[0].given <= limits.file_bytes + 2**20 + 1
     with pytest.raises(SystemExit, match="more than"), within(30):
-        intake.unpack(archive, scratch, limits=Limits(file_bytes=3 * 2**20, zip_ratio=10**9,
-                                                      class_bytes=2**20))
+        intake.unpack(
+            archive,
+            scratch,
+            limits=Limits(file_bytes=3 * 2**20, zip_ratio=10**9, class_bytes=2**20),
+        )
     assert on_disk(scratch) <= 2**20
 
 
@@ -899,7 +1002,7 @@ def test_a_zip_declaring_more_notebooks_than_the_class_limit_is_refused(tmp_path
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr(f"ann/{ASSIGNMENT}/{NAME}", "x" * 600)
         zf.writestr(f"bob/{ASSIGNMENT}/{NAME}", "x" * 600)
-        zf.writestr("video.mp4", "x" * 5000)                   # never extracted: not counted
+        zf.writestr("video.mp4", "x" * 5000)  # never extracted: not counted
     with pytest.raises(SystemExit, match="allowed for a class"):
         intake.unpack(archive, tmp_path / "scratch", limits=Limits(class_bytes=1000))
     intake.unpack(archive, tmp_path / "scratch", limits=Limits(class_bytes=1200))

@@ -1,13 +1,22 @@
 """Lesson 01 (compile and fit): the notebook runs clean and fast, the blank release fails with
 messages, every check names the mistake it is meant to catch, and the widgets respond."""
+
 import inspect
 import re
 
 import numpy as np
 import pytest
 
-from autograder.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
-                             source_notebook, stderr_text, with_solution)
+from autograder.notebooks import (
+    RELEASED,
+    cell_text,
+    cells_by_grade_id,
+    errors,
+    run_notebook,
+    source_notebook,
+    stderr_text,
+    with_solution,
+)
 from utils.feedback import ExerciseError
 from utils.lessons.compile_and_fit import checks as ex
 from utils.lessons.compile_and_fit import widgets as wd
@@ -27,6 +36,7 @@ def number_after(label: str, text: str) -> float:
 
 # --- the notebook in a real kernel --------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def solved():
     return run_notebook(source_notebook(NAME), timeout=300)
@@ -45,7 +55,7 @@ def test_solution_runs_clean(solved):
     cells = cells_by_grade_id(nb)
     for grade_id in GRADED:
         assert "✓" in cell_text(cells[grade_id]), (grade_id, cell_text(cells[grade_id]))
-    for grade_id in WIDGET_CELLS + ["quiz"]:       # live widgets, with a still fallback
+    for grade_id in WIDGET_CELLS + ["quiz"]:  # live widgets, with a still fallback
         data = cells[grade_id].outputs[-1]["data"]
         assert WIDGET_MIME in data, grade_id
     for grade_id in WIDGET_CELLS + FIGURE_CELLS:
@@ -80,19 +90,19 @@ def test_the_numbers_the_prose_relies_on(solved):
     batches = cell_text(cells["batches"])
     assert "ceil(5000 / 32) = 157 batches; the last one has 8 examples" in batches
     assert "ceil(800 / 32) = 25 batches" in batches
-    assert "of which 100% are ones" in cell_text(cells["validation_split"])   # the trap is real
+    assert "of which 100% are ones" in cell_text(cells["validation_split"])  # the trap is real
     assert "W1 unchanged by compile: True" in cell_text(cells["compile"])
     history = cell_text(cells["history"])
     assert "epochs recorded: 20" in history and "W1 changed by fit: True" in history
     assert number_after("gradient steps taken by the optimizer:", history) == 20 * 25
     first, last = (number_after(f"{w} epoch", history) for w in ("first", "last"))
-    assert last < first / 5                                           # the loss curve falls
+    assert last < first / 5  # the loss curve falls
     costs = cell_text(cells["test_binary_cost"])
     values = [float(v) for v in re.findall(r"= (\d\.\d{6})", costs)]
-    assert len(values) == 3 and max(values) - min(values) < 1e-5      # matched against Keras
+    assert len(values) == 3 and max(values) - min(values) < 1e-5  # matched against Keras
     mse = cell_text(cells["mse_net"])
     line, net = number_after("best straight line:", mse), number_after("ReLU network:", mse)
-    assert net < line / 2                       # "ends far below the best line's"
+    assert net < line / 2  # "ends far below the best line's"
 
 
 @pytest.mark.slow
@@ -103,7 +113,7 @@ def test_blank_release_fails_every_check_with_a_message():
         errs = [o for o in cells[grade_id].outputs if o.get("output_type") == "error"]
         assert len(errs) == 1, f"{grade_id} passed on the blank notebook"
         assert errs[0]["ename"] == "ExerciseError" and "not written yet" in errs[0]["evalue"]
-        assert len(errs[0]["traceback"]) == 1                # the message only
+        assert len(errs[0]["traceback"]) == 1  # the message only
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if cell.cell_type == "code" and grade_id not in GRADED:
@@ -114,31 +124,45 @@ def test_blank_release_fails_every_check_with_a_message():
 @pytest.mark.slow
 def test_wrong_answers_in_a_kernel_get_their_messages():
     nb = nbformat_read_source()
-    nb = with_solution(nb, "count_parameters", '''
+    nb = with_solution(
+        nb,
+        "count_parameters",
+        """
 def count_parameters(layer_sizes):
     return sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
-''')
-    nb = with_solution(nb, "build_model", '''
+""",
+    )
+    nb = with_solution(
+        nb,
+        "build_model",
+        """
 def build_model(hidden_units=(25, 15)):
     model = keras.Sequential([keras.Input(shape=(400,))]
                              + [keras.layers.Dense(n, activation="sigmoid") for n in hidden_units]
                              + [keras.layers.Dense(1)])
     model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
     return model
-''')
-    nb = with_solution(nb, "binary_cost", '''
+""",
+    )
+    nb = with_solution(
+        nb,
+        "binary_cost",
+        """
 def binary_cost(y, p):
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
-''')
+""",
+    )
     run, _ = run_notebook(nb, timeout=300, allow_errors=True)
     cells = cells_by_grade_id(run)
-    expected = {"test_count_parameters": "you counted only the weights",
-                "test_build_model": "the output layer has no activation",
-                "test_binary_cost": "broadcast to an (m, m) matrix"}
+    expected = {
+        "test_count_parameters": "you counted only the weights",
+        "test_build_model": "the output layer has no activation",
+        "test_binary_cost": "broadcast to an (m, m) matrix",
+    }
     for grade_id, phrase in expected.items():
         (err,) = [o for o in cells[grade_id].outputs if o.get("output_type") == "error"]
         assert err["ename"] == "ExerciseError" and phrase in err["evalue"], err["evalue"]
-    assert stderr_text(run) == ""       # log(0) warnings etc. never reach a graded cell's stderr
+    assert stderr_text(run) == ""  # log(0) warnings etc. never reach a graded cell's stderr
 
 
 def nbformat_read_source():
@@ -148,6 +172,7 @@ def nbformat_read_source():
 
 
 # --- exercise 1: count_parameters ---------------------------------------------------------------
+
 
 def count_ok(sizes):
     sizes = [int(n) for n in sizes]
@@ -169,17 +194,23 @@ def test_count_parameters_reference_and_right_answer(capsys):
     assert "✓" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("wrong, phrase", [
-    (lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])), "only the weights"),
-    (lambda s: sum(a * b + a for a, b in zip(s[:-1], s[1:])), "one bias per *input*"),
-    (lambda s: count_ok(s) + s[0], "biases for the input layer"),
-    (lambda s: sum(a * b + b for a, b in list(zip(s[:-1], s[1:]))[:-1]), "last layer is missing"),
-    (lambda s: int(np.prod(s)) + sum(s[1:]), "do not multiply"),
-    (lambda s: sum(a * b + b for a, b in zip(s, s[2:])), "two layers apart"),
-    (lambda s: float(count_ok(s)), "whole number (an int)"),
-    (lambda s: 10431, "Does your code work for any number of layers"),
-    (lambda s: None, "returned None"),
-])
+@pytest.mark.parametrize(
+    "wrong, phrase",
+    [
+        (lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])), "only the weights"),
+        (lambda s: sum(a * b + a for a, b in zip(s[:-1], s[1:])), "one bias per *input*"),
+        (lambda s: count_ok(s) + s[0], "biases for the input layer"),
+        (
+            lambda s: sum(a * b + b for a, b in list(zip(s[:-1], s[1:]))[:-1]),
+            "last layer is missing",
+        ),
+        (lambda s: int(np.prod(s)) + sum(s[1:]), "do not multiply"),
+        (lambda s: sum(a * b + b for a, b in zip(s, s[2:])), "two layers apart"),
+        (lambda s: float(count_ok(s)), "whole number (an int)"),
+        (lambda s: 10431, "Does your code work for any number of layers"),
+        (lambda s: None, "returned None"),
+    ],
+)
 def test_count_parameters_names_the_mistake(wrong, phrase):
     fails_with(ex.check_count_parameters, wrong, phrase)
 
@@ -195,9 +226,20 @@ def test_count_parameters_blank_and_mismatched_model(keras):
 
 # --- exercise 2: build_model --------------------------------------------------------------------
 
-def make_builder(keras, *, out_units=1, out_act="sigmoid", hidden_act="sigmoid", loss=None,
-                 optimizer=None, metrics=("accuracy",), with_input=True, compile=True,
-                 ignore_hidden=False):
+
+def make_builder(
+    keras,
+    *,
+    out_units=1,
+    out_act="sigmoid",
+    hidden_act="sigmoid",
+    loss=None,
+    optimizer=None,
+    metrics=("accuracy",),
+    with_input=True,
+    compile=True,
+    ignore_hidden=False,
+):
     def build_model(hidden_units=(25, 15)):
         units = (25, 15) if ignore_hidden else hidden_units
         layers = [keras.Input(shape=(400,))] if with_input else []
@@ -205,18 +247,28 @@ def make_builder(keras, *, out_units=1, out_act="sigmoid", hidden_act="sigmoid",
         layers.append(keras.layers.Dense(out_units, activation=out_act))
         model = keras.Sequential(layers)
         if compile:
-            model.compile(loss=loss or keras.losses.BinaryCrossentropy(),
-                          optimizer=optimizer or keras.optimizers.Adam(learning_rate=0.001),
-                          metrics=list(metrics) if metrics else None)
+            model.compile(
+                loss=loss or keras.losses.BinaryCrossentropy(),
+                optimizer=optimizer or keras.optimizers.Adam(learning_rate=0.001),
+                metrics=list(metrics) if metrics else None,
+            )
         return model
+
     return build_model
 
 
 def test_build_model_accepts_any_correct_spelling(keras, tf, capsys):
     ex.check_build_model(make_builder(keras))
-    ex.check_build_model(make_builder(keras, out_act=keras.activations.sigmoid, hidden_act="relu",
-                                      loss="binary_crossentropy", optimizer="adam",
-                                      metrics=[keras.metrics.BinaryAccuracy()]))
+    ex.check_build_model(
+        make_builder(
+            keras,
+            out_act=keras.activations.sigmoid,
+            hidden_act="relu",
+            loss="binary_crossentropy",
+            optimizer="adam",
+            metrics=[keras.metrics.BinaryAccuracy()],
+        )
+    )
 
     def with_activation_layers(hidden_units=(25, 15)):
         layers = [keras.Input(shape=(400,))]
@@ -224,35 +276,43 @@ def test_build_model_accepts_any_correct_spelling(keras, tf, capsys):
             layers += [keras.layers.Dense(n), keras.layers.Activation("sigmoid")]
         layers.append(keras.layers.Dense(1, activation=tf.nn.sigmoid))
         model = keras.Sequential(layers)
-        model.compile(loss=keras.losses.binary_crossentropy,
-                      optimizer=tf.keras.optimizers.Adam(1e-3), metrics=["acc"])
+        model.compile(
+            loss=keras.losses.binary_crossentropy,
+            optimizer=tf.keras.optimizers.Adam(1e-3),
+            metrics=["acc"],
+        )
         return model
 
     ex.check_build_model(with_activation_layers)
     assert capsys.readouterr().out.count("✓") == 3
 
 
-@pytest.mark.parametrize("options, phrase", [
-    ({"out_units": 10}, "ONE output unit"),
-    ({"out_act": None}, "output layer has no activation"),
-    ({"out_act": "softmax"}, "softmax over a single unit always outputs 1"),
-    ({"out_act": "relu"}, "output layer uses relu"),
-    ({"hidden_act": None}, "hidden layer 1 has no activation"),
-    ({"loss": "mse"}, "meant for regression"),
-    ({"loss": "sparse_categorical_crossentropy"}, "meant for several classes"),
-    ({"loss": "from_logits"}, "from_logits=True"),
-    ({"optimizer": "sgd"}, "the optimizer is SGD"),
-    ({"optimizer": "adam_0.01"}, "learning rate is 0.01"),
-    ({"metrics": None}, "add metrics=['accuracy']"),
-    ({"metrics": "Accuracy"}, "equals y exactly"),
-    ({"with_input": False}, "keras.Input(shape=(400,))"),
-    ({"compile": False}, "never compiled"),
-    ({"ignore_hidden": True}, "expected [10, 1]"),
-])
+@pytest.mark.parametrize(
+    "options, phrase",
+    [
+        ({"out_units": 10}, "ONE output unit"),
+        ({"out_act": None}, "output layer has no activation"),
+        ({"out_act": "softmax"}, "softmax over a single unit always outputs 1"),
+        ({"out_act": "relu"}, "output layer uses relu"),
+        ({"hidden_act": None}, "hidden layer 1 has no activation"),
+        ({"loss": "mse"}, "meant for regression"),
+        ({"loss": "sparse_categorical_crossentropy"}, "meant for several classes"),
+        ({"loss": "from_logits"}, "from_logits=True"),
+        ({"optimizer": "sgd"}, "the optimizer is SGD"),
+        ({"optimizer": "adam_0.01"}, "learning rate is 0.01"),
+        ({"metrics": None}, "add metrics=['accuracy']"),
+        ({"metrics": "Accuracy"}, "equals y exactly"),
+        ({"with_input": False}, "keras.Input(shape=(400,))"),
+        ({"compile": False}, "never compiled"),
+        ({"ignore_hidden": True}, "expected [10, 1]"),
+    ],
+)
 def test_build_model_names_the_mistake(keras, options, phrase):
-    special = {"from_logits": keras.losses.BinaryCrossentropy(from_logits=True),
-               "adam_0.01": keras.optimizers.Adam(learning_rate=0.01),
-               "Accuracy": [keras.metrics.Accuracy()]}
+    special = {
+        "from_logits": keras.losses.BinaryCrossentropy(from_logits=True),
+        "adam_0.01": keras.optimizers.Adam(learning_rate=0.01),
+        "Accuracy": [keras.metrics.Accuracy()],
+    }
     options = {k: special.get(v, v) if isinstance(v, str) else v for k, v in options.items()}
     fails_with(ex.check_build_model, make_builder(keras, **options), phrase)
 
@@ -260,10 +320,13 @@ def test_build_model_names_the_mistake(keras, options, phrase):
 def test_build_model_must_return_a_new_model_each_time(keras):
     model = make_builder(keras)()
     fails_with(ex.check_build_model, lambda hidden_units=(25, 15): model, "same model object twice")
-    fails_with(ex.check_build_model, lambda hidden_units=(25, 15): "model", "should return the Keras model")
+    fails_with(
+        ex.check_build_model, lambda hidden_units=(25, 15): "model", "should return the Keras model"
+    )
 
 
 # --- exercise 3: binary_cost --------------------------------------------------------------------
+
 
 def cost_ok(y, p):
     y = np.ravel(y).astype(float)
@@ -281,34 +344,65 @@ def test_binary_cost_right_answer_matches_keras(keras, capsys):
     rng = np.random.default_rng(0)
     y, p = rng.integers(0, 2, 50), rng.uniform(0, 1, 50).astype(np.float32)
     p[:3] = [0.0, 1.0, 1.0]
-    keras_value = float(keras.losses.BinaryCrossentropy()(y[:, None].astype(np.float32), p[:, None]))
+    keras_value = float(
+        keras.losses.BinaryCrossentropy()(y[:, None].astype(np.float32), p[:, None])
+    )
     assert np.isclose(ex.binary_cost_reference(y, p), keras_value, rtol=1e-4)
     assert ex.EPSILON == keras.backend.epsilon() == 1e-7
     assert "✓" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("wrong, phrase", [
-    (flat(lambda y, p: np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))), "minus sign"),
-    (flat(lambda y, p: -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))), "(= m) times too big"),
-    (flat(lambda y, p: -np.mean((1 - y) * np.log(p) + y * np.log(1 - p))), "y and 1 - y are swapped"),
-    (flat(lambda y, p: -np.mean(y * np.log(p) + (1 - y) * np.log(p))), "log of the wrong value"),
-    (flat(lambda y, p: -np.mean(y * np.log(p))), "only the y * log(p) term"),
-    (flat(lambda y, p: -np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p))), "natural logarithm"),
-    (flat(lambda y, p: -(y * np.log(p) + (1 - y) * np.log(1 - p))), "forget to take the mean"),
-    (lambda y, p: -np.mean(y * np.log(np.clip(p, 1e-7, 1 - 1e-7))
-                           + (1 - y) * np.log(1 - np.clip(p, 1e-7, 1 - 1e-7))),
-     "broadcast to an (m, m) matrix"),
-    (lambda y, p: -np.mean(np.ravel(y) * np.log(np.ravel(p))
-                           + (1 - np.ravel(y)) * np.log(1 - np.ravel(p))), "Clip first"),
-    (lambda y, p: ex.binary_cost_reference(y, p, epsilon=1e-12), "not with another epsilon"),
-])
+@pytest.mark.parametrize(
+    "wrong, phrase",
+    [
+        (flat(lambda y, p: np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))), "minus sign"),
+        (
+            flat(lambda y, p: -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))),
+            "(= m) times too big",
+        ),
+        (
+            flat(lambda y, p: -np.mean((1 - y) * np.log(p) + y * np.log(1 - p))),
+            "y and 1 - y are swapped",
+        ),
+        (
+            flat(lambda y, p: -np.mean(y * np.log(p) + (1 - y) * np.log(p))),
+            "log of the wrong value",
+        ),
+        (flat(lambda y, p: -np.mean(y * np.log(p))), "only the y * log(p) term"),
+        (
+            flat(lambda y, p: -np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p))),
+            "natural logarithm",
+        ),
+        (flat(lambda y, p: -(y * np.log(p) + (1 - y) * np.log(1 - p))), "forget to take the mean"),
+        (
+            lambda y, p: (
+                -np.mean(
+                    y * np.log(np.clip(p, 1e-7, 1 - 1e-7))
+                    + (1 - y) * np.log(1 - np.clip(p, 1e-7, 1 - 1e-7))
+                )
+            ),
+            "broadcast to an (m, m) matrix",
+        ),
+        (
+            lambda y, p: (
+                -np.mean(
+                    np.ravel(y) * np.log(np.ravel(p)) + (1 - np.ravel(y)) * np.log(1 - np.ravel(p))
+                )
+            ),
+            "Clip first",
+        ),
+        (lambda y, p: ex.binary_cost_reference(y, p, epsilon=1e-12), "not with another epsilon"),
+    ],
+)
 def test_binary_cost_names_the_mistake(wrong, phrase):
     fails_with(ex.check_binary_cost, wrong, phrase)
 
 
 def test_binary_cost_with_a_model_compares_with_keras(keras, capsys):
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input(shape=(400,)), keras.layers.Dense(1, activation="sigmoid")])
+    model = keras.Sequential(
+        [keras.Input(shape=(400,)), keras.layers.Dense(1, activation="sigmoid")]
+    )
     model.compile(loss="binary_crossentropy", metrics=["accuracy"])
     rng = np.random.default_rng(1)
     X, y = rng.uniform(0, 1, (30, 400)).astype(np.float32), rng.integers(0, 2, 30)
@@ -316,10 +410,12 @@ def test_binary_cost_with_a_model_compares_with_keras(keras, capsys):
     out = capsys.readouterr().out
     assert "model.evaluate" in out and "✓" in out
 
-    def right_on_small_inputs_only(y_, p_):      # passes the numpy cases, not the model's
+    def right_on_small_inputs_only(y_, p_):  # passes the numpy cases, not the model's
         return cost_ok(y_, p_) if len(np.ravel(y_)) != 30 else cost_ok(y_, p_) + 0.5
 
-    fails_with(ex.check_binary_cost, right_on_small_inputs_only, "binary_cost vs", args=(model, X, y))
+    fails_with(
+        ex.check_binary_cost, right_on_small_inputs_only, "binary_cost vs", args=(model, X, y)
+    )
 
 
 def test_binary_cost_blank_and_no_warning_on_stderr(capsys):
@@ -327,8 +423,11 @@ def test_binary_cost_blank_and_no_warning_on_stderr(capsys):
         raise NotImplementedError()
 
     fails_with(ex.check_binary_cost, blank, "not written yet")
-    no_clip = lambda y, p: -np.mean(np.ravel(y) * np.log(np.ravel(p))            # noqa: E731
-                                   + (1 - np.ravel(y)) * np.log(1 - np.ravel(p)))
+
+    def no_clip(y, p):
+        y, p = np.ravel(y), np.ravel(p)
+        return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
     with _no_warnings():
         fails_with(ex.check_binary_cost, no_clip, "Clip first")
     assert capsys.readouterr().err == ""
@@ -350,6 +449,7 @@ class _no_warnings:
 
 # --- facts stated in the lesson -----------------------------------------------------------------
 
+
 def test_keras_facts_the_lesson_states(keras):
     assert inspect.signature(keras.Model.compile).parameters["optimizer"].default == "rmsprop"
     # fit's default batch size is 32: 64 examples make 2 steps
@@ -362,8 +462,9 @@ def test_keras_facts_the_lesson_states(keras):
     # validation_split holds out the LAST rows, before shuffling
     y[-16:] = 5.0
     history = model.fit(X, y, epochs=1, validation_split=0.25, verbose=0)
-    assert np.isclose(history.history["val_loss"][0], model.evaluate(X[-16:], y[-16:], verbose=0),
-                      rtol=1e-5)
+    assert np.isclose(
+        history.history["val_loss"][0], model.evaluate(X[-16:], y[-16:], verbose=0), rtol=1e-5
+    )
     # a confident float32 sigmoid output is exactly 1.0, so log(1 - p) needs the clipping
     assert float(keras.activations.sigmoid(np.float32([20.0]))[0]) == 1.0
 
@@ -375,6 +476,7 @@ def test_the_compile_quiz_has_two_questions():
 
 
 # --- widgets and figures ------------------------------------------------------------------------
+
 
 def line_data(fig):
     return [np.asarray(line.get_ydata()).copy() for ax in fig.axes for line in ax.get_lines()]
@@ -438,8 +540,9 @@ def test_plot_regression_fits():
     y = np.sin(x[:, 0])
     fig = wd.plot_regression_fits(x, y, {"zero": lambda g: np.zeros(len(g)), "sin": np.sin})
     assert len(fig.axes) == 1 and len(fig.axes[0].get_lines()) == 2
-    fig = wd.plot_regression_fits(x, y, {"sin": np.sin}, history={"loss": [1.0, 0.5, 0.2]},
-                                  baseline=("line", 0.4))
+    fig = wd.plot_regression_fits(
+        x, y, {"sin": np.sin}, history={"loss": [1.0, 0.5, 0.2]}, baseline=("line", 0.4)
+    )
     assert len(fig.axes) == 2
     assert [list(line.get_ydata()) for line in fig.axes[1].get_lines()][0] == [1.0, 0.5, 0.2]
     with pytest.raises(ValueError, match="same number"):

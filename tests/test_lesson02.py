@@ -1,20 +1,29 @@
 """Lesson 02, activation functions: the notebook runs clean (also as nbgrader runs it), the blank
 release fails every check helpfully, each check names the mistake it is meant to catch, every
 widget control redraws, and the numbers the prose relies on hold."""
+
 import inspect
 import re
 
 import numpy as np
 import pytest
 
-from autograder.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
-                             source_notebook, stderr_text, with_solution)
+from autograder.notebooks import (
+    RELEASED,
+    cell_text,
+    cells_by_grade_id,
+    errors,
+    run_notebook,
+    source_notebook,
+    stderr_text,
+    with_solution,
+)
 from utils.feedback import ExerciseError
 from utils.lessons.activations import checks as ex
-from utils.nn import ACTIVATIONS, leaky_relu, relu, sigmoid_derivative
 from utils.lessons.activations import quiz
-from utils.synthetic import make_wavy_regression
 from utils.lessons.activations import widgets as wa
+from utils.nn import ACTIVATIONS, leaky_relu, relu, sigmoid_derivative
+from utils.synthetic import make_wavy_regression
 
 NAME = "02_activations"
 GRADED = {"test_relu": 1, "test_relu_derivative": 1, "test_collapse": 2, "test_relu_puzzle": 2}
@@ -37,6 +46,7 @@ def numbers(text):
 
 # --- the notebooks, in real kernels ------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def solved():
     return run_notebook(source_notebook(NAME))
@@ -49,7 +59,7 @@ def test_source_runs_clean(solved):
     cells = cells_by_grade_id(nb)
     for grade_id in GRADED:
         assert "✓" in printed(nb, grade_id), grade_id
-    for grade_id in WIDGET_CELLS:     # live widget with a still fallback for static renderings
+    for grade_id in WIDGET_CELLS:  # live widget with a still fallback for static renderings
         (out,) = cells[grade_id].outputs
         assert WIDGET_MIME in out["data"] and "image/png" in out["data"]
 
@@ -100,12 +110,15 @@ def test_blank_release_fails_every_check_with_a_message():
         assert cells[grade_id].metadata["nbgrader"]["points"] == points
         (err,) = [o for o in cells[grade_id].outputs if o.get("output_type") == "error"]
         assert err["ename"] == "ExerciseError" and "not written yet" in err["evalue"], err
-        assert len(err["traceback"]) == 1      # only the message, no long traceback
+        assert len(err["traceback"]) == 1  # only the message, no long traceback
     # the puzzle's answer cell raises NotImplementedError itself (the functions only when called);
     # every other cell (widgets, demos, quiz) runs fine
     failing = {i for i, _, _ in errors(nb)}
-    expected = {i for i, c in enumerate(nb.cells)
-                if c.metadata.get("nbgrader", {}).get("grade_id") in {"relu_puzzle", *GRADED}}
+    expected = {
+        i
+        for i, c in enumerate(nb.cells)
+        if c.metadata.get("nbgrader", {}).get("grade_id") in {"relu_puzzle", *GRADED}
+    }
     assert failing == expected
     assert stderr_text(nb) == ""
 
@@ -117,8 +130,12 @@ def test_wrong_answers_get_their_message_in_the_kernel():
 
     nb = nbformat.read(nb, as_version=4)
     nb = with_solution(nb, "relu", 'def relu(z):\n    """ReLU."""\n    return max(0, z)\n')
-    nb = with_solution(nb, "collapse", "def collapse(layers):\n    W, b = layers[0]\n"
-                       "    for Wn, bn in layers[1:]:\n        W, b = W @ Wn, b + bn\n    return W, b\n")
+    nb = with_solution(
+        nb,
+        "collapse",
+        "def collapse(layers):\n    W, b = layers[0]\n"
+        "    for Wn, bn in layers[1:]:\n        W, b = W @ Wn, b + bn\n    return W, b\n",
+    )
     nb = with_solution(nb, "relu_puzzle", "w1, b1, w2, b2 = 1, -1, 2, -3\n")
     run, _ = run_notebook(nb, allow_errors=True, cwd=source_notebook(NAME).parent)
     cells = cells_by_grade_id(run)
@@ -142,8 +159,11 @@ def test_cells_have_ids_metadata_and_no_outputs():
         nb = nbformat.read(path, as_version=4)
         ids = [c.id for c in nb.cells]
         assert len(ids) == len(set(ids))
-        assert nb.metadata["kernelspec"] == {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                             "language": "python"}
+        assert nb.metadata["kernelspec"] == {
+            "name": "python3",
+            "display_name": "Python 3 (ipykernel)",
+            "language": "python",
+        }
         for cell in nb.cells:
             assert cell.metadata["nbgrader"]["schema_version"] == 3
             if cell.cell_type == "code":
@@ -154,9 +174,17 @@ def test_cells_have_ids_metadata_and_no_outputs():
 
 # --- exercise 1: relu ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("answer", [
-    lambda z: np.maximum(0, z), lambda z: z * (z > 0), lambda z: np.where(z > 0, z, 0.0),
-    lambda z: np.clip(z, 0, None), lambda z: (np.abs(z) + z) / 2])
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda z: np.maximum(0, z),
+        lambda z: z * (z > 0),
+        lambda z: np.where(z > 0, z, 0.0),
+        lambda z: np.clip(z, 0, None),
+        lambda z: (np.abs(z) + z) / 2,
+    ],
+)
 def test_relu_check_accepts_right_answers(answer, capsys):
     ex.check_relu(answer)
     assert "✓" in capsys.readouterr().out
@@ -171,19 +199,22 @@ def _relu_no_return(z):
     np.maximum(0, z)
 
 
-@pytest.mark.parametrize("answer, match", [
-    (lambda z: max(0, z), r"built-in max\(0, z\).*np\.maximum"),
-    (lambda z: np.max(0, z), r"second argument is an axis"),
-    (lambda z: np.max(z, 0), r"gives ONE number, the largest element"),
-    (lambda z: z > 0, r"True/False values \(dtype bool\)"),
-    (lambda z: np.abs(z), r"relu\(-3\) should be 0.*absolute value"),
-    (lambda z: z, r"relu\(-3\) should be 0"),
-    (lambda z: np.maximum(0.5, z), r"relu\(-3\) should be 0"),
-    (_relu_in_place, r"changed its input z in place"),
-    (lambda z: [max(0.0, v) for v in z], r"returned a list"),
-    (_relu_no_return, r"forget `return`"),
-    (lambda z: np.maximum(0, np.round(z, 1)), r"1e300|1e-300|largest difference"),
-])
+@pytest.mark.parametrize(
+    "answer, match",
+    [
+        (lambda z: max(0, z), r"built-in max\(0, z\).*np\.maximum"),
+        (lambda z: np.max(0, z), r"second argument is an axis"),
+        (lambda z: np.max(z, 0), r"gives ONE number, the largest element"),
+        (lambda z: z > 0, r"True/False values \(dtype bool\)"),
+        (lambda z: np.abs(z), r"relu\(-3\) should be 0.*absolute value"),
+        (lambda z: z, r"relu\(-3\) should be 0"),
+        (lambda z: np.maximum(0.5, z), r"relu\(-3\) should be 0"),
+        (_relu_in_place, r"changed its input z in place"),
+        (lambda z: [max(0.0, v) for v in z], r"returned a list"),
+        (_relu_no_return, r"forget `return`"),
+        (lambda z: np.maximum(0, np.round(z, 1)), r"1e300|1e-300|largest difference"),
+    ],
+)
 def test_relu_check_names_each_mistake(answer, match):
     expect(ex.check_relu, answer, match=match)
 
@@ -199,35 +230,46 @@ def test_relu_check_says_not_written_yet():
 
 # --- exercise 2: relu_derivative -----------------------------------------------------------------
 
-@pytest.mark.parametrize("answer", [
-    lambda z: (z > 0).astype(float), lambda z: np.where(z > 0, 1, 0), lambda z: np.heaviside(z, 0.0)])
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda z: (z > 0).astype(float),
+        lambda z: np.where(z > 0, 1, 0),
+        lambda z: np.heaviside(z, 0.0),
+    ],
+)
 def test_relu_derivative_check_accepts_right_answers(answer):
     ex.check_relu_derivative(answer)
 
 
-@pytest.mark.parametrize("answer, match", [
-    (lambda z: z > 0, r"True/False.*astype\(float\)"),
-    (lambda z: (z >= 0).astype(float), r"relu_derivative\(0\) should be 0.*z > 0, not z >= 0"),
-    (lambda z: np.ones_like(z), r"relu_derivative\(-3\) should be 0.*flat.*got 1"),
-    (lambda z: np.sign(z), r"relu_derivative\(-3\) should be 0.*got -1"),
-    (lambda z: np.maximum(0, z), r"returns relu\(z\) itself, not its slope"),
-    (lambda z: 1.0 if z > 0 else 0.0, r"built-in max|truth value|ONE number"),
-    (lambda z: np.where(z > 0, 2.0, 0.0), r"relu_derivative\(0\.5\) should be 1"),
-])
+@pytest.mark.parametrize(
+    "answer, match",
+    [
+        (lambda z: z > 0, r"True/False.*astype\(float\)"),
+        (lambda z: (z >= 0).astype(float), r"relu_derivative\(0\) should be 0.*z > 0, not z >= 0"),
+        (lambda z: np.ones_like(z), r"relu_derivative\(-3\) should be 0.*flat.*got 1"),
+        (lambda z: np.sign(z), r"relu_derivative\(-3\) should be 0.*got -1"),
+        (lambda z: np.maximum(0, z), r"returns relu\(z\) itself, not its slope"),
+        (lambda z: 1.0 if z > 0 else 0.0, r"built-in max|truth value|ONE number"),
+        (lambda z: np.where(z > 0, 2.0, 0.0), r"relu_derivative\(0\.5\) should be 1"),
+    ],
+)
 def test_relu_derivative_check_names_each_mistake(answer, match):
     expect(ex.check_relu_derivative, answer, match=match)
 
 
 def test_checks_do_not_write_warnings(capsys):
     def noisy(z):
-        return np.maximum(0, z) * np.exp(np.abs(z)) / np.exp(np.abs(z))   # overflows at 1e300
+        return np.maximum(0, z) * np.exp(np.abs(z)) / np.exp(np.abs(z))  # overflows at 1e300
 
     with pytest.raises(ExerciseError, match="nan or inf"):
         ex.check_relu(noisy)
     assert capsys.readouterr().err == ""
 
 
-# --- exercise 3: collapse --------------------------------------------------------------------------
+# --- exercise 3: collapse ---------------------------------------------------------------
+
 
 def collapse_right(layers):
     W, b = layers[0]
@@ -285,7 +327,7 @@ def collapse_middle_biases_not_carried(layers):
     return W, b + b_total
 
 
-def collapse_transposed_loop(layers):       # the reverse order crashes on non-square layers
+def collapse_transposed_loop(layers):  # the reverse order crashes on non-square layers
     W = layers[-1][0]
     for W_prev, _ in reversed(layers[:-1]):
         W = W @ W_prev
@@ -298,22 +340,29 @@ def test_collapse_check_accepts_the_right_answer(capsys):
     assert "✓" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("answer, match", [
-    (collapse_reversed, r"reverse order.*W = W1 @ W2 @ W3"),
-    (collapse_transposed_loop, r"reverse order|only fit in that order"),
-    (collapse_biases_added, r"plain sum b1 \+ b2.*LATER layers"),
-    (collapse_last_bias, r"just the last layer's bias"),
-    (collapse_in_place, r"changed layer 1's arrays in place"),
-    (collapse_one_layer_only, r"NEXT layer's weights only"),
-    (collapse_middle_biases_not_carried, r"middle layers must pass through"),
-    (lambda layers: collapse_right(layers)[0], r"should return a pair \(W, b\)"),
-    (lambda layers: (*collapse_right(layers), None), r"a tuple of length 3"),
-    (lambda layers: (collapse_right(layers)[0].T, collapse_right(layers)[1]), r"W: expected"),
-    (lambda layers: (collapse_right(layers)[0], collapse_right(layers)[1][None, :]),
-     r"b should have shape \(3,\)"),
-    (lambda layers: (collapse_right(layers)[0], np.zeros_like(collapse_right(layers)[1])),
-     r"all zeros"),
-])
+@pytest.mark.parametrize(
+    "answer, match",
+    [
+        (collapse_reversed, r"reverse order.*W = W1 @ W2 @ W3"),
+        (collapse_transposed_loop, r"reverse order|only fit in that order"),
+        (collapse_biases_added, r"plain sum b1 \+ b2.*LATER layers"),
+        (collapse_last_bias, r"just the last layer's bias"),
+        (collapse_in_place, r"changed layer 1's arrays in place"),
+        (collapse_one_layer_only, r"NEXT layer's weights only"),
+        (collapse_middle_biases_not_carried, r"middle layers must pass through"),
+        (lambda layers: collapse_right(layers)[0], r"should return a pair \(W, b\)"),
+        (lambda layers: (*collapse_right(layers), None), r"a tuple of length 3"),
+        (lambda layers: (collapse_right(layers)[0].T, collapse_right(layers)[1]), r"W: expected"),
+        (
+            lambda layers: (collapse_right(layers)[0], collapse_right(layers)[1][None, :]),
+            r"b should have shape \(3,\)",
+        ),
+        (
+            lambda layers: (collapse_right(layers)[0], np.zeros_like(collapse_right(layers)[1])),
+            r"all zeros",
+        ),
+    ],
+)
 def test_collapse_check_names_each_mistake(answer, match):
     expect(ex.check_collapse, answer, match=match)
 
@@ -331,13 +380,14 @@ def test_a_crash_on_non_square_layers_names_the_order():
     def crash_on_shapes(layers):
         if layers[0][0].shape[0] == layers[0][0].shape[1]:
             return collapse_right(layers)
-        W = layers[1][0] @ layers[0][0]          # (5, 2) @ (4, 5) cannot be multiplied
+        W = layers[1][0] @ layers[0][0]  # (5, 2) @ (4, 5) cannot be multiplied
         return W, layers[-1][1]
 
     expect(ex.check_collapse, crash_on_shapes, match="only fit in that order")
 
 
-# --- exercise 4: the ReLU puzzle -------------------------------------------------------------------
+# --- exercise 4: the ReLU puzzle --------------------------------------------------------
+
 
 def test_the_puzzle_answer_of_the_original_lab_reproduces_the_target():
     assert ex.PUZZLE_UNIT0 == (-2.0, 2.0)
@@ -353,24 +403,34 @@ def test_puzzle_check_passes_the_answer(capsys):
     assert "✓" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("answer, match", [
-    ((None, None, None, None), r"not written yet"),
-    (("1", -1, 2, -4), r"w1 should be a single number"),
-    ((1, -1, 2, float("nan")), r"b2 should be a finite number"),
-    ((0, 0, 0, 0), r"off by up to 4.*unit 1 never bends"),
-    ((1, 0, 2, -4), r"unit 1 switches on at x = -b1/w1 = 0, but the target bends at x = 1"),
-    ((2, -2, 2, -4), r"segment 2 \(1 < x < 2\) of your sum has slope 2 where the target has slope 1"),
-    ((-1, 1, 2, -4), r"unit 1 has w1 = -1 < 0.*LEFT"),
-    ((1, -1, 2, -3), r"unit 2 switches on at x = -b2/w2 = 1.5, but the target bends at x = 2"),
-    ((1, -1, 3, -6), r"segment 3 \(2 < x < 3\) of your sum has slope 4 where the target has slope 3"),
-    ((1, -1, 0, 1), r"unit 2 never bends.*max\(0, b2\) = 1"),
-    ((2, -4, 1, -1), r"matches the target, but units 1 and 2 have swapped roles"),
-])
+@pytest.mark.parametrize(
+    "answer, match",
+    [
+        ((None, None, None, None), r"not written yet"),
+        (("1", -1, 2, -4), r"w1 should be a single number"),
+        ((1, -1, 2, float("nan")), r"b2 should be a finite number"),
+        ((0, 0, 0, 0), r"off by up to 4.*unit 1 never bends"),
+        ((1, 0, 2, -4), r"unit 1 switches on at x = -b1/w1 = 0, but the target bends at x = 1"),
+        (
+            (2, -2, 2, -4),
+            r"segment 2 \(1 < x < 2\) of your sum has slope 2 where the target has slope 1",
+        ),
+        ((-1, 1, 2, -4), r"unit 1 has w1 = -1 < 0.*LEFT"),
+        ((1, -1, 2, -3), r"unit 2 switches on at x = -b2/w2 = 1.5, but the target bends at x = 2"),
+        (
+            (1, -1, 3, -6),
+            r"segment 3 \(2 < x < 3\) of your sum has slope 4 where the target has slope 3",
+        ),
+        ((1, -1, 0, 1), r"unit 2 never bends.*max\(0, b2\) = 1"),
+        ((2, -4, 1, -1), r"matches the target, but units 1 and 2 have swapped roles"),
+    ],
+)
 def test_puzzle_check_names_the_unit_and_segment(answer, match):
     expect(ex.check_relu_puzzle, *answer, match=match)
 
 
 # --- widgets: every control redraws ------------------------------------------------------------
+
 
 def lines_of(fig):
     return [line.get_ydata().copy() for ax in fig.axes for line in ax.get_lines()]
@@ -392,7 +452,7 @@ def test_activation_explorer_every_control():
     n_lines = len(w.figure.axes[0].get_lines())
     w.set(compare="none")
     assert len(w.figure.axes[0].get_lines()) == n_lines - 1
-    w.set(z_range=(2.0, 2.0))                     # a pinched range is widened, not an error
+    w.set(z_range=(2.0, 2.0))  # a pinched range is widened, not an error
     assert "widened" in w.message
     assert len(set(messages)) == 3 and w.redraws == 6
     with pytest.raises(ValueError, match="unknown activation 'softplus'"):
@@ -407,9 +467,12 @@ def test_describe_activation_measures_the_slopes_the_prose_states():
     assert 0 < sig["low"] < sig["high"] < 1
     r = wa.describe_activation("relu", (-6, 6))
     assert r["slope_min"] == 0 and r["slope_max"] == 1 and r["flat"] == pytest.approx(0.5, abs=0.01)
-    assert wa.describe_activation("sigmoid", (-15, 15))["flat"] > 0.75   # the explorer's "try"
-    assert set(wa.NAMES) == set(ACTIVATIONS) == {"linear", "sigmoid", "relu", "tanh",
-                                                 "leaky_relu", "swish"}
+    assert wa.describe_activation("sigmoid", (-15, 15))["flat"] > 0.75  # the explorer's "try"
+    assert (
+        set(wa.NAMES)
+        == set(ACTIVATIONS)
+        == {"linear", "sigmoid", "relu", "tanh", "leaky_relu", "swish"}
+    )
 
 
 def test_leaky_relu_slope_is_kerass_default(keras):
@@ -437,7 +500,7 @@ def test_output_matcher_verdicts_follow_the_range_rule():
             assert (v["kind"] == "match") == (activation == best), (target, activation)
             if v["kind"] == "too wide":
                 assert v["unreachable"] == 0
-    assert wa.output_verdict("house price ($1000s)", "linear")["kind"] == "too wide"   # the quiz
+    assert wa.output_verdict("house price ($1000s)", "linear")["kind"] == "too wide"  # the quiz
     assert wa.output_verdict("binary label (0 or 1)", "relu")["kind"] == "too wide"
 
 
@@ -465,11 +528,11 @@ def test_gradient_race_every_control():
     assert "sigmoid" in first and "relu" in first and "300 epochs" in first
     w.set(first="tanh")
     assert "tanh" in w.message and "sigmoid" not in w.message
-    w.set(second="tanh")                                  # the same twice: one network
+    w.set(second="tanh")  # the same twice: one network
     assert w.message.count("tanh") == 1
     w.set(hidden_layers=1)
     bars = [p for p in w.figure.axes[1].patches]
-    assert len(bars) == 2                                   # one bar per layer (2 layers)
+    assert len(bars) == 2  # one bar per layer (2 layers)
     before = w.message
     w.set(learning_rate=0.1)
     assert w.message != before and "α = 0.1" in w.figure.axes[0].get_title()
@@ -496,7 +559,7 @@ def test_plot_fits_shows_each_models_mse():
     x, y = make_wavy_regression(50, seed=1)
     fig = wa.plot_fits(x, y, {"zero": np.zeros_like(y), "truth": y})
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert f"zero (MSE {np.mean(y ** 2):.3f})" in labels and "truth (MSE 0.000)" in labels
+    assert f"zero (MSE {np.mean(y**2):.3f})" in labels and "truth (MSE 0.000)" in labels
     with pytest.raises(ValueError, match="one prediction per point"):
         wa.plot_fits(x, y, {"short": y[:5]})
     with pytest.raises(TypeError, match="non-empty dict"):

@@ -1,4 +1,5 @@
 """Lesson 03, softmax and multiclass classification: notebook, exercises, widgets, stated facts."""
+
 from __future__ import annotations
 
 import re
@@ -8,26 +9,42 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.notebooks import (RELEASED, cell_text, cells_by_grade_id, cells_by_id, errors,
-                             run_notebook, source_notebook, stderr_text, with_solution)
+from autograder.notebooks import (
+    RELEASED,
+    cell_text,
+    cells_by_grade_id,
+    cells_by_id,
+    errors,
+    run_notebook,
+    source_notebook,
+    stderr_text,
+    with_solution,
+)
 from utils.feedback import ExerciseError
-from utils.lessons.softmax_multiclass.checks import (check_my_softmax, check_predict_labels,
-                                     check_sparse_ce_from_logits)
-from utils.nn import log_softmax, sigmoid, softmax
 from utils.lessons.softmax_multiclass import widgets as W
+from utils.lessons.softmax_multiclass.checks import (
+    check_my_softmax,
+    check_predict_labels,
+    check_sparse_ce_from_logits,
+)
+from utils.nn import log_softmax, sigmoid, softmax
 
 matplotlib.use("Agg")
 
 NAME = "03_softmax_multiclass"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-EXERCISES = {"my_softmax": "test_my_softmax", "sparse_ce_from_logits": "test_sparse_ce_from_logits",
-             "predict_labels": "test_predict_labels"}
+EXERCISES = {
+    "my_softmax": "test_my_softmax",
+    "sparse_ce_from_logits": "test_sparse_ce_from_logits",
+    "predict_labels": "test_predict_labels",
+}
 POINTS = {"test_my_softmax": 2, "test_sparse_ce_from_logits": 2, "test_predict_labels": 1}
 
 
 # --------------------------------------------------------------------------
 # Correct answers and realistic wrong ones (in-process)
 # --------------------------------------------------------------------------
+
 
 def softmax_right(z):
     z = np.asarray(z, dtype=float)
@@ -94,20 +111,23 @@ def not_written(*args):
     raise NotImplementedError()
 
 
-@pytest.mark.parametrize("wrong, message", [
-    (not_written, "not written yet"),
-    (softmax_no_return, "forget `return`"),
-    (softmax_no_max, "e^1000 overflows to inf and inf/inf is nan"),
-    (softmax_ratio, "sums to one but it is not softmax"),
-    (softmax_no_division, "not yet divided by their sum"),
-    (softmax_axis0, "softmax over the wrong axis"),
-    (softmax_sum_whole_batch, "the whole batch sums to 1 but each row should"),
-    (softmax_global_max, "each row needs its own max"),
-    (softmax_no_keepdims, "keepdims=True"),
-    (softmax_zeros_like, "np.zeros_like(z)"),
-    (softmax_in_place, "changed its input array in place"),
-    (softmax_mean_shift, "not the mean or the smallest one"),
-])
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (not_written, "not written yet"),
+        (softmax_no_return, "forget `return`"),
+        (softmax_no_max, "e^1000 overflows to inf and inf/inf is nan"),
+        (softmax_ratio, "sums to one but it is not softmax"),
+        (softmax_no_division, "not yet divided by their sum"),
+        (softmax_axis0, "softmax over the wrong axis"),
+        (softmax_sum_whole_batch, "the whole batch sums to 1 but each row should"),
+        (softmax_global_max, "each row needs its own max"),
+        (softmax_no_keepdims, "keepdims=True"),
+        (softmax_zeros_like, "np.zeros_like(z)"),
+        (softmax_in_place, "changed its input array in place"),
+        (softmax_mean_shift, "not the mean or the smallest one"),
+    ],
+)
 def test_my_softmax_check_names_the_mistake(wrong, message):
     with pytest.raises(ExerciseError, match=re.escape(message)):
         check_my_softmax(wrong)
@@ -172,20 +192,23 @@ def ce_axis0(y, z):
     return m + np.log(np.sum(np.exp(z - m), axis=0))
 
 
-@pytest.mark.parametrize("wrong, message", [
-    (not_written, "not written yet"),
-    (ce_mean, "the mean over the batch"),
-    (ce_columns, "z[:, y] picks the columns y for EVERY row"),
-    (ce_next_class, "used the wrong class"),
-    (ce_argmax, "the predicted class (the argmax of z)"),
-    (ce_sign, "Check the minus sign"),
-    (ce_forgot_max, "did not add it back"),
-    (ce_axis0, "axis 0 (the examples)"),
-    (ce_no_shift, "e^1000 overflowed to inf"),
-    (ce_softmax_then_log, "you took the softmax first and then the log"),
-    (ce_clipped, "you clipped the probabilities"),
-    (ce_global_max, "Each row needs its own max"),
-])
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (not_written, "not written yet"),
+        (ce_mean, "the mean over the batch"),
+        (ce_columns, "z[:, y] picks the columns y for EVERY row"),
+        (ce_next_class, "used the wrong class"),
+        (ce_argmax, "the predicted class (the argmax of z)"),
+        (ce_sign, "Check the minus sign"),
+        (ce_forgot_max, "did not add it back"),
+        (ce_axis0, "axis 0 (the examples)"),
+        (ce_no_shift, "e^1000 overflowed to inf"),
+        (ce_softmax_then_log, "you took the softmax first and then the log"),
+        (ce_clipped, "you clipped the probabilities"),
+        (ce_global_max, "Each row needs its own max"),
+    ],
+)
 def test_sparse_ce_check_names_the_mistake(wrong, message):
     with pytest.raises(ExerciseError, match=re.escape(message)):
         check_sparse_ce_from_logits(wrong)
@@ -200,17 +223,23 @@ def labels_right(probs, threshold=0.5):
     return (np.asarray(probs) >= np.asarray(threshold)).astype(int)
 
 
-@pytest.mark.parametrize("wrong, message", [
-    (not_written, "not written yet"),
-    (lambda p, t=0.5: np.argmax(p, axis=1), "multiclass thinking"),
-    (lambda p, t=0.5: np.eye(p.shape[1], dtype=int)[np.argmax(p, axis=1)], "exactly one label per row"),
-    (lambda p, t=0.5: p, "labels must be 0 or 1"),
-    (lambda p, t=0.5: p >= t, "returned booleans"),
-    (lambda p, t=0.5: (p < t).astype(int), "inverted labels"),
-    (lambda p, t=0.5: np.round(p).astype(int), "use the threshold argument"),
-    (lambda p, t=0.5: (p >= float(t)).astype(int), "one threshold per label"),
-    (lambda p, t=0.5: (p >= t).astype(float), "dtype float64"),
-])
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (not_written, "not written yet"),
+        (lambda p, t=0.5: np.argmax(p, axis=1), "multiclass thinking"),
+        (
+            lambda p, t=0.5: np.eye(p.shape[1], dtype=int)[np.argmax(p, axis=1)],
+            "exactly one label per row",
+        ),
+        (lambda p, t=0.5: p, "labels must be 0 or 1"),
+        (lambda p, t=0.5: p >= t, "returned booleans"),
+        (lambda p, t=0.5: (p < t).astype(int), "inverted labels"),
+        (lambda p, t=0.5: np.round(p).astype(int), "use the threshold argument"),
+        (lambda p, t=0.5: (p >= float(t)).astype(int), "one threshold per label"),
+        (lambda p, t=0.5: (p >= t).astype(float), "dtype float64"),
+    ],
+)
 def test_predict_labels_check_names_the_mistake(wrong, message):
     with pytest.raises(ExerciseError, match=re.escape(message)):
         check_predict_labels(wrong)
@@ -225,14 +254,18 @@ def test_predict_labels_check_passes_the_right_answer(capsys):
 # The source notebook: structure, solutions, hidden tests
 # --------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def source():
     return nbformat.read(str(source_notebook(NAME)), as_version=4)
 
 
 def test_source_notebook_structure(source):
-    assert source.metadata.kernelspec == {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                          "language": "python"}
+    assert source.metadata.kernelspec == {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
     ids = [c.id for c in source.cells]
     assert len(ids) == len(set(ids)) and all(ids)
     for cell in source.cells:
@@ -240,26 +273,32 @@ def test_source_notebook_structure(source):
             assert cell.execution_count is None and cell.outputs == []
             assert "import *" not in cell.source and "plt.show" not in cell.source
     by_id = cells_by_grade_id(source)
-    assert len(by_id) == len({c.metadata["nbgrader"]["grade_id"] for c in source.cells
-                              if "nbgrader" in c.metadata})
+    assert len(by_id) == len(
+        {c.metadata["nbgrader"]["grade_id"] for c in source.cells if "nbgrader" in c.metadata}
+    )
     for solution, test in EXERCISES.items():
         s, t = by_id[solution].metadata.nbgrader, by_id[test].metadata.nbgrader
         assert s["solution"] and not s["locked"] and not s["grade"]
         assert t["grade"] and t["locked"] and t["points"] == POINTS[test]
         assert "### BEGIN SOLUTION" in by_id[solution].source
-        assert by_id[solution].source.index('"""') < by_id[solution].source.index("### BEGIN SOLUTION")
+        assert by_id[solution].source.index('"""') < by_id[solution].source.index(
+            "### BEGIN SOLUTION"
+        )
         assert "### BEGIN HIDDEN TESTS" in by_id[test].source
         visible = by_id[test].source.split("### BEGIN HIDDEN TESTS")[0]
         assert f"check_{solution}({solution})" in visible
     for grade_id in ("setup_imports", "setup_keras"):
         assert by_id[grade_id].metadata.nbgrader["locked"]
     assert "import keras" in by_id["setup_keras"].source
-    assert source.cells[-1].source.strip() == 'quiz()'
+    assert source.cells[-1].source.strip() == "quiz()"
 
 
 def hidden_part(source, test_id):
-    return cells_by_grade_id(source)[test_id].source.split("### BEGIN HIDDEN TESTS")[1] \
+    return (
+        cells_by_grade_id(source)[test_id]
+        .source.split("### BEGIN HIDDEN TESTS")[1]
         .split("### END HIDDEN TESTS")[0]
+    )
 
 
 def softmax_1d_2d_only(z):
@@ -270,25 +309,31 @@ def softmax_1d_2d_only(z):
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
-@pytest.mark.parametrize("test_id, name, right", [
-    ("test_my_softmax", "my_softmax", softmax_right),
-    ("test_sparse_ce_from_logits", "sparse_ce_from_logits", ce_right),
-    ("test_predict_labels", "predict_labels", labels_right),
-])
+@pytest.mark.parametrize(
+    "test_id, name, right",
+    [
+        ("test_my_softmax", "my_softmax", softmax_right),
+        ("test_sparse_ce_from_logits", "sparse_ce_from_logits", ce_right),
+        ("test_predict_labels", "predict_labels", labels_right),
+    ],
+)
 def test_hidden_tests_pass_the_right_answers(source, keras, test_id, name, right):
     exec(hidden_part(source, test_id), {"np": np, "keras": keras, name: right})
 
 
 def test_hidden_tests_catch_what_the_visible_checks_miss(source, keras, capsys):
-    check_my_softmax(softmax_1d_2d_only)            # the visible checks pass ...
-    with pytest.raises(AssertionError):             # ... the hidden tests do not
-        exec(hidden_part(source, "test_my_softmax"), {"np": np, "keras": keras,
-                                                      "my_softmax": softmax_1d_2d_only})
+    check_my_softmax(softmax_1d_2d_only)  # the visible checks pass ...
+    with pytest.raises(AssertionError):  # ... the hidden tests do not
+        exec(
+            hidden_part(source, "test_my_softmax"),
+            {"np": np, "keras": keras, "my_softmax": softmax_1d_2d_only},
+        )
 
 
 # --------------------------------------------------------------------------
 # Widgets, driven as a student would
 # --------------------------------------------------------------------------
+
 
 def bar_heights(fig, ax_index=0):
     return np.array([p.get_height() for p in fig.axes[ax_index].patches])
@@ -339,10 +384,10 @@ def test_stability_lab_every_control_redraws():
     assert set(lab.controls) == {"scale", "dtype"}
     assert lab.message.count("exact") == 3
     bars, message = bar_heights(lab.figure), lab.message
-    lab.set(scale=60.0)             # float32: the textbook sum overflows, so -log 0 = inf
+    lab.set(scale=60.0)  # float32: the textbook sum overflows, so -log 0 = inf
     assert lab.message != message and not np.allclose(bar_heights(lab.figure), bars)
     assert "textbook softmax, then log</b>: inf" in lab.message
-    lab.set(scale=100.0)            # e^100 overflows too: nan; a_1 = e^-100 is subnormal
+    lab.set(scale=100.0)  # e^100 overflows too: nan; a_1 = e^-100 is subnormal
     assert "textbook softmax, then log</b>: nan" in lab.message
     assert "lost digits" in lab.message
     curves = [line.get_ydata().copy() for line in lab.figure.axes[1].lines[:3]]
@@ -369,10 +414,10 @@ def test_stability_lab_bad_values():
 def test_the_lab_tells_the_story_the_prose_tells(dtype):
     """Section 4's claims, for every dtype: the table's orderings and from_logits staying exact."""
     found = W.failure_scales(dtype)
-    assert found["from_logits"] == {}                          # exact at every scale
+    assert found["from_logits"] == {}  # exact at every scale
     textbook, stable = found["textbook"], found["stable"]
-    assert "nan" not in stable and "inf" in stable             # the max cures nan, not inf
-    assert stable["lost digits"] < stable["inf"]               # digits go first, then inf
+    assert "nan" not in stable and "inf" in stable  # the max cures nan, not inf
+    assert stable["lost digits"] < stable["inf"]  # digits go first, then inf
     assert textbook["inf"] < textbook["nan"] and textbook["inf"] < stable["inf"]
     eps = np.finfo(dtype).eps
     for s in np.geomspace(0.1, 1000, 97):
@@ -393,9 +438,10 @@ def test_lab_reference_is_exact():
 
 def test_compare_decision_regions_panels_and_accuracy():
     from utils.synthetic import BLOB_CENTERS, make_blobs
+
     X, y = make_blobs(30, seed=3)
     nearest = lambda P: -((P[:, None, :] - BLOB_CENTERS[None]) ** 2).sum(-1)  # noqa: E731
-    always0 = lambda P: np.tile([1.0, 0, 0, 0], (len(P), 1))                  # noqa: E731
+    always0 = lambda P: np.tile([1.0, 0, 0, 0], (len(P), 1))  # noqa: E731
     fig = W.compare_decision_regions({"nearest centre": nearest, "always 0": always0}, X, y)
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert titles[0].startswith("nearest centre") and "accuracy 25.0%" in titles[1]
@@ -406,12 +452,19 @@ def test_compare_decision_regions_panels_and_accuracy():
 
 
 def toy_multilabel_predict(P):
-    return np.stack([sigmoid(4 * P[:, 0]), sigmoid(4 * P[:, 1]),
-                     sigmoid(4 * (1.2 - np.hypot(P[:, 0], P[:, 1])))], axis=1)
+    return np.stack(
+        [
+            sigmoid(4 * P[:, 0]),
+            sigmoid(4 * P[:, 1]),
+            sigmoid(4 * (1.2 - np.hypot(P[:, 0], P[:, 1]))),
+        ],
+        axis=1,
+    )
 
 
 def test_multilabel_explorer_threshold_redraws():
     from utils.synthetic import make_multilabel
+
     X, Y = make_multilabel(200, seed=5)
     w = W.multilabel_explorer(toy_multilabel_predict, X, Y)
     assert set(w.controls) == {"threshold"}
@@ -428,7 +481,7 @@ def test_multilabel_explorer_threshold_redraws():
         assert f"{accuracy[2]:.1%}" in w.figure.axes[2].get_title()
         counts.append(predicted.sum(axis=0))
         assert str(predicted.sum(axis=0).tolist()) in w.message
-    assert np.all(np.diff(counts, axis=0) <= 0)     # a higher threshold predicts 1 less often
+    assert np.all(np.diff(counts, axis=0) <= 0)  # a higher threshold predicts 1 less often
 
 
 def test_multilabel_explorer_bad_values():
@@ -449,6 +502,7 @@ def test_multilabel_explorer_bad_values():
 
 def test_quiz_has_three_questions():
     from utils.lessons.softmax_multiclass import quiz
+
     assert len(quiz().questions) == 3
 
 
@@ -456,10 +510,14 @@ def test_quiz_has_three_questions():
 # Facts the prose states about Keras (checked here, not printed by the notebook)
 # --------------------------------------------------------------------------
 
+
 def test_keras_facts_the_prose_states(keras):
     # Keras's softmax subtracts the max: huge logits are fine.
-    np.testing.assert_allclose(keras.ops.softmax(np.array([1000.0, 1001.0])).numpy(),
-                               softmax(np.array([0.0, 1.0])), rtol=1e-6)
+    np.testing.assert_allclose(
+        keras.ops.softmax(np.array([1000.0, 1001.0])).numpy(),
+        softmax(np.array([0.0, 1.0])),
+        rtol=1e-6,
+    )
     # Loss objects return the cost (the mean); loss functions one loss per example.
     y = np.array([3, 0, 2])
     z = np.array([[1.0, 2.0, 3.0, 4.0], [2.0, 0.5, -1.0, 0.0], [0.0, 1.0, 0.0, -2.0]])
@@ -474,7 +532,8 @@ def test_keras_facts_the_prose_states(keras):
     assert keras.losses.binary_crossentropy(Y, P).numpy()[0] == pytest.approx(want, rel=1e-5)
     # From probabilities Keras clips: the loss never exceeds -log(1e-7).
     capped = keras.losses.sparse_categorical_crossentropy(
-        np.array([1]), np.array([[1.0, 0.0]], dtype=np.float32)).numpy()[0]
+        np.array([1]), np.array([[1.0, 0.0]], dtype=np.float32)
+    ).numpy()[0]
     assert capped == pytest.approx(-np.log(1e-7), rel=1e-5)
 
 
@@ -483,7 +542,7 @@ def test_a_keras_softmax_model_computes_its_loss_from_the_logits(keras):
     to the loss; the same probabilities as a plain array are clipped."""
     model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(2, activation="softmax")])
     model.compile(loss=keras.losses.SparseCategoricalCrossentropy())
-    model.layers[0].set_weights([np.array([[100.0, -100.0]]), np.zeros(2)])   # logits [100, -100]
+    model.layers[0].set_weights([np.array([[100.0, -100.0]]), np.zeros(2)])  # logits [100, -100]
     x, y = np.array([[1.0]]), np.array([1])
     assert model.evaluate(x, y, verbose=0) == pytest.approx(200.0, rel=1e-6)
     probs = model.predict(x, verbose=0)
@@ -494,6 +553,7 @@ def test_a_keras_softmax_model_computes_its_loss_from_the_logits(keras):
 # --------------------------------------------------------------------------
 # Real kernels (slow)
 # --------------------------------------------------------------------------
+
 
 def number_after(text, label):
     match = re.search(re.escape(label) + r"\s*:?\s*\[?\s*([-+0-9.eE]+|inf|nan)", text)
@@ -527,8 +587,9 @@ def test_the_numbers_the_prose_relies_on(executed):
     nb, _ = executed
     text = {c.id: cell_text(c) for c in nb.cells if c.cell_type == "code"}
     assert "[0.032 0.087 0.237 0.644]" in text["softmax_example"]
-    shift = [line.split(":")[1].split("exponents")[0].strip()
-             for line in text["shift_demo"].splitlines()]
+    shift = [
+        line.split(":")[1].split("exponents")[0].strip() for line in text["shift_demo"].splitlines()
+    ]
     assert shift[0] == shift[1] == shift[2]
     assert number_after(text["two_classes_check"], "[-20, 20]") < 1e-15
     loss = text["loss_example"].splitlines()
@@ -551,8 +612,9 @@ def test_the_numbers_the_prose_relies_on(executed):
     assert softmax_line.split("final loss")[1] == logits_line.split("final loss")[1]
     assert number_after(logits_line, "test accuracy") >= 95.0
     # sparse and one-hot labels give the same cost; one-hot in the sparse loss fails
-    assert number_after(text["onehot_demo"], "sparse labels") == \
-        pytest.approx(number_after(text["onehot_demo"], "one-hot labels"), abs=2e-6)
+    assert number_after(text["onehot_demo"], "sparse labels") == pytest.approx(
+        number_after(text["onehot_demo"], "one-hot labels"), abs=2e-6
+    )
     assert text["onehot_mistake_demo"].startswith("ValueError:")
     # multi-label: some examples have several labels; row sums are not 1
     counts = re.search(r"labels: \[([\d ]+)\]", text["multilabel_data"]).group(1).split()
@@ -590,8 +652,11 @@ def test_released_notebook_asks_for_each_exercise():
     nb, _ = run_notebook(path, allow_errors=True)
     by_grade = cells_by_grade_id(nb)
     failing = {i for i, _, _ in errors(nb)}
-    test_cells = {i for i, c in enumerate(nb.cells)
-                  if c.metadata.get("nbgrader", {}).get("grade_id") in EXERCISES.values()}
+    test_cells = {
+        i
+        for i, c in enumerate(nb.cells)
+        if c.metadata.get("nbgrader", {}).get("grade_id") in EXERCISES.values()
+    }
     assert failing == test_cells, [(i, nb.cells[i].id) for i in failing ^ test_cells]
     for test in EXERCISES.values():
         (err,) = [o for o in by_grade[test].outputs if o.output_type == "error"]
@@ -605,25 +670,26 @@ def test_wrong_answers_in_a_real_kernel(source):
     """The set-up and exercise cells only, with wrong answers: each check cell shows its message."""
     wrong = {
         "my_softmax": "def my_softmax(z):\n    e = np.exp(z)\n"
-                      "    return e / e.sum(axis=-1, keepdims=True)",
+        "    return e / e.sum(axis=-1, keepdims=True)",
         "sparse_ce_from_logits": "def sparse_ce_from_logits(y, z):\n"
-                                 "    a = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)\n"
-                                 "    return -np.log(a[np.arange(len(y)), y]).mean()",
+        "    a = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)\n"
+        "    return -np.log(a[np.arange(len(y)), y]).mean()",
         "predict_labels": "def predict_labels(probs, threshold=0.5):\n"
-                          "    return np.argmax(probs, axis=1)",
+        "    return np.argmax(probs, axis=1)",
     }
     nb = source
     for grade_id, code in wrong.items():
         nb = with_solution(nb, grade_id, code)
     keep = {"setup_imports", "setup_keras", *EXERCISES, *EXERCISES.values()}
-    nb.cells = [c for c in nb.cells
-                if c.metadata.get("nbgrader", {}).get("grade_id") in keep]
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") in keep]
     ran, _ = run_notebook(nb, allow_errors=True)
     by_grade = cells_by_grade_id(ran)
-    expected = {"test_my_softmax": "e^1000 overflows to inf",
-                "test_sparse_ce_from_logits": "the mean over the batch",
-                "test_predict_labels": "multiclass thinking"}
+    expected = {
+        "test_my_softmax": "e^1000 overflows to inf",
+        "test_sparse_ce_from_logits": "the mean over the batch",
+        "test_predict_labels": "multiclass thinking",
+    }
     for test, message in expected.items():
         (err,) = [o for o in by_grade[test].outputs if o.output_type == "error"]
         assert err.ename == "ExerciseError" and message in err.evalue
-    assert stderr_text(ran) == ""      # overflow warnings are silenced inside the checks
+    assert stderr_text(ran) == ""  # overflow warnings are silenced inside the checks

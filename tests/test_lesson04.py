@@ -1,21 +1,42 @@
 """Lesson 04 (Adam and other layer types): notebook, exercises, widgets, and the prose's claims."""
+
 import re
 
 import nbformat
 import numpy as np
 import pytest
 
-from autograder.notebooks import (RELEASED, cell_text, cells_by_grade_id, cells_by_id, errors,
-                             run_notebook, source_notebook, stderr_text)
+from autograder.notebooks import (
+    RELEASED,
+    cell_text,
+    cells_by_grade_id,
+    cells_by_id,
+    errors,
+    run_notebook,
+    source_notebook,
+    stderr_text,
+)
 from utils.feedback import ExerciseError
-from utils.lessons.adam_and_layers.checks import (check_adam_step, check_conv1d_output_length,
-                                  check_conv1d_param_count, compare_with_keras)
-from utils.nn import Adam
 from utils.lessons.adam_and_layers import quiz
+from utils.lessons.adam_and_layers.checks import (
+    check_adam_step,
+    check_conv1d_output_length,
+    check_conv1d_param_count,
+    compare_with_keras,
+)
+from utils.lessons.adam_and_layers.widgets import (
+    GRADIENT_PATTERNS,
+    SURFACES,
+    TOLERANCE,
+    adam_step_ratios,
+    conv_window_widget,
+    conv_windows,
+    optimizer_race_widget,
+    race,
+    step_size_widget,
+)
+from utils.nn import Adam
 from utils.synthetic import make_ekg
-from utils.lessons.adam_and_layers.widgets import (GRADIENT_PATTERNS, SURFACES, TOLERANCE, adam_step_ratios,
-                                      conv_window_widget, conv_windows, optimizer_race_widget, race,
-                                      step_size_widget)
 
 NAME = "04_adam_and_layers"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -26,29 +47,35 @@ EXERCISES = {"test_adam_step": 3, "test_conv1d_output_length": 1, "test_conv1d_p
 # Reference answers and realistic wrong answers
 # ----------------------------------------------------------------------------------------
 
+
 def adam_step(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7):
     m = beta1 * m + (1 - beta1) * grad
-    v = beta2 * v + (1 - beta2) * grad ** 2
-    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    v = beta2 * v + (1 - beta2) * grad**2
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
     return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
 
 
 def adam_variant(mistake):
     """adam_step with one named mistake."""
+
     def step(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7):
         if mistake == "not written":
             raise NotImplementedError()
         m_old = m
         m = beta1 * m + (1 - beta1) * grad
-        v = beta2 * v + (1 - beta2) * (m ** 2 if mistake == "v from m" else grad ** 2)
+        v = beta2 * v + (1 - beta2) * (m**2 if mistake == "v from m" else grad**2)
         tt = t - 1 if mistake == "t from 0" else t
-        m_hat, v_hat = m / (1 - beta1 ** tt), v / (1 - beta2 ** tt)
+        m_hat, v_hat = m / (1 - beta1**tt), v / (1 - beta2**tt)
         if mistake == "no bias correction":
             m_hat, v_hat = m, v
         if mistake == "eps inside sqrt":
             return theta - lr * m_hat / np.sqrt(v_hat + eps), m, v
         if mistake == "keras form":
-            return theta - lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t) * m / (np.sqrt(v) + eps), m, v
+            return (
+                theta - lr * np.sqrt(1 - beta2**t) / (1 - beta1**t) * m / (np.sqrt(v) + eps),
+                m,
+                v,
+            )
         if mistake == "returns m_hat":
             return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_hat, v
         if mistake == "plus":
@@ -58,14 +85,15 @@ def adam_variant(mistake):
         if mistake == "swapped betas":
             m = (1 - beta1) * m_old + beta1 * grad
         return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
     return step
 
 
 def python_float_t_from_0(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7):
     m = beta1 * m + (1 - beta1) * grad
-    v = beta2 * v + (1 - beta2) * grad ** 2
-    correction = 1.0 / (1 - beta1 ** (t - 1))   # a Python float: ZeroDivisionError at t = 1
-    return theta - lr * m * correction / (np.sqrt(v / (1 - beta2 ** t)) + eps), m, v
+    v = beta2 * v + (1 - beta2) * grad**2
+    correction = 1.0 / (1 - beta1 ** (t - 1))  # a Python float: ZeroDivisionError at t = 1
+    return theta - lr * m * correction / (np.sqrt(v / (1 - beta2**t)) + eps), m, v
 
 
 ADAM_MISTAKES = {
@@ -103,11 +131,11 @@ def test_adam_check_does_not_let_the_student_corrupt_its_state(capsys):
         m *= beta1
         m += (1 - beta1) * grad
         v *= beta2
-        v += (1 - beta2) * grad ** 2
-        theta -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+        v += (1 - beta2) * grad**2
+        theta -= lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
         return theta, m, v
 
-    check_adam_step(in_place)   # updating the arrays in place is fine
+    check_adam_step(in_place)  # updating the arrays in place is fine
     assert "✓" in capsys.readouterr().out
 
 
@@ -153,13 +181,17 @@ def test_conv1d_answers_agree_with_keras(keras):
         layer = keras.layers.Conv1D(f, k, strides=s)
         layer.build((None, n, c))
         assert layer.count_params() == (k * c + 1) * f
-        assert layer.compute_output_shape((None, n, c))[1] == (n - k) // s + 1 == len(
-            conv_windows(n, k, s))
+        assert (
+            layer.compute_output_shape((None, n, c))[1]
+            == (n - k) // s + 1
+            == len(conv_windows(n, k, s))
+        )
 
 
 # ----------------------------------------------------------------------------------------
 # The comparison with Keras (section 4) and its claims
 # ----------------------------------------------------------------------------------------
+
 
 def keras_adam_path(keras, tf, theta0, grads, epsilon=1e-7):
     optimizer = keras.optimizers.Adam(learning_rate=1e-3, epsilon=epsilon)
@@ -172,11 +204,15 @@ def keras_adam_path(keras, tf, theta0, grads, epsilon=1e-7):
 
 @pytest.fixture(scope="module")
 def section4(keras, tf):
-    rng = np.random.default_rng(0)           # as in the notebook
+    rng = np.random.default_rng(0)  # as in the notebook
     theta0 = rng.normal(size=3)
     grads = [rng.normal(size=3) * np.array([1.0, 1e-2, 1e-4]) for _ in range(10)]
-    return (theta0, grads, keras_adam_path(keras, tf, theta0, grads),
-            keras_adam_path(keras, tf, theta0, grads, 1e-12))
+    return (
+        theta0,
+        grads,
+        keras_adam_path(keras, tf, theta0, grads),
+        keras_adam_path(keras, tf, theta0, grads, 1e-12),
+    )
 
 
 def test_keras_differs_only_by_where_epsilon_goes(section4, capsys):
@@ -186,8 +222,8 @@ def test_keras_differs_only_by_where_epsilon_goes(section4, capsys):
     translated = compare_with_keras(adam_step, theta0, grads, path, keras_eps=True)
     out = capsys.readouterr().out
     assert out.count("max |θ_yours − θ_Keras| over 10 steps") == 3
-    assert tiny < default / 100 and translated < default / 100     # "far smaller"
-    assert translated < 1e-7                                        # round-off only
+    assert tiny < default / 100 and translated < default / 100  # "far smaller"
+    assert translated < 1e-7  # round-off only
     # "about 30 times larger at t = 1": epsilon / sqrt(1 - beta2)
     assert 30 < 1 / np.sqrt(1 - 0.999) < 33
     # what is left is float32's 0.999, not ours: with betas exact in float32 the match is exact
@@ -208,20 +244,26 @@ def test_compare_with_keras_never_raises(section4, capsys):
 # Widgets: every control changes the figure or the message
 # ----------------------------------------------------------------------------------------
 
+
 def lines(fig):
     return [np.asarray(line.get_xydata()).copy() for ax in fig.axes for line in ax.get_lines()]
 
 
 def changed(before, after):
     return len(before) != len(after) or any(
-        a.shape != b.shape or not np.allclose(a, b, equal_nan=True) for a, b in zip(before, after))
+        a.shape != b.shape or not np.allclose(a, b, equal_nan=True) for a, b in zip(before, after)
+    )
 
 
 def test_race_widget_every_control_redraws():
     w = optimizer_race_widget()
     assert "gradient descent (α = 0.03)" in w.message and "Adam (α = 0.3)" in w.message
-    for key, value in [("gd_lr", 0.01), ("adam_lr", 0.1), ("steps", 300),
-                       ("surface", "banana (Rosenbrock)")]:
+    for key, value in [
+        ("gd_lr", 0.01),
+        ("adam_lr", 0.1),
+        ("steps", 300),
+        ("surface", "banana (Rosenbrock)"),
+    ]:
         before, message = lines(w.figure), w.message
         w.set(**{key: value})
         assert changed(before, lines(w.figure)) and w.message != message, key
@@ -266,8 +308,11 @@ def test_conv_window_widget_every_control_redraws():
     w = conv_window_widget(X, y)
     assert w.message.startswith("9 windows of 20 samples")
     assert {int(y[i]) for _, i in w.controls["example"].options} == {0, 1}
-    for key, value in [("kernel_size", 7), ("stride", 3),
-                       ("example", w.controls["example"].options[1][1])]:
+    for key, value in [
+        ("kernel_size", 7),
+        ("stride", 3),
+        ("example", w.controls["example"].options[1][1]),
+    ]:
         before, message = lines(w.figure), w.message
         w.set(**{key: value})
         assert changed(before, lines(w.figure)), key
@@ -286,39 +331,40 @@ def test_conv_window_widget_every_control_redraws():
 # Claims made in the notebook's prose
 # ----------------------------------------------------------------------------------------
 
+
 def test_section1_claims():
     round_fast = race("round bowl", gd_lr=0.1)["gradient descent"]
     round_slow = race("round bowl", gd_lr=0.03)["gradient descent"]
     long_fast = race("elongated bowl", gd_lr=0.1)["gradient descent"]
     long_slow = race("elongated bowl", gd_lr=0.03)["gradient descent"]
-    assert round_fast.arrived < round_slow.arrived              # 0.1 works and is faster
-    assert long_fast.diverged is not None                       # diverges on the elongated bowl
-    assert long_slow.arrived >= 3 * round_fast.arrived          # "several times as many steps"
+    assert round_fast.arrived < round_slow.arrived  # 0.1 works and is faster
+    assert long_fast.diverged is not None  # diverges on the elongated bowl
+    assert long_slow.arrived >= 3 * round_fast.arrived  # "several times as many steps"
     assert race("elongated bowl", gd_lr=0.039, steps=300)["gradient descent"].diverged is None
     assert race("elongated bowl", gd_lr=0.041, steps=300)["gradient descent"].diverged
 
 
 def test_section2_claims():
-    assert TOLERANCE == 1e-3                                      # "the tolerance 0.001"
+    assert TOLERANCE == 1e-3  # "the tolerance 0.001"
     assert 1 / (1 - 0.9) == pytest.approx(10) and 1 / (1 - 0.999) == pytest.approx(1000)
     adam, theta = Adam(), np.zeros(1)
     adam.step(theta, np.array([2.0]))
-    assert adam.m[0] == pytest.approx(0.1 * 2.0)                # m = 0.1 g after one step
-    ratios, gd = adam_step_ratios()                              # the widget's defaults
+    assert adam.m[0] == pytest.approx(0.1 * 2.0)  # m = 0.1 g after one step
+    ratios, gd = adam_step_ratios()  # the widget's defaults
     steady, tiny, oscillating, _ = GRADIENT_PATTERNS
     assert ratios[steady][-1] == pytest.approx(1, rel=0.01)
-    assert ratios[tiny][-1] == pytest.approx(1, rel=0.01)        # same step, 1000x smaller g
+    assert ratios[tiny][-1] == pytest.approx(1, rel=0.01)  # same step, 1000x smaller g
     assert gd[tiny][-1] == pytest.approx(1e-3 * gd[steady][-1])
-    assert ratios[oscillating][-1] < 0.1                         # "a small fraction of α"
+    assert ratios[oscillating][-1] < 0.1  # "a small fraction of α"
     no_momentum, _ = adam_step_ratios(beta1=0.0)
-    assert no_momentum[oscillating][-1] == pytest.approx(1, rel=0.01)   # the "try β1 = 0"
+    assert no_momentum[oscillating][-1] == pytest.approx(1, rel=0.01)  # the "try β1 = 0"
 
 
 def test_section3_claims():
     round_bowl = race("round bowl", adam_lr=0.3)["Adam"]
     elongated = race("elongated bowl", adam_lr=0.3)["Adam"]
-    assert round_bowl.arrived == elongated.arrived               # "the same number of steps"
-    assert elongated.final_cost > TOLERANCE                      # jitters after arriving
+    assert round_bowl.arrived == elongated.arrived  # "the same number of steps"
+    assert elongated.final_cost > TOLERANCE  # jitters after arriving
     banana = race("banana (Rosenbrock)", gd_lr=1e-3, adam_lr=0.1, steps=1000)
     assert banana["gradient descent"].arrived is None and banana["Adam"].arrived is not None
 
@@ -331,14 +377,18 @@ def test_quiz_has_two_questions():
 # The notebooks, executed in real kernels
 # ----------------------------------------------------------------------------------------
 
+
 def mimetypes(cell):
     return {key for o in cell.outputs for key in o.get("data", {})}
 
 
 def test_source_notebook_structure():
     nb = nbformat.read(source_notebook(NAME), as_version=4)
-    assert nb.metadata.kernelspec == {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                      "language": "python"}
+    assert nb.metadata.kernelspec == {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
     ids = [cell.id for cell in nb.cells]
     assert len(ids) == len(set(ids))
     graded = {}
@@ -357,7 +407,7 @@ def test_source_notebook_structure():
         assert grade_ids[exercise].metadata["nbgrader"]["solution"]
         assert "### BEGIN SOLUTION" in grade_ids[exercise].source
     assert "import keras" in grade_ids["setup"].source
-    assert 'quiz()' in nb.cells[-1].source
+    assert "quiz()" in nb.cells[-1].source
 
 
 @pytest.fixture(scope="module")
@@ -381,20 +431,29 @@ def test_source_notebook_runs_clean(executed_source):
 @pytest.mark.slow
 def test_source_notebook_numbers_support_the_prose(executed_source):
     cells = cells_by_id(executed_source[0])
-    diffs = [float(x) for x in re.findall(r"over 10 steps = ([0-9.e+-]+)",
-                                          cell_text(cells["s4_compare"], results=True)
-                                          + cell_text(cells["s4_tiny"], results=True))]
+    diffs = [
+        float(x)
+        for x in re.findall(
+            r"over 10 steps = ([0-9.e+-]+)",
+            cell_text(cells["s4_compare"], results=True)
+            + cell_text(cells["s4_tiny"], results=True),
+        )
+    ]
     assert len(diffs) == 3 and max(diffs[1:]) < diffs[0] / 100
     shapes = cell_text(cells["s5_shapes"], results=True)
     assert "(None, 9, 8)" in shapes and "(None, 3, 8)" in shapes
-    rows = re.findall(r"(\w+):\s+(\d+) parameters, accuracy ([\d.]+)% on training, ([\d.]+)% held out",
-                      cell_text(cells["s5_train"], results=True))
+    rows = re.findall(
+        r"(\w+):\s+(\d+) parameters, accuracy ([\d.]+)% on training, ([\d.]+)% held out",
+        cell_text(cells["s5_train"], results=True),
+    )
     got = {name: (int(p), float(train), float(test)) for name, p, train, test in rows}
     (conv_p, conv_train, conv_test), (dense_p, dense_train, dense_test) = (
-        got["convolutional"], got["dense"])
-    assert conv_p < dense_p and conv_test > dense_test            # fewer parameters, better
-    assert dense_train >= conv_train                              # fits training at least as well
-    assert dense_train - dense_test > conv_train - conv_test      # ... and overfits
+        got["convolutional"],
+        got["dense"],
+    )
+    assert conv_p < dense_p and conv_test > dense_test  # fewer parameters, better
+    assert dense_train >= conv_train  # fits training at least as well
+    assert dense_train - dense_test > conv_train - conv_test  # ... and overfits
     rnn = cell_text(cells["s6_rnn_code"], results=True)
     assert "output (2, 8), parameters 80" in rnn and "output (2, 100, 8)" in rnn
     assert "output (2, 8), parameters 320" in rnn and "= 80, LSTM 4u(c + u + 1) = 320" in rnn
@@ -416,11 +475,14 @@ def test_source_notebook_under_nbgrader_shows_still_figures():
 def test_released_notebook_says_not_written_yet():
     nb, _ = run_notebook(RELEASED / f"{NAME}.ipynb", allow_errors=True)
     assert stderr_text(nb) == ""
-    graded = {cell.metadata["nbgrader"]["grade_id"]: i for i, cell in enumerate(nb.cells)
-              if cell.metadata.get("nbgrader", {}).get("grade")}
+    graded = {
+        cell.metadata["nbgrader"]["grade_id"]: i
+        for i, cell in enumerate(nb.cells)
+        if cell.metadata.get("nbgrader", {}).get("grade")
+    }
     assert set(graded) == set(EXERCISES)
     failures = {i: (name, value) for i, name, value in errors(nb)}
-    assert set(failures) == set(graded.values())                  # nothing else fails
+    assert set(failures) == set(graded.values())  # nothing else fails
     for index in graded.values():
         name, value = failures[index]
         assert name == "ExerciseError" and "is not written yet" in value
@@ -433,13 +495,21 @@ def test_wrong_answers_in_a_real_kernel():
     source = nbformat.read(source_notebook(NAME), as_version=4)
     ids = cells_by_grade_id(source)
     wrong = ids["adam_step"].source.replace("(np.sqrt(v_hat) + eps)", "np.sqrt(v_hat + eps)")
-    flattened = ids["adam_step"].source.replace("return theta, m, v",
-                                                "return theta.ravel(), m.ravel(), v.ravel()")
+    flattened = ids["adam_step"].source.replace(
+        "return theta, m, v", "return theta.ravel(), m.ravel(), v.ravel()"
+    )
     assert wrong != ids["adam_step"].source and flattened != ids["adam_step"].source
-    sources = [ids["setup"].source, wrong, ids["test_adam_step"].source, flattened,
-               ids["test_adam_step"].source]
-    nb = nbformat.v4.new_notebook(metadata=source.metadata, cells=[
-        nbformat.v4.new_code_cell(text, id=f"cell-{i}") for i, text in enumerate(sources)])
+    sources = [
+        ids["setup"].source,
+        wrong,
+        ids["test_adam_step"].source,
+        flattened,
+        ids["test_adam_step"].source,
+    ]
+    nb = nbformat.v4.new_notebook(
+        metadata=source.metadata,
+        cells=[nbformat.v4.new_code_cell(text, id=f"cell-{i}") for i, text in enumerate(sources)],
+    )
     nb, _ = run_notebook(nb, allow_errors=True)
     assert stderr_text(nb) == ""
     found = {i: (name, value) for i, name, value in errors(nb)}

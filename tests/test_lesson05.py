@@ -1,14 +1,23 @@
 """Lesson 05 (backpropagation): the notebook in real kernels, every exercise check against right
 and wrong answers, every widget's controls, the timing race, the gradient-check helpers, the
 self-check questions, and the numbers the prose states."""
+
 import re
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from autograder.notebooks import (RELEASED, cell_text, cells_by_grade_id, errors, run_notebook,
-                             source_notebook, stderr_text, with_solution)
+from autograder.notebooks import (
+    RELEASED,
+    cell_text,
+    cells_by_grade_id,
+    errors,
+    run_notebook,
+    source_notebook,
+    stderr_text,
+    with_solution,
+)
 from utils.autodiff import Value, backward_steps
 from utils.feedback import ExerciseError
 from utils.lessons.backprop import checks as ex
@@ -27,6 +36,7 @@ def cell(nb, cell_id):
 
 
 # ------------------------------------------------------------------ the notebooks (slow)
+
 
 @pytest.fixture(scope="module")
 def source_run():
@@ -56,17 +66,20 @@ def test_source_notebook_prose_numbers(source_run):
     assert "GradientTape:   J = 4.5, dJ/dw = 6, dJ/db = 3" in tape
     assert "utils.autodiff: J = 4.5, dJ/dw = 6, dJ/db = 3" in tape
     table = cell_text(cell(nb, "autodiff_table"), results=True)
-    assert re.search(r"^x\s+\(input\)\s+2\s+-6$", table, re.M)       # x and y get gradients too
+    assert re.search(r"^x\s+\(input\)\s+2\s+-6$", table, re.M)  # x and y get gradients too
     assert re.search(r"^y\s+\(input\)\s+1\s+-3$", table, re.M)
     assert re.search(r"^0\.5\s+\(input\)\s+0\.5\s+9$", table, re.M)
-    assert "X (5, 3), y (5, 1), W1 (3, 4), b1 (4,), W2 (4, 1), b2 (1,)" in \
-        cell_text(cell(nb, "net_data"), results=True)                          # 3 inputs, 4 hidden, 1 output
+    assert "X (5, 3), y (5, 1), W1 (3, 4), b1 (4,), W2 (4, 1), b2 (1,)" in cell_text(
+        cell(nb, "net_data"), results=True
+    )  # 3 inputs, 4 hidden, 1 output
     assert cell_text(cell(nb, "three_way_fd"), results=True).startswith("21 parameters")
     rows = cell_text(cell(nb, "three_way_table"), results=True).strip().splitlines()[1:]
     assert len(rows) == 4
     for row in rows:  # hand vs FD, hand vs tape, FD vs tape
         h_fd, h_tp, fd_tp = (float(v) for v in row.split()[-3:])
-        assert h_tp < 1e-12 and h_fd < 1e-7 and fd_tp < 1e-7, row  # "above about 1e-7: a second look"
+        assert h_tp < 1e-12 and h_fd < 1e-7 and fd_tp < 1e-7, (
+            row
+        )  # "above about 1e-7: a second look"
     timing_rows = cell_text(cell(nb, "cost_measure"), results=True).strip().splitlines()[1:]
     assert len(timing_rows) == 4
     assert all(float(r.split()[-1]) < 1e-5 for r in timing_rows)  # "the last column is tiny"
@@ -118,8 +131,11 @@ def test_points_and_metadata():
         assert "### BEGIN HIDDEN TESTS" in graded[f"test_{ex_name}"].source
     ids = [c.id for c in nb.cells]
     assert len(ids) == len(set(ids))
-    assert all(c.get("outputs", []) == [] and c.get("execution_count") is None
-               for c in nb.cells if c.cell_type == "code")
+    assert all(
+        c.get("outputs", []) == [] and c.get("execution_count") is None
+        for c in nb.cells
+        if c.cell_type == "code"
+    )
     assert nb.metadata["kernelspec"]["name"] == "python3"
 
 
@@ -129,16 +145,26 @@ def test_wrong_answers_in_a_kernel():
     import nbformat
 
     nb = nbformat.read(str(source_notebook(NAME)), as_version=4)
-    nb = with_solution(nb, "centred_difference",
-                       "def centred_difference(f, w, eps):\n    return (f(w + eps) - f(w)) / eps\n")
-    nb = with_solution(nb, "lecture_backward", (
-        "def lecture_backward(x, w, b, y):\n    d = w * x + b - y\n"
-        "    return d, 1, 1, x, 1\n"))
-    nb = with_solution(nb, "two_layer_backward", (
-        "def two_layer_backward(X, y, W1, b1, W2, b2):\n"
-        "    m = X.shape[0]\n    Z1, A1, Z2, A2 = two_layer_forward(X, W1, b1, W2, b2)\n"
-        "    dZ2 = (A2 - y) / m\n    dZ1 = dZ2 @ W2.T\n"
-        "    return X.T @ dZ1, dZ1.sum(axis=0), A1.T @ dZ2, dZ2.sum(axis=0)\n"))
+    nb = with_solution(
+        nb,
+        "centred_difference",
+        "def centred_difference(f, w, eps):\n    return (f(w + eps) - f(w)) / eps\n",
+    )
+    nb = with_solution(
+        nb,
+        "lecture_backward",
+        ("def lecture_backward(x, w, b, y):\n    d = w * x + b - y\n    return d, 1, 1, x, 1\n"),
+    )
+    nb = with_solution(
+        nb,
+        "two_layer_backward",
+        (
+            "def two_layer_backward(X, y, W1, b1, W2, b2):\n"
+            "    m = X.shape[0]\n    Z1, A1, Z2, A2 = two_layer_forward(X, W1, b1, W2, b2)\n"
+            "    dZ2 = (A2 - y) / m\n    dZ1 = dZ2 @ W2.T\n"
+            "    return X.T @ dZ1, dZ1.sum(axis=0), A1.T @ dZ2, dZ2.sum(axis=0)\n"
+        ),
+    )
     run, _ = run_notebook(nb, allow_errors=True)
     messages = {run.cells[i].metadata["nbgrader"]["grade_id"]: value for i, _, value in errors(run)}
     assert set(messages) == set(GRADED)
@@ -147,10 +173,11 @@ def test_wrong_answers_in_a_kernel():
     assert "forgot the hidden activation's derivative" in messages["test_two_layer_backward"]
     assert stderr_text(run) == ""
     rows = cell_text(cell(run, "three_way_table"), results=True).strip().splitlines()[1:]
-    assert float(rows[0].split()[-2]) > 1e-3   # dW1 by hand vs GradientTape: the bug shows
+    assert float(rows[0].split()[-2]) > 1e-3  # dW1 by hand vs GradientTape: the bug shows
 
 
 # ------------------------------------------------------------------ exercise 1
+
 
 def good_centred(f, w, eps):
     return (f(w + eps) - f(w - eps)) / (2 * eps)
@@ -161,16 +188,19 @@ def test_centred_difference_right_answer_passes(capsys):
     assert "✓" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("wrong, message", [
-    (lambda f, w, eps: (f(w + eps) - f(w)) / eps, "forward difference"),
-    (lambda f, w, eps: (f(w) - f(w - eps)) / eps, "backward difference"),
-    (lambda f, w, eps: (f(w + eps) - f(w - eps)) / eps, "divide by 2 * eps"),
-    (lambda f, w, eps: (f(w + eps) - f(w)) / (2 * eps), "one-sided"),
-    (lambda f, w, eps: (f(w - eps) - f(w + eps)) / (2 * eps), "sign is reversed"),
-    (lambda f, w, eps: (f(w + 1e-3) - f(w - 1e-3)) / 2e-3, "use the eps you are given"),
-    (lambda f, w, eps: None, "forget `return`"),
-    (lambda f, w, eps: [1.0, 2.0], "should return one number"),
-])
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (lambda f, w, eps: (f(w + eps) - f(w)) / eps, "forward difference"),
+        (lambda f, w, eps: (f(w) - f(w - eps)) / eps, "backward difference"),
+        (lambda f, w, eps: (f(w + eps) - f(w - eps)) / eps, "divide by 2 * eps"),
+        (lambda f, w, eps: (f(w + eps) - f(w)) / (2 * eps), "one-sided"),
+        (lambda f, w, eps: (f(w - eps) - f(w + eps)) / (2 * eps), "sign is reversed"),
+        (lambda f, w, eps: (f(w + 1e-3) - f(w - 1e-3)) / 2e-3, "use the eps you are given"),
+        (lambda f, w, eps: None, "forget `return`"),
+        (lambda f, w, eps: [1.0, 2.0], "should return one number"),
+    ],
+)
 def test_centred_difference_wrong_answers(wrong, message):
     with pytest.raises(ExerciseError, match=re.escape(message)):
         ex.check_centred_difference(wrong)
@@ -186,6 +216,7 @@ def test_centred_difference_not_written():
 
 # ------------------------------------------------------------------ exercise 2
 
+
 def good_lecture(x, w, b, y):
     d = w * x + b - y
     return d, d, d, d * x, d
@@ -197,6 +228,7 @@ def lecture_variant(**override):
         values = dict(dd=d, da=d, dc=d, dw=d * x, db=d)
         values.update({k: v(x, w, b, y, d) for k, v in override.items()})
         return tuple(values[k] for k in ("dd", "da", "dc", "dw", "db"))
+
     return fn
 
 
@@ -205,19 +237,25 @@ def test_lecture_backward_right_answer_passes(capsys):
     assert "dJ/dw = 6" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("override, message", [
-    (dict(dd=lambda x, w, b, y, d: 2 * d), "the ½ cancels the 2"),
-    (dict(dd=lambda x, w, b, y, d: 0.5 * d * d), "that is J itself"),
-    (dict(da=lambda x, w, b, y, d: 1.0), "dJ_da is off"),
-    (dict(dc=lambda x, w, b, y, d: 1.0), "dJ_dc is off (at x = 2, w = -2, b = 8, y = 1): expected 3, "
-                                         "got 1: that is only the local derivative"),
-    (dict(dw=lambda x, w, b, y, d: x), "dJ_dw is off"),
-    (dict(dw=lambda x, w, b, y, d: d), "multiply it by the local derivative ∂c/∂w = 2"),
-    (dict(dw=lambda x, w, b, y, d: d * w), "you multiplied by w"),
-    (dict(db=lambda x, w, b, y, d: 1.0), "dJ_db is off"),
-    (dict(db=lambda x, w, b, y, d: d * x), "that is dJ/dw"),
-    (dict(da=lambda x, w, b, y, d: -d), "the sign is flipped"),
-])
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        (dict(dd=lambda x, w, b, y, d: 2 * d), "the ½ cancels the 2"),
+        (dict(dd=lambda x, w, b, y, d: 0.5 * d * d), "that is J itself"),
+        (dict(da=lambda x, w, b, y, d: 1.0), "dJ_da is off"),
+        (
+            dict(dc=lambda x, w, b, y, d: 1.0),
+            "dJ_dc is off (at x = 2, w = -2, b = 8, y = 1): expected 3, "
+            "got 1: that is only the local derivative",
+        ),
+        (dict(dw=lambda x, w, b, y, d: x), "dJ_dw is off"),
+        (dict(dw=lambda x, w, b, y, d: d), "multiply it by the local derivative ∂c/∂w = 2"),
+        (dict(dw=lambda x, w, b, y, d: d * w), "you multiplied by w"),
+        (dict(db=lambda x, w, b, y, d: 1.0), "dJ_db is off"),
+        (dict(db=lambda x, w, b, y, d: d * x), "that is dJ/dw"),
+        (dict(da=lambda x, w, b, y, d: -d), "the sign is flipped"),
+    ],
+)
 def test_lecture_backward_wrong_answers(override, message):
     with pytest.raises(ExerciseError, match=re.escape(message)):
         ex.check_lecture_backward(lecture_variant(**override))
@@ -238,7 +276,7 @@ def test_lecture_backward_typed_in_numbers_are_caught():
 def test_lecture_backward_right_only_at_the_lecture_point():
     def half_typed(x, w, b, y):
         d = w * x + b - y
-        return d, d, d, d * 2, d   # x typed in as 2
+        return d, d, d, d * 2, d  # x typed in as 2
 
     with pytest.raises(ExerciseError) as err:
         ex.check_lecture_backward(half_typed)
@@ -259,6 +297,7 @@ def test_lecture_gradients_match_autodiff_lecture():
 
 # ------------------------------------------------------------------ exercise 3
 
+
 def forward(X, W1, b1, W2, b2):
     Z1 = X @ W1 + b1
     A1 = np.tanh(Z1)
@@ -267,8 +306,16 @@ def forward(X, W1, b1, W2, b2):
     return Z1, A1, Z2, A2
 
 
-def backward_variant(*, hidden="tanh", mean=True, sign=1, extra_sigmoid=False, transpose_w1=False,
-                     no_sum_b1=False, crash=False):
+def backward_variant(
+    *,
+    hidden="tanh",
+    mean=True,
+    sign=1,
+    extra_sigmoid=False,
+    transpose_w1=False,
+    no_sum_b1=False,
+    crash=False,
+):
     def fn(X, y, W1, b1, W2, b2):
         m = X.shape[0]
         Z1, A1, Z2, A2 = forward(X, W1, b1, W2, b2)
@@ -277,11 +324,12 @@ def backward_variant(*, hidden="tanh", mean=True, sign=1, extra_sigmoid=False, t
             dZ2 = dZ2 * A2 * (1 - A2)
         dW2, db2 = A1.T @ dZ2, dZ2.sum(axis=0)
         dA1 = dZ2 @ (W2 if crash else W2.T)
-        slope = {"tanh": 1 - A1 ** 2, "one": 1.0, "z": 1 - Z1 ** 2, "sigmoid": A1 * (1 - A1)}[hidden]
+        slope = {"tanh": 1 - A1**2, "one": 1.0, "z": 1 - Z1**2, "sigmoid": A1 * (1 - A1)}[hidden]
         dZ1 = dA1 * slope
         dW1 = dZ1.T @ X if transpose_w1 else X.T @ dZ1
         db1 = dZ1 if no_sum_b1 else dZ1.sum(axis=0)
         return dW1, db1, dW2, db2
+
     return fn
 
 
@@ -290,17 +338,20 @@ def test_two_layer_right_answer_passes(capsys):
     assert "match GradientTape" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(hidden="one"), "forgot the hidden activation's derivative"),
-    (dict(hidden="z"), "use the activation A1, not Z1"),
-    (dict(hidden="sigmoid"), "the sigmoid's derivative; the hidden layer is tanh"),
-    (dict(mean=False), "m = 5 times too big"),
-    (dict(sign=-1), "wrong sign"),
-    (dict(extra_sigmoid=True), "it cancels"),
-    (dict(transpose_w1=True), "It looks transposed: use X.T @ dZ1"),
-    (dict(no_sum_b1=True), "Sum dZ1 over the examples"),
-    (dict(crash=True), "Shapes must line up"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(hidden="one"), "forgot the hidden activation's derivative"),
+        (dict(hidden="z"), "use the activation A1, not Z1"),
+        (dict(hidden="sigmoid"), "the sigmoid's derivative; the hidden layer is tanh"),
+        (dict(mean=False), "m = 5 times too big"),
+        (dict(sign=-1), "wrong sign"),
+        (dict(extra_sigmoid=True), "it cancels"),
+        (dict(transpose_w1=True), "It looks transposed: use X.T @ dZ1"),
+        (dict(no_sum_b1=True), "Sum dZ1 over the examples"),
+        (dict(crash=True), "Shapes must line up"),
+    ],
+)
 def test_two_layer_wrong_answers(kwargs, message):
     with pytest.raises(ExerciseError, match=re.escape(message)):
         ex.check_two_layer_backward(backward_variant(**kwargs))
@@ -341,13 +392,17 @@ def test_tape_gradients_against_finite_differences():
 
 # ------------------------------------------------------------------ widgets
 
+
 def line_data(fig):
-    return [np.asarray(line.get_ydata(), dtype=float).copy() for ax in fig.axes for line in ax.lines]
+    return [
+        np.asarray(line.get_ydata(), dtype=float).copy() for ax in fig.axes for line in ax.lines
+    ]
 
 
 def same_lines(a, b):
-    return len(a) == len(b) and all(x.shape == y.shape and np.allclose(x, y, equal_nan=True)
-                                    for x, y in zip(a, b))
+    return len(a) == len(b) and all(
+        x.shape == y.shape and np.allclose(x, y, equal_nan=True) for x, y in zip(a, b)
+    )
 
 
 def test_epsilon_widget_every_control_redraws():
@@ -360,7 +415,7 @@ def test_epsilon_widget_every_control_redraws():
     w.set(eps=1e-8)
     assert w.message != before_msg and "ε = 1.0e-08" in w.message
     after_eps = line_data(w.figure)
-    assert not same_lines(after_eps, before)   # the markers moved
+    assert not same_lines(after_eps, before)  # the markers moved
 
     w.set(function="J = w³")
     assert "true slope 27" in [t.get_text() for t in w.figure.axes[0].get_legend().get_texts()]
@@ -389,7 +444,7 @@ def test_epsilon_widget_bad_values():
 def test_slope_estimates_facts():
     f, c, true = wb.slope_estimates(1e-3)
     assert true == 6.0 and abs(f - 6.001) < 1e-9 and abs(c - 6.0) < 1e-9
-    f, c, _ = wb.slope_estimates(0.1)            # for w² the centred difference has no truncation error
+    f, c, _ = wb.slope_estimates(0.1)  # for w² the centred difference has no truncation error
     assert abs(c - 6.0) < 1e-12 and abs(f - 6.1) < 1e-12
     # the prose: the centred difference of w³ is most accurate around 1e-5 in float64
     fwd, ctr, true = wb.slope_estimates(wb.EPS_GRID, "J = w³")
@@ -411,7 +466,7 @@ def lecture_graph():
     a.label = "a"
     d = a - y
     d.label = "d"
-    e = d ** 2
+    e = d**2
     e.label = "e"
     J = 0.5 * e
     J.label = "J"
@@ -433,7 +488,9 @@ def test_backward_pass_widget_steps():
     w.set(step=9)
     assert "dJ/dw = 3 × 2 = 6" in w.message and grads_shown(w.figure).count("grad = ?") == 1
     w.set(step=10)
-    assert "Every node now has its gradient" in w.message and "grad = ?" not in grads_shown(w.figure)
+    assert "Every node now has its gradient" in w.message and "grad = ?" not in grads_shown(
+        w.figure
+    )
 
 
 def test_backward_pass_messages_for_a_node_used_twice():
@@ -463,12 +520,13 @@ def test_backward_pass_widget_bad_values():
 
 # ------------------------------------------------------------------ timings and gradient checks
 
+
 def test_time_gradients_and_plot():
     results = wb.time_gradients(hidden_sizes=(2, 64), repeats=2)
     assert [r["params"] for r in results] == [20 * 2 + 2 + 2 + 1, 20 * 64 + 64 + 64 + 1]
     assert all(r["forward_passes"] == r["params"] + 1 for r in results)
     assert all(r["rel_error"] < 1e-5 for r in results)
-    assert all(r["ratio"] > 0 for r in results)      # times are reported (benchmarks compare them)
+    assert all(r["ratio"] > 0 for r in results)  # times are reported (benchmarks compare them)
     fig = wb.plot_timings(results)
     fd_line, bp_line = fig.axes[0].lines[:2]
     assert np.allclose(fd_line.get_xdata(), [r["params"] for r in results])
@@ -487,7 +545,7 @@ def test_numerical_gradients_restore_and_agree():
     b = np.array([0.25, -1.0])
     keep = A.copy(), b.copy()
     grads = wb.numerical_gradients(lambda p: float((p[0] ** 3).sum() + (p[1] ** 2).sum()), [A, b])
-    assert np.allclose(grads[0], 3 * A ** 2, rtol=1e-8) and np.allclose(grads[1], 2 * b, rtol=1e-8)
+    assert np.allclose(grads[0], 3 * A**2, rtol=1e-8) and np.allclose(grads[1], 2 * b, rtol=1e-8)
     assert np.array_equal(A, keep[0]) and np.array_equal(b, keep[1])
 
 
@@ -507,8 +565,10 @@ def test_relative_error_and_table():
 
 # ------------------------------------------------------------------ the self-check
 
+
 def test_self_check_has_two_questions_that_work():
     from utils.lessons.backprop import self_check
+
     quiz = self_check()
     assert len(quiz.questions) == 2 and len(quiz.widgets) == 2
     assert [q.key for q in quiz.questions] == ["backprop-1", "backprop-2"]

@@ -1,5 +1,6 @@
 """A new lesson starts from autograder/lesson_template.ipynb: it meets the lesson contract and
 nbgrader releases it (steps 2, 3 and 5 of CONTRIBUTING.md, for a throwaway lesson)."""
+
 import shutil
 
 import nbformat
@@ -30,9 +31,11 @@ def test_a_throwaway_lesson_from_the_template_is_released_with_its_card(tmp_path
     source.parent.mkdir(parents=True)
     shutil.copyfile(TEMPLATE, source)
     assert write_lesson_card(source, "*Lecture notes:* section 9.9 · *Points:* 1")
-    use_environment_bin()                      # a new gradebook runs alembic by name
+    use_environment_bin()  # a new gradebook runs alembic by name
     config = course_config(tmp_path)
-    result = NbGraderAPI(CourseDirectory(config=config), config=config).generate_assignment(lesson.id)
+    result = NbGraderAPI(CourseDirectory(config=config), config=config).generate_assignment(
+        lesson.id
+    )
     assert result["success"], result["log"]
     released = nbformat.read(str(tmp_path / "release" / lesson.id / f"{lesson.id}.ipynb"), 4)
     text = "\n".join(c.source for c in released.cells)

@@ -1,4 +1,5 @@
 """Activations and softmax against TensorFlow: values and gradients, ordinary and extreme inputs."""
+
 import numpy as np
 import pytest
 

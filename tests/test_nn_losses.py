@@ -1,4 +1,5 @@
 """Losses against Keras: values, gradients (GradientTape) and stability for logits up to 1e4."""
+
 import numpy as np
 import pytest
 
@@ -32,9 +33,12 @@ def test_binary_crossentropy_from_logits(keras, tf, rng, scale, dtype):
     want = keras.losses.binary_crossentropy(y, z, from_logits=True).numpy()
     assert got.shape == (64,) and got.dtype == dtype and np.all(np.isfinite(got))
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
-    want_grad = tape_grad_of_mean(tf, lambda a, b: keras.losses.binary_crossentropy(a, b, from_logits=True), y, z)
-    np.testing.assert_allclose(nn.binary_crossentropy_grad(y, z, from_logits=True), want_grad,
-                               rtol=1e-5, atol=1e-8)
+    want_grad = tape_grad_of_mean(
+        tf, lambda a, b: keras.losses.binary_crossentropy(a, b, from_logits=True), y, z
+    )
+    np.testing.assert_allclose(
+        nn.binary_crossentropy_grad(y, z, from_logits=True), want_grad, rtol=1e-5, atol=1e-8
+    )
 
 
 def test_binary_crossentropy_from_probabilities_clips_like_keras(keras, tf, rng):
@@ -45,7 +49,9 @@ def test_binary_crossentropy_from_probabilities_clips_like_keras(keras, tf, rng)
     assert np.isfinite(got).all() and got[-4:].min() > 16  # -log(1e-7) = 16.1, not inf
     inner = p[:30], y[:30]
     want_grad = tape_grad_of_mean(tf, keras.losses.binary_crossentropy, inner[1], inner[0])
-    np.testing.assert_allclose(nn.binary_crossentropy_grad(inner[1], inner[0]), want_grad, rtol=1e-6)
+    np.testing.assert_allclose(
+        nn.binary_crossentropy_grad(inner[1], inner[0]), want_grad, rtol=1e-6
+    )
 
 
 def test_binary_cost_is_the_mean_of_the_losses():
@@ -64,9 +70,11 @@ def test_sparse_categorical_crossentropy_from_logits(keras, tf, rng, scale, dtyp
     assert got.shape == (50,) and got.dtype == dtype and np.all(np.isfinite(got))
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
     want_grad = tape_grad_of_mean(
-        tf, lambda a, b: keras.losses.sparse_categorical_crossentropy(a, b, from_logits=True), y, z)
-    np.testing.assert_allclose(nn.sparse_categorical_crossentropy_grad(y, z), want_grad,
-                               rtol=1e-5, atol=1e-7)
+        tf, lambda a, b: keras.losses.sparse_categorical_crossentropy(a, b, from_logits=True), y, z
+    )
+    np.testing.assert_allclose(
+        nn.sparse_categorical_crossentropy_grad(y, z), want_grad, rtol=1e-5, atol=1e-7
+    )
 
 
 def test_sparse_from_logits_is_exact_where_softmax_then_log_breaks():
@@ -83,8 +91,11 @@ def test_sparse_from_probabilities_matches_keras(keras, rng):
     p = nn.softmax(rng.normal(size=(40, 4)) * 3)
     p[0] = [1.0, 0.0, 0.0, 0.0]
     y = rng.integers(0, 4, size=40)
-    np.testing.assert_allclose(nn.sparse_categorical_crossentropy(y, p),
-                               keras.losses.sparse_categorical_crossentropy(y, p).numpy(), rtol=1e-6)
+    np.testing.assert_allclose(
+        nn.sparse_categorical_crossentropy(y, p),
+        keras.losses.sparse_categorical_crossentropy(y, p).numpy(),
+        rtol=1e-6,
+    )
 
 
 @pytest.mark.parametrize("from_logits", [True, False])
@@ -97,15 +108,18 @@ def test_categorical_crossentropy_matches_keras(keras, tf, rng, from_logits):
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
     if from_logits:
         want_grad = tape_grad_of_mean(
-            tf, lambda a, b: keras.losses.categorical_crossentropy(a, b, from_logits=True), y, z)
+            tf, lambda a, b: keras.losses.categorical_crossentropy(a, b, from_logits=True), y, z
+        )
         np.testing.assert_allclose(nn.categorical_crossentropy_grad(y, z), want_grad, atol=1e-12)
 
 
 def test_one_hot_and_sparse_agree(rng):
     z = rng.normal(size=(20, 6))
     y = rng.integers(0, 6, size=20)
-    np.testing.assert_allclose(nn.sparse_categorical_crossentropy(y, z, from_logits=True),
-                               nn.categorical_crossentropy(np.eye(6)[y], z, from_logits=True))
+    np.testing.assert_allclose(
+        nn.sparse_categorical_crossentropy(y, z, from_logits=True),
+        nn.categorical_crossentropy(np.eye(6)[y], z, from_logits=True),
+    )
 
 
 @pytest.mark.parametrize("shape", [(40,), (40, 3)])
@@ -113,8 +127,9 @@ def test_mean_squared_error_matches_keras(keras, tf, rng, shape):
     y, y_hat = rng.normal(size=shape), rng.normal(size=shape) * 1e3
     want = keras.losses.mean_squared_error(y.reshape(40, -1), y_hat.reshape(40, -1)).numpy()
     np.testing.assert_allclose(nn.mean_squared_error(y, y_hat), want, rtol=1e-12)
-    want_grad = tape_grad_of_mean(tf, keras.losses.mean_squared_error, y.reshape(40, -1),
-                                  y_hat.reshape(40, -1)).reshape(shape)
+    want_grad = tape_grad_of_mean(
+        tf, keras.losses.mean_squared_error, y.reshape(40, -1), y_hat.reshape(40, -1)
+    ).reshape(shape)
     np.testing.assert_allclose(nn.mean_squared_error_grad(y, y_hat), want_grad, rtol=1e-12)
 
 

@@ -1,4 +1,5 @@
 """The numpy dense network against Keras: same weights -> same outputs and same gradients."""
+
 import numpy as np
 import pytest
 
@@ -14,7 +15,9 @@ def keras_copy(keras, net):
         if act == "leaky_relu":
             layers += [keras.layers.Dense(units, dtype=net.theta.dtype.name), activation]
         else:
-            layers.append(keras.layers.Dense(units, activation=activation, dtype=net.theta.dtype.name))
+            layers.append(
+                keras.layers.Dense(units, activation=activation, dtype=net.theta.dtype.name)
+            )
     model = keras.Sequential(layers)
     model.set_weights(net.get_weights())
     return model
@@ -47,8 +50,10 @@ def test_initialisation_is_glorot_uniform_and_seeded():
     assert not np.any(a.b[0])
 
 
-@pytest.mark.parametrize("activations", [
-    ["relu", "relu", "linear"], ["sigmoid", "tanh", "linear"], ["leaky_relu", "swish", "sigmoid"]])
+@pytest.mark.parametrize(
+    "activations",
+    [["relu", "relu", "linear"], ["sigmoid", "tanh", "linear"], ["leaky_relu", "swish", "sigmoid"]],
+)
 def test_forward_matches_keras(keras, rng, activations):
     net = nn.DenseNetwork([400, 25, 15, 10], activations, seed=1)
     X = rng.uniform(0, 1, size=(64, 400)).astype(np.float32)
@@ -56,19 +61,27 @@ def test_forward_matches_keras(keras, rng, activations):
     np.testing.assert_allclose(net.forward(X), want, rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("loss,activations,n_out", [
-    ("sparse_categorical_crossentropy", ["relu", "relu", "linear"], 10),
-    ("binary_crossentropy", ["sigmoid", "tanh", "linear"], 1),
-    ("mean_squared_error", ["tanh", "relu", "linear"], 1),
-])
+@pytest.mark.parametrize(
+    "loss,activations,n_out",
+    [
+        ("sparse_categorical_crossentropy", ["relu", "relu", "linear"], 10),
+        ("binary_crossentropy", ["sigmoid", "tanh", "linear"], 1),
+        ("mean_squared_error", ["tanh", "relu", "linear"], 1),
+    ],
+)
 def test_backprop_matches_gradient_tape(keras, tf, rng, loss, activations, n_out):
     net = nn.DenseNetwork([20, 8, 6, n_out], activations, seed=2, dtype=np.float64)
     X = rng.normal(size=(32, 20))
-    y = rng.integers(0, n_out, size=32) if n_out > 1 else rng.integers(0, 2, size=(32, 1)).astype(float)
+    y = (
+        rng.integers(0, n_out, size=32)
+        if n_out > 1
+        else rng.integers(0, 2, size=(32, 1)).astype(float)
+    )
     model = keras_copy(keras, net)
     keras_loss = {
         "sparse_categorical_crossentropy": keras.losses.SparseCategoricalCrossentropy(
-            from_logits=True, dtype="float64"),
+            from_logits=True, dtype="float64"
+        ),
         "binary_crossentropy": keras.losses.BinaryCrossentropy(from_logits=True, dtype="float64"),
         "mean_squared_error": keras.losses.MeanSquaredError(dtype="float64"),
     }[loss]

@@ -1,4 +1,5 @@
 """Adam and gradient descent, step by step against Keras's optimizers."""
+
 import numpy as np
 import pytest
 
@@ -12,8 +13,9 @@ def run_keras(keras, tf, optimizer, theta0, grads):
         optimizer.apply_gradients([(tf.constant(g), var)])
         thetas.append(var.numpy().copy())
         if hasattr(optimizer, "_momentums"):
-            moments.append((optimizer._momentums[0].numpy().copy(),
-                            optimizer._velocities[0].numpy().copy()))
+            moments.append(
+                (optimizer._momentums[0].numpy().copy(), optimizer._velocities[0].numpy().copy())
+            )
     return thetas, moments
 
 
@@ -21,7 +23,7 @@ def run_keras(keras, tf, optimizer, theta0, grads):
 # beta**t (cast through float32) to float32.  These settings are exact in float32, so
 # float64 can be compared to 1e-10; float32 is also checked with Keras's defaults.
 EXACT_SETTINGS = [
-    dict(learning_rate=2**-10, beta_1=0.875, beta_2=1 - 2**-10),   # ~ the defaults
+    dict(learning_rate=2**-10, beta_1=0.875, beta_2=1 - 2**-10),  # ~ the defaults
     dict(learning_rate=2**-3, beta_1=0.5, beta_2=0.875, epsilon=1e-7),
     dict(learning_rate=2**-7, beta_1=0.875, beta_2=1 - 2**-10, epsilon=0.5),  # where epsilon goes
 ]
@@ -32,22 +34,24 @@ CASES = [(s, d) for s in EXACT_SETTINGS for d in (np.float32, np.float64)] + [({
 def test_adam_matches_keras_step_by_step(keras, tf, rng, dtype, settings):
     theta0 = rng.normal(size=12).astype(dtype)
     grads = [(rng.normal(size=12) * 10.0 ** rng.integers(-3, 3)).astype(dtype) for _ in range(25)]
-    want_theta, want_moments = run_keras(keras, tf, keras.optimizers.Adam(**settings), theta0, grads)
+    want_theta, want_moments = run_keras(
+        keras, tf, keras.optimizers.Adam(**settings), theta0, grads
+    )
     adam, theta = nn.Adam(**settings), theta0.copy()
     tol = dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-10, atol=1e-12)
     for t, g in enumerate(grads):
         adam.step(theta, g)
         assert adam.t == t + 1
-        np.testing.assert_allclose(adam.m, want_moments[t][0], **tol)    # first moment
-        np.testing.assert_allclose(adam.v, want_moments[t][1], **tol)    # second moment
-        np.testing.assert_allclose(theta, want_theta[t], **tol)          # after bias correction
+        np.testing.assert_allclose(adam.m, want_moments[t][0], **tol)  # first moment
+        np.testing.assert_allclose(adam.v, want_moments[t][1], **tol)  # second moment
+        np.testing.assert_allclose(theta, want_theta[t], **tol)  # after bias correction
 
 
 def test_epsilon_placement_differs_from_the_papers_form(rng):
     """Keras adds epsilon to sqrt(v), the paper to sqrt(v_hat): with a big epsilon they differ."""
     theta, g = np.zeros(3), np.array([1e-3, -2e-3, 5e-4])
     nn.Adam(learning_rate=0.1, epsilon=1e-2).step(theta, g)
-    m_hat, v_hat = g, g * g                      # bias-corrected moments after one step
+    m_hat, v_hat = g, g * g  # bias-corrected moments after one step
     paper = -0.1 * m_hat / (np.sqrt(v_hat) + 1e-2)
     assert not np.allclose(theta, paper, rtol=1e-3)
     keras_form = -0.1 * np.sqrt(1 - 0.999) / (1 - 0.9) * (0.1 * g) / (np.sqrt(0.001 * g * g) + 1e-2)
@@ -65,7 +69,7 @@ def test_gradient_descent_matches_keras_sgd(keras, tf, rng):
 
 
 def test_adam_beats_gradient_descent_on_an_elongated_bowl():
-    def grad(p):                       # J = x^2 + 100 y^2: one steep, one shallow direction
+    def grad(p):  # J = x^2 + 100 y^2: one steep, one shallow direction
         return np.array([2 * p[0], 200 * p[1]])
 
     gd_p, adam_p = np.array([-4.0, 1.0]), np.array([-4.0, 1.0])

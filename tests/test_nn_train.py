@@ -1,4 +1,5 @@
 """The numpy trainer: batching like Keras, and the same outcome as Keras on the digits."""
+
 import numpy as np
 import pytest
 
@@ -23,8 +24,9 @@ def test_numpy_trainer_matches_keras_on_held_out_digits(digits_split):
     (X_train, y_train), (X_test, y_test) = digits_split
     net, hist = nn.train_digits(X_train, y_train, epochs=40, validation_data=(X_test, y_test))
     model = keras_digits_model(seed=1234)
-    keras_hist = model.fit(X_train, y_train, epochs=40, batch_size=32, verbose=0,
-                           validation_data=(X_test, y_test)).history
+    keras_hist = model.fit(
+        X_train, y_train, epochs=40, batch_size=32, verbose=0, validation_data=(X_test, y_test)
+    ).history
     # Both learn: the loss falls from ~1.6 to a few hundredths.
     assert hist["loss"][0] > 1.0 and hist["loss"][-1] < 0.1
     assert keras_hist["loss"][-1] < 0.1
@@ -45,7 +47,7 @@ def test_training_is_repeatable(digits_split):
 
 def test_binary_and_regression_training_reduce_the_loss(rng):
     X = rng.normal(size=(200, 2))
-    y = (X[:, 0] * X[:, 1] > 0).astype(int)                        # XOR-like
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)  # XOR-like
     net = nn.DenseNetwork([2, 16, 1], ["relu", "linear"], seed=0)
     hist = nn.train(net, X, y, "binary_crossentropy", nn.Adam(0.01), epochs=60)
     assert hist["loss"][-1] < 0.5 * hist["loss"][0] and hist["accuracy"][-1] > 0.9
@@ -58,8 +60,13 @@ def test_binary_and_regression_training_reduce_the_loss(rng):
 def test_callback_sees_every_epoch(rng):
     seen = []
     net = nn.DenseNetwork([3, 3], ["linear"], seed=0)
-    nn.train(net, rng.normal(size=(10, 3)), rng.integers(0, 3, 10), epochs=3,
-             callback=lambda epoch, hist: seen.append((epoch, len(hist["loss"]))))
+    nn.train(
+        net,
+        rng.normal(size=(10, 3)),
+        rng.integers(0, 3, 10),
+        epochs=3,
+        callback=lambda epoch, hist: seen.append((epoch, len(hist["loss"]))),
+    )
     assert seen == [(0, 1), (1, 2), (2, 3)]
 
 

@@ -1,4 +1,5 @@
 """Tests for utils.plotting: each figure's artists, inputs, style and display."""
+
 from __future__ import annotations
 
 import doctest
@@ -21,8 +22,15 @@ from nbclient import NotebookClient
 
 from utils import plotting
 from utils.plotting import (
-    CLASS_COLORS, COLORS, plot_activations, plot_confusion_matrix, plot_decision_regions,
-    plot_digit_grid, plot_loss_curves, plot_optimizer_paths, plot_softmax_bars,
+    CLASS_COLORS,
+    COLORS,
+    plot_activations,
+    plot_confusion_matrix,
+    plot_decision_regions,
+    plot_digit_grid,
+    plot_loss_curves,
+    plot_optimizer_paths,
+    plot_softmax_bars,
 )
 from utils.style import CourseFigure
 
@@ -45,11 +53,11 @@ def one_hot(ids, k=3):
 
 
 def bowl(x, y):
-    return x ** 2 + 10 * y ** 2
+    return x**2 + 10 * y**2
 
 
 def rosenbrock(x, y):
-    return (1 - x) ** 2 + 100 * (y - x ** 2) ** 2
+    return (1 - x) ** 2 + 100 * (y - x**2) ** 2
 
 
 PATH = np.array([[-2.0, 1.0], [-1.0, -0.5], [-0.4, 0.2], [0.0, 0.0]])
@@ -68,8 +76,9 @@ MAKERS = {
 # The functions that accept ax=, called with it.
 AX_MAKERS = {
     "softmax": lambda ax: plot_softmax_bars([2.0, 1.0, 0.1], ax=ax),
-    "regions": lambda ax: plot_decision_regions(by_sign, POINTS, POINT_LABELS,
-                                                resolution=50, ax=ax),
+    "regions": lambda ax: plot_decision_regions(
+        by_sign, POINTS, POINT_LABELS, resolution=50, ax=ax
+    ),
     "paths": lambda ax: plot_optimizer_paths(bowl, {"GD": PATH}, (-3, 3), (-2, 2), ax=ax),
     "confusion": lambda ax: plot_confusion_matrix([0, 1, 2], [0, 1, 1], n_classes=3, ax=ax),
 }
@@ -269,7 +278,9 @@ def test_digit_grid_titles_mark_mistakes():
     colors = [mcolors.to_hex(t.get_color()) for t in titles]
     assert colors[1] == COLORS["wrong"].lower() and colors[0] == colors[2] != colors[1]
     assert [ax.title.get_text() for ax in plot_digit_grid(DIGITS[:2], y=[5, 6]).axes] == [
-        "y=5", "y=6"]
+        "y=5",
+        "y=6",
+    ]
 
 
 def test_digit_grid_probs_give_prediction_and_confidence():
@@ -310,8 +321,12 @@ class FakeHistory:
         self.history = history
 
 
-HISTORY = {"loss": [0.9, 0.6, 0.4], "val_loss": [1.0, 0.8, 0.7],
-           "accuracy": [0.5, 0.7, 0.8], "val_accuracy": [0.4, 0.6, 0.7]}
+HISTORY = {
+    "loss": [0.9, 0.6, 0.4],
+    "val_loss": [1.0, 0.8, 0.7],
+    "accuracy": [0.5, 0.7, 0.8],
+    "val_accuracy": [0.4, 0.6, 0.7],
+}
 
 
 @pytest.mark.parametrize("history", [HISTORY, FakeHistory(HISTORY)], ids=["dict", "History"])
@@ -355,8 +370,9 @@ def filled_regions(fig):
 
 
 def test_decision_regions_have_filled_classes_and_all_points():
-    fig = plot_decision_regions(by_sign, POINTS, POINT_LABELS, resolution=40,
-                                class_names=["a", "b", "c"])
+    fig = plot_decision_regions(
+        by_sign, POINTS, POINT_LABELS, resolution=40, class_names=["a", "b", "c"]
+    )
     ax = fig.axes[0]
     filled = filled_regions(fig)
     np.testing.assert_allclose(filled.levels, [-0.5, 0.5, 1.5, 2.5])
@@ -381,10 +397,13 @@ def test_decision_regions_evaluates_a_padded_grid():
     assert (grid.max(axis=0) > POINTS.max(axis=0)).all()
 
 
-@pytest.mark.parametrize("as_probs", [
-    lambda P: one_hot(by_sign(P)),                       # (n, K) -> argmax
-    lambda P: one_hot(by_sign(P)).tolist(),              # any array-like
-])
+@pytest.mark.parametrize(
+    "as_probs",
+    [
+        lambda P: one_hot(by_sign(P)),  # (n, K) -> argmax
+        lambda P: one_hot(by_sign(P)).tolist(),  # any array-like
+    ],
+)
 def test_decision_regions_probabilities_equal_their_argmax(as_probs):
     expected = filled_regions(plot_decision_regions(by_sign, POINTS, POINT_LABELS, 40))
     got = filled_regions(plot_decision_regions(as_probs, POINTS, POINT_LABELS, 40))
@@ -394,10 +413,12 @@ def test_decision_regions_probabilities_equal_their_argmax(as_probs):
 
 def test_decision_regions_sigmoid_column_is_thresholded():
     binary = (POINTS[:, 0] > 0).astype(int)
-    ids = filled_regions(plot_decision_regions(lambda P: (P[:, 0] > 0).astype(int),
-                                               POINTS, binary, 40))
-    p1 = filled_regions(plot_decision_regions(
-        lambda P: 1 / (1 + np.exp(-50 * P[:, :1])), POINTS, binary, 40))
+    ids = filled_regions(
+        plot_decision_regions(lambda P: (P[:, 0] > 0).astype(int), POINTS, binary, 40)
+    )
+    p1 = filled_regions(
+        plot_decision_regions(lambda P: 1 / (1 + np.exp(-50 * P[:, :1])), POINTS, binary, 40)
+    )
     assert len(ids.get_paths()) == len(p1.get_paths())
     for a, b in zip(ids.get_paths(), p1.get_paths()):
         np.testing.assert_allclose(a.vertices, b.vertices)
@@ -432,8 +453,9 @@ def test_optimizer_paths_one_line_per_path_with_its_data():
     for line, path in zip(ax.lines, paths.values()):
         np.testing.assert_allclose(line.get_xydata(), path)
         assert line.get_marker() not in (None, "None", "")
-    markers = np.array([c.get_offsets()[0] for c in ax.collections
-                        if isinstance(c, PathCollection)])
+    markers = np.array(
+        [c.get_offsets()[0] for c in ax.collections if isinstance(c, PathCollection)]
+    )
     expected = np.array([p[i] for p in paths.values() for i in (0, -1)])
     np.testing.assert_allclose(markers, expected)  # start and end of each path
     assert ax.get_xlim() == (-3, 3) and ax.get_ylim() == (-2, 2)
@@ -452,8 +474,7 @@ def test_optimizer_paths_log_levels_only_for_a_large_range():
     ratios = steps[1:] / steps[:-1]  # constant for geometric (log-spaced) levels
     assert len(log) == 20 and ratios[0] > 1.1
     np.testing.assert_allclose(ratios, ratios[0])
-    linear = contour_levels(plot_optimizer_paths(lambda x, y: x + y, {}, (0, 1), (0, 1),
-                                                 levels=11))
+    linear = contour_levels(plot_optimizer_paths(lambda x, y: x + y, {}, (0, 1), (0, 1), levels=11))
     np.testing.assert_allclose(np.diff(linear), 0.2)
 
 
@@ -522,24 +543,33 @@ def count_png(node) -> int:
 
 @pytest.mark.slow
 def test_figures_display_as_png_in_a_real_kernel(monkeypatch):
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
-        filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    )
     monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel picks its own (inline)
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell(
-            "from utils.plotting import plot_softmax_bars, plot_loss_curves\n"
-            "plot_softmax_bars([1.0, 2.0, 3.0], true_class=2)"),
-        nbformat.v4.new_code_cell(
-            "import ipywidgets\n"
-            "from IPython.display import display\n"
-            "out = ipywidgets.Output()\n"
-            "display(out)\n"
-            "with out:\n"
-            "    display(plot_loss_curves({'loss': [1.0, 0.5]}))"),
-    ])
-    NotebookClient(nb, timeout=60, kernel_name="python3",
-                   extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                   resources={"metadata": {"path": str(REPO)}}).execute()
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "from utils.plotting import plot_softmax_bars, plot_loss_curves\n"
+                "plot_softmax_bars([1.0, 2.0, 3.0], true_class=2)"
+            ),
+            nbformat.v4.new_code_cell(
+                "import ipywidgets\n"
+                "from IPython.display import display\n"
+                "out = ipywidgets.Output()\n"
+                "display(out)\n"
+                "with out:\n"
+                "    display(plot_loss_curves({'loss': [1.0, 0.5]}))"
+            ),
+        ]
+    )
+    NotebookClient(
+        nb,
+        timeout=60,
+        kernel_name="python3",
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        resources={"metadata": {"path": str(REPO)}},
+    ).execute()
 
     last_value, widget_cell = nb.cells
     assert count_png(last_value.outputs) == 1

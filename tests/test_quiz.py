@@ -1,16 +1,21 @@
 """The lecture's ten quiz questions: all present, answerable, with feedback for every choice."""
-import nbformat
-import pytest
 
 import importlib
+
+import nbformat
+import pytest
 
 from autograder.course import assignments
 from autograder.notebooks import source_notebook
 from utils.lessons import lesson
 from utils.ui.quiz import Choice, Question
 
-PER_LESSON = {"01_compile_and_fit": 2, "02_activations": 3, "03_softmax_multiclass": 3,
-              "04_adam_and_layers": 2}
+PER_LESSON = {
+    "01_compile_and_fit": 2,
+    "02_activations": 3,
+    "03_softmax_multiclass": 3,
+    "04_adam_and_layers": 2,
+}
 
 
 def quiz(lesson_id):
@@ -43,7 +48,9 @@ def test_every_choice_gets_feedback_and_only_the_answer_is_right(question):
         right, text = question.answer(i)
         assert choice.feedback in text
         assert right == (question.correct == (i,))
-    right, text = question.answer(list(question.correct) if question.multiple else question.correct[0])
+    right, text = question.answer(
+        list(question.correct) if question.multiple else question.correct[0]
+    )
     assert right and question.explanation in text
 
 
@@ -71,7 +78,9 @@ def test_static_view_hides_the_answer_in_details(monkeypatch):
     assert "application/vnd.jupyter.widget-view+json" not in bundle
     assert "<details>" in bundle["text/html"] and "Convolutional layer." in bundle["text/html"]
     monkeypatch.delenv("NBGRADER_EXECUTION")
-    assert "application/vnd.jupyter.widget-view+json" in quiz("04_adam_and_layers")._repr_mimebundle_()
+    assert (
+        "application/vnd.jupyter.widget-view+json" in quiz("04_adam_and_layers")._repr_mimebundle_()
+    )
 
 
 def test_bad_questions_and_answers_are_rejected():

@@ -1,4 +1,5 @@
 """Every student notebook is generated from its nbgrader source, and gives nothing away."""
+
 import re
 
 import nbformat
@@ -29,7 +30,8 @@ def test_committed_copies_equal_a_fresh_release(regenerated):
     for fresh in sorted(regenerated.glob("*.ipynb")):
         committed = STUDENT_DIR / fresh.name
         assert committed.read_text() == fresh.read_text(), (
-            f"{committed} differs from its source: run `make release` and commit the result")
+            f"{committed} differs from its source: run `make release` and commit the result"
+        )
 
 
 def regions(pattern, path):

@@ -1,9 +1,10 @@
-"""The shape of the code: one registry of lessons, imports that only go down, a package that installs.
+"""The shape of the code: one lesson registry, imports that only go down, a package that installs.
 
 The layers, from the bottom: the shared library (``utils`` outside ``utils/lessons/<lesson>/``),
 the lessons (``utils/lessons/<lesson>/``), the instructor's tools (``autograder``), and the
 benchmarks and tests on top.  A layer imports only layers below it; nothing imports in a cycle.
 """
+
 import ast
 import importlib
 import subprocess
@@ -22,7 +23,7 @@ PACKAGES = ("utils", "autograder", "benchmarks", "tests")
 
 
 def between_markers(text: str) -> str:
-    return text[text.index(MAP_BEGIN) + len(MAP_BEGIN):text.index(MAP_END)].strip()
+    return text[text.index(MAP_BEGIN) + len(MAP_BEGIN) : text.index(MAP_END)].strip()
 
 
 def test_the_course_maps_are_generated_from_the_registry():
@@ -48,18 +49,22 @@ def module_name(path: Path) -> str:
 def imports_of(path: Path, modules) -> set[str]:
     """Every project module ``path`` imports, at any depth (function-level imports count too).
 
-    ``from package import submodule`` imports the submodule; ``from module import name``, the module.
+    ``from package import submodule`` imports the submodule; ``from module import name`` the module.
     """
     found = set()
-    package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
+    package = (
+        module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
+    )
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[:len(package.split(".")) - node.level + 1]
-                                + ([base] if base else []))
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1]
+                    + ([base] if base else [])
+                )
             for alias in node.names:
                 found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base)
     return found
@@ -68,8 +73,10 @@ def imports_of(path: Path, modules) -> set[str]:
 def project_graph() -> dict[str, set[str]]:
     files = [p for name in PACKAGES for p in (ROOT / name).rglob("*.py")]
     modules = {module_name(p): p for p in files}
-    return {name: {m for m in imports_of(path, modules) if m in modules and m != name}
-            for name, path in modules.items()}
+    return {
+        name: {m for m in imports_of(path, modules) if m in modules and m != name}
+        for name, path in modules.items()
+    }
 
 
 def lesson_of(module: str) -> str | None:
@@ -81,10 +88,18 @@ def test_imports_only_go_down_the_layers():
     wrong = []
     for module, targets in project_graph().items():
         for target in targets:
-            if module.startswith("utils") and target.startswith(("autograder", "benchmarks", "tests")):
+            if module.startswith("utils") and target.startswith(
+                ("autograder", "benchmarks", "tests")
+            ):
                 wrong.append(f"{module} -> {target} (the course library imports a tool)")
-            if module.startswith("utils") and lesson_of(target) and lesson_of(module) != lesson_of(target):
-                wrong.append(f"{module} -> {target} (shared code or another lesson imports a lesson)")
+            if (
+                module.startswith("utils")
+                and lesson_of(target)
+                and lesson_of(module) != lesson_of(target)
+            ):
+                wrong.append(
+                    f"{module} -> {target} (shared code or another lesson imports a lesson)"
+                )
             if module.startswith("benchmarks") and target.startswith("tests"):
                 wrong.append(f"{module} -> {target} (a benchmark imports a test)")
     assert wrong == []
@@ -98,7 +113,7 @@ def test_no_import_cycles():
         state[node] = "open"
         for target in sorted(graph[node]):
             if state.get(target) == "open":
-                cycles.append(path[path.index(target):] + [target])
+                cycles.append(path[path.index(target) :] + [target])
             elif target not in state:
                 visit(target, path + [target])
         state[node] = "done"
@@ -112,17 +127,41 @@ def test_no_import_cycles():
 @pytest.mark.slow
 def test_a_non_editable_install_ships_every_package(tmp_path):
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--no-build-isolation", "--target", str(target), str(ROOT)],
-                   check=True, cwd=tmp_path, capture_output=True)
-    expected = sorted(module_name(p) for name in ("utils", "autograder")
-                      for p in (ROOT / name).rglob("*.py")
-                      if "source" not in p.parts and p.name != "nbgrader_config.py")
-    script = ("import importlib, sys\n"
-              f"for name in {expected!r}:\n"
-              "    module = importlib.import_module(name)\n"
-              f"    assert module.__file__.startswith({str(target)!r}), module.__file__\n"
-              "print('imported', len(sys.argv))\n")
-    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
-                            text=True, env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(ROOT),
+        ],
+        check=True,
+        cwd=tmp_path,
+        capture_output=True,
+    )
+    expected = sorted(
+        module_name(p)
+        for name in ("utils", "autograder")
+        for p in (ROOT / name).rglob("*.py")
+        if "source" not in p.parts and p.name != "nbgrader_config.py"
+    )
+    script = (
+        "import importlib, sys\n"
+        f"for name in {expected!r}:\n"
+        "    module = importlib.import_module(name)\n"
+        f"    assert module.__file__.startswith({str(target)!r}), module.__file__\n"
+        "print('imported', len(sys.argv))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr[-2000:]

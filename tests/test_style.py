@@ -1,5 +1,6 @@
 """utils.style: one palette, one style, one kind of figure; and no module of utils changes the
 process when it is imported."""
+
 from __future__ import annotations
 
 import ast
@@ -48,9 +49,18 @@ def first(result):
     return result[0] if isinstance(result, tuple) else result
 
 
-TIMINGS = [{"hidden": h, "params": p, "forward_passes": p + 1, "seconds_fd": 1e-3 * p,
-            "seconds_bp": 1e-4, "ratio": 10.0 * p, "rel_error": 1e-9}
-           for h, p in ((2, 45), (8, 177))]
+TIMINGS = [
+    {
+        "hidden": h,
+        "params": p,
+        "forward_passes": p + 1,
+        "seconds_fd": 1e-3 * p,
+        "seconds_bp": 1e-4,
+        "ratio": 10.0 * p,
+        "rel_error": 1e-9,
+    }
+    for h, p in ((2, 45), (8, 177))
+]
 XY = np.random.default_rng(0).normal(size=(30, 2))
 LABELS = (XY[:, 0] > 0).astype(int)
 
@@ -73,22 +83,29 @@ DRAWERS = {
     "loss": lambda: compile_fit.loss_explorer().figure,
     "batches": lambda: compile_fit.batches_explorer().figure,
     "regression fits": lambda: compile_fit.plot_regression_fits(
-        [0, 1, 2], [0, 1, 4], {"line": lambda g: 2 * g}, history={"loss": [2.0, 1.0]}),
+        [0, 1, 2], [0, 1, 4], {"line": lambda g: 2 * g}, history={"loss": [2.0, 1.0]}
+    ),
     "softmax explorer": lambda: softmax_lesson.softmax_explorer().figure,
     "two-class softmax": lambda: softmax_lesson.plot_two_class_softmax(),
     "stability lab": lambda: softmax_lesson.stability_lab(scale=100.0).figure,
     "decision regions": lambda: softmax_lesson.compare_decision_regions(
-        {"by sign": lambda P: np.eye(2)[(P[:, 0] > 0).astype(int)]}, XY, LABELS),
-    "multi-label": lambda: softmax_lesson.multilabel_explorer(
-        lambda P: np.column_stack([P[:, 0] > 0, P[:, 1] > 0, (P ** 2).sum(1) < 1]) * 0.8 + 0.1,
-        XY, np.column_stack([XY[:, 0] > 0, XY[:, 1] > 0, (XY ** 2).sum(1) < 1]).astype(int),
-        resolution=20).figure,
+        {"by sign": lambda P: np.eye(2)[(P[:, 0] > 0).astype(int)]}, XY, LABELS
+    ),
+    "multi-label": lambda: (
+        softmax_lesson.multilabel_explorer(
+            lambda P: np.column_stack([P[:, 0] > 0, P[:, 1] > 0, (P**2).sum(1) < 1]) * 0.8 + 0.1,
+            XY,
+            np.column_stack([XY[:, 0] > 0, XY[:, 1] > 0, (XY**2).sum(1) < 1]).astype(int),
+            resolution=20,
+        ).figure
+    ),
 }
 
 GRAPHS = {"draw_graph", "graph, step 3", "backward pass"}
 
 
 # --------------------------------------------------------------------------------- the palette
+
 
 def test_palette_is_one_set_of_hex_colours_with_roles():
     assert all(value.startswith("#") and len(value) == 7 for value in COLORS.values())
@@ -110,12 +127,16 @@ def test_no_palette_hex_value_is_typed_outside_the_style_module():
     for path in sorted((ROOT / "utils").rglob("*.py")):
         if path.name == "style.py":
             continue
-        strings = [node.value.lower() for node in ast.walk(ast.parse(path.read_text()))
-                   if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+        strings = [
+            node.value.lower()
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        ]
         assert not typed & set(strings), f"{path.relative_to(ROOT)} retypes a palette colour"
 
 
 # ------------------------------------------------------------------------------- the figures
+
 
 def test_new_figure_is_a_course_figure_without_pyplot():
     fig = new_figure(figsize=(3.0, 2.0))
@@ -215,10 +236,19 @@ def run_without_startup_hooks(code, **env):
     """Python without site's .pth hooks (so the quiet-TensorFlow hook is not pre-installed)."""
     site_dirs = [p for p in sys.path if p.endswith("site-packages")]
     prelude = f"import sys; sys.path[:0] = {[str(ROOT), *site_dirs]!r}\n"
-    clean = {k: v for k, v in os.environ.items()
-             if k not in ("TF_CPP_MIN_LOG_LEVEL", "CUDA_VISIBLE_DEVICES", "MPLBACKEND")}
-    return subprocess.run([sys.executable, "-S", "-c", prelude + code], cwd=ROOT,
-                          env={**clean, **env}, capture_output=True, text=True, timeout=300)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("TF_CPP_MIN_LOG_LEVEL", "CUDA_VISIBLE_DEVICES", "MPLBACKEND")
+    }
+    return subprocess.run(
+        [sys.executable, "-S", "-c", prelude + code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.mark.slow
@@ -226,8 +256,13 @@ def test_importing_any_utils_module_changes_nothing_in_the_process():
     result = run_without_startup_hooks(IMPORT_PROBE)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.splitlines()[-1])
-    assert {"utils.style", "utils.plotting", "utils.autodiff.graph", "utils.ui.quiz",
-            "utils.lessons.backprop.widgets"} <= set(report["names"])
+    assert {
+        "utils.style",
+        "utils.plotting",
+        "utils.autodiff.graph",
+        "utils.ui.quiz",
+        "utils.lessons.backprop.widgets",
+    } <= set(report["names"])
     assert report["changed"] == {}, json.dumps(report["changed"], indent=1)[:3000]
 
 
@@ -237,13 +272,15 @@ def test_a_course_figure_renders_under_any_backend_without_pyplot():
         "from utils.autodiff import Value, draw_graph\n"
         "J = Value(3.0, 'w') ** 2; J.backward()\n"
         "png = draw_graph(J)._repr_png_()\n"
-        "print(png[:4] == b'\\x89PNG', 'matplotlib.pyplot' in sys.modules)\n")
+        "print(png[:4] == b'\\x89PNG', 'matplotlib.pyplot' in sys.modules)\n"
+    )
     result = run_without_startup_hooks(code, MPLBACKEND="template")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "False"]
 
 
 # ------------------------------------------------------------ display in a real kernel
+
 
 def count_png(node) -> int:
     if isinstance(node, dict):
@@ -255,27 +292,32 @@ def count_png(node) -> int:
 
 @pytest.mark.slow
 def test_course_figures_display_once_in_a_kernel_with_or_without_pyplot(monkeypatch):
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
-        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    )
     monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel picks its own (inline)
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell(  # only the autodiff package: nothing registered a formatter
-            "from utils.autodiff import Value, draw_graph\n"
-            "J = Value(3.0, 'w') ** 2; J.backward()\n"
-            "draw_graph(J)"),
-        nbformat.v4.new_code_cell(
-            "from IPython.display import display\n"
-            "display(draw_graph(J))\n"
-            "draw_graph(J)"),
-        nbformat.v4.new_code_cell(  # pyplot's inline backend registers its own Figure formatter
-            "import matplotlib.pyplot as plt\n"
-            "plt.plot([0, 1])\n"
-            "plt.close('all')\n"
-            "draw_graph(J)"),
-    ])
-    NotebookClient(nb, timeout=90, kernel_name="python3",
-                   extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                   resources={"metadata": {"path": str(ROOT)}}).execute()
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(  # only the autodiff package: nothing registered a formatter
+                "from utils.autodiff import Value, draw_graph\n"
+                "J = Value(3.0, 'w') ** 2; J.backward()\n"
+                "draw_graph(J)"
+            ),
+            nbformat.v4.new_code_cell(
+                "from IPython.display import display\ndisplay(draw_graph(J))\ndraw_graph(J)"
+            ),
+            nbformat.v4.new_code_cell(  # pyplot's inline backend registers its own Figure formatter
+                "import matplotlib.pyplot as plt\nplt.plot([0, 1])\nplt.close('all')\ndraw_graph(J)"
+            ),
+        ]
+    )
+    NotebookClient(
+        nb,
+        timeout=90,
+        kernel_name="python3",
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        resources={"metadata": {"path": str(ROOT)}},
+    ).execute()
     alone, twice, with_pyplot = (cell.outputs for cell in nb.cells)
     assert count_png(alone) == 1 and "CourseFigure" in alone[0]["data"]["text/plain"]
     assert count_png(twice) == 2  # one display() and one cell value

@@ -1,12 +1,20 @@
 """The seeded toy data sets: repeatable, the promised shapes, and learnable as the lessons claim."""
+
 import numpy as np
 import pytest
 
 from utils import synthetic
 
 
-@pytest.mark.parametrize("make", [synthetic.make_blobs, synthetic.make_multilabel,
-                                  synthetic.make_wavy_regression, synthetic.make_ekg])
+@pytest.mark.parametrize(
+    "make",
+    [
+        synthetic.make_blobs,
+        synthetic.make_multilabel,
+        synthetic.make_wavy_regression,
+        synthetic.make_ekg,
+    ],
+)
 def test_same_seed_same_data_other_seed_other_data(make):
     a, b, c = make(seed=1), make(seed=1), make(seed=2)
     for x, y in zip(a, b):
@@ -25,8 +33,8 @@ def test_multilabel_has_every_label_combination():
     X, Y = synthetic.make_multilabel(n=400, seed=0)
     assert X.shape == (400, 2) and Y.shape == (400, 3) and set(np.unique(Y)) == {0, 1}
     combos = {tuple(row) for row in Y}
-    assert len(combos) >= 7                        # several labels at once, unlike multiclass
-    assert 0.85 < np.mean(Y[:, 0] == (X[:, 0] > 0)) < 1.0   # 5% label noise
+    assert len(combos) >= 7  # several labels at once, unlike multiclass
+    assert 0.85 < np.mean(Y[:, 0] == (X[:, 0] > 0)) < 1.0  # 5% label noise
 
 
 def test_wavy_regression_is_not_linear():
@@ -41,21 +49,28 @@ def test_ekg_classes_are_balanced_and_differ_in_beat_spacing():
     assert X.shape == (200, 100) and X.dtype == np.float32 and np.bincount(y).tolist() == [100, 100]
 
     def gap_spread(signal):
-        peaks = np.flatnonzero((signal[1:-1] > signal[:-2]) & (signal[1:-1] >= signal[2:])
-                               & (signal[1:-1] > 0.5)) + 1
+        peaks = (
+            np.flatnonzero(
+                (signal[1:-1] > signal[:-2]) & (signal[1:-1] >= signal[2:]) & (signal[1:-1] > 0.5)
+            )
+            + 1
+        )
         return np.std(np.diff(peaks)) if len(peaks) > 2 else 0.0
 
     spread = np.array([gap_spread(s) for s in X])
     assert spread[y == 1].mean() > 2 * spread[y == 0].mean()
 
 
-@pytest.mark.parametrize("call,match", [
-    (lambda: synthetic.make_blobs(n_per_class=0), "n_per_class must be > 0"),
-    (lambda: synthetic.make_blobs(centers=np.zeros((3, 3))), r"shape \(k, 2\)"),
-    (lambda: synthetic.make_multilabel(n=2.5), "n must be an integer"),
-    (lambda: synthetic.make_ekg(length=10), "at least 40 samples"),
-    (lambda: synthetic.make_wavy_regression(noise=-1), "noise must be >= 0"),
-])
+@pytest.mark.parametrize(
+    "call,match",
+    [
+        (lambda: synthetic.make_blobs(n_per_class=0), "n_per_class must be > 0"),
+        (lambda: synthetic.make_blobs(centers=np.zeros((3, 3))), r"shape \(k, 2\)"),
+        (lambda: synthetic.make_multilabel(n=2.5), "n must be an integer"),
+        (lambda: synthetic.make_ekg(length=10), "at least 40 samples"),
+        (lambda: synthetic.make_wavy_regression(noise=-1), "noise must be >= 0"),
+    ],
+)
 def test_bad_arguments(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()

@@ -1,4 +1,5 @@
 """The shared widget pattern: redraw on change, a still figure without a front end, clear errors."""
+
 import base64
 
 import ipywidgets as widgets
@@ -14,8 +15,10 @@ def make(**kwargs):
         fig.subplots().plot([0, 1], [0, a])
         return fig, f"{label}: slope {a}"
 
-    controls = {"a": widgets.FloatSlider(value=1.0, min=0, max=5), "label": widgets.Dropdown(
-        options=["x", "y"], value="x")}
+    controls = {
+        "a": widgets.FloatSlider(value=1.0, min=0, max=5),
+        "label": widgets.Dropdown(options=["x", "y"], value="x"),
+    }
     return FigureWidget(draw, controls, **kwargs)
 
 
@@ -25,7 +28,7 @@ def test_moving_a_control_redraws():
     assert w.redraws == 1 and w.message == "x: slope 1.0"
     assert w.set(a=3.0) is w.figure and w.figure is not first
     assert w.figure.axes[0].lines[0].get_ydata()[1] == 3.0
-    w.controls["label"].value = "y"                  # as the front end would
+    w.controls["label"].value = "y"  # as the front end would
     assert w.message == "y: slope 3.0" and w.redraws == 3
     png = base64.b64decode(w.output.outputs[0]["data"]["image/png"])
     assert png.startswith(b"\x89PNG")
@@ -67,7 +70,10 @@ def test_each_lesson_names_its_own_race_and_dtypes():
     assert activations.race is activation_widgets.activation_race
     assert adam_and_layers.race is adam_widgets.optimizer_race
     assert activation_widgets.activation_race is not adam_widgets.optimizer_race
-    assert softmax_widgets.STABILITY_DTYPES == softmax_widgets.DTYPES == (
-        "float16", "float32", "float64")
+    assert (
+        softmax_widgets.STABILITY_DTYPES
+        == softmax_widgets.DTYPES
+        == ("float16", "float32", "float64")
+    )
     assert backprop_widgets.EPSILON_DTYPES == ("float64", "float32")
     assert not hasattr(backprop_widgets, "DTYPES")

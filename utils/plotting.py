@@ -13,6 +13,7 @@ The style (Okabe-Ito colours, readable font sizes, light grid, no top/right
 spines) comes from :mod:`utils.style` and is applied only while each function
 draws; importing this module does not change your global ``rcParams``.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -31,9 +32,16 @@ from utils.style import CLASS_COLORS, COLORS, STYLE, course_style, new_figure
 from utils.validation import as_float_array, as_labels, check_positive, check_same_rows
 
 __all__ = [
-    "COLORS", "CLASS_COLORS", "STYLE",   # re-exported from utils.style
-    "plot_activations", "plot_softmax_bars", "plot_digit_grid", "plot_loss_curves",
-    "plot_decision_regions", "plot_optimizer_paths", "plot_confusion_matrix",
+    "COLORS",
+    "CLASS_COLORS",
+    "STYLE",  # re-exported from utils.style
+    "plot_activations",
+    "plot_softmax_bars",
+    "plot_digit_grid",
+    "plot_loss_curves",
+    "plot_decision_regions",
+    "plot_optimizer_paths",
+    "plot_confusion_matrix",
 ]
 
 
@@ -82,8 +90,9 @@ def _as_class_names(class_names, n_classes: int, what: str, exact: bool = False)
     names = [str(name) for name in class_names]
     if len(names) < n_classes or (exact and len(names) != n_classes):
         need = "exactly" if exact else "at least"
-        raise ValueError(f"{what} must have {need} {n_classes} names (one per class), "
-                         f"got {len(names)}")
+        raise ValueError(
+            f"{what} must have {need} {n_classes} names (one per class), got {len(names)}"
+        )
     return names
 
 
@@ -100,8 +109,9 @@ def _as_row_labels(labels, name: str, n_rows: int, n_classes: int | None = None)
         return None
     labels = as_labels(labels, name, n_classes=n_classes)
     if labels.shape != (n_rows,):
-        raise ValueError(f"{name} must be 1-D with one label per example ({n_rows}), "
-                         f"got shape {labels.shape}")
+        raise ValueError(
+            f"{name} must be 1-D with one label per example ({n_rows}), got shape {labels.shape}"
+        )
     return labels
 
 
@@ -132,8 +142,7 @@ def plot_activations(names=("sigmoid", "relu"), z=None, derivative=True) -> Figu
     names = _as_names(names, "names")
     unknown = [n for n in names if n not in _ACTIVATIONS]
     if unknown:
-        raise ValueError(f"unknown activation(s) {unknown}; valid names are "
-                         f"{sorted(_ACTIVATIONS)}")
+        raise ValueError(f"unknown activation(s) {unknown}; valid names are {sorted(_ACTIVATIONS)}")
     z = np.linspace(-5.0, 5.0, 401) if z is None else as_float_array(z, "z", ndim=1)
     if z.size < 2:
         raise ValueError(f"z must hold at least 2 points to draw a curve, got {z.size}")
@@ -210,8 +219,10 @@ def plot_digit_grid(X, y=None, predicted=None, probs=None, n_cols=10, max_images
     n, width = X.shape
     side = math.isqrt(width)
     if n == 0 or side * side != width:
-        raise ValueError("X must hold at least one row of a flattened square image "
-                         f"(e.g. 400 = 20x20 pixels), got shape {X.shape}")
+        raise ValueError(
+            "X must hold at least one row of a flattened square image "
+            f"(e.g. 400 = 20x20 pixels), got shape {X.shape}"
+        )
     check_positive(n_cols, "n_cols", integer=True)
     check_positive(max_images, "max_images", integer=True)
     if probs is not None:
@@ -220,8 +231,9 @@ def plot_digit_grid(X, y=None, predicted=None, probs=None, n_cols=10, max_images
         if predicted is None:
             predicted = probs.argmax(axis=1)
     y = _as_row_labels(y, "y", n)
-    predicted = _as_row_labels(predicted, "predicted", n,
-                               n_classes=None if probs is None else probs.shape[1])
+    predicted = _as_row_labels(
+        predicted, "predicted", n, n_classes=None if probs is None else probs.shape[1]
+    )
 
     m = min(n, max_images)
     cols = min(n_cols, m)
@@ -242,8 +254,10 @@ def _as_history(history) -> Mapping:
     """A Keras ``History`` (or anything with a ``.history`` dict) or a dict -> the dict."""
     history = getattr(history, "history", history)
     if not isinstance(history, Mapping):
-        raise TypeError("history must be a dict like {'loss': [...], 'val_loss': [...]} or "
-                        f"a Keras History object, got {type(history).__name__}")
+        raise TypeError(
+            "history must be a dict like {'loss': [...], 'val_loss': [...]} or "
+            f"a Keras History object, got {type(history).__name__}"
+        )
     return history
 
 
@@ -277,8 +291,14 @@ def plot_loss_curves(history, metrics=("loss",)) -> Figure:
     for ax, metric in zip(fig.subplots(1, len(metrics), squeeze=False)[0], metrics):
         _plot_series(ax, history[metric], metric, color=COLORS["train"], label="training")
         if f"val_{metric}" in history:
-            _plot_series(ax, history[f"val_{metric}"], f"val_{metric}",
-                         color=COLORS["validation"], linestyle="--", label="validation")
+            _plot_series(
+                ax,
+                history[f"val_{metric}"],
+                f"val_{metric}",
+                color=COLORS["validation"],
+                linestyle="--",
+                label="validation",
+            )
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set(title=metric, xlabel="epoch", ylabel=metric)
         ax.legend()
@@ -298,8 +318,10 @@ def _padded_limits(values: np.ndarray) -> tuple[float, float]:
 def _predicted_classes(predict_fn: Callable, points: np.ndarray) -> np.ndarray:
     """Class ids from predict_fn: ids (n,), P(class 1) (n, 1), or probabilities (n, K)."""
     out = np.asarray(predict_fn(points))
-    expected = ("predict_fn must return class ids of shape (n,) or probabilities of shape "
-                f"(n, K) for the (n, 2) input, with n = {len(points)}; got shape {out.shape}")
+    expected = (
+        "predict_fn must return class ids of shape (n,) or probabilities of shape "
+        f"(n, K) for the (n, 2) input, with n = {len(points)}; got shape {out.shape}"
+    )
     if out.shape[:1] != (len(points),) or out.ndim > 2:
         raise ValueError(expected)
     if out.ndim == 1:
@@ -321,12 +343,14 @@ def plot_decision_regions(predict_fn, X, y, resolution=200, ax=None, class_names
     >>> fig = plot_decision_regions(lambda P: (P.sum(axis=1) > 1).astype(int), X, [0, 1, 0, 0])
     """
     if not callable(predict_fn):
-        raise TypeError(f"predict_fn must be callable (e.g. a model's predict), "
-                        f"got {type(predict_fn).__name__}")
+        raise TypeError(
+            f"predict_fn must be callable (e.g. a model's predict), got {type(predict_fn).__name__}"
+        )
     X = as_float_array(X, "X", ndim=2)
     if X.shape[1] != 2 or X.shape[0] == 0:
-        raise ValueError(f"X must have shape (n, 2) with n >= 1 (two input features), "
-                         f"got {X.shape}")
+        raise ValueError(
+            f"X must have shape (n, 2) with n >= 1 (two input features), got {X.shape}"
+        )
     y = _as_row_labels(y, "y", X.shape[0], n_classes=len(CLASS_COLORS))
     if check_positive(resolution, "resolution", integer=True) < 2:
         raise ValueError(f"resolution must be at least 2 grid points per axis, got {resolution}")
@@ -335,8 +359,10 @@ def plot_decision_regions(predict_fn, X, y, resolution=200, ax=None, class_names
     regions = _predicted_classes(predict_fn, np.column_stack([xx.ravel(), yy.ravel()]))
     n_classes = int(max(y.max(), regions.max())) + 1
     if regions.min() < 0 or n_classes > len(CLASS_COLORS):
-        raise ValueError(f"predict_fn returned class ids from {regions.min()} to "
-                         f"{regions.max()}; expected 0..{len(CLASS_COLORS) - 1}")
+        raise ValueError(
+            f"predict_fn returned class ids from {regions.min()} to "
+            f"{regions.max()}; expected 0..{len(CLASS_COLORS) - 1}"
+        )
     names = _as_class_names(class_names, n_classes, "class_names")
 
     fig, ax = _figure_and_axes(ax, (5.0, 4.2))
@@ -347,8 +373,15 @@ def plot_decision_regions(predict_fn, X, y, resolution=200, ax=None, class_names
     if boundaries.size:
         ax.contour(xx, yy, regions, levels=boundaries, colors=COLORS["black"], linewidths=0.8)
     for k in np.unique(y):
-        ax.scatter(*X[y == k].T, color=CLASS_COLORS[k], edgecolor=COLORS["white"], linewidth=0.6,
-                   s=36, label=names[k], zorder=3)
+        ax.scatter(
+            *X[y == k].T,
+            color=CLASS_COLORS[k],
+            edgecolor=COLORS["white"],
+            linewidth=0.6,
+            s=36,
+            label=names[k],
+            zorder=3,
+        )
     ax.set(xlabel="$x_1$", ylabel="$x_2$")
     ax.legend(loc="best", frameon=True, framealpha=0.9)
     return fig
@@ -369,8 +402,9 @@ def _contour_levels(values: np.ndarray, n: int) -> np.ndarray:
 def _as_path(path, name: str) -> np.ndarray:
     path = as_float_array(path, f"paths[{name!r}]", ndim=2)
     if path.shape[1] != 2 or path.shape[0] == 0:
-        raise ValueError(f"paths[{name!r}] must have shape (k, 2): k >= 1 points (x, y), "
-                         f"got {path.shape}")
+        raise ValueError(
+            f"paths[{name!r}] must have shape (k, 2): k >= 1 points (x, y), got {path.shape}"
+        )
     return path
 
 
@@ -391,8 +425,10 @@ def plot_optimizer_paths(f, paths, xlim, ylim, levels=30, ax=None) -> Figure:
     if not callable(f):
         raise TypeError(f"f must be a callable f(x, y), got {type(f).__name__}")
     if not isinstance(paths, Mapping):
-        raise TypeError("paths must be a dict mapping a name to a (k, 2) array of points, "
-                        f"got {type(paths).__name__}")
+        raise TypeError(
+            "paths must be a dict mapping a name to a (k, 2) array of points, "
+            f"got {type(paths).__name__}"
+        )
     paths = {str(name): _as_path(path, name) for name, path in paths.items()}
     xlim, ylim = _as_limits(xlim, "xlim"), _as_limits(ylim, "ylim")
     if check_positive(levels, "levels", integer=True) < 2:
@@ -401,8 +437,10 @@ def plot_optimizer_paths(f, paths, xlim, ylim, levels=30, ax=None) -> Figure:
     xx, yy = _grid(xlim, ylim, 200)
     values = np.asarray(f(xx, yy))
     if values.shape != xx.shape:
-        raise ValueError(f"f must be vectorised: f(x, y) with x, y of shape {xx.shape} "
-                         f"must return that shape, got {values.shape}")
+        raise ValueError(
+            f"f must be vectorised: f(x, y) with x, y of shape {xx.shape} "
+            f"must return that shape, got {values.shape}"
+        )
     values = as_float_array(values, "f(x, y)")
     if np.ptp(values) == 0:
         raise ValueError("f is constant over xlim x ylim; there are no contours to draw")
@@ -413,16 +451,36 @@ def plot_optimizer_paths(f, paths, xlim, ylim, levels=30, ax=None) -> Figure:
     ax.contour(xx, yy, values, levels=contour_levels, colors=shades, linewidths=0.8, alpha=0.7)
     for color, (name, path) in zip(itertools.cycle(CLASS_COLORS), paths.items()):
         ax.plot(*path.T, color=color, marker="o", markersize=3, linewidth=1.5, label=name)
-        ax.scatter(*path[0], s=70, facecolor=COLORS["white"], edgecolor=color, linewidth=1.5,
-                   zorder=3)
-        ax.scatter(*path[-1], s=160, marker="*", color=color, edgecolor=COLORS["black"],
-                   linewidth=0.5, zorder=3)
-    markers = [Line2D([], [], linestyle="", marker="o", markerfacecolor=COLORS["white"],
-                      markeredgecolor=COLORS["black"], label="start"),
-               Line2D([], [], linestyle="", marker="*", markersize=11, color=COLORS["black"],
-                      label="end")]
-    ax.legend(handles=ax.get_legend_handles_labels()[0] + markers, loc="best",
-              frameon=True, framealpha=0.9)
+        ax.scatter(
+            *path[0], s=70, facecolor=COLORS["white"], edgecolor=color, linewidth=1.5, zorder=3
+        )
+        ax.scatter(
+            *path[-1],
+            s=160,
+            marker="*",
+            color=color,
+            edgecolor=COLORS["black"],
+            linewidth=0.5,
+            zorder=3,
+        )
+    markers = [
+        Line2D(
+            [],
+            [],
+            linestyle="",
+            marker="o",
+            markerfacecolor=COLORS["white"],
+            markeredgecolor=COLORS["black"],
+            label="start",
+        ),
+        Line2D([], [], linestyle="", marker="*", markersize=11, color=COLORS["black"], label="end"),
+    ]
+    ax.legend(
+        handles=ax.get_legend_handles_labels()[0] + markers,
+        loc="best",
+        frameon=True,
+        framealpha=0.9,
+    )
     ax.set(xlim=xlim, ylim=ylim, xlabel="$w_1$", ylabel="$w_2$")
     ax.grid(False)
     return fig
@@ -441,8 +499,10 @@ def plot_confusion_matrix(y_true, y_pred, n_classes=10, ax=None, class_names=Non
     y_true = as_labels(y_true, "y_true", n_classes=n_classes)
     y_pred = as_labels(y_pred, "y_pred", n_classes=n_classes)
     if y_true.ndim != 1 or y_true.size == 0 or y_true.shape != y_pred.shape:
-        raise ValueError("y_true and y_pred must be 1-D, non-empty and the same length, "
-                         f"got shapes {y_true.shape} and {y_pred.shape}")
+        raise ValueError(
+            "y_true and y_pred must be 1-D, non-empty and the same length, "
+            f"got shapes {y_true.shape} and {y_pred.shape}"
+        )
     names = _as_class_names(class_names, n_classes, "class_names", exact=True)
     counts = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(counts, (y_true, y_pred), 1)
@@ -451,14 +511,24 @@ def plot_confusion_matrix(y_true, y_pred, n_classes=10, ax=None, class_names=Non
     ax.imshow(counts, cmap="Blues", vmin=0)
     dark = counts > counts.max() / 2
     for (i, j), count in np.ndenumerate(counts):
-        ax.text(j, i, str(count), ha="center", va="center", fontsize=9,
-                color=COLORS["white"] if dark[i, j] else COLORS["black"])
+        ax.text(
+            j,
+            i,
+            str(count),
+            ha="center",
+            va="center",
+            fontsize=9,
+            color=COLORS["white"] if dark[i, j] else COLORS["black"],
+        )
     ticks = np.arange(n_classes)
     ax.set_xticks(ticks, names)
     ax.set_yticks(ticks, names)
     accuracy = np.trace(counts) / y_true.size
-    ax.set(xlabel="predicted class", ylabel="true class",
-           title=f"accuracy {accuracy:.1%} ({np.trace(counts)}/{y_true.size})")
+    ax.set(
+        xlabel="predicted class",
+        ylabel="true class",
+        title=f"accuracy {accuracy:.1%} ({np.trace(counts)}/{y_true.size})",
+    )
     ax.grid(False)
     ax.spines[:].set_visible(False)
     return fig

@@ -15,6 +15,7 @@ course's virtual environment that calls :func:`install` at start-up; run
 ``python -c "import utils.quiet_tf as q; q.write_pth()"`` to do the same in
 another environment (conda, Binder).
 """
+
 from __future__ import annotations
 
 import importlib.abc
@@ -30,7 +31,8 @@ CHATTER = re.compile(
     r"All log messages before absl::InitializeLog|oneDNN custom operations are on"
     r"|Could not find cuda drivers|TensorFlow binary is optimized|To enable the following"
     r"|rebuild TensorFlow with the appropriate compiler flags|Unable to register cu(DNN|FFT|BLAS)"
-    r"|computation placer already registered|TF-TRT Warning|failed call to cuInit")
+    r"|computation placer already registered|TF-TRT Warning|failed call to cuInit"
+)
 ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
 
 
@@ -75,7 +77,9 @@ def install() -> None:
     """Set TensorFlow's quiet environment and hook the first ``import tensorflow``."""
     for key, value in ENVIRONMENT.items():
         os.environ.setdefault(key, value)
-    if "tensorflow" not in sys.modules and not any(isinstance(f, _QuietFinder) for f in sys.meta_path):
+    if "tensorflow" not in sys.modules and not any(
+        isinstance(f, _QuietFinder) for f in sys.meta_path
+    ):
         sys.meta_path.insert(0, _QuietFinder())
 
 

@@ -19,6 +19,7 @@ backend, without registering anything with IPython.
 
 Importing this module changes nothing: no rcParams, no display formatters.
 """
+
 from __future__ import annotations
 
 import io
@@ -27,25 +28,64 @@ import matplotlib as mpl
 from cycler import cycler
 from matplotlib.figure import Figure
 
-__all__ = ["COLORS", "CLASS_COLORS", "STYLE", "PNG_DPI", "CourseFigure", "course_style",
-           "new_figure", "png_bytes"]
+__all__ = [
+    "COLORS",
+    "CLASS_COLORS",
+    "STYLE",
+    "PNG_DPI",
+    "CourseFigure",
+    "course_style",
+    "new_figure",
+    "png_bytes",
+]
 
 #: Okabe-Ito colour-blind-safe palette (plus grey and Paul Tol's "wine"), the roles the
 #: figures give them, and a few pale fills for boxes (the computation graph).
 COLORS = {
-    "blue": "#0072B2", "orange": "#E69F00", "green": "#009E73",
-    "vermillion": "#D55E00", "purple": "#CC79A7", "sky": "#56B4E9",
-    "yellow": "#F0E442", "black": "#000000", "grey": "#999999", "wine": "#882255",
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "sky": "#56B4E9",
+    "yellow": "#F0E442",
+    "black": "#000000",
+    "grey": "#999999",
+    "wine": "#882255",
 }
-COLORS.update(train=COLORS["blue"], validation=COLORS["orange"],
-              highlight=COLORS["orange"], wrong=COLORS["vermillion"], right=COLORS["green"])
-COLORS.update(white="#ffffff", dark_grey="#555555", pale_grey="#eeeeee", paper="#f7f7f7",
-              pale_blue="#dbe9f6", pale_green="#d6f0d6", pale_orange="#ffd9a8")
+COLORS.update(
+    train=COLORS["blue"],
+    validation=COLORS["orange"],
+    highlight=COLORS["orange"],
+    wrong=COLORS["vermillion"],
+    right=COLORS["green"],
+)
+COLORS.update(
+    white="#ffffff",
+    dark_grey="#555555",
+    pale_grey="#eeeeee",
+    paper="#f7f7f7",
+    pale_blue="#dbe9f6",
+    pale_green="#d6f0d6",
+    pale_orange="#ffd9a8",
+)
 
 #: Ten distinguishable colours, one per class (digit 0 -> blue, 1 -> orange, ...).
-CLASS_COLORS = [COLORS[name] for name in (
-    "blue", "orange", "green", "vermillion", "purple",
-    "sky", "yellow", "black", "wine", "grey")]
+CLASS_COLORS = [
+    COLORS[name]
+    for name in (
+        "blue",
+        "orange",
+        "green",
+        "vermillion",
+        "purple",
+        "sky",
+        "yellow",
+        "black",
+        "wine",
+        "grey",
+    )
+]
 
 #: The rcParams every course figure is drawn under (locally, see :func:`course_style`).
 STYLE = {
@@ -97,8 +137,9 @@ class CourseFigure(Figure):
         return png_bytes(self)
 
 
-def new_figure(*, figsize: tuple[float, float], layout: str | None = "constrained",
-               **options) -> CourseFigure:
+def new_figure(
+    *, figsize: tuple[float, float], layout: str | None = "constrained", **options
+) -> CourseFigure:
     """A new, empty :class:`CourseFigure` (``options`` go to ``Figure``, e.g. ``dpi``).
 
     Add axes and draw inside :func:`course_style` so that they get the course's look.

@@ -3,6 +3,7 @@
 Every generator takes ``seed`` and returns the same arrays for the same
 arguments on every machine.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -3,6 +3,7 @@
 Every public function validates what it is given and fails with a message
 that says what was expected, what arrived, and (where it helps) what to do.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -10,8 +11,9 @@ import numbers
 import numpy as np
 
 
-def as_float_array(x, name: str, *, ndim: int | tuple[int, ...] | None = None,
-                   allow_nan: bool = False) -> np.ndarray:
+def as_float_array(
+    x, name: str, *, ndim: int | tuple[int, ...] | None = None, allow_nan: bool = False
+) -> np.ndarray:
     """Return ``x`` as a floating-point ndarray, or raise a clear error.
 
     Integers and booleans are converted to float64; float16/32/64 are kept,
@@ -33,8 +35,7 @@ def as_float_array(x, name: str, *, ndim: int | tuple[int, ...] | None = None,
             raise ValueError(f"{name} must be {want}, got shape {arr.shape} ({arr.ndim}-D)")
     if not allow_nan and not np.all(np.isfinite(arr)):
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
-        raise ValueError(f"{name} contains {bad} NaN or infinite value(s); "
-                         "expected finite numbers")
+        raise ValueError(f"{name} contains {bad} NaN or infinite value(s); expected finite numbers")
     return arr
 
 
@@ -50,8 +51,10 @@ def as_labels(y, name: str, *, n_classes: int | None = None) -> np.ndarray:
             raise ValueError(f"{name} must hold whole-number class labels, got fractional values")
     arr = arr.astype(np.int64)
     if n_classes is not None and arr.size and (arr.min() < 0 or arr.max() >= n_classes):
-        raise ValueError(f"{name} must be class indices in 0..{n_classes - 1}, "
-                         f"got values from {arr.min()} to {arr.max()}")
+        raise ValueError(
+            f"{name} must be class indices in 0..{n_classes - 1}, "
+            f"got values from {arr.min()} to {arr.max()}"
+        )
     return arr
 
 
@@ -69,5 +72,7 @@ def check_positive(value, name: str, *, integer: bool = False, allow_zero: bool 
 
 def check_same_rows(a: np.ndarray, b: np.ndarray, a_name: str, b_name: str) -> None:
     if a.shape[0] != b.shape[0]:
-        raise ValueError(f"{a_name} and {b_name} must have the same number of examples "
-                         f"(rows), got {a.shape[0]} and {b.shape[0]}")
+        raise ValueError(
+            f"{a_name} and {b_name} must have the same number of examples "
+            f"(rows), got {a.shape[0]} and {b.shape[0]}"
+        )

@@ -1,10 +1,11 @@
 """nbgrader/nbconvert preprocessors the grading pipeline adds: one class per file, named after it.
 
-* :class:`RobustExecute` (robust_execute.py): execution that survives a dying or unresponsive kernel;
+* :class:`RobustExecute` (robust_execute.py): survives a dying or unresponsive kernel;
 * :class:`CapOutputs` (cap_outputs.py): bounds the size of what execution left in the notebook;
 * :class:`SanitizeNotebook` (sanitize_notebook.py): removes anything a browser would run, and
   :func:`content_security_policy` forbids scripts in a feedback page.
 """
+
 from autograder.preprocessors.cap_outputs import CapOutputs
 from autograder.preprocessors.robust_execute import RobustExecute
 from autograder.preprocessors.sanitize_notebook import SanitizeNotebook, content_security_policy

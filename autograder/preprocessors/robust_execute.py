@@ -1,4 +1,4 @@
-"""nbgrader's Execute step, made robust: a dying or unresponsive kernel costs only the cells it did not run.
+"""nbgrader's Execute step, made robust: a dying or stuck kernel costs only its unrun cells.
 
 Plain nbgrader drops the whole submission when the kernel dies (``os._exit``, a segfault, the
 memory limit), and a kernel that ignores the interrupt sent at a cell's timeout makes every later
@@ -8,6 +8,7 @@ and the feedback says what happened.  With a sandbox (``$COURSE_SANDBOX``, see
 :mod:`autograder.sandbox`) it also prepares and seals the kernel's socket folder, and kills every
 process of a kernel that does not answer its interrupt within the grace period.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,6 @@ import os
 from queue import Empty
 
 import zmq
-
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async, run_sync
 from nbformat.notebooknode import NotebookNode
@@ -30,8 +30,12 @@ class UnresponsiveKernel(DeadKernelError):
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
-    return NotebookNode(output_type="error", ename=ename, evalue=evalue,
-                        traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"])
+    return NotebookNode(
+        output_type="error",
+        ename=ename,
+        evalue=evalue,
+        traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"],
+    )
 
 
 def _sandbox() -> Sandbox | None:
@@ -49,10 +53,13 @@ class RobustExecute(Execute):
 
     raise_on_iopub_timeout = False
     max_output_bytes = Integer(
-        32 * 2**20, help="outputs kept from one notebook's run; later ones are dropped (errors are "
-                         "always kept: they decide scores)").tag(config=True)
+        32 * 2**20,
+        help="outputs kept from one notebook's run; later ones are dropped (errors are "
+        "always kept: they decide scores)",
+    ).tag(config=True)
     max_message_bytes = Integer(
-        64 * 2**20, help="the largest message accepted from the kernel").tag(config=True)
+        64 * 2**20, help="the largest message accepted from the kernel"
+    ).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         self._died_in = None
@@ -62,7 +69,7 @@ class RobustExecute(Execute):
         self._dropped = set()
         try:
             return super().preprocess(nb, resources, km)
-        except DeadKernelError:          # raised while shutting the dead kernel down
+        except DeadKernelError:  # raised while shutting the dead kernel down
             return nb, resources
 
     async def async_start_new_kernel(self, **kwargs):
@@ -77,19 +84,21 @@ class RobustExecute(Execute):
     async def async_start_new_kernel_client(self):
         kc = await super().async_start_new_kernel_client()
         if self._box is not None:
-            self._box.seal()               # the sockets exist: no more files on the host's disk
+            self._box.seal()  # the sockets exist: no more files on the host's disk
         return kc
 
     start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     async def _async_handle_timeout(self, timeout, cell=None):
-        reply = await super()._async_handle_timeout(timeout, cell)      # interrupts the kernel
+        reply = await super()._async_handle_timeout(timeout, cell)  # interrupts the kernel
         grace = self._box.limits.interrupt_grace_seconds if self._box is not None else 10
         try:
             await ensure_async(self.kc.shell_channel.get_msg(timeout=grace))
         except Empty:
-            self._why = (f"this cell ran longer than {timeout} s and did not stop when interrupted; "
-                         "the kernel was stopped and later cells were not run")
+            self._why = (
+                f"this cell ran longer than {timeout} s and did not stop when interrupted; "
+                "the kernel was stopped and later cells were not run"
+            )
             if self._box is not None:
                 self._box.kill()
             await ensure_async(self.km.shutdown_kernel(now=True))
@@ -97,16 +106,23 @@ class RobustExecute(Execute):
         return reply
 
     def output(self, outs, msg, display_id, cell_index):
-        """Keep the kernel's outputs until the budget is spent, then note that the rest was dropped."""
+        """Keep the kernel's outputs until the budget is spent, then note the rest was dropped."""
         if msg["msg_type"] == "error":
             return super().output(outs, msg, display_id, cell_index)
         size = len(json.dumps(msg.get("content", {}), default=str))
         if self._kept_bytes + size > self.max_output_bytes:
             if cell_index not in self._dropped:
                 self._dropped.add(cell_index)
-                outs.append(NotebookNode(output_type="stream", name="stdout", text=(
-                    f"[more output was dropped: this notebook's outputs passed "
-                    f"{self.max_output_bytes // 2**20} MB]\n")))
+                outs.append(
+                    NotebookNode(
+                        output_type="stream",
+                        name="stdout",
+                        text=(
+                            f"[more output was dropped: this notebook's outputs passed "
+                            f"{self.max_output_bytes // 2**20} MB]\n"
+                        ),
+                    )
+                )
             return None
         self._kept_bytes += size
         return super().output(outs, msg, display_id, cell_index)
@@ -115,13 +131,20 @@ class RobustExecute(Execute):
         if cell.cell_type != "code":
             return cell, resources
         if self._died_in is not None:
-            cell.outputs = [_error("KernelDied", f"not run: the kernel died in cell {self._died_in}")]
+            cell.outputs = [
+                _error("KernelDied", f"not run: the kernel died in cell {self._died_in}")
+            ]
             return cell, resources
         try:
             return super().preprocess_cell(cell, resources, index)
         except CellTimeoutError:
-            cell.outputs.append(_error("CellTimeoutError", f"this cell ran longer than {self.timeout} s "
-                                                           "(an endless loop?) and was stopped"))
+            cell.outputs.append(
+                _error(
+                    "CellTimeoutError",
+                    f"this cell ran longer than {self.timeout} s "
+                    "(an endless loop?) and was stopped",
+                )
+            )
             return cell, resources
         except DeadKernelError:
             self._died_in = index
@@ -134,5 +157,7 @@ class RobustExecute(Execute):
         killed = self._box.killed_reason if self._box is not None else ""
         if killed:
             return f"{killed}; later cells were not run"
-        return ("the kernel died while running this cell (the process exited or crashed, or it ran "
-                "out of memory); later cells were not run")
+        return (
+            "the kernel died while running this cell (the process exited or crashed, or it ran "
+            "out of memory); later cells were not run"
+        )

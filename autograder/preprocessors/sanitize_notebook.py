@@ -1,4 +1,4 @@
-"""Make a student's notebook safe to render: nothing in it may run in the browser of whoever opens it.
+"""Make a student's notebook safe to render: nothing in it may run in the browser that opens it.
 
 The autograded notebook is rendered by nbgrader's formgrader on the Jupyter server's own origin
 (a script there acts as the instructor), and the feedback HTML is opened by students and
@@ -32,6 +32,7 @@ Code cell sources are left untouched (they are rendered escaped).
 :func:`content_security_policy` adds a CSP ``<meta>`` to a rendered HTML page: defence in depth
 for the feedback files, which then run no script at all.
 """
+
 from __future__ import annotations
 
 import base64
@@ -50,22 +51,26 @@ from traitlets import Bool, Set, Unicode
 
 from autograder.preprocessors.cap_outputs import note_svg
 
-try:                                    # the HTML5 parser bleach ships (pinned with bleach)
+try:  # the HTML5 parser bleach ships (pinned with bleach)
     from bleach._vendor import html5lib
 except ImportError:  # pragma: no cover - bleach without its vendored copy
     import html5lib
 
-CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
-       "base-uri 'none'; form-action 'none'")
+CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 # ---------------------------------------------------------------------------------------------
 # The allow-lists: what rendered student HTML may contain.
 # ---------------------------------------------------------------------------------------------
-TAGS = frozenset("""
+TAGS = frozenset(
+    """
 a abbr b bdi bdo blockquote br caption center cite code col colgroup dd del details dfn div dl dt
 em figcaption figure font h1 h2 h3 h4 h5 h6 hr i img input ins kbd li mark ol p pre q rp rt ruby
 s samp small span strike strong sub summary sup table tbody td tfoot th thead tr tt u ul var wbr
-""".split())
+""".split()
+)
 GLOBAL_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir", "align", "style"})
 TAG_ATTRIBUTES = {
     "a": {"href", "name", "rel"},
@@ -73,28 +78,37 @@ TAG_ATTRIBUTES = {
     "table": {"border", "cellpadding", "cellspacing", "width"},
     "td": {"colspan", "rowspan", "valign", "width", "height"},
     "th": {"colspan", "rowspan", "valign", "width", "height", "scope"},
-    "col": {"span", "width"}, "colgroup": {"span", "width"},
-    "ol": {"start", "type", "reversed"}, "li": {"value"},
+    "col": {"span", "width"},
+    "colgroup": {"span", "width"},
+    "ol": {"start", "type", "reversed"},
+    "li": {"value"},
     "font": {"color", "size", "face"},
     "details": {"open"},
-    "input": {"type", "checked", "disabled"},      # markdown task lists: disabled checkboxes
+    "input": {"type", "checked", "disabled"},  # markdown task lists: disabled checkboxes
 }
 URL_SCHEMES = {"href": {"http", "https", "mailto"}, "src": {"http", "https"}}
 # An image loaded by <img> runs no script and loads nothing, SVG included.
-IMAGE_DATA_URL = re.compile(r"data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*\Z", re.I)
-CSS_PROPERTIES = frozenset("""
+IMAGE_DATA_URL = re.compile(
+    r"data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*\Z", re.I
+)
+CSS_PROPERTIES = frozenset(
+    """
 background-color border border-bottom border-collapse border-color border-left border-right
 border-spacing border-style border-top border-width color font-family font-size font-style
 font-variant font-weight height line-height margin margin-bottom margin-left margin-right
 margin-top max-height max-width min-height min-width padding padding-bottom padding-left
 padding-right padding-top text-align text-decoration text-indent text-transform vertical-align
 white-space width word-break word-wrap list-style-type
-""".split())
+""".split()
+)
 CSS_VALUE = re.compile(r"[#\w\s.,%+\-'\"!/()]*\Z")
 CSS_FUNCTIONS = {"rgb", "rgba", "hsl", "hsla", "calc"}
 # Removed from text/html with their content (bleach alone would leave their text behind).
-DROP_WITH_CONTENT = re.compile(r"<(script|style|template|noscript|title|textarea|xmp|iframe|object|"
-                               r"noembed|noframes)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+DROP_WITH_CONTENT = re.compile(
+    r"<(script|style|template|noscript|title|textarea|xmp|iframe|object|"
+    r"noembed|noframes)\b[^>]*>.*?</\1\s*>",
+    re.I | re.S,
+)
 SENTINEL = '<i class="sanitize-sentinel-8f3a"></i>'
 C0_AND_SPACE = "".join(map(chr, range(0x21)))
 
@@ -113,7 +127,7 @@ UNSAFE_IN_GRADE_ID = re.compile(r"[^\w.\-]", re.A)
 # Checks
 # ---------------------------------------------------------------------------------------------
 def css_is_safe(style: str) -> bool:
-    """True if an inline ``style`` only sets allowed properties to plain values (no url(), no escapes)."""
+    """True if an inline ``style`` only sets allowed properties to plain values."""
     if any(bad in style for bad in ("\\", "/*", "<", "@", "&")):
         return False
     for declaration in style.split(";"):
@@ -130,11 +144,11 @@ def css_is_safe(style: str) -> bool:
 
 
 def url_is_safe(url: str, attribute: str, tag: str) -> bool:
-    """True if a browser would treat ``url`` (an ``href`` or ``src``) as a harmless link or image."""
-    url = re.sub(r"[\t\n\r]", "", url).strip(C0_AND_SPACE)      # what browsers ignore in a URL
+    """True if a browser would treat ``url`` (``href`` or ``src``) as a harmless link or image."""
+    url = re.sub(r"[\t\n\r]", "", url).strip(C0_AND_SPACE)  # what browsers ignore in a URL
     scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.\-]*):", url)
     if scheme is None:
-        return True                                  # relative, or a #fragment
+        return True  # relative, or a #fragment
     scheme = scheme.group(1).lower()
     if tag == "img" and attribute == "src" and scheme == "data":
         return bool(IMAGE_DATA_URL.match(url))
@@ -157,11 +171,13 @@ def attribute_is_safe(tag: str, name: str, value: str) -> bool:
 
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*?(/?)>")
 # Elements that need no end tag, or that a parser closes by itself when the next one starts.
-_NOT_NESTING = frozenset("""
+_NOT_NESTING = frozenset(
+    """
 area base br col embed hr img input link meta param source track wbr keygen
 p li dt dd td th tr thead tbody tfoot colgroup option optgroup rt rp
-""".split())
-MAX_DEPTH = 300           # browsers flatten deeper trees (chromium at 512); html5lib gets slow
+""".split()
+)
+MAX_DEPTH = 300  # browsers flatten deeper trees (chromium at 512); html5lib gets slow
 
 
 def nesting_depth(fragment: str) -> int:
@@ -192,12 +208,13 @@ def html_problems(fragment: str) -> list[str]:
 
 
 def _html_problems(fragment: str) -> list[str]:
-    root = html5lib.parseFragment(fragment + SENTINEL, container="div", treebuilder="etree",
-                                  namespaceHTMLElements=False)
+    root = html5lib.parseFragment(
+        fragment + SENTINEL, container="div", treebuilder="etree", namespaceHTMLElements=False
+    )
     problems, sentinels = [], 0
     for element in root.iter():
         tag = element.tag
-        if not isinstance(tag, str):               # a comment
+        if not isinstance(tag, str):  # a comment
             continue
         if tag == "DOCUMENT_FRAGMENT":
             continue
@@ -222,26 +239,27 @@ _CLEANER = bleach.sanitizer.Cleaner(
     tags=TAGS,
     attributes=lambda tag, name, value: attribute_is_safe(tag, name, value),
     protocols={"http", "https", "mailto", "data"},
-    strip=True, strip_comments=True,
+    strip=True,
+    strip_comments=True,
     css_sanitizer=CSSSanitizer(allowed_css_properties=CSS_PROPERTIES),
 )
 
 
 def sanitize_html(text: str) -> str:
-    """``text/html`` cleaned: allowed tags and attributes only, scripts and styles gone with their content."""
+    """``text/html`` cleaned: allowed tags and attributes only; scripts and styles removed."""
     if nesting_depth(text) > MAX_DEPTH:
-        return ""                                  # (the output is then removed, with a note)
+        return ""  # (the output is then removed, with a note)
     previous = None
-    while previous != text:                        # <scr<script></script>ipt> and the like
+    while previous != text:  # <scr<script></script>ipt> and the like
         previous, text = text, DROP_WITH_CONTENT.sub("", text)
     cleaned = _CLEANER.clean(text)
-    if html_problems(cleaned):                     # never expected; then show it as text
+    if html_problems(cleaned):  # never expected; then show it as text
         return html.escape(cleaned)
     return cleaned
 
 
 def render_markdown(source: str, attachments=None) -> str:
-    """Markdown to HTML exactly as nbconvert's HTML exporter does it (the feedback, the formgrader)."""
+    """Markdown to HTML exactly as nbconvert's HTML exporter does (feedback, formgrader)."""
     renderer = IPythonRenderer(escape=False, attachments=attachments or {}, anchor_link_text="¶")
     return MarkdownWithMath(renderer=renderer).render(source)
 
@@ -270,7 +288,7 @@ def _as_code(source: str) -> str:
 
 
 def sanitize_markdown(source: str, attachments=None) -> tuple[str, list[str]]:
-    """Markdown that renders safely; unchanged when it already does.  Returns (markdown, problems found)."""
+    """Markdown that renders safely; unchanged when it already does: (markdown, problems found)."""
     problems = markdown_problems(source, attachments)
     if not problems:
         return source, []
@@ -286,12 +304,14 @@ def sanitize_markdown(source: str, attachments=None) -> tuple[str, list[str]]:
 
 
 SVG_NS = "http://www.w3.org/2000/svg"
-LOCAL_URLS_ONLY = re.compile(r"[^(]*(url\(\s*#[\w.\-]+\s*\)[^(]*)+")     # clip-path="url(#p1)"
-SVG_ELEMENTS = frozenset("""
+LOCAL_URLS_ONLY = re.compile(r"[^(]*(url\(\s*#[\w.\-]+\s*\)[^(]*)+")  # clip-path="url(#p1)"
+SVG_ELEMENTS = frozenset(
+    """
 svg g defs desc title metadata symbol use path rect circle ellipse line polyline polygon text tspan
 textPath clipPath mask pattern marker linearGradient radialGradient stop image style filter
 feGaussianBlur feOffset feBlend feFlood feComposite feMerge feMergeNode feColorMatrix
-""".split())
+""".split()
+)
 
 
 def svg_is_safe(svg: str) -> bool:
@@ -300,8 +320,8 @@ def svg_is_safe(svg: str) -> bool:
     No internal DTD, no script, no foreign objects, no animation, no links, no event handlers,
     references only to ``#ids`` or embedded images, and styles without url() or imports.
     """
-    if re.search(r"<!ENTITY|<!DOCTYPE[^>]*\[", svg, re.I):     # no internal DTD (entities);
-        return False                                              # expat never loads external ones
+    if re.search(r"<!ENTITY|<!DOCTYPE[^>]*\[", svg, re.I):  # no internal DTD (entities);
+        return False  # expat never loads external ones
     try:
         root = ET.fromstring(svg)
     except (ET.ParseError, ValueError):
@@ -317,7 +337,7 @@ def svg_is_safe(svg: str) -> bool:
                 return False
             in_metadata = in_metadata or local == "metadata"
         elif not in_metadata:
-            return False                             # RDF and the like, only inside <metadata>
+            return False  # RDF and the like, only inside <metadata>
         if local.lower() in ("script", "foreignobject", "a", "iframe", "handler", "listener"):
             return False
         if local == "style" and not _stylesheet_is_safe(element.text or ""):
@@ -328,7 +348,9 @@ def svg_is_safe(svg: str) -> bool:
             if attr.startswith("on") or "javascript:" in low or "@import" in low:
                 return False
             if attr == "href":
-                if not (value.startswith("#") or (local == "image" and IMAGE_DATA_URL.match(value))):
+                if not (
+                    value.startswith("#") or (local == "image" and IMAGE_DATA_URL.match(value))
+                ):
                     return False
             elif "url(" in low.replace(" ", "") and not LOCAL_URLS_ONLY.fullmatch(value):
                 return False
@@ -342,8 +364,19 @@ def svg_is_safe(svg: str) -> bool:
 
 def _stylesheet_is_safe(css: str) -> bool:
     low = css.lower()
-    return not any(bad in low for bad in ("url(", "@import", "expression", "\\", "<", "behavior",
-                                          "-moz-binding", "javascript"))
+    return not any(
+        bad in low
+        for bad in (
+            "url(",
+            "@import",
+            "expression",
+            "\\",
+            "<",
+            "behavior",
+            "-moz-binding",
+            "javascript",
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,22 +389,29 @@ def _text(value):
 
 
 def _note(removed) -> str:
-    return (f"[{', '.join(sorted(removed))} output removed from the feedback: it could run code or "
-            "load content in the reader's browser, or it could not be checked]")
+    return (
+        f"[{', '.join(sorted(removed))} output removed from the feedback: it could run code or "
+        "load content in the reader's browser, or it could not be checked]"
+    )
 
 
 class SanitizeNotebook(Preprocessor):
-    """Remove or neutralise everything in a notebook that a browser would run (see the module doc)."""
+    """Remove or neutralise everything in a notebook that a browser would run (module doc)."""
 
-    enabled = Bool(True, help="Run this preprocessor (nbgrader registers preprocessors without "
-                              "enabling them)").tag(config=True)
-    safe_output_types = Set(Unicode(), default_value={"text/plain", "image/png", "image/jpeg", "image/gif",
-                                                      WIDGET_VIEW},
-                            help="MIME types kept as they are (after a type check)").tag(config=True)
-    sanitized_output_types = Set(Unicode(), default_value={"text/html", "text/markdown", "text/latex",
-                                                           "image/svg+xml"},
-                                 help="MIME types kept after cleaning (only these four are "
-                                      "supported); any other type is dropped").tag(config=True)
+    enabled = Bool(
+        True, help="Run this preprocessor (nbgrader registers preprocessors without enabling them)"
+    ).tag(config=True)
+    safe_output_types = Set(
+        Unicode(),
+        default_value={"text/plain", "image/png", "image/jpeg", "image/gif", WIDGET_VIEW},
+        help="MIME types kept as they are (after a type check)",
+    ).tag(config=True)
+    sanitized_output_types = Set(
+        Unicode(),
+        default_value={"text/html", "text/markdown", "text/latex", "image/svg+xml"},
+        help="MIME types kept after cleaning (only these four are "
+        "supported); any other type is dropped",
+    ).tag(config=True)
 
     def preprocess(self, nb, resources):
         nb.metadata.pop("widgets", None)
@@ -407,12 +447,16 @@ class SanitizeNotebook(Preprocessor):
         nbgrader = metadata.get("nbgrader")
         if isinstance(nbgrader, dict):
             grade_id = nbgrader.get("grade_id")
-            if grade_id is not None and not (isinstance(grade_id, str) and SAFE_GRADE_ID.match(grade_id)):
+            if grade_id is not None and not (
+                isinstance(grade_id, str) and SAFE_GRADE_ID.match(grade_id)
+            ):
                 nbgrader["grade_id"] = UNSAFE_IN_GRADE_ID.sub("_", str(grade_id))
             if isinstance(nbgrader.get("comment"), str):
                 nbgrader["comment"] = sanitize_markdown(nbgrader["comment"])[0]
         tags = metadata.get("tags")
-        if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+        if tags is not None and not (
+            isinstance(tags, list) and all(isinstance(t, str) for t in tags)
+        ):
             metadata.pop("tags")
 
     def _attachments(self, cell):
@@ -422,20 +466,26 @@ class SanitizeNotebook(Preprocessor):
             return
         for name, bundle in list(attachments.items()):
             kept, removed = {}, []
-            for mime, data in (bundle.items() if isinstance(bundle, dict) else []):
+            for mime, data in bundle.items() if isinstance(bundle, dict) else []:
                 if mime in ATTACHMENT_TYPES and isinstance(data, str) and BASE64.match(data):
                     kept[mime] = data
-                elif mime == "image/svg+xml" and isinstance(data, str) and _svg_attachment_is_safe(data):
+                elif (
+                    mime == "image/svg+xml"
+                    and isinstance(data, str)
+                    and _svg_attachment_is_safe(data)
+                ):
                     kept[mime] = data
                 else:
                     removed.append(mime)
             if not kept:
-                kept = note_svg(f"[an attachment ({', '.join(sorted(removed)) or 'empty'}) was removed "
-                                "from the feedback: only images are allowed]")
+                kept = note_svg(
+                    f"[an attachment ({', '.join(sorted(removed)) or 'empty'}) was removed "
+                    "from the feedback: only images are allowed]"
+                )
             attachments[name] = from_dict(kept)
 
     def _missing_attachments(self, cell, source):
-        """Stand-ins for attachments the markdown refers to but the cell lacks (nbconvert would fail)."""
+        """Stand-ins for attachments the markdown uses but the cell lacks (else nbconvert fails)."""
         for _ in range(50):
             try:
                 render_markdown(source, cell.get("attachments"))
@@ -447,13 +497,14 @@ class SanitizeNotebook(Preprocessor):
                 if cell.get("attachments") is None:
                     cell.attachments = from_dict({})
                 cell.attachments[missing.group(1)] = from_dict(
-                    note_svg("[this attachment is missing from the notebook]"))
+                    note_svg("[this attachment is missing from the notebook]")
+                )
 
     # -- outputs ---------------------------------------------------------------------------------
     def _output(self, output):
         kind = output.get("output_type")
         if kind == "error":
-            return output                                  # rendered escaped; decides the grade
+            return output  # rendered escaped; decides the grade
         if kind == "stream":
             text = _text(output.get("text"))
             name = output.get("name") if output.get("name") in ("stdout", "stderr") else "stdout"
@@ -483,8 +534,11 @@ class SanitizeNotebook(Preprocessor):
         old_metadata = output.get("metadata") if isinstance(output.get("metadata"), dict) else {}
         for mime, value in old_metadata.items():
             if mime in data and mime in RASTER_TYPES and isinstance(value, dict):
-                kept = {k: v for k, v in value.items()
-                        if k in IMAGE_METADATA and isinstance(v, (int, float, str, bool))}
+                kept = {
+                    k: v
+                    for k, v in value.items()
+                    if k in IMAGE_METADATA and isinstance(v, (int, float, str, bool))
+                }
                 if kept:
                     metadata[mime] = kept
         result = {"output_type": kind, "data": data, "metadata": metadata}
@@ -498,24 +552,28 @@ class SanitizeNotebook(Preprocessor):
         The four cleaned types are always cleaned, even if configured as "safe"; JavaScript is
         always dropped.
         """
-        if mime in JAVASCRIPT_TYPES or not (mime in self.safe_output_types
-                                            or mime in self.sanitized_output_types):
+        if mime in JAVASCRIPT_TYPES or not (
+            mime in self.safe_output_types or mime in self.sanitized_output_types
+        ):
             return None
         if mime == WIDGET_VIEW:
-            ok = (isinstance(value, dict) and isinstance(value.get("model_id"), str)
-                  and re.fullmatch(r"[\w\-]+", value["model_id"], re.A)
-                  and set(value) <= {"model_id", "version_major", "version_minor"})
+            ok = (
+                isinstance(value, dict)
+                and isinstance(value.get("model_id"), str)
+                and re.fullmatch(r"[\w\-]+", value["model_id"], re.A)
+                and set(value) <= {"model_id", "version_major", "version_minor"}
+            )
             return dict(value) if ok else None
         text = _text(value)
         if text is None:
             return None
         if mime == "text/html":
             clean = sanitize_html(text)
-            return clean if clean.strip() or not text.strip() else None     # nothing left: say so
+            return clean if clean.strip() or not text.strip() else None  # nothing left: say so
         if mime == "text/markdown":
             return sanitize_markdown(text)[0]
         if mime == "text/latex":
-            return text                                  # rendered escaped (MathJax runs in 'Safe' mode)
+            return text  # rendered escaped (MathJax runs in 'Safe' mode)
         if mime == "image/svg+xml":
             return text if svg_is_safe(text) else None
         if mime in RASTER_TYPES and not BASE64.match(text):
@@ -544,9 +602,9 @@ def content_security_policy(page: str, policy: str = CSP) -> str:
     content = html.escape(policy, quote=False).replace('"', "&quot;")
     meta = f'<meta http-equiv="Content-Security-Policy" content="{content}">'
     body = re.search(r"<body[\s>]", page, re.I)
-    before_body = page[:body.start()] if body else page
+    before_body = page[: body.start()] if body else page
     head = re.search(r"<head(\s[^>]*)?>", before_body, re.I)
     if head:
-        return page[:head.end()] + meta + page[head.end():]
+        return page[: head.end()] + meta + page[head.end() :]
     start = re.match(r"\ufeff?\s*(<!DOCTYPE[^>]*>\s*)?(<html(\s[^>]*)?>)?", page, re.I)
-    return page[:start.end()] + meta + page[start.end():]
+    return page[: start.end()] + meta + page[start.end() :]

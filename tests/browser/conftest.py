@@ -18,6 +18,7 @@ The lab is started the way ``make lab`` starts it (the project's ``jupyter lab``
 Each xdist worker that runs browser tests gets its own server and browser (own port, own temp
 dir), so the tests are xdist-safe under any ``--dist`` mode.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,14 +41,22 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 START_PAGE = "notebooks/START_HERE.ipynb"
 WEEK2 = "notebooks/week2"
 # Every student notebook of week 2 (the lessons and the assignment), as in the repository.
 STUDENT_NOTEBOOKS = sorted(p.stem for p in (ROOT / WEEK2).glob("*.ipynb"))
-SERVER_START_TIMEOUT = 180      # seconds; two busy cores can make the first start slow
+SERVER_START_TIMEOUT = 180  # seconds; two busy cores can make the first start slow
 
 
 def free_port() -> int:
@@ -80,8 +89,9 @@ class Lab:
 
     def url(self, path: str = "lab", **query) -> str:
         query = {**query, "token": self.token}
-        return f"{self.base_url}/{path}?" + "&".join(f"{k}={v}" if v is not None else k
-                                                     for k, v in query.items())
+        return f"{self.base_url}/{path}?" + "&".join(
+            f"{k}={v}" if v is not None else k for k, v in query.items()
+        )
 
     def notebook_url(self, notebook_path: str) -> str:
         """The notebook in a fresh, empty workspace (nothing else opens, no tab is restored)."""
@@ -89,8 +99,11 @@ class Lab:
         return self.url(f"lab/workspaces/test{self._workspaces}/tree/{notebook_path}", reset=None)
 
     def api(self, method: str, path: str, timeout: float = 30):
-        request = urllib.request.Request(f"{self.base_url}/{path}", method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            f"{self.base_url}/{path}",
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -110,13 +123,16 @@ class Lab:
 
 def _check_chromium():
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"chromium was not found at {CHROMIUM}: the browser tests need Debian's chromium "
-                    "(`.ci/run` installs it; by hand: apt-get install -y chromium). "
-                    "Set COURSE_CHROMIUM=/path/to/chromium to use another build.", pytrace=False)
+        pytest.fail(
+            f"chromium was not found at {CHROMIUM}: the browser tests need Debian's chromium "
+            "(`.ci/run` installs it; by hand: apt-get install -y chromium). "
+            "Set COURSE_CHROMIUM=/path/to/chromium to use another build.",
+            pytrace=False,
+        )
 
 
 def _lab_settings(tmp: Path) -> tuple[Path, Path]:
-    """The settings ``make`` installs into the venv, taken from the repository (one source of truth).
+    """The settings ``make`` installs into the venv, from the repository (one source of truth).
 
     Returns (extra config dir holding labconfig/page_config.json, app settings dir holding
     overrides.json).  Anything already in the venv's app settings dir is kept.
@@ -137,13 +153,19 @@ def _prepare_root(root: Path):
     """A copy of notebooks/ plus solved copies of every student notebook."""
     from autograder.catalogue import solved
 
-    shutil.copytree(ROOT / "notebooks", root / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*-solved.ipynb"))
+    shutil.copytree(
+        ROOT / "notebooks",
+        root / "notebooks",
+        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*-solved.ipynb"),
+    )
     for name in STUDENT_NOTEBOOKS:
         nb = solved(name)
-        leftover = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
-                    if c.metadata.get("nbgrader", {}).get("solution")
-                    and "raise NotImplementedError()" in c.source]
+        leftover = [
+            c.metadata["nbgrader"]["grade_id"]
+            for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("solution")
+            and "raise NotImplementedError()" in c.source
+        ]
         assert not leftover, f"autograder.catalogue.solved({name!r}) left stubs in {leftover}"
         nbformat.write(nb, str(root / Lab.solved_path(name)))
 
@@ -159,46 +181,71 @@ def lab(tmp_path_factory):
     dirs = {name: tmp / name for name in ("user-config", "user-settings", "workspaces", "runtime")}
     for d in dirs.values():
         d.mkdir()
-    env = dict(os.environ,
-               JUPYTER_CONFIG_DIR=str(dirs["user-config"]),
-               JUPYTER_CONFIG_PATH=str(config),
-               JUPYTERLAB_SETTINGS_DIR=str(dirs["user-settings"]),
-               JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]),
-               JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
-               PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    for name in ("NBGRADER_EXECUTION", "COURSE_STATIC_FIGURES"):   # the widgets must be live
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(dirs["user-config"]),
+        JUPYTER_CONFIG_PATH=str(config),
+        JUPYTERLAB_SETTINGS_DIR=str(dirs["user-settings"]),
+        JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]),
+        JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
+        PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+    )
+    for name in ("NBGRADER_EXECUTION", "COURSE_STATIC_FIGURES"):  # the widgets must be live
         env.pop(name, None)
     jupyter = VENV_BIN / "jupyter"
     if not jupyter.exists():
-        pytest.fail(f"{jupyter} is missing: run the tests with the course environment's python "
-                    "(`make test`, or .venv/bin/python -m pytest)", pytrace=False)
+        pytest.fail(
+            f"{jupyter} is missing: run the tests with the course environment's python "
+            "(`make test`, or .venv/bin/python -m pytest)",
+            pytrace=False,
+        )
     port, token = free_port(), secrets.token_hex(24)
-    command = [str(jupyter), "lab", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.root_dir={root}", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-               f"--IdentityProvider.token={token}", "--no-browser",
-               f"--LabApp.app_settings_dir={app_settings}", "--LabApp.expose_app_in_browser=True"]
+    command = [
+        str(jupyter),
+        "lab",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.root_dir={root}",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        "--no-browser",
+        f"--LabApp.app_settings_dir={app_settings}",
+        "--LabApp.expose_app_in_browser=True",
+    ]
     if os.geteuid() == 0:
         command.append("--allow-root")
     command.append(START_PAGE)
     log_path = tmp / "lab.log"
     with open(log_path, "wb") as log:
         # The working directory is the root, as `make lab` runs from the repository's root.
-        process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            cwd=root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     server = Lab(f"http://127.0.0.1:{port}", token, root, dirs["runtime"], log_path, process)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while True:
             if process.poll() is not None:
-                pytest.fail(f"jupyter lab exited with code {process.returncode}:\n{server.log()}",
-                            pytrace=False)
+                pytest.fail(
+                    f"jupyter lab exited with code {process.returncode}:\n{server.log()}",
+                    pytrace=False,
+                )
             try:
                 server.api("GET", "api/status", timeout=5)
                 break
             except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
                 if time.monotonic() > deadline:
-                    pytest.fail(f"jupyter lab did not answer within {SERVER_START_TIMEOUT} s:\n"
-                                f"{server.log()}", pytrace=False)
+                    pytest.fail(
+                        f"jupyter lab did not answer within {SERVER_START_TIMEOUT} s:\n"
+                        f"{server.log()}",
+                        pytrace=False,
+                    )
                 time.sleep(0.5)
         yield server
     finally:
@@ -214,7 +261,13 @@ def _stop(server: Lab):
         server.api("POST", "api/shutdown", timeout=30)
         process.wait(timeout=60)
         return
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, subprocess.TimeoutExpired):
+    except (
+        urllib.error.URLError,
+        ConnectionError,
+        TimeoutError,
+        OSError,
+        subprocess.TimeoutExpired,
+    ):
         pass
     # The server and the kernels it started share the process group created for it at start.
     for sig, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, 30)):
@@ -231,13 +284,14 @@ def _stop(server: Lab):
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's chromium driven by Playwright (Playwright's own browser download does not work here)."""
+    """Debian's chromium driven by Playwright (Playwright's own browser download fails here)."""
     _check_chromium()
     try:
         from playwright.sync_api import sync_playwright
-    except ImportError as error:       # pragma: no cover - the pinned environment has it
-        pytest.fail(f"Playwright is not installed ({error}); run `make test` to set up .venv",
-                    pytrace=False)
+    except ImportError as error:  # pragma: no cover - the pinned environment has it
+        pytest.fail(
+            f"Playwright is not installed ({error}); run `make test` to set up .venv", pytrace=False
+        )
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:

@@ -3,6 +3,7 @@
 One JupyterLab server and one browser per worker (see conftest.py).  Each test opens its
 notebook in a fresh tab and workspace, and its kernels are shut down afterwards.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,10 +22,10 @@ STUDENT_NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks" / "week2").glob("
 # Correctness never depends on it: every worker has its own lab, port and temp dir.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-OPEN_TIMEOUT = 120          # s: opening a notebook and starting its kernel
-RUN_TIMEOUT = 600           # s: Run All Cells (TensorFlow imports, training; two busy cores)
-REDRAW_TIMEOUT = 120        # s: one widget redraw (the gradient race retrains two networks)
-VALIDATE_TIMEOUT = 600      # s: nbgrader validate runs the whole notebook server-side
+OPEN_TIMEOUT = 120  # s: opening a notebook and starting its kernel
+RUN_TIMEOUT = 600  # s: Run All Cells (TensorFlow imports, training; two busy cores)
+REDRAW_TIMEOUT = 120  # s: one widget redraw (the gradient race retrains two networks)
+VALIDATE_TIMEOUT = 600  # s: nbgrader validate runs the whole notebook server-side
 STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -32,7 +33,8 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 # the notebook model (exposed by --LabApp.expose_app_in_browser).  DOM text is read with
 # textContent: JupyterLab 4 skips rendering off-screen cells (content-visibility), so innerText
 # of an off-screen cell is empty.
-HELPERS = """
+HELPERS = (
+    """
 window.__course = {
   panel(path) {
     const app = window.jupyterapp;
@@ -56,7 +58,9 @@ window.__course = {
         } else if (out.output_type === 'stream' && out.name === 'stderr') {
           problems.push({cell: i, text: [].concat(out.text).join('')});
         }
-        if (out.data && out.data['""" + WIDGET_MIME + """']) widgetViews += 1;
+        if (out.data && out.data['"""
+    + WIDGET_MIME
+    + """']) widgetViews += 1;
       }
     });
     return {
@@ -70,12 +74,14 @@ window.__course = {
   },
 };
 """
+)
 
 
 # --- driving JupyterLab ------------------------------------------------------------------------
 
+
 def wait_until(predicate, timeout, what, interval=0.25):
-    """Poll ``predicate`` until it returns something truthy; fail with ``what`` after ``timeout``."""
+    """Poll ``predicate`` until it returns something truthy; else fail with ``what``."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -91,7 +97,7 @@ def state(page, path):
 
 
 def dismiss_dialogs(page) -> list[str]:
-    """Close any modal dialog (none is expected; their texts are returned for the failure message)."""
+    """Close any modal dialog (none is expected; their texts go to the failure message)."""
     texts = []
     dialogs = page.locator(".jp-Dialog")
     while dialogs.count():
@@ -111,8 +117,11 @@ def open_notebook(page, lab, path):
     page.add_init_script(HELPERS)
     page.goto(lab.notebook_url(path))
     page.locator(".jp-NotebookPanel").first.wait_for(timeout=OPEN_TIMEOUT * 1000)
-    wait_until(lambda: (state(page, path) or {}).get("kernel") == "idle", OPEN_TIMEOUT,
-               f"the kernel of {path} to start")
+    wait_until(
+        lambda: (state(page, path) or {}).get("kernel") == "idle",
+        OPEN_TIMEOUT,
+        f"the kernel of {path} to start",
+    )
     dialogs = dismiss_dialogs(page)
     assert not dialogs, f"unexpected dialogs on opening {path}: {dialogs}"
 
@@ -126,8 +135,11 @@ def run_all_cells(page, path, timeout=RUN_TIMEOUT, expect_errors=False) -> dict:
 
     def finished():
         s = state(page, path)
-        done = s["kernel"] == "idle" and s["running"] == 0 and (
-            all(c is not None for c in s["counts"]) or s["problems"])
+        done = (
+            s["kernel"] == "idle"
+            and s["running"] == 0
+            and (all(c is not None for c in s["counts"]) or s["problems"])
+        )
         return s if done else None
 
     started = time.monotonic()
@@ -135,7 +147,9 @@ def run_all_cells(page, path, timeout=RUN_TIMEOUT, expect_errors=False) -> dict:
         result = wait_until(finished, timeout, f"Run All Cells of {path}", interval=0.5)
     except AssertionError:
         dialogs = page.locator(".jp-Dialog").all_text_contents()
-        raise AssertionError(f"{path} did not finish: {state(page, path)}; dialogs: {dialogs}") from None
+        raise AssertionError(
+            f"{path} did not finish: {state(page, path)}; dialogs: {dialogs}"
+        ) from None
     # Settle: the idle status can flicker between two queued cells.
     time.sleep(1.0)
     result = wait_until(finished, timeout, f"Run All Cells of {path}", interval=0.5)
@@ -186,8 +200,9 @@ def move(control) -> str:
         target = control.locator(".noUi-target").first
         value = lambda: target.evaluate("e => JSON.stringify(e.noUiSlider.get())")  # noqa: E731
         now = value()
-        at_max = target.evaluate("e => [].concat(e.noUiSlider.get())[0] * 1 >= "
-                                 "e.noUiSlider.options.range.max * 1")
+        at_max = target.evaluate(
+            "e => [].concat(e.noUiSlider.get())[0] * 1 >= e.noUiSlider.options.range.max * 1"
+        )
         key = "ArrowLeft" if at_max else "ArrowRight"
         handle = control.locator(".noUi-handle").first
         handle.focus()
@@ -224,23 +239,29 @@ def exercise_figure_widgets(page, expect_at_least=1) -> list[str]:
         widget.scroll_into_view_if_needed()
         title = widget.locator(":scope > .widget-html").first.text_content()
         assert figure_src(widget), f"widget {title!r} shows no figure"
-        controls = widget.locator(":scope > .widget-hbox > .jupyter-widgets, "
-                                  ":scope > .widget-hbox > .widget-toggle-buttons")
+        controls = widget.locator(
+            ":scope > .widget-hbox > .jupyter-widgets, "
+            ":scope > .widget-hbox > .widget-toggle-buttons"
+        )
         assert controls.count(), f"widget {title!r} has no controls"
         for j in range(controls.count()):
             before = (figure_src(widget), status_text(widget))
             action = move(controls.nth(j))
-            wait_until(lambda: (figure_src(widget), status_text(widget)) != before
-                       and figure_src(widget), REDRAW_TIMEOUT,
-                       f"widget {title!r} to redraw after {action}")
+            wait_until(
+                lambda: (figure_src(widget), status_text(widget)) != before and figure_src(widget),
+                REDRAW_TIMEOUT,
+                f"widget {title!r} to redraw after {action}",
+            )
             done.append(f"{title}: {action}")
     return done
 
 
 def answer_quiz(page, questions) -> list[str]:
     """Answer the first single-choice question of the notebook's quiz: wrong first, then right."""
-    quizzes = page.locator(".jp-OutputArea-output .widget-vbox:has(> .widget-htmlmath)"
-                           ":has(> .widget-radio):has(> .widget-button)")
+    quizzes = page.locator(
+        ".jp-OutputArea-output .widget-vbox:has(> .widget-htmlmath)"
+        ":has(> .widget-radio):has(> .widget-button)"
+    )
     assert quizzes.count(), "this lesson shows no quiz widget"
     quiz = quizzes.first
     quiz.scroll_into_view_if_needed()
@@ -258,8 +279,11 @@ def answer_quiz(page, questions) -> list[str]:
         labels.nth(pick).click()
         wait_until(lambda: labels.nth(pick).locator("input").is_checked(), 10, "the radio button")
         check.click()
-        text = wait_until(lambda: (t := feedback.text_content() or "").startswith(verdict) and t,
-                          30, f"the feedback {verdict!r} for {question.key}")
+        text = wait_until(
+            lambda: (t := feedback.text_content() or "").startswith(verdict) and t,
+            30,
+            f"the feedback {verdict!r} for {question.key}",
+        )
         assert question.choices[pick].feedback in text
         seen.append(text)
     assert question.explanation in seen[-1]
@@ -283,8 +307,9 @@ def quiz_questions():
 
 # --- the tests -------------------------------------------------------------------------------
 
+
 def test_start_page_opens_as_make_lab_opens_it(page, lab, screenshots):
-    """The URL the server hands the browser (make lab's START_HERE argument) shows the start page."""
+    """The URL the server hands the browser (make lab's argument) shows the start page."""
     opened = sorted(lab.runtime_dir.glob("jpserver-file-to-run-*-open.html"))
     assert opened, "jupyter lab wrote no page to open for notebooks/START_HERE.ipynb"
     url = re.search(r'url=([^"]+)"', opened[-1].read_text())[1]
@@ -296,8 +321,11 @@ def test_start_page_opens_as_make_lab_opens_it(page, lab, screenshots):
     heading = page.get_by_role("heading", name=title)
     heading.wait_for(state="visible", timeout=OPEN_TIMEOUT * 1000)
     assert heading.is_visible()
-    wait_until(lambda: (state(page, START_PAGE) or {}).get("kernel") == "idle", OPEN_TIMEOUT,
-               "the start page's kernel")
+    wait_until(
+        lambda: (state(page, START_PAGE) or {}).get("kernel") == "idle",
+        OPEN_TIMEOUT,
+        "the start page's kernel",
+    )
     result = run_all_cells(page, START_PAGE, timeout=120)
     assert result["codeCells"] >= 1
     out = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output").first
@@ -322,7 +350,9 @@ def test_solved_notebook_runs_and_its_widgets_respond(page, lab, screenshots, na
         views = panel.locator(".jp-OutputArea-output > .jupyter-widgets")
         assert views.count() == result["widgetViews"] > 0, (views.count(), result["widgetViews"])
         assert not panel.get_by_text("Error displaying widget").count()
-        save_screenshot(page, screenshots, name, focus=page.locator(f"{FIGURE_WIDGET}, {DIGIT_PAD}"))
+        save_screenshot(
+            page, screenshots, name, focus=page.locator(f"{FIGURE_WIDGET}, {DIGIT_PAD}")
+        )
         if name == "assignment_digits":
             moved = exercise_digit_pad(page, screenshots)
         else:
@@ -351,29 +381,47 @@ def exercise_digit_pad(page, screenshots) -> list[str]:
     image = result.locator(":scope > .widget-output img")
     assert "Click cells" in status.text_content()
     done = []
-    for row in range(4, 16):            # a vertical stroke: a one
+    for row in range(4, 16):  # a vertical stroke: a one
         before = image.get_attribute("src")
         cells.nth(row * 20 + 10).click()
-        wait_until(lambda: image.get_attribute("src") != before, REDRAW_TIMEOUT,
-                   f"the pad to redraw after clicking row {row}")
+        wait_until(
+            lambda: image.get_attribute("src") != before,
+            REDRAW_TIMEOUT,
+            f"the pad to redraw after clicking row {row}",
+        )
         done.append(f"pad cell ({row}, 10)")
     assert pad.locator(".widget-gridbox .widget-toggle-button.mod-active").count() == 12
-    text = wait_until(lambda: "The model reads a" in (t := status.text_content()) and t, 30,
-                      "the prediction message")
+    text = wait_until(
+        lambda: "The model reads a" in (t := status.text_content()) and t,
+        30,
+        "the prediction message",
+    )
     assert re.search(r"reads a \d \(\d+% sure\)", text), text
     save_screenshot(page, screenshots, "assignment_digits-drawn", focus=pad)
     before = image.get_attribute("src")
     pad.locator("button", has_text="Clear").click()
-    wait_until(lambda: "Click cells" in status.text_content() and image.get_attribute("src") != before,
-               REDRAW_TIMEOUT, "the pad to clear")
+    wait_until(
+        lambda: "Click cells" in status.text_content() and image.get_attribute("src") != before,
+        REDRAW_TIMEOUT,
+        "the pad to clear",
+    )
     # the 400 cells follow the pad one message each, possibly after the status line
-    wait_until(lambda: not pad.locator(".widget-gridbox .widget-toggle-button.mod-active").count(),
-               REDRAW_TIMEOUT, "every cell of the pad to go dark")
+    wait_until(
+        lambda: not pad.locator(".widget-gridbox .widget-toggle-button.mod-active").count(),
+        REDRAW_TIMEOUT,
+        "every cell of the pad to go dark",
+    )
     pad.locator("button", has_text="Load example").click()
-    wait_until(lambda: "The model reads a" in status.text_content(), REDRAW_TIMEOUT,
-               "an example digit to load")
-    wait_until(lambda: pad.locator(".widget-gridbox .widget-toggle-button.mod-active").count() > 10,
-               REDRAW_TIMEOUT, "the example's cells to light up")
+    wait_until(
+        lambda: "The model reads a" in status.text_content(),
+        REDRAW_TIMEOUT,
+        "an example digit to load",
+    )
+    wait_until(
+        lambda: pad.locator(".widget-gridbox .widget-toggle-button.mod-active").count() > 10,
+        REDRAW_TIMEOUT,
+        "the example's cells to light up",
+    )
     return done + ["clear", "load example"]
 
 

@@ -10,9 +10,22 @@
 >>> w.grad, [n.label for n in backward_steps(J)]
 (6.0, ['J', 'w'])
 """
-from utils.autodiff.engine import Value, trace
-from utils.autodiff.graph import (MAX_DRAWN_NODES, backward_steps, draw_graph,
-                                  format_graph_table, graph_table)
 
-__all__ = ["Value", "trace", "backward_steps", "graph_table", "format_graph_table",
-           "draw_graph", "MAX_DRAWN_NODES"]
+from utils.autodiff.engine import Value, trace
+from utils.autodiff.graph import (
+    MAX_DRAWN_NODES,
+    backward_steps,
+    draw_graph,
+    format_graph_table,
+    graph_table,
+)
+
+__all__ = [
+    "Value",
+    "trace",
+    "backward_steps",
+    "graph_table",
+    "format_graph_table",
+    "draw_graph",
+    "MAX_DRAWN_NODES",
+]

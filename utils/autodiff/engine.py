@@ -23,6 +23,7 @@ smaller implementation that stores local derivatives as numbers (so they can
 be printed and drawn) instead of closures.  What counts as a number is checked
 in :mod:`utils.autodiff.real`; drawing the graph is :mod:`utils.autodiff.graph`.
 """
+
 from __future__ import annotations
 
 import math
@@ -45,9 +46,11 @@ def _result(op: str, data: float, parents: tuple, local_grads: tuple) -> Value:
     """Make the node ``op(parents) = data`` that remembers its local derivatives."""
     if not all(math.isfinite(v) for v in (data, *local_grads)):
         inputs = ", ".join(fmt(p.data) for p in parents)
-        raise OverflowError(f"'{op}' of ({inputs}) is too large for a float "
-                            f"(value {data}, local derivatives {local_grads}); "
-                            "rescale the inputs")
+        raise OverflowError(
+            f"'{op}' of ({inputs}) is too large for a float "
+            f"(value {data}, local derivatives {local_grads}); "
+            "rescale the inputs"
+        )
     out = Value(data)
     out.op, out.parents = op, parents
     out.local_grads = tuple(float(g) for g in local_grads)
@@ -83,8 +86,10 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"label must be a string, got {describe(label)}")
         if isinstance(data, Value):
-            raise TypeError("Value data must be a finite real number, got a Value; "
-                            "use the Value itself (or its .data)")
+            raise TypeError(
+                "Value data must be a finite real number, got a Value; "
+                "use the Value itself (or its .data)"
+            )
         self.data = as_real(data, "Value data")
         self.grad = 0.0
         self.label = label
@@ -93,8 +98,9 @@ class Value:
         self.local_grads: tuple[float, ...] = ()
 
     def __repr__(self) -> str:
-        extra = (f", label={self.label!r}" if self.label else "") + \
-                (f", op={self.op!r}" if self.op else "")
+        extra = (f", label={self.label!r}" if self.label else "") + (
+            f", op={self.op!r}" if self.op else ""
+        )
         return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
 
     # --- arithmetic: each returns a new node and its local derivatives ---------
@@ -135,8 +141,10 @@ class Value:
     def __pow__(self, exponent):
         """``x ** n`` for a fixed plain number n; d(x^n)/dx = n x^(n-1)."""
         if isinstance(exponent, Value):
-            raise TypeError("the exponent must be a plain number, not a Value "
-                            "(for a Value exponent write (n * x.log()).exp())")
+            raise TypeError(
+                "the exponent must be a plain number, not a Value "
+                "(for a Value exponent write (n * x.log()).exp())"
+            )
         if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
             raise TypeError(f"the exponent must be a real number, got {describe(exponent)}")
         n, x = float(exponent), self.data
@@ -150,7 +158,7 @@ class Value:
         if x == 0 and 0 < n < 1:
             raise ValueError(f"x{op} has an infinite derivative at x = 0")
         try:
-            data = x ** n
+            data = x**n
             local = 0.0 if n == 0 else n * x ** (n - 1)
         except OverflowError:
             data, local = math.inf, math.inf

@@ -5,6 +5,7 @@ left, column by column); :func:`draw_graph` draws every node with its ``data``
 and ``grad``, optionally only the gradients known after the first k steps;
 :func:`format_graph_table` prints the same graph as text.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -13,8 +14,7 @@ from utils.autodiff.engine import Value, trace
 from utils.autodiff.real import describe, fmt
 from utils.style import COLORS, course_style, new_figure
 
-__all__ = ["backward_steps", "graph_table", "format_graph_table", "draw_graph",
-           "MAX_DRAWN_NODES"]
+__all__ = ["backward_steps", "graph_table", "format_graph_table", "draw_graph", "MAX_DRAWN_NODES"]
 
 MAX_DRAWN_NODES = 150  # draw_graph refuses bigger graphs (the figure would be metres wide)
 
@@ -41,9 +41,11 @@ def _layout(nodes: list[Value]) -> dict[int, tuple[int, float]]:
         columns.setdefault(depth[id(n)], []).append(n)
     row: dict[int, float] = {}
     for col in sorted(columns, reverse=True):  # from the output back: sit near your users
+
         def key(n):
             spots = [row[id(u)] + 0.1 * (s - (len(u.parents) - 1) / 2) for u, s in users[id(n)]]
             return sum(spots) / len(spots) if spots else 0.0
+
         members = sorted(columns[col], key=key)
         for i, n in enumerate(members):
             row[id(n)] = i - (len(members) - 1) / 2
@@ -77,8 +79,7 @@ def graph_table(root: Value) -> list[dict]:
     {'label': 'w', 'op': '', 'data': 3.0, 'grad': 6.0}
     {'label': 'J', 'op': '**2', 'data': 9.0, 'grad': 1.0}
     """
-    return [{"label": n.label, "op": n.op, "data": n.data, "grad": n.grad}
-            for n in trace(root)]
+    return [{"label": n.label, "op": n.op, "data": n.data, "grad": n.grad} for n in trace(root)]
 
 
 def format_graph_table(root: Value) -> str:
@@ -104,8 +105,11 @@ def format_graph_table(root: Value) -> str:
             how = f" {n.op} ".join(names[id(p)] for p in n.parents)
         rows.append((names[id(n)], how, fmt(n.data), fmt(n.grad)))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    return "\n".join(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  "
-                     f"{r[2]:>{widths[2]}}  {r[3]:>{widths[3]}}".rstrip() for r in rows)
+    return "\n".join(
+        f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  "
+        f"{r[2]:>{widths[2]}}  {r[3]:>{widths[3]}}".rstrip()
+        for r in rows
+    )
 
 
 def _checked_highlight(highlight, steps: list[Value], nodes: list[Value]) -> Value | None:
@@ -114,8 +118,9 @@ def _checked_highlight(highlight, steps: list[Value], nodes: list[Value]) -> Val
         return highlight
     if isinstance(highlight, numbers.Integral) and not isinstance(highlight, bool):
         if not -len(steps) <= highlight < len(steps):
-            raise IndexError(f"highlight index {highlight} is out of range for "
-                             f"{len(steps)} backward steps")
+            raise IndexError(
+                f"highlight index {highlight} is out of range for {len(steps)} backward steps"
+            )
         return steps[highlight]
     if not isinstance(highlight, Value):
         raise TypeError(f"highlight must be a Value or an index, got {describe(highlight)}")
@@ -123,8 +128,14 @@ def _checked_highlight(highlight, steps: list[Value], nodes: list[Value]) -> Val
 
 
 @course_style()
-def draw_graph(root: Value, ax=None, *, show_grads_upto: int | None = None,
-               highlight: Value | int | None = None, title: str | None = None):
+def draw_graph(
+    root: Value,
+    ax=None,
+    *,
+    show_grads_upto: int | None = None,
+    highlight: Value | int | None = None,
+    title: str | None = None,
+):
     """Draw the computation graph and return the ``Figure``.
 
     One box per node shows its name, the operation that made it, ``data`` and
@@ -153,16 +164,20 @@ def draw_graph(root: Value, ax=None, *, show_grads_upto: int | None = None,
 
     nodes = trace(root)
     if len(nodes) > MAX_DRAWN_NODES:
-        raise ValueError(f"the graph has {len(nodes)} nodes, too many to draw readably (at most "
-                         f"{MAX_DRAWN_NODES}); print format_graph_table(root) instead, or "
-                         "draw a smaller expression")
+        raise ValueError(
+            f"the graph has {len(nodes)} nodes, too many to draw readably (at most "
+            f"{MAX_DRAWN_NODES}); print format_graph_table(root) instead, or "
+            "draw a smaller expression"
+        )
     steps = backward_steps(root)
     if show_grads_upto is not None:
         if isinstance(show_grads_upto, bool) or not isinstance(show_grads_upto, numbers.Integral):
             raise TypeError(f"show_grads_upto must be an integer, got {describe(show_grads_upto)}")
         if not 0 <= show_grads_upto <= len(steps):
-            raise ValueError(f"show_grads_upto must be between 0 and {len(steps)} "
-                             f"(the number of nodes), got {show_grads_upto}")
+            raise ValueError(
+                f"show_grads_upto must be between 0 and {len(steps)} "
+                f"(the number of nodes), got {show_grads_upto}"
+            )
         if highlight is None and show_grads_upto > 0:
             highlight = steps[show_grads_upto - 1]
     highlight = _checked_highlight(highlight, steps, nodes)
@@ -177,8 +192,7 @@ def draw_graph(root: Value, ax=None, *, show_grads_upto: int | None = None,
         title_room = 0.0 if title is None else 0.35  # inches
         height = 0.4 + 1.1 * n_rows + title_room
         fig = new_figure(figsize=(0.2 + 1.9 * n_cols, height), layout=None)
-        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01,
-                            top=0.99 - title_room / height)
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99 - title_room / height)
         ax = fig.add_subplot()
     box_w, box_h = 0.72, 0.62
     names = _names(nodes)
@@ -191,16 +205,30 @@ def draw_graph(root: Value, ax=None, *, show_grads_upto: int | None = None,
             face = COLORS["pale_blue"] if not n.parents else COLORS["paper"]
         else:
             face = COLORS["pale_green"] if id(n) in known else COLORS["pale_grey"]
-        ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h,
-                                    boxstyle="round,pad=0.02",
-                                    facecolor=COLORS["pale_orange"] if is_hl else face,
-                                    edgecolor=COLORS["vermillion" if is_hl else "dark_grey"],
-                                    linewidth=3.0 if is_hl else 1.0, zorder=2))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - box_w / 2, y - box_h / 2),
+                box_w,
+                box_h,
+                boxstyle="round,pad=0.02",
+                facecolor=COLORS["pale_orange"] if is_hl else face,
+                edgecolor=COLORS["vermillion" if is_hl else "dark_grey"],
+                linewidth=3.0 if is_hl else 1.0,
+                zorder=2,
+            )
+        )
         grad = fmt(n.grad) if id(n) in known else "?"
         head = names[id(n)] + (f"  [{n.op}]" if n.op else "")
-        ax.text(x, y, f"{head}\ndata = {fmt(n.data)}\ngrad = {grad}", ha="center",
-                va="center", fontsize=9, zorder=3,
-                fontweight="bold" if is_hl else "normal")
+        ax.text(
+            x,
+            y,
+            f"{head}\ndata = {fmt(n.data)}\ngrad = {grad}",
+            ha="center",
+            va="center",
+            fontsize=9,
+            zorder=3,
+            fontweight="bold" if is_hl else "normal",
+        )
     for n in nodes:
         seen_from: dict[int, int] = {}
         for p in n.parents:
@@ -208,12 +236,20 @@ def draw_graph(root: Value, ax=None, *, show_grads_upto: int | None = None,
             bend = 0.5 * (k - (sum(q is p for q in n.parents) - 1) / 2)
             (x0, y0), (x1, y1) = xy[id(p)], xy[id(n)]
             flowing = n is highlight and show_grads_upto is not None
-            ax.add_patch(FancyArrowPatch(
-                (x0 + box_w / 2, y0), (x1 - box_w / 2, y1), arrowstyle="-|>",
-                mutation_scale=12, shrinkA=1, shrinkB=1, zorder=1,
-                connectionstyle=f"arc3,rad={bend}",
-                color=COLORS["vermillion" if flowing else "dark_grey"],
-                linewidth=2.0 if flowing else 1.0))
+            ax.add_patch(
+                FancyArrowPatch(
+                    (x0 + box_w / 2, y0),
+                    (x1 - box_w / 2, y1),
+                    arrowstyle="-|>",
+                    mutation_scale=12,
+                    shrinkA=1,
+                    shrinkB=1,
+                    zorder=1,
+                    connectionstyle=f"arc3,rad={bend}",
+                    color=COLORS["vermillion" if flowing else "dark_grey"],
+                    linewidth=2.0 if flowing else 1.0,
+                )
+            )
 
     rows_here = [r for _, r in where.values()]
     ax.set_xlim(-0.5, n_cols - 0.5)

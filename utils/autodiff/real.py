@@ -5,6 +5,7 @@ numbers, 0-d and one-element arrays and tensors are accepted; anything else
 (strings, lists, booleans, nan, inf, arrays of several numbers) is refused
 with an error that says what was given.
 """
+
 from __future__ import annotations
 
 import math
@@ -49,8 +50,10 @@ def as_real(x, what: str) -> float:
         if arr.dtype.kind not in "iuf":
             raise TypeError(f"{expected}, got {describe(x)} of dtype {arr.dtype}")
         if arr.size != 1:
-            raise ValueError(f"{expected}, got an array with {arr.size} elements "
-                             f"(shape {arr.shape}); a Value holds exactly one number")
+            raise ValueError(
+                f"{expected}, got an array with {arr.size} elements "
+                f"(shape {arr.shape}); a Value holds exactly one number"
+            )
         out = float(arr.reshape(()))
     if not math.isfinite(out):
         raise ValueError(f"{expected}, got {out}")

@@ -14,8 +14,27 @@ its inputs and its mistake catalogue as keyword arguments:
 * :mod:`utils.feedback.compile_config` -- compiled, the loss, the optimizer, the metrics;
 * :mod:`utils.feedback.layer_sizes` -- parameter and window counts of dense and Conv1D layers.
 """
-from utils.feedback.core import (ExerciseError, as_result_array, call, check, check_close, matches,
-                                 passed, quietly, shown)
 
-__all__ = ['ExerciseError', 'as_result_array', 'call', 'check', 'check_close', 'matches',
-           'passed', 'quietly', 'shown']
+from utils.feedback.core import (
+    ExerciseError,
+    as_result_array,
+    call,
+    check,
+    check_close,
+    matches,
+    passed,
+    quietly,
+    shown,
+)
+
+__all__ = [
+    "ExerciseError",
+    "as_result_array",
+    "call",
+    "check",
+    "check_close",
+    "matches",
+    "passed",
+    "quietly",
+    "shown",
+]

@@ -7,6 +7,7 @@ mean, y and 1 - y swapped, log base 10, ...), then tries the shapes it is told t
 (clipped as Keras clips).  :func:`compare_binary_cost_with_keras` prints the cost next
 to Keras's on a model's predictions.  Every reference value comes from :mod:`utils.nn`.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -38,29 +39,56 @@ def _mean_loss(y, p, weights=1.0):
 
 
 COST_MISTAKES = (
-    Mistake("no minus sign", lambda y, p: -binary_cost_reference(y, p),
-            "the cost is negative: log p is negative for 0 < p < 1, so the formula needs the "
-            "minus sign in front, J = -(1/m) sum(...)."),
-    Mistake("sum", lambda y, p: len(y) * binary_cost_reference(y, p),
-            "the value is {m} (= m) times too big: the cost is the MEAN of the losses (np.mean, "
-            "or the sum divided by m), not their sum."),
-    Mistake("y and 1 - y swapped", lambda y, p: binary_cost_reference(1 - y, p),
-            "y and 1 - y are swapped: your cost pairs y with log(1 - p), but the y term goes "
-            "with log(p) and the (1 - y) term with log(1 - p)."),
-    Mistake("log p twice", lambda y, p: _mean_loss(np.ones_like(p), p),
-            "the second term takes the log of the wrong value: it is (1 - y) * log(1 - p)."),
-    Mistake("log(1 - p) twice", lambda y, p: _mean_loss(np.zeros_like(p), p),
-            "the first term takes the log of the wrong value: it is y * log(p)."),
-    Mistake("only the y term", lambda y, p: _mean_loss(np.ones_like(p), p, weights=y),
-            "only the y * log(p) term is there: add (1 - y) * log(1 - p), the loss of the "
-            "examples whose label is 0."),
-    Mistake("log base 10", lambda y, p: binary_cost_reference(y, p) / np.log(10),
-            "that is log base 10; the cross-entropy uses the natural logarithm np.log."),
-    Mistake("log base 2", lambda y, p: binary_cost_reference(y, p) / np.log(2),
-            "that is log base 2; the cross-entropy uses the natural logarithm np.log."),
-    Mistake("a factor 1/2", lambda y, p: binary_cost_reference(y, p) / 2,
-            "the value is half the cost: binary cross-entropy has no factor 1/2 (that belongs "
-            "to the squared error of Course 1)."),
+    Mistake(
+        "no minus sign",
+        lambda y, p: -binary_cost_reference(y, p),
+        "the cost is negative: log p is negative for 0 < p < 1, so the formula needs the "
+        "minus sign in front, J = -(1/m) sum(...).",
+    ),
+    Mistake(
+        "sum",
+        lambda y, p: len(y) * binary_cost_reference(y, p),
+        "the value is {m} (= m) times too big: the cost is the MEAN of the losses (np.mean, "
+        "or the sum divided by m), not their sum.",
+    ),
+    Mistake(
+        "y and 1 - y swapped",
+        lambda y, p: binary_cost_reference(1 - y, p),
+        "y and 1 - y are swapped: your cost pairs y with log(1 - p), but the y term goes "
+        "with log(p) and the (1 - y) term with log(1 - p).",
+    ),
+    Mistake(
+        "log p twice",
+        lambda y, p: _mean_loss(np.ones_like(p), p),
+        "the second term takes the log of the wrong value: it is (1 - y) * log(1 - p).",
+    ),
+    Mistake(
+        "log(1 - p) twice",
+        lambda y, p: _mean_loss(np.zeros_like(p), p),
+        "the first term takes the log of the wrong value: it is y * log(p).",
+    ),
+    Mistake(
+        "only the y term",
+        lambda y, p: _mean_loss(np.ones_like(p), p, weights=y),
+        "only the y * log(p) term is there: add (1 - y) * log(1 - p), the loss of the "
+        "examples whose label is 0.",
+    ),
+    Mistake(
+        "log base 10",
+        lambda y, p: binary_cost_reference(y, p) / np.log(10),
+        "that is log base 10; the cross-entropy uses the natural logarithm np.log.",
+    ),
+    Mistake(
+        "log base 2",
+        lambda y, p: binary_cost_reference(y, p) / np.log(2),
+        "that is log base 2; the cross-entropy uses the natural logarithm np.log.",
+    ),
+    Mistake(
+        "a factor 1/2",
+        lambda y, p: binary_cost_reference(y, p) / 2,
+        "the value is half the cost: binary cross-entropy has no factor 1/2 (that belongs "
+        "to the squared error of Course 1).",
+    ),
 )
 """Wrong costs on flat labels y and predictions 0 < p < 1."""
 
@@ -70,12 +98,19 @@ SHAPES = (("flat", "column"), ("column", "flat"), ("column", "column"))
 
 def _as_cost(result, what) -> float:
     arr = np.asarray(result)
-    check(arr.size == 1,
-          f"{what} should return ONE number, the cost (a mean over all examples), but returned "
-          f"an array of shape {arr.shape}"
-          + (": did you forget to take the mean of the per-example losses?" if arr.ndim == 1 else
-             ": y of shape (m,) times p of shape (m, 1) broadcasts to an (m, m) matrix; flatten "
-             "both with np.ravel (or .reshape(-1)) first." if arr.ndim == 2 else "."))
+    check(
+        arr.size == 1,
+        f"{what} should return ONE number, the cost (a mean over all examples), but returned "
+        f"an array of shape {arr.shape}"
+        + (
+            ": did you forget to take the mean of the per-example losses?"
+            if arr.ndim == 1
+            else ": y of shape (m,) times p of shape (m, 1) broadcasts to an (m, m) matrix; "
+            "flatten both with np.ravel (or .reshape(-1)) first."
+            if arr.ndim == 2
+            else "."
+        ),
+    )
     try:
         return float(arr.reshape(()))
     except (TypeError, ValueError):
@@ -94,8 +129,17 @@ def _shaped(values, shape):
     return np.ravel(values) if shape == "flat" else np.reshape(values, (-1, 1))
 
 
-def check_binary_cost(binary_cost, *, y, p, batch=None, shapes=SHAPES, clipping=None,
-                      name="binary_cost", mistakes=COST_MISTAKES) -> None:
+def check_binary_cost(
+    binary_cost,
+    *,
+    y,
+    p,
+    batch=None,
+    shapes=SHAPES,
+    clipping=None,
+    name="binary_cost",
+    mistakes=COST_MISTAKES,
+) -> None:
     """Check ``binary_cost(y, p)``: the value on ``(y, p)``, then on ``batch`` in ``shapes``.
 
     ``y``, ``p``: a few flat labels and predictions strictly between 0 and 1, on which a
@@ -121,26 +165,35 @@ def check_binary_cost(binary_cost, *, y, p, batch=None, shapes=SHAPES, clipping=
         yy, pp = _shaped(y_all, y_shape), _shaped(p_all, p_shape)
         what = f"{name} with y {yy.shape} and p {pp.shape}"
         got = _cost(binary_cost, yy, pp, what)
-        check(np.isclose(got, want, rtol=1e-6),
-              f"{what} returned {got:.6f}, expected {want:.6f}"
-              + (": y of shape (m,) and p of shape (m, 1) broadcast to an (m, m) matrix, so "
-                 "every label gets paired with every prediction. Flatten both first, e.g. "
-                 "y = np.ravel(y), p = np.ravel(p)." if y_shape != p_shape else
-                 ": the shapes (m, 1) should give the same cost as (m,)."))
+        check(
+            np.isclose(got, want, rtol=1e-6),
+            f"{what} returned {got:.6f}, expected {want:.6f}"
+            + (
+                ": y of shape (m,) and p of shape (m, 1) broadcast to an (m, m) matrix, so "
+                "every label gets paired with every prediction. Flatten both first, e.g. "
+                "y = np.ravel(y), p = np.ravel(p)."
+                if y_shape != p_shape
+                else ": the shapes (m, 1) should give the same cost as (m,)."
+            ),
+        )
 
     if clipping is not None:
         yc, pc = np.ravel(clipping[0]), np.ravel(clipping[1])
         what = f"{name}(y={_listed(yc)}, p={_listed(pc)})"
         got, want_clipped = _cost(binary_cost, yc, pc, what), binary_cost_reference(yc, pc)
-        eps = f"{EPSILON:.0e}".replace("e-0", "e-")                  # 1e-7
-        check(np.isfinite(got),
-              f"{what} returned {got}: a prediction of exactly 0 or 1 makes log(0) = -inf (and "
-              "0 * -inf = nan even when the prediction is right). Clip first, as Keras does: "
-              f"p = np.clip(p, {eps}, 1 - {eps}).")
-        check(np.isclose(got, want_clipped, rtol=1e-6),
-              f"{what} returned {got:.6f}, expected {want_clipped:.6f}: clip p to [{eps}, "
-              f"1 - {eps}] exactly as Keras does (np.clip(p, {eps}, 1 - {eps})), not with "
-              "another epsilon.")
+        eps = f"{EPSILON:.0e}".replace("e-0", "e-")  # 1e-7
+        check(
+            np.isfinite(got),
+            f"{what} returned {got}: a prediction of exactly 0 or 1 makes log(0) = -inf (and "
+            "0 * -inf = nan even when the prediction is right). Clip first, as Keras does: "
+            f"p = np.clip(p, {eps}, 1 - {eps}).",
+        )
+        check(
+            np.isclose(got, want_clipped, rtol=1e-6),
+            f"{what} returned {got:.6f}, expected {want_clipped:.6f}: clip p to [{eps}, "
+            f"1 - {eps}] exactly as Keras does (np.clip(p, {eps}, 1 - {eps})), not with "
+            "another epsilon.",
+        )
 
     if batch is not None:
         what = f"{name}(m={len(y_all)} random examples)"
@@ -160,6 +213,5 @@ def compare_binary_cost_with_keras(binary_cost, *, model, X, y, name="binary_cos
     print(f"{name}(y_test, p_test)             = {ours:.6f}")
     print(f"keras.losses.BinaryCrossentropy()(y, p) = {direct:.6f}")
     print(f"model.evaluate(X_test, y_test)[0]       = {evaluated:.6f}")
-    check_close(ours, direct, f"{name} vs keras.losses.BinaryCrossentropy()", rtol=1e-4,
-                atol=1e-6)
+    check_close(ours, direct, f"{name} vs keras.losses.BinaryCrossentropy()", rtol=1e-4, atol=1e-6)
     check_close(ours, evaluated, f"{name} vs model.evaluate", rtol=1e-4, atol=1e-6)

@@ -7,6 +7,7 @@ round, the squared error, a loss for one-hot labels, ...).  :data:`LOSSES` holds
 losses of the course: binary cross-entropy on a sigmoid output (lesson 01) and sparse
 categorical cross-entropy from logits on a linear output (the graded assignment).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,8 +16,13 @@ import numpy as np
 
 from utils import nn
 from utils.feedback.core import ExerciseError, check
-from utils.feedback.keras_model import (learning_rate, loss_name, loss_value, metric_names,
-                                        outputs_sum_to_one)
+from utils.feedback.keras_model import (
+    learning_rate,
+    loss_name,
+    loss_value,
+    metric_names,
+    outputs_sum_to_one,
+)
 from utils.feedback.mistakes import Mistake, first_mistake
 
 
@@ -29,12 +35,12 @@ class LossProbe:
 
     y: np.ndarray
     pred: np.ndarray
-    right: object                      # (y, pred) -> the right mean loss, from utils.nn
-    mistakes: tuple = ()               # Mistakes: what a wrong loss gives on the probe
-    by_name: tuple = ()                # (part of the loss's name, message)
-    on_error: str = ""                 # the loss cannot even be computed on the probe
+    right: object  # (y, pred) -> the right mean loss, from utils.nn
+    mistakes: tuple = ()  # Mistakes: what a wrong loss gives on the probe
+    by_name: tuple = ()  # (part of the loss's name, message)
+    on_error: str = ""  # the loss cannot even be computed on the probe
     otherwise: str = "the loss {loss} gives {got:.4f} where the right loss gives {want:.4f}."
-    softmax_twice: str = ""            # the loss is right, but the model ends in a softmax
+    softmax_twice: str = ""  # the loss is right, but the model ends in a softmax
 
 
 LOSSES = {
@@ -43,43 +49,59 @@ LOSSES = {
         pred=np.array([[0.8], [0.3], [0.6], [0.1]], dtype="float32"),
         right=lambda y, p: nn.cost(nn.binary_crossentropy(y, p)),
         mistakes=(
-            Mistake("from_logits=True",
-                    lambda y, p: nn.cost(nn.binary_crossentropy(y, p, from_logits=True)),
-                    "the loss is BinaryCrossentropy(from_logits=True), which expects raw outputs "
-                    "z, but your output layer already applies the sigmoid. Use "
-                    "BinaryCrossentropy() (from_logits=False)."),
-            Mistake("squared error", lambda y, p: nn.cost(nn.mean_squared_error(y, p)),
-                    "the loss is {loss}, the mean squared error, which is meant for regression; "
-                    "a 0/1 classifier with a sigmoid output uses "
-                    "keras.losses.BinaryCrossentropy()."),
+            Mistake(
+                "from_logits=True",
+                lambda y, p: nn.cost(nn.binary_crossentropy(y, p, from_logits=True)),
+                "the loss is BinaryCrossentropy(from_logits=True), which expects raw outputs "
+                "z, but your output layer already applies the sigmoid. Use "
+                "BinaryCrossentropy() (from_logits=False).",
+            ),
+            Mistake(
+                "squared error",
+                lambda y, p: nn.cost(nn.mean_squared_error(y, p)),
+                "the loss is {loss}, the mean squared error, which is meant for regression; "
+                "a 0/1 classifier with a sigmoid output uses "
+                "keras.losses.BinaryCrossentropy().",
+            ),
         ),
-        by_name=(("categorical",
-                  "the loss is {loss}, which is meant for several classes with a softmax output "
-                  "(lesson 03); with one sigmoid output unit use "
-                  "keras.losses.BinaryCrossentropy()."),),
+        by_name=(
+            (
+                "categorical",
+                "the loss is {loss}, which is meant for several classes with a softmax output "
+                "(lesson 03); with one sigmoid output unit use "
+                "keras.losses.BinaryCrossentropy().",
+            ),
+        ),
         otherwise="the loss {loss} is not binary cross-entropy: compile with "
-                  "loss=keras.losses.BinaryCrossentropy().",
+        "loss=keras.losses.BinaryCrossentropy().",
     ),
     "sparse_categorical_crossentropy_from_logits": LossProbe(
         y=np.array([3, 7]),
-        pred=np.array([[0.5, 0.1, 0.2, 0.9, 0.05, 0.3, 0.15, 0.6, 0.25, 0.4],
-                       [0.1, 0.2, 0.7, 0.05, 0.3, 0.35, 0.45, 0.2, 0.6, 0.15]], dtype="float32"),
+        pred=np.array(
+            [
+                [0.5, 0.1, 0.2, 0.9, 0.05, 0.3, 0.15, 0.6, 0.25, 0.4],
+                [0.1, 0.2, 0.7, 0.05, 0.3, 0.35, 0.45, 0.2, 0.6, 0.15],
+            ],
+            dtype="float32",
+        ),
         right=lambda y, z: nn.cost(nn.sparse_categorical_crossentropy(y, z, from_logits=True)),
         mistakes=(
-            Mistake("from_logits=False",
-                    lambda y, z: nn.cost(nn.sparse_categorical_crossentropy(y, z)),
-                    "the loss treats the model's outputs as probabilities: set from_logits=True "
-                    "(SparseCategoricalCrossentropy(from_logits=True)), since the output layer is "
-                    "linear and outputs logits."),
+            Mistake(
+                "from_logits=False",
+                lambda y, z: nn.cost(nn.sparse_categorical_crossentropy(y, z)),
+                "the loss treats the model's outputs as probabilities: set from_logits=True "
+                "(SparseCategoricalCrossentropy(from_logits=True)), since the output layer is "
+                "linear and outputs logits.",
+            ),
         ),
         on_error="the loss {loss} fails on the integer labels 0-9 (CategoricalCrossentropy, for "
-                 "example, expects one-hot labels). Use SparseCategoricalCrossentropy("
-                 "from_logits=True) with the integer labels as they are.",
+        "example, expects one-hot labels). Use SparseCategoricalCrossentropy("
+        "from_logits=True) with the integer labels as they are.",
         otherwise="the loss gives {got:.4f} on a test batch where sparse categorical "
-                  "cross-entropy from logits gives {want:.4f}: use "
-                  "keras.losses.SparseCategoricalCrossentropy(from_logits=True).",
+        "cross-entropy from logits gives {want:.4f}: use "
+        "keras.losses.SparseCategoricalCrossentropy(from_logits=True).",
         softmax_twice="from_logits=True together with a softmax output layer applies softmax "
-                      "twice: make the output layer linear.",
+        "twice: make the output layer linear.",
     ),
 }
 """The losses the course's exercises ask for, by name."""
@@ -87,10 +109,16 @@ LOSSES = {
 
 def check_compiled(model, *, what: str, when: str = "") -> None:
     """The model was compiled with a loss and an optimizer."""
-    compiled = (getattr(model, "compiled", False) and getattr(model, "loss", None) is not None
-                and getattr(model, "optimizer", None) is not None)
-    check(compiled, f"{what}: the model is not compiled (it was never compiled with "
-                    f"model.compile(loss=..., optimizer=..., metrics=[...]){when}).")
+    compiled = (
+        getattr(model, "compiled", False)
+        and getattr(model, "loss", None) is not None
+        and getattr(model, "optimizer", None) is not None
+    )
+    check(
+        compiled,
+        f"{what}: the model is not compiled (it was never compiled with "
+        f"model.compile(loss=..., optimizer=..., metrics=[...]){when}).",
+    )
 
 
 def check_loss(model, *, what: str, loss: str) -> None:
@@ -116,13 +144,17 @@ def check_optimizer(model, *, what: str, optimizer: str = "Adam", rate: float = 
     """The optimizer is ``keras.optimizers.<optimizer>`` with learning rate ``rate``."""
     import keras
 
-    check(isinstance(model.optimizer, getattr(keras.optimizers, optimizer)),
-          f"{what}: the optimizer is {type(model.optimizer).__name__}; use "
-          f"keras.optimizers.{optimizer}(learning_rate={rate:g}) (without an optimizer argument, "
-          "Keras uses RMSprop).")
+    check(
+        isinstance(model.optimizer, getattr(keras.optimizers, optimizer)),
+        f"{what}: the optimizer is {type(model.optimizer).__name__}; use "
+        f"keras.optimizers.{optimizer}(learning_rate={rate:g}) (without an optimizer argument, "
+        "Keras uses RMSprop).",
+    )
     lr = learning_rate(model.optimizer)
-    check(np.isclose(lr, rate, rtol=1e-4),
-          f"{what}: {optimizer}'s learning rate is {lr:g}, expected {rate:g}.")
+    check(
+        np.isclose(lr, rate, rtol=1e-4),
+        f"{what}: {optimizer}'s learning rate is {lr:g}, expected {rate:g}.",
+    )
 
 
 ACCURACY = ("accuracy", "acc")
@@ -132,18 +164,30 @@ ACCURACY = ("accuracy", "acc")
 def check_metrics(model, *, what: str, accepted=ACCURACY) -> None:
     """An accuracy metric, one of ``accepted`` (names or class names), and not ``Accuracy()``."""
     names = metric_names(model)
-    check("Accuracy" not in names,
-          f"{what}: keras.metrics.Accuracy() counts a prediction as right only when p equals y "
-          "exactly, so a probability like 0.97 never counts: "
-          "use metrics=['accuracy'] (Keras then picks the accuracy that fits the loss: "
-          "BinaryAccuracy thresholds p at 0.5, SparseCategoricalAccuracy takes the argmax).")
-    check(any(name in accepted for name in names),
-          f"{what}: compile was given metrics={names or None}: add metrics=['accuracy'] (an "
-          "accuracy metric) so that fit reports the share of correctly classified examples.")
+    check(
+        "Accuracy" not in names,
+        f"{what}: keras.metrics.Accuracy() counts a prediction as right only when p equals y "
+        "exactly, so a probability like 0.97 never counts: "
+        "use metrics=['accuracy'] (Keras then picks the accuracy that fits the loss: "
+        "BinaryAccuracy thresholds p at 0.5, SparseCategoricalAccuracy takes the argmax).",
+    )
+    check(
+        any(name in accepted for name in names),
+        f"{what}: compile was given metrics={names or None}: add metrics=['accuracy'] (an "
+        "accuracy metric) so that fit reports the share of correctly classified examples.",
+    )
 
 
-def check_compile_config(model, *, what: str, loss: str, optimizer: str = "Adam",
-                         rate: float = 1e-3, metrics=ACCURACY, when: str = "") -> None:
+def check_compile_config(
+    model,
+    *,
+    what: str,
+    loss: str,
+    optimizer: str = "Adam",
+    rate: float = 1e-3,
+    metrics=ACCURACY,
+    when: str = "",
+) -> None:
     """Compiled, with the loss ``loss``, ``optimizer(rate)`` and an accuracy metric."""
     check_compiled(model, what=what, when=when)
     check_loss(model, what=what, loss=loss)

@@ -11,6 +11,7 @@ a green tick.
 Importing this module changes nothing: the short-traceback display is installed in the
 running IPython shell when the first :class:`ExerciseError` is created.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,7 +35,7 @@ def _show_only_the_message(shell, etype, value, tb, tb_offset=None):
 
 def _install_short_tracebacks() -> None:
     """Make the running IPython shell show an ExerciseError as its message only (once)."""
-    ipython = sys.modules.get("IPython")              # no IPython loaded: no shell to tell
+    ipython = sys.modules.get("IPython")  # no IPython loaded: no shell to tell
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is None or not hasattr(shell, "_showtraceback"):
         return
@@ -61,8 +62,14 @@ def quietly():
         yield
 
 
-def call(fn, *args, what: str, untouched: bool = False, example: str = "z -= np.max(z)",
-         instead: str = "z = z - np.max(z, ...)"):
+def call(
+    fn,
+    *args,
+    what: str,
+    untouched: bool = False,
+    example: str = "z -= np.max(z)",
+    instead: str = "z = z - np.max(z, ...)",
+):
     """Call the student's ``fn(*args)``, quietly; turn a crash or a missing answer into a message.
 
     With ``untouched`` the array arguments are copies, and changing one of them in place
@@ -76,15 +83,18 @@ def call(fn, *args, what: str, untouched: bool = False, example: str = "z -= np.
         with quietly():
             result = fn(*args)
     except NotImplementedError:
-        raise ExerciseError(f"{what} is not written yet: replace `raise NotImplementedError()` "
-                            "with your code.") from None
+        raise ExerciseError(
+            f"{what} is not written yet: replace `raise NotImplementedError()` with your code."
+        ) from None
     except Exception as err:  # noqa: BLE001 - report any crash of student code clearly
         raise ExerciseError(f"calling {what} raised {type(err).__name__}: {err}") from None
     if untouched:
         for arg, original in zip(args, originals):
-            check(original is None or np.array_equal(arg, original),
-                  f"{what} changed its input array in place (e.g. `{example}`), so the caller's "
-                  f"array was modified. Make a new array instead: `{instead}`.")
+            check(
+                original is None or np.array_equal(arg, original),
+                f"{what} changed its input array in place (e.g. `{example}`), so the caller's "
+                f"array was modified. Make a new array instead: `{instead}`.",
+            )
     check(result is not None, f"{what} returned None: did you forget `return`?")
     return result
 
@@ -96,8 +106,10 @@ def as_result_array(result, what: str, shape=None) -> np.ndarray:
     except (TypeError, ValueError):
         raise ExerciseError(f"{what} should return numbers; got {type(result).__name__}") from None
     if shape is not None:
-        check(arr.shape == tuple(shape),
-              f"{what} should return an array of shape {tuple(shape)}, got shape {arr.shape}.")
+        check(
+            arr.shape == tuple(shape),
+            f"{what} should return an array of shape {tuple(shape)}, got shape {arr.shape}.",
+        )
     return arr
 
 
@@ -123,13 +135,17 @@ def check_close(got, want, what: str, rtol=1e-6, atol=1e-8, hint: str = "") -> N
     got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
     check(got.shape == want.shape, f"{what}: expected shape {want.shape}, got {got.shape}.")
     if not np.all(np.isfinite(got)):
-        raise ExerciseError(f"{what} contains nan or inf: {np.array2string(got, precision=4)}."
-                            + (f" {hint}" if hint else ""))
+        raise ExerciseError(
+            f"{what} contains nan or inf: {np.array2string(got, precision=4)}."
+            + (f" {hint}" if hint else "")
+        )
     if not np.allclose(got, want, rtol=rtol, atol=atol):
         diff = float(np.max(np.abs(got - want)))
-        raise ExerciseError(f"{what}: expected {np.array2string(want, precision=4)}, got "
-                            f"{np.array2string(got, precision=4)} (largest difference {diff:.3g})."
-                            + (f" {hint}" if hint else ""))
+        raise ExerciseError(
+            f"{what}: expected {np.array2string(want, precision=4)}, got "
+            f"{np.array2string(got, precision=4)} (largest difference {diff:.3g})."
+            + (f" {hint}" if hint else "")
+        )
 
 
 def passed(message: str = "All checks passed.") -> None:

@@ -8,6 +8,7 @@ each ends up applying (an activation layer after a Dense layer is folded into it
 (an object, a function or a name); :func:`metric_names` and :func:`learning_rate` read the
 compile config.  Keras is imported only when a probe runs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ class DenseLayer:
 
     units: int
     activation: str
-    via: str = ""          # the class name of the activation layer that applies it, if any
+    via: str = ""  # the class name of the activation layer that applies it, if any
 
 
 def activation_name(fn) -> str:
@@ -62,14 +63,19 @@ def input_shape(model, *, what: str, inputs: int) -> tuple:
     """The input shape of ``model``, once it is sure to be a Keras model that knows it."""
     import keras
 
-    check(isinstance(model, keras.Model),
-          f"{what} should return the Keras model, got {type(model).__name__}.")
+    check(
+        isinstance(model, keras.Model),
+        f"{what} should return the Keras model, got {type(model).__name__}.",
+    )
     try:
         shape = tuple(model.input_shape) if model.built else None
     except (AttributeError, ValueError):
         shape = None
-    check(shape is not None, f"{what} returned a model that does not know its input size: start "
-                             f"the Sequential list with keras.Input(shape=({inputs},)).")
+    check(
+        shape is not None,
+        f"{what} returned a model that does not know its input size: start "
+        f"the Sequential list with keras.Input(shape=({inputs},)).",
+    )
     return shape
 
 
@@ -83,16 +89,23 @@ def dense_layers(model, *, what: str) -> list[DenseLayer]:
         if isinstance(layer, keras.layers.Dense):
             layers.append(DenseLayer(int(layer.units), activation_name(layer.activation)))
         elif kind in ACTIVATION_LAYERS:
-            check(layers, f"{what}: the model starts with an activation layer ({kind}); "
-                          "activations follow a Dense layer.")
-            check(layers[-1].activation == "linear",
-                  f"{what}: a Dense layer with an activation is followed by another activation "
-                  f"layer ({kind}): use one of the two.")
+            check(
+                layers,
+                f"{what}: the model starts with an activation layer ({kind}); "
+                "activations follow a Dense layer.",
+            )
+            check(
+                layers[-1].activation == "linear",
+                f"{what}: a Dense layer with an activation is followed by another activation "
+                f"layer ({kind}): use one of the two.",
+            )
             fn = layer.activation if kind == "Activation" else layer
             layers[-1] = DenseLayer(layers[-1].units, activation_name(fn), via=kind)
         elif kind not in PASSIVE_LAYERS:
-            raise ExerciseError(f"{what}: unexpected layer {kind} in the model: this exercise "
-                                "needs only Dense layers (and their activations).")
+            raise ExerciseError(
+                f"{what}: unexpected layer {kind} in the model: this exercise "
+                "needs only Dense layers (and their activations)."
+            )
     check(layers, f"{what} has no Dense layers.")
     return layers
 
@@ -103,8 +116,9 @@ def outputs_sum_to_one(model) -> bool:
     x = np.random.default_rng(2).uniform(0, 1, size=(4, n_inputs)).astype(np.float32)
     with quietly():
         out = np.asarray(model(x, training=False))
-    return out.shape[-1] > 1 and bool(np.allclose(out.sum(axis=-1), 1.0, atol=1e-4)
-                                      and np.all(out >= 0))
+    return out.shape[-1] > 1 and bool(
+        np.allclose(out.sum(axis=-1), 1.0, atol=1e-4) and np.all(out >= 0)
+    )
 
 
 def loss_name(loss) -> str:
@@ -131,9 +145,12 @@ def metric_names(model) -> list[str]:
     """The compiled metrics as names (``'accuracy'``) or class names (``'BinaryAccuracy'``)."""
     metrics = model.get_compile_config().get("metrics") or []
     metrics = metrics if isinstance(metrics, (list, tuple)) else [metrics]
-    return [m if isinstance(m, str) else
-            (m.get("class_name", "") if isinstance(m, dict) else type(m).__name__)
-            for m in metrics]
+    return [
+        m
+        if isinstance(m, str)
+        else (m.get("class_name", "") if isinstance(m, dict) else type(m).__name__)
+        for m in metrics
+    ]
 
 
 def learning_rate(optimizer) -> float:

@@ -7,6 +7,7 @@ r"""Reference counts for layers: parameters of a dense network, windows and para
 * :func:`conv1d_parameter_count` -- one filter of ``kernel_size x in_channels`` weights and a
   bias, per filter: the window positions share them.
 """
+
 from __future__ import annotations
 
 

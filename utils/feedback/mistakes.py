@@ -5,6 +5,7 @@ as the student's code; when the student's answer equals it, the mistake is named
 A checker takes its catalogue as a keyword argument, so a lesson and the graded
 assignment can diagnose the same exercise with the same messages, or choose fewer.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

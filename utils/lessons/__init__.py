@@ -8,6 +8,7 @@ points are read from the released notebooks' nbgrader metadata, never typed twic
 
 This module imports no lesson: ``package`` is a name, imported only by whoever needs it.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,14 +21,14 @@ WEEK = "week2"
 
 @dataclass(frozen=True)
 class Lesson:
-    id: str                       # the nbgrader assignment and the notebook's name
-    number: str                   # as the course map shows it ("01", ..., "★")
-    package: str                  # utils/lessons/<package>/
+    id: str  # the nbgrader assignment and the notebook's name
+    number: str  # as the course map shows it ("01", ..., "★")
+    package: str  # utils/lessons/<package>/
     title: str
-    sections: tuple[str, ...]     # sections of the lecture notes it covers
-    you_do: str                   # the README course map's "what you do"
-    you_learn: str                # START_HERE's "you will learn"
-    graded: bool = False          # the graded assignment (the lessons' exercises are practice)
+    sections: tuple[str, ...]  # sections of the lecture notes it covers
+    you_do: str  # the README course map's "what you do"
+    you_learn: str  # START_HERE's "you will learn"
+    graded: bool = False  # the graded assignment (the lessons' exercises are practice)
 
     @property
     def notebook(self) -> Path:
@@ -39,31 +40,67 @@ class Lesson:
 
 
 LESSONS: tuple[Lesson, ...] = (
-    Lesson("01_compile_and_fit", "01", "compile_and_fit", "Compile and fit", ("1.1", "1.2"),
-           "define, compile, fit a 400-25-15-1 network on zeros vs ones; batches and epochs; "
-           "the cost J by hand against Keras; MSE",
-           "the three steps *define, compile, fit*; loss, cost and what `fit` really does"),
-    Lesson("02_activations", "02", "activations", "Activation functions", ("2.1", "2.2", "2.3"),
-           "explore six activations; pick output activations by the target's range; measure "
-           "sigmoid's slow gradients; the ReLU puzzle; the linear collapse",
-           "sigmoid, ReLU and friends; choosing activations; why all-linear networks collapse"),
-    Lesson("03_softmax_multiclass", "03", "softmax_multiclass", "Softmax and multiclass",
-           ("3.1", "3.2", "3.3", "3.4"),
-           "softmax and its loss; the `from_logits` stability lab (float16/32/64); a 4-class "
-           "model both ways; one-hot vs sparse; multi-label",
-           "softmax, multiclass cross-entropy, `from_logits=True`, multi-label outputs"),
-    Lesson("04_adam_and_layers", "04", "adam_and_layers", "Adam and other layers", ("4.1", "4.2"),
-           "write Adam and race it against gradient descent and against Keras; a 1-D convolution "
-           "on EKG signals; pooling, RNN, LSTM",
-           "the Adam optimizer; convolutional, pooling and recurrent layers"),
-    Lesson("05_backprop", "05", "backprop", "Backpropagation", ("5.1", "5.2"),
-           "derivatives by nudging; step through a computation graph's backward pass; N+P vs "
-           "N×P measured; backprop checked three ways",
-           "computation graphs, derivatives, backpropagation (optional; ends with a self-check)"),
-    Lesson("assignment_digits", "★", "assignment_digits", "Handwritten digits", ("4.3",),
-           "**graded**: softmax, the losses, the 400-25-15-10 model, training, held-out "
-           "accuracy, prediction; error analysis; draw your own digit",
-           "**graded**: recognise handwritten digits 0-9", graded=True),
+    Lesson(
+        "01_compile_and_fit",
+        "01",
+        "compile_and_fit",
+        "Compile and fit",
+        ("1.1", "1.2"),
+        "define, compile, fit a 400-25-15-1 network on zeros vs ones; batches and epochs; "
+        "the cost J by hand against Keras; MSE",
+        "the three steps *define, compile, fit*; loss, cost and what `fit` really does",
+    ),
+    Lesson(
+        "02_activations",
+        "02",
+        "activations",
+        "Activation functions",
+        ("2.1", "2.2", "2.3"),
+        "explore six activations; pick output activations by the target's range; measure "
+        "sigmoid's slow gradients; the ReLU puzzle; the linear collapse",
+        "sigmoid, ReLU and friends; choosing activations; why all-linear networks collapse",
+    ),
+    Lesson(
+        "03_softmax_multiclass",
+        "03",
+        "softmax_multiclass",
+        "Softmax and multiclass",
+        ("3.1", "3.2", "3.3", "3.4"),
+        "softmax and its loss; the `from_logits` stability lab (float16/32/64); a 4-class "
+        "model both ways; one-hot vs sparse; multi-label",
+        "softmax, multiclass cross-entropy, `from_logits=True`, multi-label outputs",
+    ),
+    Lesson(
+        "04_adam_and_layers",
+        "04",
+        "adam_and_layers",
+        "Adam and other layers",
+        ("4.1", "4.2"),
+        "write Adam and race it against gradient descent and against Keras; a 1-D convolution "
+        "on EKG signals; pooling, RNN, LSTM",
+        "the Adam optimizer; convolutional, pooling and recurrent layers",
+    ),
+    Lesson(
+        "05_backprop",
+        "05",
+        "backprop",
+        "Backpropagation",
+        ("5.1", "5.2"),
+        "derivatives by nudging; step through a computation graph's backward pass; N+P vs "
+        "N×P measured; backprop checked three ways",
+        "computation graphs, derivatives, backpropagation (optional; ends with a self-check)",
+    ),
+    Lesson(
+        "assignment_digits",
+        "★",
+        "assignment_digits",
+        "Handwritten digits",
+        ("4.3",),
+        "**graded**: softmax, the losses, the 400-25-15-10 model, training, held-out "
+        "accuracy, prediction; error analysis; draw your own digit",
+        "**graded**: recognise handwritten digits 0-9",
+        graded=True,
+    ),
 )
 
 
@@ -78,30 +115,44 @@ def lesson(lesson_id: str) -> Lesson:
 def points(item: Lesson) -> float:
     """The lesson's points: the sum over its graded cells' nbgrader metadata."""
     cells = json.loads(item.notebook.read_text(encoding="utf-8"))["cells"]
-    return sum(float(c.get("metadata", {}).get("nbgrader", {}).get("points", 0))
-               for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("grade"))
+    return sum(
+        float(c.get("metadata", {}).get("nbgrader", {}).get("points", 0))
+        for c in cells
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade")
+    )
 
 
 def readme_map() -> str:
     """The README's course-map table."""
-    rows = ["| # | Notebook (in `notebooks/week2/`) | What you do | Points |",
-            "|---|----------|-------------|--------|"]
-    rows += [f"| {item.number} | `{item.id}.ipynb` | {item.you_do} | {points(item):g} |"
-             for item in LESSONS]
+    rows = [
+        "| # | Notebook (in `notebooks/week2/`) | What you do | Points |",
+        "|---|----------|-------------|--------|",
+    ]
+    rows += [
+        f"| {item.number} | `{item.id}.ipynb` | {item.you_do} | {points(item):g} |"
+        for item in LESSONS
+    ]
     return "\n".join(rows)
 
 
 def start_here_map() -> str:
     """START_HERE's course-map table (links relative to notebooks/)."""
-    rows = ["| # | Notebook | You will learn | Lecture notes |",
-            "|---|----------|----------------|---------------|"]
-    rows += [f"| {item.number} | [`{WEEK}/{item.id}.ipynb`]({WEEK}/{item.id}.ipynb) | "
-             f"{item.you_learn} | {', '.join(item.sections)} |" for item in LESSONS]
+    rows = [
+        "| # | Notebook | You will learn | Lecture notes |",
+        "|---|----------|----------------|---------------|",
+    ]
+    rows += [
+        f"| {item.number} | [`{WEEK}/{item.id}.ipynb`]({WEEK}/{item.id}.ipynb) | "
+        f"{item.you_learn} | {', '.join(item.sections)} |"
+        for item in LESSONS
+    ]
     return "\n".join(rows)
 
 
 def lesson_card(item: Lesson) -> str:
     """The line under each notebook's title: the lecture-notes sections and the points."""
     kind = "graded assignment" if item.graded else "exercises, each checked by the cell after it"
-    return (f"*Lecture notes (Course 2, Week 2):* section{'s' if len(item.sections) > 1 else ''} "
-            f"{', '.join(item.sections)} · *Points:* {points(item):g} ({kind})")
+    return (
+        f"*Lecture notes (Course 2, Week 2):* section{'s' if len(item.sections) > 1 else ''} "
+        f"{', '.join(item.sections)} · *Points:* {points(item):g} ({kind})"
+    )

@@ -4,6 +4,7 @@ Each function takes a real array ``z`` of any shape and returns an array of
 the same shape and floating dtype (integers become float64), so float16 and
 float32 behave as they do in TensorFlow.  ``softmax`` works along ``axis``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -19,6 +20,7 @@ def elementwise(kernel):
     The unchecked kernel stays available as ``fn.kernel`` for inner loops (the
     network trainer), which validate their inputs once, up front.
     """
+
     @functools.wraps(kernel)
     def checked(z, *args, **kwargs):
         return kernel(as_float_array(z, "z"), *args, **kwargs)

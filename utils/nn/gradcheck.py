@@ -9,6 +9,7 @@ r"""Gradient checking: finite differences and the relative error between two ans
 * :func:`gradient_check` -- the relative error of each gradient against its finite
   differences.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -38,8 +39,11 @@ def relative_error(a, b, *, relative_to: str = "both") -> float:
     diff = float(np.linalg.norm(a - b))
     if diff == 0.0:
         return 0.0
-    scale = float(np.linalg.norm(b)) if relative_to == "b" else float(np.linalg.norm(a)
-                                                                       + np.linalg.norm(b))
+    scale = (
+        float(np.linalg.norm(b))
+        if relative_to == "b"
+        else float(np.linalg.norm(a) + np.linalg.norm(b))
+    )
     return diff / scale if scale > 0 else diff
 
 
@@ -99,6 +103,7 @@ def gradient_check(cost, params, grads, *, eps: float = 1e-6) -> list[float]:
     """
     numerical = numerical_gradients(cost, params, eps=eps)
     if len(grads) != len(numerical):
-        raise ValueError(f"expected {len(numerical)} gradients, one per parameter array, "
-                         f"got {len(grads)}")
+        raise ValueError(
+            f"expected {len(numerical)} gradients, one per parameter array, got {len(grads)}"
+        )
     return [relative_error(g, n) for g, n in zip(grads, numerical)]

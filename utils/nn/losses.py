@@ -13,12 +13,13 @@ Conventions (the same as Keras):
 * Each ``*_grad`` function returns $\partial J / \partial(\text{prediction})$
   for the mean over the batch, ready for backpropagation.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from utils.validation import as_float_array, as_labels
 from utils.nn.activations import log_softmax, sigmoid, softmax
+from utils.validation import as_float_array, as_labels
 
 EPSILON = 1e-7
 """Keras's fuzz factor ``keras.backend.epsilon()``."""
@@ -36,8 +37,10 @@ def _binary_inputs(y, pred, name):
     pred = as_float_array(pred, name, ndim=(1, 2))
     y = as_float_array(y, "y", ndim=(1, 2)).astype(pred.dtype)
     if y.shape != pred.shape:
-        raise ValueError(f"y and {name} must have the same shape, got {y.shape} and "
-                         f"{pred.shape}; use shape (m,) or (m, 1) for both")
+        raise ValueError(
+            f"y and {name} must have the same shape, got {y.shape} and "
+            f"{pred.shape}; use shape (m,) or (m, 1) for both"
+        )
     if np.any((y < 0) | (y > 1)):
         raise ValueError("y must hold binary labels (or targets) between 0 and 1")
     return y, pred
@@ -64,8 +67,9 @@ def binary_crossentropy(y, p_or_logits, from_logits=False):
         z = pred
         return _per_example(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
     if np.any((pred < 0) | (pred > 1)):
-        raise ValueError("p must be probabilities in [0, 1]; "
-                         "pass from_logits=True if these are raw outputs z")
+        raise ValueError(
+            "p must be probabilities in [0, 1]; pass from_logits=True if these are raw outputs z"
+        )
     p = np.clip(pred, EPSILON, 1 - EPSILON)
     return _per_example(-(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
@@ -81,7 +85,7 @@ def binary_crossentropy_grad(y, p_or_logits, from_logits=False):
     if from_logits:
         return (sigmoid(pred) - y) / m
     p = np.clip(pred, EPSILON, 1 - EPSILON)
-    inside = (pred > EPSILON) & (pred < 1 - EPSILON)      # clipping has zero slope
+    inside = (pred > EPSILON) & (pred < 1 - EPSILON)  # clipping has zero slope
     return np.where(inside, (p - y) / (p * (1 - p)), 0).astype(pred.dtype) / m
 
 
@@ -91,9 +95,11 @@ def _sparse_inputs(y, pred, name):
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim == 2 and y.shape == pred.shape:
-        raise ValueError(f"y has shape {y.shape}, which looks like one-hot labels; the sparse "
-                         "loss expects one integer class index per example, shape "
-                         f"({pred.shape[0]},). Use y.argmax(axis=1), or categorical_crossentropy")
+        raise ValueError(
+            f"y has shape {y.shape}, which looks like one-hot labels; the sparse "
+            "loss expects one integer class index per example, shape "
+            f"({pred.shape[0]},). Use y.argmax(axis=1), or categorical_crossentropy"
+        )
     if y.ndim != 1:
         raise ValueError(f"y must be 1-D integer class labels, got shape {y.shape}")
     y = as_labels(y, "y", n_classes=pred.shape[1])
@@ -117,7 +123,7 @@ def sparse_categorical_crossentropy(y, p_or_logits, from_logits=False):
         return -log_softmax(pred)[rows, y]
     _check_probabilities(pred)
     logp = np.log(np.clip(pred, EPSILON, 1 - EPSILON))
-    return -log_softmax(logp)[rows, y]      # Keras renormalises the clipped probabilities
+    return -log_softmax(logp)[rows, y]  # Keras renormalises the clipped probabilities
 
 
 def sparse_categorical_crossentropy_grad(y, logits):
@@ -130,17 +136,20 @@ def sparse_categorical_crossentropy_grad(y, logits):
 
 def _check_probabilities(p):
     if np.any((p < 0) | (p > 1)):
-        raise ValueError("p must be probabilities in [0, 1] (softmax outputs); "
-                         "pass from_logits=True if these are raw outputs z")
+        raise ValueError(
+            "p must be probabilities in [0, 1] (softmax outputs); "
+            "pass from_logits=True if these are raw outputs z"
+        )
 
 
 def _categorical_inputs(y, pred, name):
     pred = as_float_array(pred, name, ndim=2)
     y = as_float_array(y, "y", ndim=2).astype(pred.dtype)
     if y.shape != pred.shape:
-        hint = (" (1-D labels? use sparse_categorical_crossentropy)" if y.ndim == 1 else "")
-        raise ValueError(f"y and {name} must have the same shape (m, K), got {y.shape} and "
-                         f"{pred.shape}{hint}")
+        hint = " (1-D labels? use sparse_categorical_crossentropy)" if y.ndim == 1 else ""
+        raise ValueError(
+            f"y and {name} must have the same shape (m, K), got {y.shape} and {pred.shape}{hint}"
+        )
     return y, pred
 
 
@@ -181,6 +190,7 @@ def mean_squared_error_grad(y, y_hat):
 
 # Fused, unchecked kernels for training loops, which validate their data once up front.
 # Each returns (per-example losses, gradient of the mean loss w.r.t. the logits / outputs).
+
 
 def sparse_crossentropy_kernel(y, z):
     """Sparse categorical cross-entropy from logits and its gradient, sharing one log-softmax."""

@@ -13,12 +13,13 @@ All parameters live in one flat vector ``theta`` (and their gradients in
 ``grad``); each layer's ``W`` and ``b`` are views into it.  An optimizer then
 updates every parameter with a few whole-vector operations.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from utils.validation import as_float_array
 from utils.nn.activations import get_activation
+from utils.validation import as_float_array
 
 
 class DenseNetwork:
@@ -33,8 +34,10 @@ class DenseNetwork:
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"sizes must list at least two positive layer widths, got {sizes}")
         if len(activations) != len(sizes) - 1:
-            raise ValueError(f"need one activation per layer: {len(sizes) - 1} layers, "
-                             f"got {len(activations)} activations")
+            raise ValueError(
+                f"need one activation per layer: {len(sizes) - 1} layers, "
+                f"got {len(activations)} activations"
+            )
         self.sizes, self.activations = sizes, list(activations)
         self._g = [tuple(f.kernel for f in get_activation(name)) for name in self.activations]
         shapes = [(n_in, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
@@ -43,7 +46,10 @@ class DenseNetwork:
         self.W, self.b, self.dW, self.db = [], [], [], []
         start = 0
         for n_in, n_out in shapes:
-            for params, grads, shape in ((self.W, self.dW, (n_in, n_out)), (self.b, self.db, (n_out,))):
+            for params, grads, shape in (
+                (self.W, self.dW, (n_in, n_out)),
+                (self.b, self.db, (n_out,)),
+            ):
                 stop = start + int(np.prod(shape))
                 params.append(self.theta[start:stop].reshape(shape))
                 grads.append(self.grad[start:stop].reshape(shape))
@@ -82,7 +88,7 @@ class DenseNetwork:
         return X.astype(self.theta.dtype, copy=False)
 
     def forward(self, X):
-        """Output of the last layer for a batch ``X`` (m, n_features); caches Z and A for backward."""
+        """Output of the last layer for a batch ``X`` (m, n_features); caches Z, A for backward."""
         return self._forward(self._check_input(X))
 
     def _forward(self, A):

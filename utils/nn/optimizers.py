@@ -1,4 +1,5 @@
 r"""Optimizers that update a flat parameter vector in place: gradient descent and Adam."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -60,8 +61,10 @@ class Adam:
         """One Adam update of ``theta`` in place; returns it."""
         grad = _check_step(theta, grad)
         if self.m is not None and self.m.shape != theta.shape:
-            raise ValueError(f"this Adam was used with shape {self.m.shape}; got {theta.shape}. "
-                             "Use one Adam object per set of parameters")
+            raise ValueError(
+                f"this Adam was used with shape {self.m.shape}; got {theta.shape}. "
+                "Use one Adam object per set of parameters"
+            )
         return self._update(theta, grad)
 
     def _update(self, theta, grad):

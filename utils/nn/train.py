@@ -1,21 +1,24 @@
 """Mini-batch training of a :class:`DenseNetwork` in numpy, like Keras's ``fit``."""
+
 from __future__ import annotations
 
 import numpy as np
 
-from utils.validation import as_float_array, as_labels, check_positive, check_same_rows
 from utils.nn import losses
 from utils.nn.network import DenseNetwork
 from utils.nn.optimizers import Adam, GradientDescent
+from utils.validation import as_float_array, as_labels, check_positive, check_same_rows
 
 # name -> (per-example loss from logits, gradient of the mean w.r.t. the logits), checked
 LOSSES = {
     "sparse_categorical_crossentropy": (
         lambda y, z: losses.sparse_categorical_crossentropy(y, z, from_logits=True),
-        losses.sparse_categorical_crossentropy_grad),
+        losses.sparse_categorical_crossentropy_grad,
+    ),
     "binary_crossentropy": (
         lambda y, z: losses.binary_crossentropy(y, z, from_logits=True),
-        lambda y, z: losses.binary_crossentropy_grad(y, z, from_logits=True)),
+        lambda y, z: losses.binary_crossentropy_grad(y, z, from_logits=True),
+    ),
     "mean_squared_error": (losses.mean_squared_error, losses.mean_squared_error_grad),
 }
 # the same, fused and unchecked, for the inner loop
@@ -32,7 +35,7 @@ def minibatches(m, batch_size, rng):
     5000 examples in batches of 32 give 157 batches (156 full ones and one of 8).
     """
     order = rng.permutation(m)
-    return [order[i:i + batch_size] for i in range(0, m, batch_size)]
+    return [order[i : i + batch_size] for i in range(0, m, batch_size)]
 
 
 def _accuracy(loss_name, y, out):
@@ -43,8 +46,18 @@ def _accuracy(loss_name, y, out):
     return None
 
 
-def train(network, X, y, loss="sparse_categorical_crossentropy", optimizer=None, epochs=40,
-          batch_size=32, seed=0, validation_data=None, callback=None):
+def train(
+    network,
+    X,
+    y,
+    loss="sparse_categorical_crossentropy",
+    optimizer=None,
+    epochs=40,
+    batch_size=32,
+    seed=0,
+    validation_data=None,
+    callback=None,
+):
     """Fit ``network`` (linear output layer) to ``(X, y)`` by mini-batch gradient steps.
 
     ``loss`` is one of :data:`LOSSES` (cross-entropies are computed from logits).
@@ -64,8 +77,10 @@ def train(network, X, y, loss="sparse_categorical_crossentropy", optimizer=None,
     check_positive(batch_size, "batch_size", integer=True)
     optimizer = optimizer or Adam(1e-3)
     if not isinstance(optimizer, (Adam, GradientDescent)):
-        raise TypeError("optimizer must be utils.nn.Adam or utils.nn.GradientDescent, "
-                        f"got {type(optimizer).__name__}")
+        raise TypeError(
+            "optimizer must be utils.nn.Adam or utils.nn.GradientDescent, "
+            f"got {type(optimizer).__name__}"
+        )
     loss_and_grad = KERNELS[loss]
     rng = np.random.default_rng(seed)
     history = {"loss": []}
@@ -93,8 +108,10 @@ def _check_targets(loss, y, network):
     y = np.asarray(y)
     if loss == "sparse_categorical_crossentropy":
         if y.ndim != 1:
-            raise ValueError(f"y must be 1-D integer class labels, got shape {y.shape}"
-                             + (" (one-hot? use y.argmax(axis=1))" if y.ndim == 2 else ""))
+            raise ValueError(
+                f"y must be 1-D integer class labels, got shape {y.shape}"
+                + (" (one-hot? use y.argmax(axis=1))" if y.ndim == 2 else "")
+            )
         return as_labels(y, "y", n_classes=network.sizes[-1])
     y = as_float_array(y, "y", ndim=(1, 2)).astype(network.theta.dtype)
     return y.reshape(-1, 1) if y.ndim == 1 else y
@@ -115,8 +132,9 @@ def digits_network(seed=1234):
     return DenseNetwork([400, 25, 15, 10], ["relu", "relu", "linear"], seed=seed)
 
 
-def train_digits(X, y, epochs=40, batch_size=32, learning_rate=1e-3, seed=1234,
-                 validation_data=None):
+def train_digits(
+    X, y, epochs=40, batch_size=32, learning_rate=1e-3, seed=1234, validation_data=None
+):
     """Train :func:`digits_network` with sparse categorical cross-entropy from logits and Adam.
 
     Returns ``(network, history)``.  Predict classes with
@@ -125,6 +143,15 @@ def train_digits(X, y, epochs=40, batch_size=32, learning_rate=1e-3, seed=1234,
     """
     X = as_float_array(X, "X", ndim=2)
     network = digits_network(seed)
-    history = train(network, X, y, "sparse_categorical_crossentropy", Adam(learning_rate),
-                    epochs, batch_size, seed, validation_data)
+    history = train(
+        network,
+        X,
+        y,
+        "sparse_categorical_crossentropy",
+        Adam(learning_rate),
+        epochs,
+        batch_size,
+        seed,
+        validation_data,
+    )
     return network, history

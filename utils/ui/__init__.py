@@ -2,6 +2,7 @@
 
 Each shows a still figure or question when no front end drives it (static renderings, nbgrader).
 """
+
 from utils.ui.figure_widget import FigureWidget, figure_png, static_mode
 from utils.ui.quiz import Choice, Question, QuizSet
 

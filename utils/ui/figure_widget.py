@@ -16,6 +16,7 @@ shows under any matplotlib backend, and it is shown in three situations:
 Tests drive the callbacks directly: ``w.set(scale=10)`` moves a control
 exactly as a student would, and returns the new figure.
 """
+
 from __future__ import annotations
 
 import base64
@@ -40,8 +41,11 @@ def figure_png(fig, *, dpi=PNG_DPI) -> str:
 
 def png_output(png: str, text="figure"):
     """An output record (as in a notebook's outputs list) holding a base64 PNG."""
-    return {"output_type": "display_data", "metadata": {},
-            "data": {"image/png": png, "text/plain": f"<{text}>"}}
+    return {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"image/png": png, "text/plain": f"<{text}>"},
+    }
 
 
 class FigureWidget:
@@ -58,8 +62,10 @@ class FigureWidget:
             raise TypeError("draw must be a function of the controls' values returning a Figure")
         for key, control in controls.items():
             if not isinstance(control, widgets.ValueWidget):
-                raise TypeError(f"control {key!r} must be an ipywidgets value widget, "
-                                f"got {type(control).__name__}")
+                raise TypeError(
+                    f"control {key!r} must be an ipywidgets value widget, "
+                    f"got {type(control).__name__}"
+                )
         self.draw, self.controls, self.title = draw, dict(controls), title
         self.output = widgets.Output()
         self.status = widgets.HTML()
@@ -81,7 +87,7 @@ class FigureWidget:
         result = self.draw(**self.values)
         self.figure, self.message = result if isinstance(result, tuple) else (result, "")
         self.redraws += 1
-        self._png = figure_png(self.figure)     # rendered once, shown live and as the still
+        self._png = figure_png(self.figure)  # rendered once, shown live and as the still
         self.output.outputs = (png_output(self._png, self.title or "figure"),)
         self.status.value = self.message
         return self.figure
@@ -90,8 +96,9 @@ class FigureWidget:
         """Move controls (as a student would) and return the redrawn figure."""
         unknown = set(values) - set(self.controls)
         if unknown:
-            raise KeyError(f"no control named {sorted(unknown)}; "
-                           f"controls are {sorted(self.controls)}")
+            raise KeyError(
+                f"no control named {sorted(unknown)}; controls are {sorted(self.controls)}"
+            )
         for key, value in values.items():
             self.controls[key].value = value
         return self.figure
@@ -102,8 +109,9 @@ class FigureWidget:
         if getattr(self, "_box", None) is None:
             header = [widgets.HTML(f"<b>{self.title}</b>")] if self.title else []
             # Controls wrap onto several rows rather than squeezing sliders to nothing.
-            controls = widgets.HBox(list(self.controls.values()),
-                                    layout=widgets.Layout(flex_flow="row wrap"))
+            controls = widgets.HBox(
+                list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")
+            )
             self._box = widgets.VBox(header + [controls, self.output, self.status])
         return self._box
 
@@ -111,8 +119,11 @@ class FigureWidget:
         """The current figure and message as a static mime bundle (HTML, PNG, text)."""
         png = self._png
         caption = f"<p>{self.message}</p>" if self.message else ""
-        return {"text/html": f'<img src="data:image/png;base64,{png}"/>{caption}',
-                "image/png": png, "text/plain": self.message or f"<{self.title or 'figure'}>"}
+        return {
+            "text/html": f'<img src="data:image/png;base64,{png}"/>{caption}',
+            "image/png": png,
+            "text/plain": self.message or f"<{self.title or 'figure'}>",
+        }
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         still = self.still()

@@ -10,6 +10,7 @@ same logic the *Check* button runs, for tests and for learners who prefer code.
 The questions themselves live in each lesson's ``questions.py``; a lesson shows its
 quiz with its own ``quiz()`` (``from utils.lessons.softmax_multiclass import quiz``).
 """
+
 from __future__ import annotations
 
 import html
@@ -42,8 +43,10 @@ class Question:
     def __post_init__(self):
         n_correct = sum(c.correct for c in self.choices)
         if len(self.choices) < 2 or n_correct < 1 or (n_correct > 1 and not self.multiple):
-            raise ValueError(f"question {self.key!r} needs >= 2 choices and exactly one correct "
-                             "answer (or multiple=True)")
+            raise ValueError(
+                f"question {self.key!r} needs >= 2 choices and exactly one correct "
+                "answer (or multiple=True)"
+            )
 
     @property
     def correct(self) -> tuple[int, ...]:
@@ -53,14 +56,16 @@ class Question:
         """Check an answer (a choice index, or several for ``multiple``): ``(right, feedback)``."""
         picked = (picked,) if isinstance(picked, int) else tuple(sorted(set(picked)))
         if not picked or any(not 0 <= i < len(self.choices) for i in picked):
-            raise ValueError(f"pick choice numbers between 0 and {len(self.choices) - 1}, "
-                             f"got {picked}")
+            raise ValueError(
+                f"pick choice numbers between 0 and {len(self.choices) - 1}, got {picked}"
+            )
         if len(picked) > 1 and not self.multiple:
             raise ValueError("this question has one answer; pick a single choice")
         self._picked = picked
         right = picked == self.correct
-        lines = [f"{'✓' if self.choices[i].correct else '✗'} {self.choices[i].feedback}"
-                 for i in picked]
+        lines = [
+            f"{'✓' if self.choices[i].correct else '✗'} {self.choices[i].feedback}" for i in picked
+        ]
         if self.multiple and not right and all(self.choices[i].correct for i in picked):
             lines.append("Right so far, but there is another correct choice.")
         verdict = "Correct!" if right else "Not quite."
@@ -72,18 +77,24 @@ class Question:
         """The interactive version: choices, a Check button and a feedback area."""
         options = [(c.text, i) for i, c in enumerate(self.choices)]
         if self.multiple:
-            boxes = [widgets.Checkbox(description=text, value=False, indent=False,
-                                      layout=widgets.Layout(width="auto")) for text, _ in options]
+            boxes = [
+                widgets.Checkbox(
+                    description=text, value=False, indent=False, layout=widgets.Layout(width="auto")
+                )
+                for text, _ in options
+            ]
             pick = widgets.VBox(boxes)
 
             def picked():
                 return [i for i, b in enumerate(boxes) if b.value]
         else:
-            pick = widgets.RadioButtons(options=options, value=None,
-                                        layout=widgets.Layout(width="auto"))
+            pick = widgets.RadioButtons(
+                options=options, value=None, layout=widgets.Layout(width="auto")
+            )
 
             def picked():
                 return [] if pick.value is None else [pick.value]
+
         button = widgets.Button(description="Check", button_style="primary")
         feedback = widgets.HTML()
 
@@ -97,9 +108,10 @@ class Question:
             feedback.value = f'<div style="color:{colour}">{body}</div>'
 
         button.on_click(on_click)
-        box = widgets.VBox([widgets.HTMLMath(f"<b>{html.escape(self.prompt)}</b>"), pick,
-                            button, feedback])
-        box.check = on_click          # tests press the button through this
+        box = widgets.VBox(
+            [widgets.HTMLMath(f"<b>{html.escape(self.prompt)}</b>"), pick, button, feedback]
+        )
+        box.check = on_click  # tests press the button through this
         box.picker, box.feedback = pick, feedback
         return box
 
@@ -107,9 +119,11 @@ class Question:
         items = "".join(f"<li>{html.escape(c.text)}</li>" for c in self.choices)
         answer = "; ".join(html.escape(self.choices[i].text) for i in self.correct)
         hint = " (choose all that apply)" if self.multiple else ""
-        return (f"<p><b>{html.escape(self.prompt)}</b>{hint}</p><ol type='a'>{items}</ol>"
-                f"<details><summary>Show the answer</summary><p>{answer}. "
-                f"{html.escape(self.explanation)}</p></details>")
+        return (
+            f"<p><b>{html.escape(self.prompt)}</b>{hint}</p><ol type='a'>{items}</ol>"
+            f"<details><summary>Show the answer</summary><p>{answer}. "
+            f"{html.escape(self.explanation)}</p></details>"
+        )
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         still = {"text/html": self.static_html(), "text/plain": self.prompt}
@@ -129,8 +143,10 @@ class QuizSet:
         return "<hr>".join(q.static_html() for q in self.questions)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        still = {"text/html": self.static_html(),
-                 "text/plain": "\n".join(q.prompt for q in self.questions)}
+        still = {
+            "text/html": self.static_html(),
+            "text/plain": "\n".join(q.prompt for q in self.questions),
+        }
         if static_mode():
             return still
         box = widgets.VBox(self.widgets)

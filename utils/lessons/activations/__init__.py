@@ -3,14 +3,33 @@
 ``widgets.py`` holds its interactive figures, ``checks.py`` the visible checks of its
 exercises, ``questions.py`` its quiz.
 """
-from utils.lessons.activations.checks import (check_collapse, check_relu, check_relu_derivative,
-                                              check_relu_puzzle)
+
+from utils.lessons.activations.checks import (
+    check_collapse,
+    check_relu,
+    check_relu_derivative,
+    check_relu_puzzle,
+)
 from utils.lessons.activations.questions import quiz
-from utils.lessons.activations.widgets import (activation_explorer, gradient_race, output_matcher,
-                                               plot_fits, race, relu_puzzle)
+from utils.lessons.activations.widgets import (
+    activation_explorer,
+    gradient_race,
+    output_matcher,
+    plot_fits,
+    race,
+    relu_puzzle,
+)
 
 __all__ = [
-    "activation_explorer", "check_collapse", "check_relu", "check_relu_derivative",
-    "check_relu_puzzle", "gradient_race", "output_matcher", "plot_fits", "quiz", "race",
+    "activation_explorer",
+    "check_collapse",
+    "check_relu",
+    "check_relu_derivative",
+    "check_relu_puzzle",
+    "gradient_race",
+    "output_matcher",
+    "plot_fits",
+    "quiz",
+    "race",
     "relu_puzzle",
 ]

@@ -16,13 +16,20 @@ function is public too, so a test (or a curious student) can call it directly.
 
 The maths comes from :mod:`utils.nn` (``ACTIVATIONS``, ``DenseNetwork``, ``train``).
 """
+
 from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
 
-from utils.lessons.activations.checks import (PUZZLE_CORNERS, PUZZLE_UNIT0, PUZZLE_X, puzzle_report,
-                                              puzzle_target, puzzle_units)
+from utils.lessons.activations.checks import (
+    PUZZLE_CORNERS,
+    PUZZLE_UNIT0,
+    PUZZLE_X,
+    puzzle_report,
+    puzzle_target,
+    puzzle_units,
+)
 from utils.nn import ACTIVATIONS, DenseNetwork, GradientDescent, mean_squared_error_grad, train
 from utils.style import COLORS, course_style, new_figure
 from utils.synthetic import make_wavy_regression
@@ -56,6 +63,7 @@ def _z_grid(z_range, points=801):
 # 1. The activation explorer
 # ----------------------------------------------------------------------------------------
 
+
 def describe_activation(name, z_range=(-6.0, 6.0)):
     """Measured facts about activation ``name`` on ``z_range``.
 
@@ -65,17 +73,24 @@ def describe_activation(name, z_range=(-6.0, 6.0)):
     g, g_prime = ACTIVATIONS[_check_name(name)]
     z = _z_grid(z_range)
     a, slope = g(z), g_prime(z)
-    return {"name": name, "z_range": (float(z[0]), float(z[-1])),
-            "low": float(a.min()), "high": float(a.max()),
-            "slope_min": float(slope.min()), "slope_max": float(slope.max()),
-            "flat": float(np.mean(np.abs(slope) < FLAT))}
+    return {
+        "name": name,
+        "z_range": (float(z[0]), float(z[-1])),
+        "low": float(a.min()),
+        "high": float(a.max()),
+        "slope_min": float(slope.min()),
+        "slope_max": float(slope.max()),
+        "flat": float(np.mean(np.abs(slope) < FLAT)),
+    }
 
 
 def _describe_text(facts):
     lo, hi = facts["z_range"]
-    return (f"{facts['name']} on [{lo:g}, {hi:g}]: outputs from {facts['low']:.3g} to "
-            f"{facts['high']:.3g}; slope g'(z) from {facts['slope_min']:.3g} to "
-            f"{facts['slope_max']:.3g}; flat (|g'| < {FLAT}) on {facts['flat']:.0%} of this range.")
+    return (
+        f"{facts['name']} on [{lo:g}, {hi:g}]: outputs from {facts['low']:.3g} to "
+        f"{facts['high']:.3g}; slope g'(z) from {facts['slope_min']:.3g} to "
+        f"{facts['slope_max']:.3g}; flat (|g'| < {FLAT}) on {facts['flat']:.0%} of this range."
+    )
 
 
 @course_style()
@@ -92,8 +107,10 @@ def draw_activation(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compar
         note = " (z-range widened to 0.5 to draw it)"
     z = _z_grid((low, high))
     shown = [name] + ([compare] if compare not in ("none", name) else [])
-    styles = {name: dict(color=COLORS["blue"]),
-              compare: dict(color=COLORS["orange"], linestyle="--")}
+    styles = {
+        name: dict(color=COLORS["blue"]),
+        compare: dict(color=COLORS["orange"], linestyle="--"),
+    }
     fig = new_figure(figsize=(9.0 if derivative else 4.8, 3.4))
     axes = fig.subplots(1, 2 if derivative else 1, squeeze=False)[0]
     for which, ax in enumerate(axes):
@@ -103,27 +120,48 @@ def draw_activation(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compar
         ax.set(xlabel="z", title="g(z)" if which == 0 else "slope g'(z)")
     if derivative:
         flat = np.abs(ACTIVATIONS[name][1](z)) < FLAT
-        axes[1].fill_between(z, 0, 1, where=flat, transform=axes[1].get_xaxis_transform(),
-                             color=COLORS["grey"], alpha=0.25, linewidth=0,
-                             label=f"{name} flat: |g'| < {FLAT}")
+        axes[1].fill_between(
+            z,
+            0,
+            1,
+            where=flat,
+            transform=axes[1].get_xaxis_transform(),
+            color=COLORS["grey"],
+            alpha=0.25,
+            linewidth=0,
+            label=f"{name} flat: |g'| < {FLAT}",
+        )
     handles = [h for ax in axes for h in ax.get_legend_handles_labels()[0]]
     labels = [t for ax in axes for t in ax.get_legend_handles_labels()[1]]
     keep = [i for i, t in enumerate(labels) if t not in labels[:i]]
-    fig.legend([handles[i] for i in keep], [labels[i] for i in keep], loc="outside lower center",
-               ncols=len(keep))
+    fig.legend(
+        [handles[i] for i in keep],
+        [labels[i] for i in keep],
+        loc="outside lower center",
+        ncols=len(keep),
+    )
     return fig, _describe_text(describe_activation(name, (low, high))) + note
 
 
 def activation_explorer(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compare="relu"):
     """Pick an activation, a z-range, whether to show the slope, and one to compare with."""
     controls = {
-        "name": widgets.ToggleButtons(options=list(NAMES), value=_check_name(name),
-                                      description="g(z)", style={"button_width": "78px"}),
-        "z_range": widgets.FloatRangeSlider(value=tuple(z_range), min=-20.0, max=20.0, step=0.5,
-                                            description="z-range", continuous_update=False),
+        "name": widgets.ToggleButtons(
+            options=list(NAMES),
+            value=_check_name(name),
+            description="g(z)",
+            style={"button_width": "78px"},
+        ),
+        "z_range": widgets.FloatRangeSlider(
+            value=tuple(z_range),
+            min=-20.0,
+            max=20.0,
+            step=0.5,
+            description="z-range",
+            continuous_update=False,
+        ),
         "derivative": widgets.Checkbox(value=bool(derivative), description="show slope g'(z)"),
-        "compare": widgets.Dropdown(options=["none", *NAMES], value=compare,
-                                    description="compare"),
+        "compare": widgets.Dropdown(options=["none", *NAMES], value=compare, description="compare"),
     }
     return FigureWidget(draw_activation, controls, title="Activation explorer")
 
@@ -142,8 +180,11 @@ TARGETS = {
 }
 """Each target and the values it can take."""
 
-BEST_OUTPUT = {"binary label (0 or 1)": "sigmoid", "stock price change (%)": "linear",
-               "house price ($1000s)": "relu"}
+BEST_OUTPUT = {
+    "binary label (0 or 1)": "sigmoid",
+    "stock price change (%)": "linear",
+    "house price ($1000s)": "relu",
+}
 """The activation whose range is exactly the target's range."""
 
 
@@ -176,8 +217,9 @@ def output_verdict(target, activation, n=300, seed=0):
     in ``unreachable``) or 'too wide' (it can output values the target never takes).
     """
     if activation not in OUTPUT_RANGES:
-        raise ValueError(f"unknown output activation {activation!r}; "
-                         f"choose one of {list(OUTPUT_RANGES)}")
+        raise ValueError(
+            f"unknown output activation {activation!r}; choose one of {list(OUTPUT_RANGES)}"
+        )
     values = target_samples(target, n, seed)
     lo, hi = OUTPUT_RANGES[activation]
     dlo, dhi = TARGETS[target]
@@ -186,20 +228,29 @@ def output_verdict(target, activation, n=300, seed=0):
     span = _range_text(lo, hi, open_ends=activation == "sigmoid")
     if lo > dlo or hi < dhi:
         kind = "too narrow"
-        text = (f"✗ {activation} outputs only values in {span}: {unreachable} of {n} "
-                f"{name}s ({unreachable / n:.0%}) lie outside, "
-                "so the network can never predict them.")
+        text = (
+            f"✗ {activation} outputs only values in {span}: {unreachable} of {n} "
+            f"{name}s ({unreachable / n:.0%}) lie outside, "
+            "so the network can never predict them."
+        )
     elif lo < dlo or hi > dhi:
         kind = "too wide"
-        extra = " and ".join(([f"values below {dlo:g}"] if lo < dlo else [])
-                             + ([f"values above {dhi:g}"] if hi > dhi else []))
-        why = ("which are not probabilities" if dhi == 1.0 else f"which a {name} never is")
-        text = (f"~ {activation} can reach every {name}, but also {extra}, {why}. "
-                f"{BEST_OUTPUT[target]} matches the range exactly.")
+        extra = " and ".join(
+            ([f"values below {dlo:g}"] if lo < dlo else [])
+            + ([f"values above {dhi:g}"] if hi > dhi else [])
+        )
+        why = "which are not probabilities" if dhi == 1.0 else f"which a {name} never is"
+        text = (
+            f"~ {activation} can reach every {name}, but also {extra}, {why}. "
+            f"{BEST_OUTPUT[target]} matches the range exactly."
+        )
     else:
         kind = "match"
-        what = ("the probability that the label is 1" if target.startswith("binary")
-                else f"exactly the values a {name} can take")
+        what = (
+            "the probability that the label is 1"
+            if target.startswith("binary")
+            else f"exactly the values a {name} can take"
+        )
         text = f"✓ {activation} fits: it outputs values in {span}, {what}."
     return {"kind": kind, "unreachable": unreachable, "n": n, "verdict": text}
 
@@ -223,22 +274,46 @@ def draw_output_match(target="house price ($1000s)", activation="sigmoid"):
     curve.plot(z, ACTIVATIONS[activation][0](z), color=COLORS["blue"])
     curve.set(xlabel="z", ylabel="output value", title=f"output layer: {activation}", ylim=ylim)
     for ax in (curve, hist):
-        ax.axhspan(max(lo, ylim[0]), min(hi, ylim[1]), color=COLORS["green"], alpha=0.15,
-                   linewidth=0, label=f"{activation} can output")
-        impossible = [(a, b) for a, b in ((max(lo, ylim[0]), dlo), (dhi, min(hi, ylim[1])))
-                      if a < b]
-        for k, (start, stop) in enumerate(impossible):   # outputs this target never takes
-            ax.axhspan(start, stop, facecolor="none", edgecolor=COLORS["wrong"], hatch="//",
-                       linewidth=0, label="impossible for this target" if k == 0 else None)
+        ax.axhspan(
+            max(lo, ylim[0]),
+            min(hi, ylim[1]),
+            color=COLORS["green"],
+            alpha=0.15,
+            linewidth=0,
+            label=f"{activation} can output",
+        )
+        impossible = [
+            (a, b) for a, b in ((max(lo, ylim[0]), dlo), (dhi, min(hi, ylim[1]))) if a < b
+        ]
+        for k, (start, stop) in enumerate(impossible):  # outputs this target never takes
+            ax.axhspan(
+                start,
+                stop,
+                facecolor="none",
+                edgecolor=COLORS["wrong"],
+                hatch="//",
+                linewidth=0,
+                label="impossible for this target" if k == 0 else None,
+            )
     if target.startswith("binary"):
         bins = np.array([-0.1, 0.1, 0.9, 1.1])
     else:
         bins = np.linspace(*ylim, 41)
-    hist.hist(values[inside], bins=bins, orientation="horizontal", color=COLORS["blue"],
-              label="reachable targets")
+    hist.hist(
+        values[inside],
+        bins=bins,
+        orientation="horizontal",
+        color=COLORS["blue"],
+        label="reachable targets",
+    )
     if (~inside).any():
-        hist.hist(values[~inside], bins=bins, orientation="horizontal", color=COLORS["wrong"],
-                  label="out of reach")
+        hist.hist(
+            values[~inside],
+            bins=bins,
+            orientation="horizontal",
+            color=COLORS["wrong"],
+            label="out of reach",
+        )
     hist.set(xlabel="number of examples", title=target)
     hist.legend(loc="best")
     return fig, result["verdict"]
@@ -247,18 +322,25 @@ def draw_output_match(target="house price ($1000s)", activation="sigmoid"):
 def output_matcher(target="house price ($1000s)", activation="sigmoid"):
     """Choose a target and an output activation; see which values the network could produce."""
     controls = {
-        "target": widgets.Dropdown(options=list(TARGETS), value=target, description="target",
-                                   layout=widgets.Layout(width="300px")),
-        "activation": widgets.ToggleButtons(options=list(OUTPUT_RANGES), value=activation,
-                                            description="output g"),
+        "target": widgets.Dropdown(
+            options=list(TARGETS),
+            value=target,
+            description="target",
+            layout=widgets.Layout(width="300px"),
+        ),
+        "activation": widgets.ToggleButtons(
+            options=list(OUTPUT_RANGES), value=activation, description="output g"
+        ),
     }
-    return FigureWidget(draw_output_match, controls,
-                        title="Which output activation fits the target?")
+    return FigureWidget(
+        draw_output_match, controls, title="Which output activation fits the target?"
+    )
 
 
 # ----------------------------------------------------------------------------------------
 # 3. The gradient race: sigmoid vs ReLU hidden layers
 # ----------------------------------------------------------------------------------------
+
 
 class _Diverged(Exception):
     pass
@@ -269,8 +351,14 @@ def _stop_if_diverged(_epoch, history):
         raise _Diverged
 
 
-def activation_race(activations=("sigmoid", "relu"), hidden_layers=3, width=16,
-                    learning_rate=0.03, epochs=300, seed=0):
+def activation_race(
+    activations=("sigmoid", "relu"),
+    hidden_layers=3,
+    width=16,
+    learning_rate=0.03,
+    epochs=300,
+    seed=0,
+):
     """Train the same network once per hidden activation and measure how far each gets.
 
     The network is 1 -> ``width`` x ``hidden_layers`` -> 1 (linear output), started from the
@@ -283,8 +371,11 @@ def activation_race(activations=("sigmoid", "relu"), hidden_layers=3, width=16,
         activations = (activations,)
     for name in activations:
         _check_name(name, "activations")
-    if (isinstance(hidden_layers, bool) or not isinstance(hidden_layers, (int, np.integer))
-            or hidden_layers < 1):
+    if (
+        isinstance(hidden_layers, bool)
+        or not isinstance(hidden_layers, (int, np.integer))
+        or hidden_layers < 1
+    ):
         raise ValueError(f"hidden_layers must be a whole number >= 1, got {hidden_layers!r}")
     x, y = make_wavy_regression(200, seed=0)
     sizes = [1] + [int(width)] * int(hidden_layers) + [1]
@@ -302,13 +393,26 @@ def activation_race(activations=("sigmoid", "relu"), hidden_layers=3, width=16,
                 _stop_if_diverged(epoch, h)
 
             try:
-                train(net, x, y, "mean_squared_error", GradientDescent(learning_rate),
-                      epochs=epochs, batch_size=32, seed=seed, callback=keep)
+                train(
+                    net,
+                    x,
+                    y,
+                    "mean_squared_error",
+                    GradientDescent(learning_rate),
+                    epochs=epochs,
+                    batch_size=32,
+                    seed=seed,
+                    callback=keep,
+                )
                 diverged = False
             except _Diverged:
                 diverged = True
-        results[name] = {"layer_gradients": grads, "loss": history["loss"],
-                         "final_loss": float(history["loss"][-1]), "diverged": diverged}
+        results[name] = {
+            "layer_gradients": grads,
+            "loss": history["loss"],
+            "final_loss": float(history["loss"][-1]),
+            "diverged": diverged,
+        }
     return results
 
 
@@ -320,8 +424,9 @@ race = activation_race
 def draw_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.03, epochs=300):
     """Loss curves of the race (left) and the gradient reaching each layer at the start (right)."""
     names = [first] if first == second else [first, second]
-    results = activation_race(tuple(names), hidden_layers=hidden_layers,
-                              learning_rate=learning_rate, epochs=epochs)
+    results = activation_race(
+        tuple(names), hidden_layers=hidden_layers, learning_rate=learning_rate, epochs=epochs
+    )
     colors = [COLORS["vermillion"], COLORS["blue"]]
     fig = new_figure(figsize=(9.5, 3.6))
     left, right = fig.subplots(1, 2)
@@ -331,19 +436,40 @@ def draw_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.0
         r = results[name]
         loss = np.array(r["loss"], dtype=float)
         loss[~np.isfinite(loss)] = np.nan
-        left.plot(np.arange(1, loss.size + 1), loss, color=color,
-                  label=f"{name}: {r['final_loss']:.3g}" + (" (diverged)" if r["diverged"] else ""))
-        right.bar(layers + (k - (len(names) - 1) / 2) * width, r["layer_gradients"], width=width,
-                  color=color, label=name)
-    left.set(yscale="log", xlabel="epoch", ylabel="mean squared error",
-             title=f"training, {hidden_layers} hidden layer(s), α = {learning_rate:g}")
+        left.plot(
+            np.arange(1, loss.size + 1),
+            loss,
+            color=color,
+            label=f"{name}: {r['final_loss']:.3g}" + (" (diverged)" if r["diverged"] else ""),
+        )
+        right.bar(
+            layers + (k - (len(names) - 1) / 2) * width,
+            r["layer_gradients"],
+            width=width,
+            color=color,
+            label=name,
+        )
+    left.set(
+        yscale="log",
+        xlabel="epoch",
+        ylabel="mean squared error",
+        title=f"training, {hidden_layers} hidden layer(s), α = {learning_rate:g}",
+    )
     left.legend(title="final loss")
-    right.set(yscale="log", xlabel="layer (1 = first)", ylabel="‖dJ/dW‖ at the start",
-              title="gradient reaching each layer", xticks=layers)
+    right.set(
+        yscale="log",
+        xlabel="layer (1 = first)",
+        ylabel="‖dJ/dW‖ at the start",
+        title="gradient reaching each layer",
+        xticks=layers,
+    )
     right.legend()
-    parts = [f"{n}: loss {results[n]['final_loss']:.3g}"
-             + (" (diverged)" if results[n]["diverged"] else "")
-             + f", layer-1 gradient {results[n]['layer_gradients'][0]:.3g}" for n in names]
+    parts = [
+        f"{n}: loss {results[n]['final_loss']:.3g}"
+        + (" (diverged)" if results[n]["diverged"] else "")
+        + f", layer-1 gradient {results[n]['layer_gradients'][0]:.3g}"
+        for n in names
+    ]
     return fig, f"After {epochs} epochs of gradient descent — " + "; ".join(parts) + "."
 
 
@@ -354,22 +480,31 @@ LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 def gradient_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.03):
     """Race two hidden activations on the wavy data set; each redraw trains both networks."""
     controls = {
-        "first": widgets.Dropdown(options=list(NAMES), value=_check_name(first),
-                                  description="hidden A"),
-        "second": widgets.Dropdown(options=list(NAMES), value=_check_name(second),
-                                   description="hidden B"),
-        "hidden_layers": widgets.IntSlider(value=hidden_layers, min=1, max=6, description="layers",
-                                           continuous_update=False),
-        "learning_rate": widgets.SelectionSlider(options=list(LEARNING_RATES), value=learning_rate,
-                                                 description="α", continuous_update=False),
+        "first": widgets.Dropdown(
+            options=list(NAMES), value=_check_name(first), description="hidden A"
+        ),
+        "second": widgets.Dropdown(
+            options=list(NAMES), value=_check_name(second), description="hidden B"
+        ),
+        "hidden_layers": widgets.IntSlider(
+            value=hidden_layers, min=1, max=6, description="layers", continuous_update=False
+        ),
+        "learning_rate": widgets.SelectionSlider(
+            options=list(LEARNING_RATES),
+            value=learning_rate,
+            description="α",
+            continuous_update=False,
+        ),
     }
-    return FigureWidget(draw_race, controls,
-                        title="Gradient race: same network, two hidden activations")
+    return FigureWidget(
+        draw_race, controls, title="Gradient race: same network, two hidden activations"
+    )
 
 
 # ----------------------------------------------------------------------------------------
 # 4. The ReLU puzzle
 # ----------------------------------------------------------------------------------------
+
 
 @course_style()
 def draw_relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
@@ -384,14 +519,14 @@ def draw_relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
     for k, ((w, b), unit, color) in enumerate(zip(pairs, units, colors)):
         fixed = " (fixed)" if k == 0 else ""
         sign = "+" if b >= 0 else "−"
-        left.plot(PUZZLE_X, unit, color=color,
-                  label=f"unit {k}: max(0, {w:g}·x {sign} {abs(b):g}){fixed}")
+        left.plot(
+            PUZZLE_X, unit, color=color, label=f"unit {k}: max(0, {w:g}·x {sign} {abs(b):g}){fixed}"
+        )
         if w != 0 and 0 <= -b / w <= 3:
             left.axvline(-b / w, color=color, linestyle=":", linewidth=1.2)
     left.set(xlabel="x", ylabel="output", title="the three ReLU units")
     left.legend(loc="upper center", fontsize=9)
-    right.plot(PUZZLE_X, target, color=COLORS["black"], linestyle="--", linewidth=3,
-               label="target")
+    right.plot(PUZZLE_X, target, color=COLORS["black"], linestyle="--", linewidth=3, label="target")
     right.plot(PUZZLE_X, total, color=COLORS["blue"], label="sum of the units")
     right.fill_between(PUZZLE_X, target, total, color=COLORS["wrong"], alpha=0.2, linewidth=0)
     corners_x, corners_y = zip(*PUZZLE_CORNERS)
@@ -407,19 +542,33 @@ def draw_relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
 
 def relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
     """Sliders for units 1 and 2 (unit 0 is fixed at w = -2, b = 2)."""
-    def slider(value, low, high, name):
-        return widgets.FloatSlider(value=value, min=low, max=high, step=0.5, description=name,
-                                   continuous_update=True, layout=widgets.Layout(width="230px"))
 
-    controls = {"w1": slider(w1, -3, 3, "w1"), "b1": slider(b1, -6, 6, "b1"),
-                "w2": slider(w2, -3, 3, "w2"), "b2": slider(b2, -6, 6, "b2")}
-    return FigureWidget(draw_relu_puzzle, controls,
-                        title="ReLU puzzle: make the sum match the target")
+    def slider(value, low, high, name):
+        return widgets.FloatSlider(
+            value=value,
+            min=low,
+            max=high,
+            step=0.5,
+            description=name,
+            continuous_update=True,
+            layout=widgets.Layout(width="230px"),
+        )
+
+    controls = {
+        "w1": slider(w1, -3, 3, "w1"),
+        "b1": slider(b1, -6, 6, "b1"),
+        "w2": slider(w2, -3, 3, "w2"),
+        "b2": slider(b2, -6, 6, "b2"),
+    }
+    return FigureWidget(
+        draw_relu_puzzle, controls, title="ReLU puzzle: make the sum match the target"
+    )
 
 
 # ----------------------------------------------------------------------------------------
 # 5. Fits on the wavy data
 # ----------------------------------------------------------------------------------------
+
 
 @course_style()
 def plot_fits(x, y, fits):
@@ -441,8 +590,9 @@ def plot_fits(x, y, fits):
     for (name, pred), color in zip(fits.items(), colors * 2):
         pred = np.asarray(pred, dtype=float).ravel()
         if pred.shape != x.shape:
-            raise ValueError(f"fits[{name!r}] must hold one prediction per point ({x.size}), "
-                             f"got {pred.size}")
+            raise ValueError(
+                f"fits[{name!r}] must hold one prediction per point ({x.size}), got {pred.size}"
+            )
         mse = float(np.mean((pred - y) ** 2))
         ax.plot(x[order], pred[order], color=color, label=f"{name} (MSE {mse:.3f})")
     ax.set(xlabel="x", ylabel="y")

@@ -3,14 +3,29 @@
 ``widgets.py`` holds its interactive figures, ``checks.py`` the visible checks of its
 exercises, ``questions.py`` its quiz.
 """
-from utils.lessons.adam_and_layers.checks import (check_adam_step, check_conv1d_output_length,
-                                                  check_conv1d_param_count, compare_with_keras)
+
+from utils.lessons.adam_and_layers.checks import (
+    check_adam_step,
+    check_conv1d_output_length,
+    check_conv1d_param_count,
+    compare_with_keras,
+)
 from utils.lessons.adam_and_layers.questions import quiz
-from utils.lessons.adam_and_layers.widgets import (conv_window_widget, optimizer_race_widget,
-                                                   race, step_size_widget)
+from utils.lessons.adam_and_layers.widgets import (
+    conv_window_widget,
+    optimizer_race_widget,
+    race,
+    step_size_widget,
+)
 
 __all__ = [
-    "check_adam_step", "check_conv1d_output_length", "check_conv1d_param_count",
-    "compare_with_keras", "conv_window_widget", "optimizer_race_widget", "quiz", "race",
+    "check_adam_step",
+    "check_conv1d_output_length",
+    "check_conv1d_param_count",
+    "compare_with_keras",
+    "conv_window_widget",
+    "optimizer_race_widget",
+    "quiz",
+    "race",
     "step_size_widget",
 ]

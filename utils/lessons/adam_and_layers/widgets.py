@@ -15,6 +15,7 @@ is a :class:`~utils.ui.figure_widget.FigureWidget`; the functions that compute
 and draw (:func:`optimizer_race`, :func:`race_figure`, :func:`adam_step_ratios`, ...)
 can also be called on their own.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,10 +31,23 @@ from utils.style import CLASS_COLORS, COLORS, course_style, new_figure
 from utils.ui.figure_widget import FigureWidget
 from utils.validation import as_float_array, as_labels, check_positive
 
-__all__ = ["SURFACES", "TOLERANCE", "Surface", "RaceResult", "optimizer_race", "race",
-           "race_figure", "optimizer_race_widget", "GRADIENT_PATTERNS", "adam_step_ratios",
-           "step_size_figure", "step_size_widget", "conv_windows", "conv_windows_figure",
-           "conv_window_widget"]
+__all__ = [
+    "SURFACES",
+    "TOLERANCE",
+    "Surface",
+    "RaceResult",
+    "optimizer_race",
+    "race",
+    "race_figure",
+    "optimizer_race_widget",
+    "GRADIENT_PATTERNS",
+    "adam_step_ratios",
+    "step_size_figure",
+    "step_size_widget",
+    "conv_windows",
+    "conv_windows_figure",
+    "conv_window_widget",
+]
 
 TOLERANCE = 1e-3
 """A racer 'arrives' at the first step where its cost J drops below this value."""
@@ -45,6 +59,7 @@ DIVERGED = 1e6
 # ----------------------------------------------------------------------------------------
 # Cost surfaces
 # ----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Surface:
@@ -64,29 +79,47 @@ class Surface:
 
 
 def _bowl(a, b):
-    return (lambda x, y: a * x ** 2 + b * y ** 2,
-            lambda p: np.array([2 * a * p[0], 2 * b * p[1]]))
+    return (lambda x, y: a * x**2 + b * y**2, lambda p: np.array([2 * a * p[0], 2 * b * p[1]]))
 
 
 def _rosenbrock_J(x, y):
-    return (1 - x) ** 2 + 100 * (y - x ** 2) ** 2
+    return (1 - x) ** 2 + 100 * (y - x**2) ** 2
 
 
 def _rosenbrock_grad(p):
     x, y = p
-    return np.array([-2 * (1 - x) - 400 * x * (y - x ** 2), 200 * (y - x ** 2)])
+    return np.array([-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)])
 
 
 SURFACES = {
-    "elongated bowl": Surface("elongated bowl", "J = w1² + 25 w2²", *_bowl(1.0, 25.0),
-                              start=(-4.5, 1.5), xlim=(-5.0, 5.0), ylim=(-2.0, 2.0),
-                              minimum=(0.0, 0.0)),
-    "round bowl": Surface("round bowl", "J = w1² + w2²", *_bowl(1.0, 1.0),
-                          start=(-4.5, 1.5), xlim=(-5.0, 5.0), ylim=(-2.0, 2.0),
-                          minimum=(0.0, 0.0)),
-    "banana (Rosenbrock)": Surface("banana (Rosenbrock)", "J = (1 − w1)² + 100 (w2 − w1²)²",
-                                   _rosenbrock_J, _rosenbrock_grad, start=(-1.5, 2.5),
-                                   xlim=(-2.0, 2.0), ylim=(-1.0, 3.0), minimum=(1.0, 1.0)),
+    "elongated bowl": Surface(
+        "elongated bowl",
+        "J = w1² + 25 w2²",
+        *_bowl(1.0, 25.0),
+        start=(-4.5, 1.5),
+        xlim=(-5.0, 5.0),
+        ylim=(-2.0, 2.0),
+        minimum=(0.0, 0.0),
+    ),
+    "round bowl": Surface(
+        "round bowl",
+        "J = w1² + w2²",
+        *_bowl(1.0, 1.0),
+        start=(-4.5, 1.5),
+        xlim=(-5.0, 5.0),
+        ylim=(-2.0, 2.0),
+        minimum=(0.0, 0.0),
+    ),
+    "banana (Rosenbrock)": Surface(
+        "banana (Rosenbrock)",
+        "J = (1 − w1)² + 100 (w2 − w1²)²",
+        _rosenbrock_J,
+        _rosenbrock_grad,
+        start=(-1.5, 2.5),
+        xlim=(-2.0, 2.0),
+        ylim=(-1.0, 3.0),
+        minimum=(1.0, 1.0),
+    ),
 }
 """The race's cost surfaces by name; the minimum of each is J = 0."""
 
@@ -103,16 +136,17 @@ def _surface(name) -> Surface:
 # The race
 # ----------------------------------------------------------------------------------------
 
+
 @dataclass
 class RaceResult:
     """One optimizer's run: the points visited, J at each, when it arrived or diverged."""
 
     name: str
     learning_rate: float
-    path: np.ndarray          # (k + 1, 2): the start and the point after each step
-    costs: np.ndarray         # J at each point of ``path``
-    arrived: int | None       # first step with J < tolerance (None: not within the steps)
-    diverged: int | None      # the step at which the parameters blew up (None: they did not)
+    path: np.ndarray  # (k + 1, 2): the start and the point after each step
+    costs: np.ndarray  # J at each point of ``path``
+    arrived: int | None  # first step with J < tolerance (None: not within the steps)
+    diverged: int | None  # the step at which the parameters blew up (None: they did not)
     tolerance: float = TOLERANCE
 
     @property
@@ -123,11 +157,16 @@ class RaceResult:
         """One line such as 'Adam (α = 0.3): J = 3.1e-09 after 100 steps; J < 0.001 at step 43'."""
         head = f"{self.name} (α = {self.learning_rate:.3g}): "
         if self.diverged is not None:
-            return head + (f"diverged at step {self.diverged} (the steps grow instead of "
-                           "shrinking): lower its learning rate")
+            return head + (
+                f"diverged at step {self.diverged} (the steps grow instead of "
+                "shrinking): lower its learning rate"
+            )
         steps = len(self.costs) - 1
-        reached = (f"J < {self.tolerance:g} at step {self.arrived}" if self.arrived is not None
-                   else f"J never below {self.tolerance:g}")
+        reached = (
+            f"J < {self.tolerance:g} at step {self.arrived}"
+            if self.arrived is not None
+            else f"J never below {self.tolerance:g}"
+        )
         return head + f"J = {self.final_cost:.2g} after {steps} steps; {reached}"
 
 
@@ -145,12 +184,14 @@ def _run(name, optimizer, surface, steps, tolerance) -> RaceResult:
             costs.append(surface.cost(theta))
             if arrived is None and costs[-1] < tolerance:
                 arrived = step
-    return RaceResult(name, optimizer.learning_rate, np.array(path), np.array(costs),
-                      arrived, diverged, tolerance)
+    return RaceResult(
+        name, optimizer.learning_rate, np.array(path), np.array(costs), arrived, diverged, tolerance
+    )
 
 
-def optimizer_race(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=100,
-                   tolerance=TOLERANCE) -> dict[str, RaceResult]:
+def optimizer_race(
+    surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=100, tolerance=TOLERANCE
+) -> dict[str, RaceResult]:
     """Run gradient descent and Adam from the surface's start point for ``steps`` steps.
 
     Returns ``{"gradient descent": RaceResult, "Adam": RaceResult}``.
@@ -162,9 +203,12 @@ def optimizer_race(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=100,
     surface = _surface(surface)
     check_positive(steps, "steps", integer=True)
     check_positive(tolerance, "tolerance")
-    return {"gradient descent": _run("gradient descent", GradientDescent(gd_lr), surface,
-                                     steps, tolerance),
-            "Adam": _run("Adam", Adam(adam_lr), surface, steps, tolerance)}
+    return {
+        "gradient descent": _run(
+            "gradient descent", GradientDescent(gd_lr), surface, steps, tolerance
+        ),
+        "Adam": _run("Adam", Adam(adam_lr), surface, steps, tolerance),
+    }
 
 
 race = optimizer_race
@@ -172,27 +216,42 @@ race = optimizer_race
 
 
 @course_style()
-def race_figure(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=100,
-                tolerance=TOLERANCE) -> tuple[Figure, str]:
+def race_figure(
+    surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=100, tolerance=TOLERANCE
+) -> tuple[Figure, str]:
     """The race drawn: paths on the contours (left), J against the step (right); and a message."""
     surface = _surface(surface)
     results = optimizer_race(surface, gd_lr, adam_lr, steps, tolerance)
     fig = new_figure(figsize=(10.5, 4.2))
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
-    plot_optimizer_paths(surface.J, {r.name: r.path for r in results.values()},
-                         surface.xlim, surface.ylim, ax=left)
+    plot_optimizer_paths(
+        surface.J, {r.name: r.path for r in results.values()}, surface.xlim, surface.ylim, ax=left
+    )
     left.set_title(f"{surface.name}: {surface.formula}")
     for color, r in zip(CLASS_COLORS, results.values()):
         label = r.name + (" (diverged)" if r.diverged is not None else "")
-        right.semilogy(np.arange(len(r.costs)), np.maximum(r.costs, 1e-16), color=color,
-                       label=label)
+        right.semilogy(
+            np.arange(len(r.costs)), np.maximum(r.costs, 1e-16), color=color, label=label
+        )
         if r.arrived is not None:
-            right.plot(r.arrived, r.costs[r.arrived], "o", color=color, markersize=7,
-                       markeredgecolor=COLORS["black"])
-    right.axhline(tolerance, color=COLORS["grey"], linestyle="--", linewidth=1,
-                  label=f"tolerance {tolerance:g}")
-    right.set(xlabel="step", ylabel="cost J (log scale)", xlim=(0, steps),
-              title="cost after each step")
+            right.plot(
+                r.arrived,
+                r.costs[r.arrived],
+                "o",
+                color=color,
+                markersize=7,
+                markeredgecolor=COLORS["black"],
+            )
+    right.axhline(
+        tolerance,
+        color=COLORS["grey"],
+        linestyle="--",
+        linewidth=1,
+        label=f"tolerance {tolerance:g}",
+    )
+    right.set(
+        xlabel="step", ylabel="cost J (log scale)", xlim=(0, steps), title="cost after each step"
+    )
     right.legend(loc="best")
     message = "; ".join(r.summary() for r in results.values())
     return fig, message
@@ -202,14 +261,29 @@ def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, ste
     """Gradient descent against Adam: surface, each learning rate (log sliders), steps."""
     controls = {
         "surface": widgets.Dropdown(options=list(SURFACES), value=surface, description="surface"),
-        "gd_lr": widgets.FloatLogSlider(value=gd_lr, base=10, min=-4, max=0, step=0.1,
-                                        description="GD α", readout_format=".3g",
-                                        continuous_update=False),
-        "adam_lr": widgets.FloatLogSlider(value=adam_lr, base=10, min=-3, max=0.5, step=0.1,
-                                          description="Adam α", readout_format=".3g",
-                                          continuous_update=False),
-        "steps": widgets.IntSlider(value=steps, min=10, max=1000, step=10, description="steps",
-                                   continuous_update=False),
+        "gd_lr": widgets.FloatLogSlider(
+            value=gd_lr,
+            base=10,
+            min=-4,
+            max=0,
+            step=0.1,
+            description="GD α",
+            readout_format=".3g",
+            continuous_update=False,
+        ),
+        "adam_lr": widgets.FloatLogSlider(
+            value=adam_lr,
+            base=10,
+            min=-3,
+            max=0.5,
+            step=0.1,
+            description="Adam α",
+            readout_format=".3g",
+            continuous_update=False,
+        ),
+        "steps": widgets.IntSlider(
+            value=steps, min=10, max=1000, step=10, description="steps", continuous_update=False
+        ),
     }
     return FigureWidget(race_figure, controls, title="Optimizer race: gradient descent vs Adam")
 
@@ -217,6 +291,7 @@ def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, ste
 # ----------------------------------------------------------------------------------------
 # Adam's step size for different gradient patterns
 # ----------------------------------------------------------------------------------------
+
 
 def _gradient_patterns(steps):
     k = np.arange(1, steps + 1)
@@ -244,7 +319,7 @@ def adam_step_ratios(beta1=0.9, beta2=0.999, steps=50, learning_rate=0.01):
     """
     check_positive(steps, "steps", integer=True)
     patterns = _gradient_patterns(steps)
-    grads = np.stack(list(patterns.values()), axis=1)            # (steps, 4)
+    grads = np.stack(list(patterns.values()), axis=1)  # (steps, 4)
     adam = Adam(learning_rate, beta_1=beta1, beta_2=beta2)
     theta = np.zeros(grads.shape[1])
     adam_steps = np.empty_like(grads)
@@ -253,8 +328,10 @@ def adam_step_ratios(beta1=0.9, beta2=0.999, steps=50, learning_rate=0.01):
         adam.step(theta, g)
         adam_steps[k] = np.abs(theta - before) / learning_rate
     names = list(patterns)
-    return ({n: adam_steps[:, j] for j, n in enumerate(names)},
-            {n: np.abs(grads[:, j]) for j, n in enumerate(names)})
+    return (
+        {n: adam_steps[:, j] for j, n in enumerate(names)},
+        {n: np.abs(grads[:, j]) for j, n in enumerate(names)},
+    )
 
 
 @course_style()
@@ -264,13 +341,17 @@ def step_size_figure(beta1=0.9, beta2=0.999, steps=50) -> tuple[Figure, str]:
     k = np.arange(1, steps + 1)
     fig = new_figure(figsize=(10.5, 3.8))
     axes = fig.subplots(1, 2, sharey=True)
-    for ax, ratios, title in ((axes[0], gd, "gradient descent: step = α·|g|"),
-                              (axes[1], adam, "Adam: step = α·|m̂| / (√v̂ + ε)")):
+    for ax, ratios, title in (
+        (axes[0], gd, "gradient descent: step = α·|g|"),
+        (axes[1], adam, "Adam: step = α·|m̂| / (√v̂ + ε)"),
+    ):
         # the steady line is drawn wide and the others on top, so overlaps stay visible
-        for color, style, width, (name, r) in zip(CLASS_COLORS, ("-", "--", "-", "-"),
-                                                  (4.0, 2.0, 1.5, 1.5), ratios.items()):
-            ax.semilogy(k, np.maximum(r, 1e-6), color=color, linestyle=style,
-                        linewidth=width, label=name)
+        for color, style, width, (name, r) in zip(
+            CLASS_COLORS, ("-", "--", "-", "-"), (4.0, 2.0, 1.5, 1.5), ratios.items()
+        ):
+            ax.semilogy(
+                k, np.maximum(r, 1e-6), color=color, linestyle=style, linewidth=width, label=name
+            )
         ax.set(title=title, xlabel="step t", ylim=(1e-4, 10))
     axes[0].set_ylabel("step size / learning rate α")
     axes[1].legend(loc="lower left", fontsize=9)
@@ -282,13 +363,21 @@ def step_size_figure(beta1=0.9, beta2=0.999, steps=50) -> tuple[Figure, str]:
 def step_size_widget(beta1=0.9, beta2=0.999, steps=50):
     """Adam's per-parameter step sizes, with sliders for β1, β2 and the number of steps."""
     controls = {
-        "beta1": widgets.FloatSlider(value=beta1, min=0.0, max=0.99, step=0.01, description="β1",
-                                     continuous_update=False),
-        "beta2": widgets.FloatSlider(value=beta2, min=0.9, max=0.999, step=0.001,
-                                     description="β2", readout_format=".3f",
-                                     continuous_update=False),
-        "steps": widgets.IntSlider(value=steps, min=5, max=200, step=5, description="steps",
-                                   continuous_update=False),
+        "beta1": widgets.FloatSlider(
+            value=beta1, min=0.0, max=0.99, step=0.01, description="β1", continuous_update=False
+        ),
+        "beta2": widgets.FloatSlider(
+            value=beta2,
+            min=0.9,
+            max=0.999,
+            step=0.001,
+            description="β2",
+            readout_format=".3f",
+            continuous_update=False,
+        ),
+        "steps": widgets.IntSlider(
+            value=steps, min=5, max=200, step=5, description="steps", continuous_update=False
+        ),
     }
     return FigureWidget(step_size_figure, controls, title="How big is each parameter's step?")
 
@@ -297,13 +386,15 @@ def step_size_widget(beta1=0.9, beta2=0.999, steps=50):
 # The windows of a 1-D convolution
 # ----------------------------------------------------------------------------------------
 
+
 def conv_windows(n, kernel_size, stride) -> list[tuple[int, int]]:
     """The ``(first, last + 1)`` sample indices of each window that fits inside ``n`` samples."""
     for value, name in ((n, "n"), (kernel_size, "kernel_size"), (stride, "stride")):
         check_positive(value, name, integer=True)
     if kernel_size > n:
-        raise ValueError(f"kernel_size ({kernel_size}) is longer than the signal ({n} samples): "
-                         "no window fits")
+        raise ValueError(
+            f"kernel_size ({kernel_size}) is longer than the signal ({n} samples): no window fits"
+        )
     windows, start = [], 0
     while start + kernel_size <= n:
         windows.append((start, start + kernel_size))
@@ -321,27 +412,45 @@ def conv_windows_figure(signal, kernel_size=20, stride=10, label=None) -> tuple[
     top, bottom = float(signal.max()), float(signal.min())
     height = top - bottom
     for i, (a, b) in enumerate(windows):
-        color = CLASS_COLORS[i % 2 * 5]   # alternate blue / sky so overlaps stay visible
+        color = CLASS_COLORS[i % 2 * 5]  # alternate blue / sky so overlaps stay visible
         level = bottom - (0.1 + 0.18 * (i % 2)) * height
         ax.plot([a, b - 1], [level, level], color=color, linewidth=4, solid_capstyle="butt")
         if len(windows) <= 30:
-            ax.text((a + b - 1) / 2, level - 0.04 * height, str(i + 1), ha="center",
-                    va="top", fontsize=8, color=color)
+            ax.text(
+                (a + b - 1) / 2,
+                level - 0.04 * height,
+                str(i + 1),
+                ha="center",
+                va="top",
+                fontsize=8,
+                color=color,
+            )
     ax.plot(np.arange(signal.size), signal, color=COLORS["black"], linewidth=1.5)
     covered = windows[-1][1]
     if covered < signal.size:
-        ax.axvspan(covered - 0.5, signal.size - 0.5, color=COLORS["vermillion"], alpha=0.15,
-                   label="seen by no window")
+        ax.axvspan(
+            covered - 0.5,
+            signal.size - 0.5,
+            color=COLORS["vermillion"],
+            alpha=0.15,
+            label="seen by no window",
+        )
         ax.legend(loc="upper right")
     kind = "" if label is None else ("irregular rhythm: " if label else "regular rhythm: ")
-    ax.set(xlabel="sample", yticks=[], ylim=(bottom - 0.45 * height, top + 0.1 * height),
-           xlim=(-1, signal.size),
-           title=f"{kind}Conv1D(kernel_size={kernel_size}, strides={stride})")
+    ax.set(
+        xlabel="sample",
+        yticks=[],
+        ylim=(bottom - 0.45 * height, top + 0.1 * height),
+        xlim=(-1, signal.size),
+        title=f"{kind}Conv1D(kernel_size={kernel_size}, strides={stride})",
+    )
     ax.grid(False)
     missed = signal.size - covered
-    message = (f"{len(windows)} windows of {kernel_size} samples fit in {signal.size} samples, "
-               f"one every {stride}: each filter gives {len(windows)} outputs"
-               + (f"; the last {missed} samples are seen by no window" if missed else ""))
+    message = (
+        f"{len(windows)} windows of {kernel_size} samples fit in {signal.size} samples, "
+        f"one every {stride}: each filter gives {len(windows)} outputs"
+        + (f"; the last {missed} samples are seen by no window" if missed else "")
+    )
     return fig, message
 
 
@@ -354,20 +463,29 @@ def conv_window_widget(X, y=None, kernel_size=20, stride=10, n_examples=6):
     check_positive(n_examples, "n_examples", integer=True)
     if y is None:
         options = [(f"signal {i}", i) for i in range(min(n_examples, len(X)))]
-    else:   # alternate the two classes so both are in the menu
+    else:  # alternate the two classes so both are in the menu
         picks = [i for pair in zip(np.flatnonzero(y == 0), np.flatnonzero(y == 1)) for i in pair]
-        options = [(f"signal {i} ({'irregular' if y[i] else 'regular'})", int(i))
-                   for i in picks[:n_examples]]
+        options = [
+            (f"signal {i} ({'irregular' if y[i] else 'regular'})", int(i))
+            for i in picks[:n_examples]
+        ]
 
     def draw(kernel_size, stride, example):
-        return conv_windows_figure(X[example], kernel_size, stride,
-                                   label=None if y is None else int(y[example]))
+        return conv_windows_figure(
+            X[example], kernel_size, stride, label=None if y is None else int(y[example])
+        )
 
     controls = {
-        "kernel_size": widgets.IntSlider(value=kernel_size, min=2, max=min(60, X.shape[1]),
-                                         description="kernel_size", continuous_update=False),
-        "stride": widgets.IntSlider(value=stride, min=1, max=30, description="strides",
-                                    continuous_update=False),
+        "kernel_size": widgets.IntSlider(
+            value=kernel_size,
+            min=2,
+            max=min(60, X.shape[1]),
+            description="kernel_size",
+            continuous_update=False,
+        ),
+        "stride": widgets.IntSlider(
+            value=stride, min=1, max=30, description="strides", continuous_update=False
+        ),
         "example": widgets.Dropdown(options=options, value=options[0][1], description="signal"),
     }
     return FigureWidget(draw, controls, title="What each unit of a Conv1D layer sees")

@@ -3,15 +3,32 @@
 ``widgets.py`` holds its interactive figures, ``checks.py`` the visible checks of its
 exercises.
 """
-from utils.lessons.assignment_digits.checks import (check_binary_cost, check_compile, check_model,
-                                                    check_predict, check_softmax_batch,
-                                                    check_softmax_stable, check_softmax_values,
-                                                    check_sparse_crossentropy, check_training,
-                                                    run_training)
-from utils.lessons.assignment_digits.widgets import (confident_mistakes, draw_digit)
+
+from utils.lessons.assignment_digits.checks import (
+    check_binary_cost,
+    check_compile,
+    check_model,
+    check_predict,
+    check_softmax_batch,
+    check_softmax_stable,
+    check_softmax_values,
+    check_sparse_crossentropy,
+    check_training,
+    run_training,
+)
+from utils.lessons.assignment_digits.widgets import confident_mistakes, draw_digit
 
 __all__ = [
-    "check_binary_cost", "check_compile", "check_model", "check_predict", "check_softmax_batch",
-    "check_softmax_stable", "check_softmax_values", "check_sparse_crossentropy",
-    "check_training", "confident_mistakes", "draw_digit", "run_training",
+    "check_binary_cost",
+    "check_compile",
+    "check_model",
+    "check_predict",
+    "check_softmax_batch",
+    "check_softmax_stable",
+    "check_softmax_values",
+    "check_sparse_crossentropy",
+    "check_training",
+    "confident_mistakes",
+    "draw_digit",
+    "run_training",
 ]

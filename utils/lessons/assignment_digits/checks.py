@@ -7,6 +7,7 @@ mistake gets the same message here as in lesson 01 or 03, and every correct spel
 passes (``'relu'``, ``tf.nn.relu``, ``keras.activations.relu``, a ``ReLU()`` layer; a loss
 object or its string name; ...).  The references come from :mod:`utils.nn`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,9 +19,9 @@ from utils.feedback import ExerciseError, call, check, check_close, passed
 from utils.feedback.architecture import check_architecture
 from utils.feedback.binary_cost import check_binary_cost as _check_binary_cost
 from utils.feedback.compile_config import check_compile_config
-from utils.feedback.softmax import (check_softmax_batch as _check_batch,
-                                    check_softmax_stable as _check_stable,
-                                    check_softmax_values as _check_values)
+from utils.feedback.softmax import check_softmax_batch as _check_batch
+from utils.feedback.softmax import check_softmax_stable as _check_stable
+from utils.feedback.softmax import check_softmax_values as _check_values
 from utils.feedback.sparse_ce import check_sparse_ce
 
 INPUTS, UNITS = 400, (25, 15, 10)
@@ -28,6 +29,7 @@ INPUTS, UNITS = 400, (25, 15, 10)
 
 
 # --- Exercise 1: softmax ---------------------------------------------------------------------
+
 
 def check_softmax_values(my_softmax):
     """1-D input: probabilities that sum to one and match e^z / sum e^z."""
@@ -43,43 +45,67 @@ def check_softmax_batch(my_softmax):
 
 def check_softmax_stable(my_softmax):
     """Large logits: no overflow, thanks to subtracting each row's maximum first."""
-    _check_stable(my_softmax, probes=[[1000.0, 1001.0, 1002.0]], rtol=1e-5,
-                  batch=np.array([[1e4, 0.0, -1e4], [5.0, 5.0, 5.0]], dtype=np.float32))
+    _check_stable(
+        my_softmax,
+        probes=[[1000.0, 1001.0, 1002.0]],
+        rtol=1e-5,
+        batch=np.array([[1e4, 0.0, -1e4], [5.0, 5.0, 5.0]], dtype=np.float32),
+    )
     passed("my_softmax is stable: logits of 1000 or 1e4 give exact probabilities.")
 
 
 # --- Exercise 2: the binary cost -------------------------------------------------------------
 
+
 def check_binary_cost(binary_cost):
     """J = -1/m sum[y log p + (1-y) log(1-p)], for (m,) and (m, 1) inputs of the same shape."""
-    _check_binary_cost(binary_cost, y=[1.0, 0.0, 1.0, 1.0, 0.0], p=[0.9, 0.2, 0.6, 0.8, 0.3],
-                       shapes=[("column", "column")])
+    _check_binary_cost(
+        binary_cost,
+        y=[1.0, 0.0, 1.0, 1.0, 0.0],
+        p=[0.9, 0.2, 0.6, 0.8, 0.3],
+        shapes=[("column", "column")],
+    )
     passed("binary_cost computes the binary cross-entropy cost J exactly as Keras does.")
 
 
 # --- Exercise 3: sparse categorical cross-entropy from logits --------------------------------
+
 
 def check_sparse_crossentropy(sparse_ce):
     """One loss per example, -log softmax(z)[y], computed with log-sum-exp."""
     rng = np.random.default_rng(1)
     z = rng.normal(size=(6, 10)) * 3
     y = rng.integers(0, 10, size=6)
-    check_sparse_ce(sparse_ce, y=y, z=z, y_big=np.array([2, 1]), rtol_big=1e-5, atol_big=1e-3,
-                    z_big=np.array([[1e4, 0.0, -1e4], [0.0, 5e3, 0.0]], dtype=np.float32))
+    check_sparse_ce(
+        sparse_ce,
+        y=y,
+        z=z,
+        y_big=np.array([2, 1]),
+        rtol_big=1e-5,
+        atol_big=1e-3,
+        z_big=np.array([[1e4, 0.0, -1e4], [0.0, 5e3, 0.0]], dtype=np.float32),
+    )
     passed("sparse_ce matches Keras's from_logits loss and is exact for logits up to 1e4.")
 
 
 # --- Exercise 4: the model and its compile settings ------------------------------------------
 
+
 def check_model(build_model):
     """``build_model()`` is 400-25(relu)-15(relu)-10(linear), any spelling of the activations."""
-    check_architecture(call(build_model, what="build_model()"), what="build_model()",
-                       inputs=INPUTS, units=UNITS, output="linear", hidden=("relu",),
-                       inputs_why=": each image has 20x20 = 400 pixels",
-                       units_why=": the network is 400-25-15-10, 25 and 15 hidden units, then "
-                                 "10 outputs (one per digit).",
-                       output_units_why=": the output layer has 10 units, one logit per digit "
-                                        "(the network is 400-25-15-10).")
+    check_architecture(
+        call(build_model, what="build_model()"),
+        what="build_model()",
+        inputs=INPUTS,
+        units=UNITS,
+        output="linear",
+        hidden=("relu",),
+        inputs_why=": each image has 20x20 = 400 pixels",
+        units_why=": the network is 400-25-15-10, 25 and 15 hidden units, then "
+        "10 outputs (one per digit).",
+        output_units_why=": the output layer has 10 units, one logit per digit "
+        "(the network is 400-25-15-10).",
+    )
     passed("The model is 400-25(relu)-15(relu)-10(linear): 10,575 parameters.")
 
 
@@ -87,14 +113,17 @@ def check_compile(build_model, compile_model):
     """``compile_model(model)``: sparse categorical cross-entropy from logits, Adam(1e-3)."""
     try:
         model = call(build_model, what="build_model()")
-    except ExerciseError:         # graded on its own: compile an untrained model of the right shape
+    except ExerciseError:  # graded on its own: compile an untrained model of the right shape
         model = _reference_model()
     call(lambda: compile_model(model) or True, what="compile_model(model)")
-    check_compile_config(model, what="compile_model(model)",
-                         loss="sparse_categorical_crossentropy_from_logits",
-                         optimizer="Adam", rate=1e-3,
-                         metrics=("accuracy", "acc", "sparse_categorical_accuracy",
-                                  "SparseCategoricalAccuracy"))
+    check_compile_config(
+        model,
+        what="compile_model(model)",
+        loss="sparse_categorical_crossentropy_from_logits",
+        optimizer="Adam",
+        rate=1e-3,
+        metrics=("accuracy", "acc", "sparse_categorical_accuracy", "SparseCategoricalAccuracy"),
+    )
     passed("Compiled with SparseCategoricalCrossentropy(from_logits=True), Adam(1e-3), accuracy.")
 
 
@@ -102,16 +131,20 @@ def _reference_model():
     """An untrained model of the right shape, to check later exercises on their own."""
     import keras
 
-    return keras.Sequential([keras.Input(shape=(INPUTS,)),
-                             keras.layers.Dense(UNITS[0], activation="relu"),
-                             keras.layers.Dense(UNITS[1], activation="relu"),
-                             keras.layers.Dense(UNITS[2])])
+    return keras.Sequential(
+        [
+            keras.Input(shape=(INPUTS,)),
+            keras.layers.Dense(UNITS[0], activation="relu"),
+            keras.layers.Dense(UNITS[1], activation="relu"),
+            keras.layers.Dense(UNITS[2]),
+        ]
+    )
 
 
 # --- Exercise 5: training and held-out accuracy ----------------------------------------------
 
-MIN_HELD_OUT_ACCURACY = 0.90   # measured: 91.8-93.5% over 8 seeds after 40 epochs
-MAX_TRAINING_SECONDS = 90      # measured: 4-7 s on a 2-core machine
+MIN_HELD_OUT_ACCURACY = 0.90  # measured: 91.8-93.5% over 8 seeds after 40 epochs
+MAX_TRAINING_SECONDS = 90  # measured: 4-7 s on a 2-core machine
 
 
 @dataclass
@@ -138,15 +171,18 @@ def run_training(train_model, build_model, compile_model, X_train, y_train) -> T
         run.model = call(build_model, what="build_model()")
         call(lambda: compile_model(run.model) or True, what="compile_model(model)")
         start = time.perf_counter()
-        run.history = call(train_model, run.model, X_train, y_train,
-                           what="train_model(model, X_train, y_train)")
+        run.history = call(
+            train_model, run.model, X_train, y_train, what="train_model(model, X_train, y_train)"
+        )
         run.seconds = time.perf_counter() - start
     except ExerciseError as err:
         text = str(err)
         if "target.shape" in text and "output.shape" in text:
-            text = ("It looks like you passed one-hot labels (shape (m, 10)) with the sparse "
-                    "loss: SparseCategoricalCrossentropy takes the integer labels 0-9 as they "
-                    "are, so pass y_train unchanged.")
+            text = (
+                "It looks like you passed one-hot labels (shape (m, 10)) with the sparse "
+                "loss: SparseCategoricalCrossentropy takes the integer labels 0-9 as they "
+                "are, so pass y_train unchanged."
+            )
         run.error = text
         print(f"\x1b[31m✗ {text}\x1b[0m")
     return run
@@ -158,27 +194,43 @@ def check_training(run: TrainingRun, X_test, y_test):
 
     check(not run.error, run.error)
     history, model, seconds = run.history, run.model, run.seconds
-    check(isinstance(history, keras.callbacks.History), "train_model should return what "
-          f"model.fit returns (a History object), got {type(history).__name__}.")
+    check(
+        isinstance(history, keras.callbacks.History),
+        "train_model should return what "
+        f"model.fit returns (a History object), got {type(history).__name__}.",
+    )
     epochs = len(history.history.get("loss", []))
     check(epochs == 40, f"The model trained for {epochs} epochs; train for 40 (epochs=40).")
-    check(history.params.get("steps") == 125, f"fit ran {history.params.get('steps')} batches "
-          "per epoch; 4000 training images in batches of 32 make 125 (batch_size=32, training "
-          "split only).")
+    check(
+        history.params.get("steps") == 125,
+        f"fit ran {history.params.get('steps')} batches "
+        "per epoch; 4000 training images in batches of 32 make 125 (batch_size=32, training "
+        "split only).",
+    )
     losses = history.history["loss"]
-    check(losses[-1] < losses[0] / 5, f"The loss only fell from {losses[0]:.3f} to "
-          f"{losses[-1]:.3f}: the model barely learned (check the compile settings).")
+    check(
+        losses[-1] < losses[0] / 5,
+        f"The loss only fell from {losses[0]:.3f} to "
+        f"{losses[-1]:.3f}: the model barely learned (check the compile settings).",
+    )
     logits = np.asarray(model(X_test, training=False))
     accuracy = float(np.mean(logits.argmax(axis=1) == y_test))
-    check(accuracy >= MIN_HELD_OUT_ACCURACY, f"Held-out accuracy is {accuracy:.1%}; expected at "
-          f"least {MIN_HELD_OUT_ACCURACY:.0%}. Did you train on the training split, for 40 epochs?")
-    check(seconds <= MAX_TRAINING_SECONDS, f"Training took {seconds:.0f} s; it should take well "
-          f"under {MAX_TRAINING_SECONDS} s (about 10 s here). Use batch_size=32 and verbose=0.")
+    check(
+        accuracy >= MIN_HELD_OUT_ACCURACY,
+        f"Held-out accuracy is {accuracy:.1%}; expected at "
+        f"least {MIN_HELD_OUT_ACCURACY:.0%}. Did you train on the training split, for 40 epochs?",
+    )
+    check(
+        seconds <= MAX_TRAINING_SECONDS,
+        f"Training took {seconds:.0f} s; it should take well "
+        f"under {MAX_TRAINING_SECONDS} s (about 10 s here). Use batch_size=32 and verbose=0.",
+    )
     passed(f"Trained for 40 epochs in {seconds:.1f} s; held-out accuracy {accuracy:.1%}.")
     return accuracy
 
 
 # --- Exercise 6: prediction ------------------------------------------------------------------
+
 
 def check_predict(predict_digits, model, X):
     """Classes and probabilities, for one image (400,) and for a batch (m, 400).
@@ -190,26 +242,44 @@ def check_predict(predict_digits, model, X):
     logits = np.asarray(model(X[:5], training=False))
     want_p, want_c = nn.softmax(logits), logits.argmax(axis=1)
     result = call(predict_digits, model, X[:5], what="predict_digits(model, X)")
-    check(isinstance(result, tuple) and len(result) == 2, "predict_digits should return a pair "
-          "(classes, probabilities).")
+    check(
+        isinstance(result, tuple) and len(result) == 2,
+        "predict_digits should return a pair (classes, probabilities).",
+    )
     classes, probs = (np.asarray(r) for r in result)
-    check(probs.shape == (5, 10),
-          f"For 5 images, probabilities should have shape (5, 10), got {probs.shape}.")
+    check(
+        probs.shape == (5, 10),
+        f"For 5 images, probabilities should have shape (5, 10), got {probs.shape}.",
+    )
     if np.allclose(probs, logits, atol=1e-5):
-        raise ExerciseError("predict_digits returned the logits, not probabilities: the output "
-                            "layer is linear, so apply softmax (tf.nn.softmax or my_softmax) to "
-                            "the model's output.")
-    check(np.allclose(probs.sum(axis=1), 1, atol=1e-5), "Each row of probabilities should sum "
-          "to 1: apply softmax over axis=-1 (one distribution per image).")
+        raise ExerciseError(
+            "predict_digits returned the logits, not probabilities: the output "
+            "layer is linear, so apply softmax (tf.nn.softmax or my_softmax) to "
+            "the model's output."
+        )
+    check(
+        np.allclose(probs.sum(axis=1), 1, atol=1e-5),
+        "Each row of probabilities should sum "
+        "to 1: apply softmax over axis=-1 (one distribution per image).",
+    )
     check_close(probs, want_p, "probabilities for 5 test images", rtol=1e-4, atol=1e-6)
-    check(classes.shape == (5,) and np.array_equal(classes, want_c), "classes should be the most "
-          f"likely digit per image, argmax over axis=1: expected {want_c}, got {classes}.")
-    one = call(predict_digits, model, X[0],
-               what="predict_digits(model, x) for one image of shape (400,)")
+    check(
+        classes.shape == (5,) and np.array_equal(classes, want_c),
+        "classes should be the most "
+        f"likely digit per image, argmax over axis=1: expected {want_c}, got {classes}.",
+    )
+    one = call(
+        predict_digits, model, X[0], what="predict_digits(model, x) for one image of shape (400,)"
+    )
     c1, p1 = (np.asarray(r) for r in one)
-    check(p1.shape == (10,) and c1.shape == (), "For one image (shape (400,)) return one class "
-          f"and 10 probabilities; got shapes {c1.shape} and {p1.shape}. Reshape x to (1, 400) "
-          "first, then take row 0.")
-    check(int(c1) == int(want_c[0]) and np.allclose(p1, want_p[0], atol=1e-5),
-          "For one image the answer should equal the first row of the batch answer.")
+    check(
+        p1.shape == (10,) and c1.shape == (),
+        "For one image (shape (400,)) return one class "
+        f"and 10 probabilities; got shapes {c1.shape} and {p1.shape}. Reshape x to (1, 400) "
+        "first, then take row 0.",
+    )
+    check(
+        int(c1) == int(want_c[0]) and np.allclose(p1, want_p[0], atol=1e-5),
+        "For one image the answer should equal the first row of the batch answer.",
+    )
     passed("predict_digits returns classes and softmax probabilities, for one image or a batch.")

@@ -5,6 +5,7 @@ clicking cells; the model's probabilities for the ten digits update at once.
 The pad's state is one string control (400 characters of ``0``/``1``), so a
 test can "draw" by setting it: ``pad.set(pixels=...)``.
 """
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -71,12 +72,18 @@ class DigitPad(FigureWidget):
             raise TypeError("predict_proba must map an (m, 400) array to (m, 10) probabilities")
         self.pixels = widgets.Text(value=BLANK, layout=widgets.Layout(display="none"))
         self.examples = None if examples is None else as_float_array(examples, "examples", ndim=2)
-        super().__init__(lambda pixels: _draw_prediction(predict_proba, pixels),
-                         {"pixels": self.pixels}, title="Draw a digit")
+        super().__init__(
+            lambda pixels: _draw_prediction(predict_proba, pixels),
+            {"pixels": self.pixels},
+            title="Draw a digit",
+        )
         self._syncing = False
-        self.cells = [widgets.ToggleButton(value=False, layout=widgets.Layout(
-                          width="18px", height="18px", padding="0"))
-                      for _ in range(SIDE * SIDE)]
+        self.cells = [
+            widgets.ToggleButton(
+                value=False, layout=widgets.Layout(width="18px", height="18px", padding="0")
+            )
+            for _ in range(SIDE * SIDE)
+        ]
         for k, cell in enumerate(self.cells):
             cell.observe(lambda change, k=k: self._paint(k, change["new"]), names="value")
         self.pixels.observe(self._sync_cells, names="value")
@@ -85,14 +92,14 @@ class DigitPad(FigureWidget):
         if self._syncing:
             return
         value = self.pixels.value
-        self.pixels.value = value[:k] + ("1" if on else "0") + value[k + 1:]
+        self.pixels.value = value[:k] + ("1" if on else "0") + value[k + 1 :]
 
     def _sync_cells(self, change):
         self._syncing = True
         try:
             for cell, c in zip(self.cells, change["new"]):
                 cell.value = c == "1"
-                cell.button_style = "primary" if cell.value else ""   # painted cells stand out
+                cell.button_style = "primary" if cell.value else ""  # painted cells stand out
         finally:
             self._syncing = False
 
@@ -109,20 +116,30 @@ class DigitPad(FigureWidget):
     @property
     def box(self):
         if getattr(self, "_box", None) is None:
-            grid = widgets.GridBox(self.cells, layout=widgets.Layout(
-                grid_template_columns=f"repeat({SIDE}, 18px)", grid_gap="1px"))
+            grid = widgets.GridBox(
+                self.cells,
+                layout=widgets.Layout(
+                    grid_template_columns=f"repeat({SIDE}, 18px)", grid_gap="1px"
+                ),
+            )
             clear = widgets.Button(description="Clear")
             clear.on_click(self.clear)
             tools = [clear]
             if self.examples is not None:
-                pick = widgets.BoundedIntText(value=0, min=0, max=len(self.examples) - 1,
-                                              description="example")
+                pick = widgets.BoundedIntText(
+                    value=0, min=0, max=len(self.examples) - 1, description="example"
+                )
                 load = widgets.Button(description="Load example")
                 load.on_click(lambda _: self.load(pick.value))
                 tools += [pick, load]
             shown = widgets.VBox([self.output, self.status])
-            self._box = widgets.VBox([widgets.HTML("<b>Draw a digit</b>"), widgets.HBox(tools),
-                                      widgets.HBox([grid, shown])])
+            self._box = widgets.VBox(
+                [
+                    widgets.HTML("<b>Draw a digit</b>"),
+                    widgets.HBox(tools),
+                    widgets.HBox([grid, shown]),
+                ]
+            )
         return self._box
 
 

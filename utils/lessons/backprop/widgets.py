@@ -17,6 +17,7 @@ r"""Widgets, figures and tables for the backpropagation lesson (``05_backprop``)
 
 Every figure is a fresh course figure from :func:`utils.style.new_figure` (no pyplot state).
 """
+
 from __future__ import annotations
 
 import math
@@ -32,9 +33,19 @@ from utils.nn.gradcheck import numerical_gradients  # re-exported for the notebo
 from utils.style import COLORS, course_style, new_figure
 from utils.ui.figure_widget import FigureWidget
 
-__all__ = ["FUNCTIONS", "slope_estimates", "epsilon_widget", "step_message",
-           "backward_pass_widget", "time_gradients", "plot_timings", "format_timings",
-           "numerical_gradients", "relative_error", "gradient_check_table"]
+__all__ = [
+    "FUNCTIONS",
+    "slope_estimates",
+    "epsilon_widget",
+    "step_message",
+    "backward_pass_widget",
+    "time_gradients",
+    "plot_timings",
+    "format_timings",
+    "numerical_gradients",
+    "relative_error",
+    "gradient_check_table",
+]
 
 # ----------------------------------------------------------------------------------------
 # 1. The derivative by nudging
@@ -100,8 +111,9 @@ def _draw_epsilon(eps, function, dtype, w=3.0):
     span = max(1.0, 0.2 * abs(true))
     left.semilogx(EPS_GRID, fwd, color=COLORS["blue"], label="forward difference")
     left.semilogx(EPS_GRID, ctr, color=COLORS["orange"], label="centred difference")
-    left.axhline(true, color=COLORS["black"], linestyle="--", linewidth=1,
-                 label=f"true slope {true:.6g}")
+    left.axhline(
+        true, color=COLORS["black"], linestyle="--", linewidth=1, label=f"true slope {true:.6g}"
+    )
     left.plot([eps], [f_now], "o", color=COLORS["blue"], markersize=8)
     left.plot([eps], [c_now], "s", color=COLORS["orange"], markersize=7)
     left.axvline(eps, color=COLORS["grey"], linewidth=1)
@@ -112,14 +124,14 @@ def _draw_epsilon(eps, function, dtype, w=3.0):
     left.set_title(f"{function}: the estimates")
     left.legend(loc="lower left")
 
-    right.loglog(EPS_GRID, np.maximum(err_f, ERROR_FLOOR), color=COLORS["blue"],
-                 label="forward")
-    right.loglog(EPS_GRID, np.maximum(err_c, ERROR_FLOOR), color=COLORS["orange"],
-                 label="centred")
-    right.plot([eps], [max(abs(f_now - true), ERROR_FLOOR)], "o", color=COLORS["blue"],
-               markersize=8)
-    right.plot([eps], [max(abs(c_now - true), ERROR_FLOOR)], "s", color=COLORS["orange"],
-               markersize=7)
+    right.loglog(EPS_GRID, np.maximum(err_f, ERROR_FLOOR), color=COLORS["blue"], label="forward")
+    right.loglog(EPS_GRID, np.maximum(err_c, ERROR_FLOOR), color=COLORS["orange"], label="centred")
+    right.plot(
+        [eps], [max(abs(f_now - true), ERROR_FLOOR)], "o", color=COLORS["blue"], markersize=8
+    )
+    right.plot(
+        [eps], [max(abs(c_now - true), ERROR_FLOOR)], "s", color=COLORS["orange"], markersize=7
+    )
     right.axvline(eps, color=COLORS["grey"], linewidth=1)
     right.set_xlim(EPS_GRID[-1] * 3, EPS_GRID[0] / 3)
     right.set_ylim(ERROR_FLOOR / 3, 1e2)
@@ -128,11 +140,13 @@ def _draw_epsilon(eps, function, dtype, w=3.0):
     right.set_title(f"the error ({dtype}): too big ε ← → round-off")
     right.legend(loc="lower center")
 
-    message = (f"ε = {eps:.1e} ({dtype}): forward difference = {f_now:.12g} "
-               f"(error {abs(f_now - true):.1e}), centred = {c_now:.12g} "
-               f"(error {abs(c_now - true):.1e}). Smallest error on this grid: forward at "
-               f"ε ≈ {_best(EPS_GRID, err_f):.0e}, "
-               f"centred at ε ≈ {_best(EPS_GRID, err_c):.0e}.")
+    message = (
+        f"ε = {eps:.1e} ({dtype}): forward difference = {f_now:.12g} "
+        f"(error {abs(f_now - true):.1e}), centred = {c_now:.12g} "
+        f"(error {abs(c_now - true):.1e}). Smallest error on this grid: forward at "
+        f"ε ≈ {_best(EPS_GRID, err_f):.0e}, "
+        f"centred at ε ≈ {_best(EPS_GRID, err_c):.0e}."
+    )
     return fig, message
 
 
@@ -148,21 +162,32 @@ def epsilon_widget(eps=1e-3, function="J = w²", dtype="float64"):
     if not isinstance(eps, numbers.Real) or not 1e-16 <= eps <= 1e-1:
         raise ValueError(f"eps must be a number between 1e-16 and 1e-1, got {eps!r}")
     controls = {
-        "eps": widgets.FloatLogSlider(value=eps, base=10, min=-16, max=-1, step=0.25,
-                                      description="ε", readout_format=".0e",
-                                      continuous_update=False),
-        "function": widgets.Dropdown(options=list(FUNCTIONS), value=function,
-                                     description="function"),
-        "dtype": widgets.ToggleButtons(options=list(EPSILON_DTYPES), value=dtype,
-                                       description="precision"),
+        "eps": widgets.FloatLogSlider(
+            value=eps,
+            base=10,
+            min=-16,
+            max=-1,
+            step=0.25,
+            description="ε",
+            readout_format=".0e",
+            continuous_update=False,
+        ),
+        "function": widgets.Dropdown(
+            options=list(FUNCTIONS), value=function, description="function"
+        ),
+        "dtype": widgets.ToggleButtons(
+            options=list(EPSILON_DTYPES), value=dtype, description="precision"
+        ),
     }
-    return FigureWidget(_draw_epsilon, controls,
-                        title="The derivative by nudging w by ε (at w = 3)")
+    return FigureWidget(
+        _draw_epsilon, controls, title="The derivative by nudging w by ε (at w = 3)"
+    )
 
 
 # ----------------------------------------------------------------------------------------
 # 2. The backward pass, step by step
 # ----------------------------------------------------------------------------------------
+
 
 def _name(node, names):
     return names[id(node)]
@@ -203,8 +228,10 @@ def step_message(root: Value, step: int) -> str:
     names = {id(n): n.label or f"n{i}" for i, n in enumerate(nodes)}
     r = _name(root, names)
     if step == 0:
-        return (f"Forward pass done: every box shows its value, {r} = {_num(root.data)}. "
-                f"No gradients yet: move the slider to run the backward pass from {r}.")
+        return (
+            f"Forward pass done: every box shows its value, {r} = {_num(root.data)}. "
+            f"No gradients yet: move the slider to run the backward pass from {r}."
+        )
     node = steps[step - 1]
     n = _name(node, names)
     head = f"Step {step} of {len(steps)}, node {n}: "
@@ -215,8 +242,9 @@ def step_message(root: Value, step: int) -> str:
         for parent, local in zip(user.parents, user.local_grads):
             if parent is node:
                 u = _name(user, names)
-                terms.append(f"{_how(user, names)} uses {n} with local derivative "
-                             f"∂{u}/∂{n} = {_num(local)}")
+                terms.append(
+                    f"{_how(user, names)} uses {n} with local derivative ∂{u}/∂{n} = {_num(local)}"
+                )
                 products.append(f"{_factor(user.grad)} × {_factor(local)}")
     text = head + "; ".join(terms)
     text += f", so d{r}/d{n} = {' + '.join(products)} = {_num(node.grad)}."
@@ -244,8 +272,11 @@ def backward_pass_widget(root: Value, step: int = 0) -> FigureWidget:
     def draw(step):
         return draw_graph(root, show_grads_upto=step), step_message(root, step)
 
-    controls = {"step": widgets.IntSlider(value=step, min=0, max=n_steps, step=1,
-                                          description="backward step")}
+    controls = {
+        "step": widgets.IntSlider(
+            value=step, min=0, max=n_steps, step=1, description="backward step"
+        )
+    }
     return FigureWidget(draw, controls, title="The backward pass, one node at a time")
 
 
@@ -253,12 +284,12 @@ def backward_pass_widget(root: Value, step: int = 0) -> FigureWidget:
 # 3. N + P versus N x P
 # ----------------------------------------------------------------------------------------
 
+
 def _bce(y, p):
     return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
 
 
-def time_gradients(hidden_sizes=(2, 8, 32, 128), n_features=20, m=64, eps=1e-6, seed=0,
-                   repeats=3):
+def time_gradients(hidden_sizes=(2, 8, 32, 128), n_features=20, m=64, eps=1e-6, seed=0, repeats=3):
     """Time all partial derivatives of a small network's cost, two ways.
 
     For each hidden width h the network is ``DenseNetwork([n_features, h, 1],
@@ -304,10 +335,17 @@ def time_gradients(hidden_sizes=(2, 8, 32, 128), n_features=20, m=64, eps=1e-6, 
         one = timeit.timeit(by_backprop, number=1)
         n_bp = int(min(max(0.02 / max(one, 1e-7), 1), 2000))  # about 20 ms of backprop calls
         t_bp = min(timeit.repeat(by_backprop, number=n_bp, repeat=max(repeats, 5))) / n_bp
-        results.append({"hidden": h, "params": int(theta.size),
-                        "forward_passes": int(theta.size) + 1, "seconds_fd": t_fd,
-                        "seconds_bp": t_bp, "ratio": t_fd / t_bp,
-                        "rel_error": relative_error(fd, bp)})
+        results.append(
+            {
+                "hidden": h,
+                "params": int(theta.size),
+                "forward_passes": int(theta.size) + 1,
+                "seconds_fd": t_fd,
+                "seconds_bp": t_bp,
+                "ratio": t_fd / t_bp,
+                "rel_error": relative_error(fd, bp),
+            }
+        )
     return results
 
 
@@ -321,15 +359,19 @@ def plot_timings(results) -> Figure:
     bp = np.array([r["seconds_bp"] for r in results])
     fig = new_figure(figsize=(6.5, 4))
     ax = fig.add_subplot()
-    ax.loglog(P, fd * 1e3, "o-", color=COLORS["vermillion"],
-              label="finite differences (≈ N × P)")
+    ax.loglog(P, fd * 1e3, "o-", color=COLORS["vermillion"], label="finite differences (≈ N × P)")
     ax.loglog(P, bp * 1e3, "s-", color=COLORS["blue"], label="backprop (≈ N + P)")
     for p, a, b in zip(P, fd, bp):
         ax.plot([p, p], [b * 1e3, a * 1e3], ":", color=COLORS["grey"], linewidth=1)
-        ax.annotate(f"×{a / b:,.0f}", (p, math.sqrt(a * b) * 1e3), ha="center", va="center",
-                    fontsize=9, color=COLORS["black"],
-                    bbox={"boxstyle": "round,pad=0.2", "facecolor": COLORS["white"],
-                          "edgecolor": "none"})
+        ax.annotate(
+            f"×{a / b:,.0f}",
+            (p, math.sqrt(a * b) * 1e3),
+            ha="center",
+            va="center",
+            fontsize=9,
+            color=COLORS["black"],
+            bbox={"boxstyle": "round,pad=0.2", "facecolor": COLORS["white"], "edgecolor": "none"},
+        )
     ax.set_xlim(P.min() / 1.6, P.max() * 1.6)
     ax.set_xlabel("number of parameters P")
     ax.set_ylabel("time for the whole gradient (ms)")
@@ -340,12 +382,29 @@ def plot_timings(results) -> Figure:
 
 def format_timings(results) -> str:
     """The timings as a small text table."""
-    rows = [("hidden units", "parameters P", "forward passes (FD)", "finite diff.", "backprop",
-             "ratio", "rel. error")]
+    rows = [
+        (
+            "hidden units",
+            "parameters P",
+            "forward passes (FD)",
+            "finite diff.",
+            "backprop",
+            "ratio",
+            "rel. error",
+        )
+    ]
     for r in results:
-        rows.append((str(r["hidden"]), f"{r['params']:,}", f"{r['forward_passes']:,}",
-                     f"{r['seconds_fd'] * 1e3:.2f} ms", f"{r['seconds_bp'] * 1e3:.3f} ms",
-                     f"{r['ratio']:,.0f}x", f"{r['rel_error']:.1e}"))
+        rows.append(
+            (
+                str(r["hidden"]),
+                f"{r['params']:,}",
+                f"{r['forward_passes']:,}",
+                f"{r['seconds_fd'] * 1e3:.2f} ms",
+                f"{r['seconds_bp'] * 1e3:.3f} ms",
+                f"{r['ratio']:,.0f}x",
+                f"{r['rel_error']:.1e}",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows)
 
@@ -353,6 +412,7 @@ def format_timings(results) -> str:
 # ----------------------------------------------------------------------------------------
 # 4. Gradient checks
 # ----------------------------------------------------------------------------------------
+
 
 def relative_error(a, b) -> float:
     r"""$\|a - b\| / \max(\|a\| + \|b\|, 10^{-300})$: 0 when equal, about 1 when unrelated.
@@ -377,8 +437,15 @@ def gradient_check_table(by_hand, finite_diff, tape, names=("dW1", "db1", "dW2",
         raise ValueError(f"expected {n} finite-difference and {n} GradientTape gradients")
     if by_hand is not None and len(by_hand) != n:
         raise ValueError(f"expected {n} gradients by hand, got {len(by_hand)}")
-    rows = [("gradient", "shape", "hand vs finite diff.", "hand vs GradientTape",
-             "finite diff. vs GradientTape")]
+    rows = [
+        (
+            "gradient",
+            "shape",
+            "hand vs finite diff.",
+            "hand vs GradientTape",
+            "finite diff. vs GradientTape",
+        )
+    ]
     for k, name in enumerate(names):
         fd, tp = np.asarray(finite_diff[k], dtype=float), np.asarray(tape[k], dtype=float)
         if by_hand is None:
@@ -391,6 +458,10 @@ def gradient_check_table(by_hand, finite_diff, tape, names=("dW1", "db1", "dW2",
                 h_fd, h_tp = f"{relative_error(hand, fd):.1e}", f"{relative_error(hand, tp):.1e}"
         rows.append((name, str(tp.shape), h_fd, h_tp, f"{relative_error(fd, tp):.1e}"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
-                               for i, (cell, w) in enumerate(zip(row, widths))).rstrip()
-                     for row in rows)
+    return "\n".join(
+        "  ".join(
+            cell.ljust(w) if i < 2 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths))
+        ).rstrip()
+        for row in rows
+    )

@@ -8,6 +8,7 @@ r"""Widgets and figures for lesson 01 (compile and fit).
 * :func:`plot_regression_fits` -- a regression data set, the curves that models fit
   to it, and (optionally) the training loss next to the best straight line's.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,6 +27,7 @@ _P = np.linspace(0.001, 0.999, 500)
 # Binary cross-entropy of one example
 # ------------------------------------------------------------------------------------------
 
+
 def example_loss(y: int, p: float) -> float:
     """The binary cross-entropy of one example: ``-log(p)`` if ``y == 1``, ``-log(1 - p)`` if 0."""
     if y not in (0, 1):
@@ -40,33 +42,61 @@ def _draw_loss(p, y):
     loss = example_loss(y, p)
     fig = new_figure(figsize=(6.4, 3.4))
     ax = fig.add_subplot()
-    curves = {1: (-np.log(_P), "y = 1:  L = −log(p)", COLORS["blue"]),
-              0: (-np.log(1 - _P), "y = 0:  L = −log(1 − p)", COLORS["orange"])}
+    curves = {
+        1: (-np.log(_P), "y = 1:  L = −log(p)", COLORS["blue"]),
+        0: (-np.log(1 - _P), "y = 0:  L = −log(1 − p)", COLORS["orange"]),
+    }
     for label, (values, text, color) in curves.items():
         active = label == y
-        ax.plot(_P, values, color=color, label=text, alpha=1.0 if active else 0.35,
-                linewidth=2.5 if active else 1.5)
+        ax.plot(
+            _P,
+            values,
+            color=color,
+            label=text,
+            alpha=1.0 if active else 0.35,
+            linewidth=2.5 if active else 1.5,
+        )
     ax.plot([p], [loss], "o", color=COLORS["vermillion"], markersize=9, zorder=3)
-    ax.annotate(f"L = {loss:.3f}", (p, loss), textcoords="offset points", xytext=(8, 8),
-                color=COLORS["vermillion"])
-    ax.set(xlim=(0, 1), ylim=(0, 5), xlabel="predicted probability p that the image is a 1",
-           ylabel="loss L", title=f"Binary cross-entropy of one example with label y = {y}")
+    ax.annotate(
+        f"L = {loss:.3f}",
+        (p, loss),
+        textcoords="offset points",
+        xytext=(8, 8),
+        color=COLORS["vermillion"],
+    )
+    ax.set(
+        xlim=(0, 1),
+        ylim=(0, 5),
+        xlabel="predicted probability p that the image is a 1",
+        ylabel="loss L",
+        title=f"Binary cross-entropy of one example with label y = {y}",
+    )
     ax.legend(loc="upper center")
     right = (p >= 0.5) == (y == 1)
     verdict = "right" if right else "wrong"
     term = f"−log({p:.2f})" if y == 1 else f"−log(1 − {p:.2f})"
-    message = (f"y = {y}, p = {p:.2f}: L = {term} = {loss:.3f}. The prediction is {verdict} "
-               f"(threshold 0.5); the more confident a wrong prediction, the larger the loss.")
+    message = (
+        f"y = {y}, p = {p:.2f}: L = {term} = {loss:.3f}. The prediction is {verdict} "
+        f"(threshold 0.5); the more confident a wrong prediction, the larger the loss."
+    )
     return fig, message
 
 
 def loss_explorer(p=0.8, y=1) -> FigureWidget:
     """Move the prediction ``p`` and flip the label ``y``; watch the loss of one example."""
     controls = {
-        "p": widgets.FloatSlider(value=p, min=0.01, max=0.99, step=0.01, description="p",
-                                 continuous_update=False, readout_format=".2f"),
-        "y": widgets.ToggleButtons(options=[("label y = 1", 1), ("label y = 0", 0)], value=y,
-                                   description="label"),
+        "p": widgets.FloatSlider(
+            value=p,
+            min=0.01,
+            max=0.99,
+            step=0.01,
+            description="p",
+            continuous_update=False,
+            readout_format=".2f",
+        ),
+        "y": widgets.ToggleButtons(
+            options=[("label y = 1", 1), ("label y = 0", 0)], value=y, description="label"
+        ),
     }
     return FigureWidget(_draw_loss, controls, title="The loss of one example")
 
@@ -74,6 +104,7 @@ def loss_explorer(p=0.8, y=1) -> FigureWidget:
 # ------------------------------------------------------------------------------------------
 # Mini-batches
 # ------------------------------------------------------------------------------------------
+
 
 def batch_sizes(m: int, batch_size: int) -> list[int]:
     """The sizes of the mini-batches ``fit`` makes from ``m`` examples: full ones, then the rest.
@@ -109,35 +140,47 @@ def _draw_batches(m, batch_size, epochs):
         colors[-1] = COLORS["vermillion"]
     ax.broken_barh(list(zip(starts, sizes)), (0, 1), facecolors=colors)
     ax.set(xlim=(0, m), ylim=(0, 1), yticks=[], xlabel="examples (after shuffling)")
-    ax.set_title(f"One epoch: {m:,} examples in batches of {batch_size} → {_batches(n)}",
-                 loc="left")
+    ax.set_title(
+        f"One epoch: {m:,} examples in batches of {batch_size} → {_batches(n)}", loc="left"
+    )
     ax.grid(False)
     if partial:
-        ax.annotate(f"last batch: {sizes[-1]}", (m - sizes[-1] / 2, 0.5), xytext=(0.97, 1.08),
-                    textcoords="axes fraction", ha="right", va="bottom",
-                    color=COLORS["vermillion"],
-                    arrowprops={"arrowstyle": "->", "color": COLORS["vermillion"]})
+        ax.annotate(
+            f"last batch: {sizes[-1]}",
+            (m - sizes[-1] / 2, 0.5),
+            xytext=(0.97, 1.08),
+            textcoords="axes fraction",
+            ha="right",
+            va="bottom",
+            color=COLORS["vermillion"],
+            arrowprops={"arrowstyle": "->", "color": COLORS["vermillion"]},
+        )
     if not partial:
         split = _batches(n, batch_size)
     elif n == 1:
         split = f"a single batch of {m} (fewer examples than batch_size)"
     else:
         split = f"{_batches(n - 1, batch_size)} and a last one of {sizes[-1]}"
-    message = (f"ceil({m:,} / {batch_size}) = {_batches(math.ceil(m / batch_size))} per epoch: "
-               f"{split}. {epochs} epoch{'s' if epochs != 1 else ''} = {n * epochs:,} "
-               f"gradient step{'s' if n * epochs != 1 else ''}.")
+    message = (
+        f"ceil({m:,} / {batch_size}) = {_batches(math.ceil(m / batch_size))} per epoch: "
+        f"{split}. {epochs} epoch{'s' if epochs != 1 else ''} = {n * epochs:,} "
+        f"gradient step{'s' if n * epochs != 1 else ''}."
+    )
     return fig, message
 
 
 def batches_explorer(m=5000, batch_size=32, epochs=20) -> FigureWidget:
     """Choose the examples, the batch size and the epochs; see the batches of one epoch."""
     controls = {
-        "m": widgets.IntSlider(value=m, min=10, max=5000, step=10, description="examples m",
-                               continuous_update=False),
-        "batch_size": widgets.Dropdown(options=[8, 16, 32, 64, 128, 256, 512, 1024],
-                                       value=batch_size, description="batch_size"),
-        "epochs": widgets.IntSlider(value=epochs, min=1, max=100, description="epochs",
-                                    continuous_update=False),
+        "m": widgets.IntSlider(
+            value=m, min=10, max=5000, step=10, description="examples m", continuous_update=False
+        ),
+        "batch_size": widgets.Dropdown(
+            options=[8, 16, 32, 64, 128, 256, 512, 1024], value=batch_size, description="batch_size"
+        ),
+        "epochs": widgets.IntSlider(
+            value=epochs, min=1, max=100, description="epochs", continuous_update=False
+        ),
     }
     return FigureWidget(_draw_batches, controls, title="How fit cuts the data into mini-batches")
 
@@ -145,6 +188,7 @@ def batches_explorer(m=5000, batch_size=32, epochs=20) -> FigureWidget:
 # ------------------------------------------------------------------------------------------
 # Regression fits
 # ------------------------------------------------------------------------------------------
+
 
 @course_style()
 def plot_regression_fits(x, y, fits, history=None, baseline=None) -> Figure:
@@ -179,7 +223,11 @@ def plot_regression_fits(x, y, fits, history=None, baseline=None) -> Figure:
         if baseline is not None:
             label, value = baseline
             ax.axhline(value, color=COLORS["vermillion"], linestyle="--", label=label)
-        ax.set(xlabel="epoch", ylabel="mean squared error", yscale="log",
-               title="Training loss (log scale)")
+        ax.set(
+            xlabel="epoch",
+            ylabel="mean squared error",
+            yscale="log",
+            title="Training loss (log scale)",
+        )
         ax.legend()
     return fig

@@ -13,6 +13,7 @@ r"""Widgets and figures for lesson 03: softmax and multiclass classification.
 Every widget is a :class:`~utils.ui.figure_widget.FigureWidget`; tests drive them
 with ``.set(...)``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -28,10 +29,19 @@ from utils.synthetic import MULTILABEL_NAMES
 from utils.ui.figure_widget import FigureWidget
 
 __all__ = [
-    "softmax_explorer", "plot_two_class_softmax", "STABILITY_DTYPES", "DTYPES",
-    "STABILITY_LOGITS", "STABILITY_TRUE_CLASS", "losses_three_ways", "relative_error", "verdict",
+    "softmax_explorer",
+    "plot_two_class_softmax",
+    "STABILITY_DTYPES",
+    "DTYPES",
+    "STABILITY_LOGITS",
+    "STABILITY_TRUE_CLASS",
+    "losses_three_ways",
+    "relative_error",
+    "verdict",
     "failure_scales",
-    "stability_lab", "compare_decision_regions", "multilabel_explorer",
+    "stability_lab",
+    "compare_decision_regions",
+    "multilabel_explorer",
 ]
 
 LOGIT_RANGE = (-6.0, 6.0)
@@ -43,11 +53,18 @@ _SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉"
 
 
 def _logit_controls(logits):
-    return {f"z{k}": widgets.FloatSlider(value=float(v), min=LOGIT_RANGE[0], max=LOGIT_RANGE[1],
-                                         step=0.1, description=f"z{_SUBSCRIPTS[k]}",
-                                         continuous_update=False,
-                                         layout=widgets.Layout(width="230px"))
-            for k, v in enumerate(logits)}
+    return {
+        f"z{k}": widgets.FloatSlider(
+            value=float(v),
+            min=LOGIT_RANGE[0],
+            max=LOGIT_RANGE[1],
+            step=0.1,
+            description=f"z{_SUBSCRIPTS[k]}",
+            continuous_update=False,
+            layout=widgets.Layout(width="230px"),
+        )
+        for k, v in enumerate(logits)
+    }
 
 
 def softmax_explorer(logits=(1.0, 2.0, 3.0, 4.0), true_class=3, labels=None) -> FigureWidget:
@@ -62,21 +79,28 @@ def softmax_explorer(logits=(1.0, 2.0, 3.0, 4.0), true_class=3, labels=None) -> 
     if z0.ndim != 1 or not 2 <= z0.size <= 8:
         raise ValueError(f"logits must hold 2 to 8 values (one per class), got {np.shape(logits)}")
     if np.any(z0 < LOGIT_RANGE[0]) or np.any(z0 > LOGIT_RANGE[1]):
-        raise ValueError(f"logits must lie in {list(LOGIT_RANGE)} (the sliders' range), got "
-                         f"{z0.tolist()}")
+        raise ValueError(
+            f"logits must lie in {list(LOGIT_RANGE)} (the sliders' range), got {z0.tolist()}"
+        )
     n = z0.size
     names = [str(k) for k in range(n)] if labels is None else [str(s) for s in labels]
     if len(names) != n:
         raise ValueError(f"labels must name each of the {n} classes, got {len(names)} names")
-    if isinstance(true_class, bool) or not isinstance(true_class, (int, np.integer)) \
-            or not 0 <= true_class < n:
+    if (
+        isinstance(true_class, bool)
+        or not isinstance(true_class, (int, np.integer))
+        or not 0 <= true_class < n
+    ):
         raise ValueError(f"true_class must be a class index 0..{n - 1}, got {true_class!r}")
 
     controls = _logit_controls(z0)
     choices = [(f"y = {s}", k) for k, s in enumerate(names)]
-    controls["true_class"] = widgets.Dropdown(options=choices,
-                                              value=int(true_class), description="true class",
-                                              layout=widgets.Layout(width="200px"))
+    controls["true_class"] = widgets.Dropdown(
+        options=choices,
+        value=int(true_class),
+        description="true class",
+        layout=widgets.Layout(width="200px"),
+    )
 
     def draw(true_class, **zs):
         z = np.array([zs[f"z{k}"] for k in range(n)])
@@ -85,8 +109,10 @@ def softmax_explorer(logits=(1.0, 2.0, 3.0, 4.0), true_class=3, labels=None) -> 
         fig.set_size_inches(6.0, 3.4)
         loss = -np.log(a[true_class]) if a[true_class] > 0 else np.inf
         probs = ", ".join(f"{p:.3f}" for p in a)
-        return fig, (f"a = [{probs}] (sum {a.sum():.3f}); "
-                     f"loss −log a<sub>{names[true_class]}</sub> = {loss:.3f}")
+        return fig, (
+            f"a = [{probs}] (sum {a.sum():.3f}); "
+            f"loss −log a<sub>{names[true_class]}</sub> = {loss:.3f}"
+        )
 
     return FigureWidget(draw, controls, title="Softmax: move the logits, watch the probabilities")
 
@@ -112,10 +138,12 @@ def plot_two_class_softmax(z=None, others=(-2.0, 0.0, 2.0)) -> Figure:
     fig = new_figure(figsize=(9.0, 3.4))
     left, right = fig.subplots(1, 2, sharey=True)
     left.plot(z, sig, color=COLORS["blue"], label="sigmoid σ(z)")
-    left.plot(z[::8], two[::8], "o", color=COLORS["orange"], markersize=5,
-              label="softmax([z, 0])₀")
-    left.set(xlabel="z", ylabel="probability of class 0",
-             title=f"largest |difference|: {np.abs(two - sig).max():.1e}")
+    left.plot(z[::8], two[::8], "o", color=COLORS["orange"], markersize=5, label="softmax([z, 0])₀")
+    left.set(
+        xlabel="z",
+        ylabel="probability of class 0",
+        title=f"largest |difference|: {np.abs(two - sig).max():.1e}",
+    )
     left.legend(loc="upper left")
     for color, c in zip((COLORS["green"], COLORS["blue"], COLORS["purple"]), others):
         pair = softmax(np.stack([z, np.full_like(z, c)], axis=1))[:, 0]
@@ -146,8 +174,11 @@ PATHS = {
     "stable": "stable softmax, then log",
     "from_logits": "from logits (log-sum-exp)",
 }
-PATH_COLORS = {"textbook": COLORS["vermillion"], "stable": COLORS["orange"],
-               "from_logits": COLORS["blue"]}
+PATH_COLORS = {
+    "textbook": COLORS["vermillion"],
+    "stable": COLORS["orange"],
+    "from_logits": COLORS["blue"],
+}
 SCALE_RANGE = (0.1, 1000.0)
 
 
@@ -181,22 +212,30 @@ def losses_three_ways(z, y, dtype="float32") -> dict:
     dt = _as_dtype(dtype)
     z = np.asarray(z, dtype=float)
     if z.ndim != 1 or z.size < 2:
-        raise ValueError("z must be the logits of one example, 1-D with >= 2 values, "
-                         f"got {z.shape}")
+        raise ValueError(
+            f"z must be the logits of one example, 1-D with >= 2 values, got {z.shape}"
+        )
     if isinstance(y, bool) or not isinstance(y, (int, np.integer)) or not 0 <= y < z.size:
         raise ValueError(f"y must be a class index 0..{z.size - 1}, got {y!r}")
     with np.errstate(all="ignore"):
         zd = z.astype(dt)
         if not np.all(np.isfinite(zd)):
-            raise ValueError(f"the logits {z.tolist()} do not fit in {dt.name} (largest "
-                             f"{float(np.finfo(dt).max):g})")
+            raise ValueError(
+                f"the logits {z.tolist()} do not fit in {dt.name} (largest "
+                f"{float(np.finfo(dt).max):g})"
+            )
         e = np.exp(zd)
         textbook = -np.log((e / e.sum())[y])
         stable = -np.log(softmax(zd)[y])
-        from_logits = sparse_categorical_crossentropy(np.array([y]), zd[None, :],
-                                                      from_logits=True)[0]
-    return {"textbook": float(textbook), "stable": float(stable),
-            "from_logits": float(from_logits), "reference": _exact_loss(zd.astype(float), y)}
+        from_logits = sparse_categorical_crossentropy(np.array([y]), zd[None, :], from_logits=True)[
+            0
+        ]
+    return {
+        "textbook": float(textbook),
+        "stable": float(stable),
+        "from_logits": float(from_logits),
+        "reference": _exact_loss(zd.astype(float), y),
+    }
 
 
 def relative_error(value: float, reference: float) -> float:
@@ -221,8 +260,9 @@ def verdict(value: float, reference: float, dtype="float32") -> str:
 
 _REASONS = {
     "nan": "nan: e^z overflowed in both numerator and denominator, inf/inf = nan",
-    ("textbook", "inf"): ("inf: the sum of e^z overflowed, so a_y = e^z_y/inf = 0 "
-                          "and −log 0 = inf"),
+    ("textbook", "inf"): (
+        "inf: the sum of e^z overflowed, so a_y = e^z_y/inf = 0 and −log 0 = inf"
+    ),
     "inf": "inf: a_y underflowed to 0 and −log 0 = inf",
     "lost digits": "lost digits: a_y is so small that only a few of its digits are stored",
     "exact": "exact",
@@ -251,19 +291,24 @@ def failure_scales(dtype="float32", scales=None) -> dict:
 def _sweep(dtype, scales):
     """{path: relative errors ready to plot} over ``scales``."""
     rows = [losses_three_ways(s * STABILITY_LOGITS, STABILITY_TRUE_CLASS, dtype) for s in scales]
-    return {path: _plotted(np.array([relative_error(r[path], r["reference"]) for r in rows]),
-                           [r[path] for r in rows])
-            for path in PATHS}
+    return {
+        path: _plotted(
+            np.array([relative_error(r[path], r["reference"]) for r in rows]),
+            [r[path] for r in rows],
+        )
+        for path in PATHS
+    }
 
 
-_FLOOR, _INF, _NAN = 1e-18, 1e2, 1e4   # where exact zeros, inf and nan are drawn (log axis)
+_FLOOR, _INF, _NAN = 1e-18, 1e2, 1e4  # where exact zeros, inf and nan are drawn (log axis)
 
 
 def _plotted(err, values):
     """Relative errors ready for a log axis: 0 -> floor, an inf loss -> _INF, a nan loss -> _NAN."""
     values = np.asarray(values, dtype=float)
-    return np.where(np.isnan(values), _NAN,
-                    np.where(np.isinf(values), _INF, np.maximum(err, _FLOOR)))
+    return np.where(
+        np.isnan(values), _NAN, np.where(np.isinf(values), _INF, np.maximum(err, _FLOOR))
+    )
 
 
 def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
@@ -276,8 +321,9 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
     """
     dt = _as_dtype(dtype)
     if not SCALE_RANGE[0] <= scale <= SCALE_RANGE[1]:
-        raise ValueError(f"scale must be between {SCALE_RANGE[0]} and {SCALE_RANGE[1]}, "
-                         f"got {scale}")
+        raise ValueError(
+            f"scale must be between {SCALE_RANGE[0]} and {SCALE_RANGE[1]}, got {scale}"
+        )
     sweep_scales = np.geomspace(*SCALE_RANGE, 161)
     sweeps = {}
 
@@ -296,31 +342,67 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
             err = relative_error(value, ref)
             shown = float(_plotted(err, value))
             failed = not np.isfinite(value)
-            left.bar(i, shown, bottom=_FLOOR, color=PATH_COLORS[path], edgecolor=COLORS["black"],
-                     linewidth=0.6, hatch="//" if failed else None)
+            left.bar(
+                i,
+                shown,
+                bottom=_FLOOR,
+                color=PATH_COLORS[path],
+                edgecolor=COLORS["black"],
+                linewidth=0.6,
+                hatch="//" if failed else None,
+            )
             label = "nan" if np.isnan(value) else "inf" if np.isinf(value) else f"{value:.6g}"
-            left.text(i, shown * 2, label, ha="center", va="bottom", fontsize=9,
-                      fontweight="bold" if failed else "normal")
+            left.text(
+                i,
+                shown * 2,
+                label,
+                ha="center",
+                va="bottom",
+                fontsize=9,
+                fontweight="bold" if failed else "normal",
+            )
         left.axhline(eps, color=COLORS["black"], linestyle=":", linewidth=1)
         left.set_yscale("log")
-        left.set(ylim=(_FLOOR / 3, _NAN * 300), ylabel="relative error",
-                 title=f"{dtype}, scale {scale:.3g}: exact loss {ref:.6g}")
-        left.set_xticks(range(len(PATHS)), ["textbook\nsoftmax→log", "stable\nsoftmax→log",
-                                            "from logits\n(log-sum-exp)"])
+        left.set(
+            ylim=(_FLOOR / 3, _NAN * 300),
+            ylabel="relative error",
+            title=f"{dtype}, scale {scale:.3g}: exact loss {ref:.6g}",
+        )
+        left.set_xticks(
+            range(len(PATHS)),
+            ["textbook\nsoftmax→log", "stable\nsoftmax→log", "from logits\n(log-sum-exp)"],
+        )
         left.grid(False, axis="x")
         for width, (path, label) in zip((4.0, 2.6, 1.4), PATHS.items()):
-            right.plot(sweep_scales, sweeps[dtype][path], color=PATH_COLORS[path],
-                       label=label, linewidth=width)
-        right.axhline(eps, color=COLORS["black"], linestyle=":", linewidth=1,
-                      label=f"machine ε of {dtype}")
+            right.plot(
+                sweep_scales,
+                sweeps[dtype][path],
+                color=PATH_COLORS[path],
+                label=label,
+                linewidth=width,
+            )
+        right.axhline(
+            eps, color=COLORS["black"], linestyle=":", linewidth=1, label=f"machine ε of {dtype}"
+        )
         for level, text in ((_INF, "inf"), (_NAN, "nan")):
             right.axhspan(level / 4, level * 4, color=COLORS["vermillion"], alpha=0.08)
-            right.text(SCALE_RANGE[0] * 1.2, level, text, fontsize=9,
-                       color=COLORS["vermillion"], va="center")
+            right.text(
+                SCALE_RANGE[0] * 1.2,
+                level,
+                text,
+                fontsize=9,
+                color=COLORS["vermillion"],
+                va="center",
+            )
         right.axvline(scale, color=COLORS["grey"], linewidth=1)
-        right.set(xscale="log", yscale="log", ylim=(_FLOOR / 3, _NAN * 30),
-                  xlabel="logit scale", ylabel="relative error",
-                  title="the same losses across scales (error 0 drawn at 1e-18)")
+        right.set(
+            xscale="log",
+            yscale="log",
+            ylim=(_FLOOR / 3, _NAN * 30),
+            xlabel="logit scale",
+            ylabel="relative error",
+            title="the same losses across scales (error 0 drawn at 1e-18)",
+        )
         right.legend(loc="center right", fontsize=8, frameon=True, framealpha=0.9)
         parts = []
         for path, label in PATHS.items():
@@ -333,11 +415,19 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
         return fig, "<br>".join(parts)
 
     controls = {
-        "scale": widgets.FloatLogSlider(value=float(scale), base=10, min=-1, max=3, step=0.01,
-                                        description="logit scale", continuous_update=False,
-                                        readout_format=".3g"),
-        "dtype": widgets.Dropdown(options=list(STABILITY_DTYPES), value=dt.name,
-                                  description="dtype"),
+        "scale": widgets.FloatLogSlider(
+            value=float(scale),
+            base=10,
+            min=-1,
+            max=3,
+            step=0.01,
+            description="logit scale",
+            continuous_update=False,
+            readout_format=".3g",
+        ),
+        "dtype": widgets.Dropdown(
+            options=list(STABILITY_DTYPES), value=dt.name, description="dtype"
+        ),
     }
     return FigureWidget(draw, controls, title="Softmax then log, or from logits?")
 
@@ -373,8 +463,9 @@ def compare_decision_regions(predict_fns: Mapping, X, y) -> Figure:
 # --------------------------------------------------------------------------
 
 
-def multilabel_explorer(predict_fn, X, Y, names=MULTILABEL_NAMES, threshold=0.5,
-                        resolution=120) -> FigureWidget:
+def multilabel_explorer(
+    predict_fn, X, Y, names=MULTILABEL_NAMES, threshold=0.5, resolution=120
+) -> FigureWidget:
     r"""A threshold slider over a multi-label model's sigmoid outputs, one panel per label.
 
     ``predict_fn`` maps an (n, 2) array to probabilities (n, L); ``X`` (n, 2)
@@ -388,8 +479,9 @@ def multilabel_explorer(predict_fn, X, Y, names=MULTILABEL_NAMES, threshold=0.5,
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"X must have shape (n, 2), got {X.shape}")
     if Y.ndim != 2 or Y.shape[0] != X.shape[0] or not np.isin(Y, [0, 1]).all():
-        raise ValueError(f"Y must hold 0/1 labels of shape (n, L) with n = {X.shape[0]}, "
-                         f"got shape {Y.shape}")
+        raise ValueError(
+            f"Y must hold 0/1 labels of shape (n, L) with n = {X.shape[0]}, got shape {Y.shape}"
+        )
     names = list(names)
     if len(names) != Y.shape[1]:
         raise ValueError(f"names must have one name per label ({Y.shape[1]}), got {len(names)}")
@@ -411,29 +503,54 @@ def multilabel_explorer(predict_fn, X, Y, names=MULTILABEL_NAMES, threshold=0.5,
         accuracy = (predicted == Y).mean(axis=0)
         fig = new_figure(figsize=(4.0 * len(names), 3.9))
         for k, ax in enumerate(fig.subplots(1, len(names), squeeze=False)[0]):
-            ax.contourf(xx, yy, (grid[:, :, k] >= threshold).astype(float), levels=[0.5, 1.5],
-                        colors=[COLORS["sky"]], alpha=0.35)
+            ax.contourf(
+                xx,
+                yy,
+                (grid[:, :, k] >= threshold).astype(float),
+                levels=[0.5, 1.5],
+                colors=[COLORS["sky"]],
+                alpha=0.35,
+            )
             if grid[:, :, k].min() < threshold < grid[:, :, k].max():
-                ax.contour(xx, yy, grid[:, :, k], levels=[threshold], colors=COLORS["black"],
-                           linewidths=0.8)
+                ax.contour(
+                    xx,
+                    yy,
+                    grid[:, :, k],
+                    levels=[threshold],
+                    colors=COLORS["black"],
+                    linewidths=0.8,
+                )
             yes = Y[:, k] == 1
             ax.scatter(*X[yes].T, s=14, color=COLORS["blue"], label="label 1")
             ax.scatter(*X[~yes].T, s=14, color=COLORS["grey"], alpha=0.6, label="label 0")
             wrong = predicted[:, k] != Y[:, k]
-            ax.scatter(*X[wrong].T, s=40, marker="x", color=COLORS["vermillion"],
-                       label="wrong")
-            ax.set(title=f"{names[k]}: accuracy {accuracy[k]:.1%}", xlabel="$x_1$",
-                   ylabel="$x_2$" if k == 0 else None, aspect="equal")
+            ax.scatter(*X[wrong].T, s=40, marker="x", color=COLORS["vermillion"], label="wrong")
+            ax.set(
+                title=f"{names[k]}: accuracy {accuracy[k]:.1%}",
+                xlabel="$x_1$",
+                ylabel="$x_2$" if k == 0 else None,
+                aspect="equal",
+            )
             ax.grid(False)
         fig.axes[0].legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
         fig.suptitle(f"shaded: p ≥ {threshold:.2f} (predicted 1)")
         rows = ", ".join(f"{n} {a:.1%}" for n, a in zip(names, accuracy))
-        return fig, (f"threshold {threshold:.2f}: per-label accuracy {rows}; "
-                     f"predicted 1s per label {predicted.sum(axis=0).tolist()} "
-                     f"(true 1s {Y.sum(axis=0).tolist()})")
+        return fig, (
+            f"threshold {threshold:.2f}: per-label accuracy {rows}; "
+            f"predicted 1s per label {predicted.sum(axis=0).tolist()} "
+            f"(true 1s {Y.sum(axis=0).tolist()})"
+        )
 
-    controls = {"threshold": widgets.FloatSlider(value=float(threshold), min=0.05, max=0.95,
-                                                 step=0.05, description="threshold",
-                                                 continuous_update=False)}
-    return FigureWidget(draw, controls,
-                        title="Multi-label: one sigmoid and one threshold per label")
+    controls = {
+        "threshold": widgets.FloatSlider(
+            value=float(threshold),
+            min=0.05,
+            max=0.95,
+            step=0.05,
+            description="threshold",
+            continuous_update=False,
+        )
+    }
+    return FigureWidget(
+        draw, controls, title="Multi-label: one sigmoid and one threshold per label"
+    )
