@@ -3,7 +3,7 @@
     python -m autograder grade SUBMISSIONS [--out DIR] [--assignment NAME] [--workers N]
 
 SUBMISSIONS is a folder laid out ``<student>/<assignment>/*.ipynb`` or a zip of one.  Every
-submission is hostile data: :mod:`autograder.submissions` turns it into a clean notebook (or the
+submission is hostile data: :mod:`autograder.intake` turns it into a clean notebook (or the
 blank release, with a note), and its kernel runs in a :class:`~autograder.sandbox.Sandbox`.
 ``DIR`` (default ``grading``) receives:
 
@@ -36,7 +36,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from autograder import report, sandbox, submissions
+from autograder import intake, report, sandbox
 from autograder.course import CELL_TIMEOUT as TIMEOUT
 from autograder.course import SOURCE, course_config, gradebook_url, use_environment_bin
 
@@ -242,8 +242,8 @@ def grade(
     workers = workers or os.cpu_count() or 1
     # Each sandbox gets its share of the cores: a busy neighbour cannot slow an honest submission.
     limits = replace(limits or sandbox.Limits(), cpus=max(0.5, (os.cpu_count() or 1) / workers))
-    folder = submissions.unpack(Path(submissions_path), out)
-    found = submissions.find(folder, assignment)
+    folder = intake.unpack(Path(submissions_path), out)
+    found = intake.find(folder, assignment)
     if not found:
         raise SystemExit(
             f"no submissions of {assignment} in {submissions_path} "
@@ -259,13 +259,13 @@ def grade(
     for sub in found:
         key = f"{assignment}/{sub.student_id}"
         stamps[sub.student_id] = (
-            f"{source_print}:{submissions.fingerprint(sub)}:{timeout}:"
+            f"{source_print}:{intake.fingerprint(sub)}:{timeout}:"
             f"{json.dumps(asdict(limits), sort_keys=True)}"
         )
         notes[sub.student_id] = manifest.get(key, {}).get("notes", [])
         if manifest.get(key, {}).get("stamp") == stamps[sub.student_id]:
             continue
-        notes[sub.student_id] = submissions.prepare(
+        notes[sub.student_id] = intake.prepare(
             sub, course / "submitted" / sub.student_id / assignment, release_dir
         )
         todo.append(sub.student_id)

@@ -147,7 +147,7 @@ def write_feedback(
     out: Path, course: Path, assignment: str, scores: dict, notes: dict, results: dict
 ) -> None:
     """Copy nbgrader's feedback into ``out/feedback``, adding notes; write any that is missing."""
-    from autograder.preprocessors import content_security_policy
+    from autograder.html_safety import content_security_policy
 
     for student, score in scores.items():
         target = out / "feedback" / student / assignment

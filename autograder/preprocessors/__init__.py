@@ -2,12 +2,13 @@
 
 * :class:`RobustExecute` (robust_execute.py): survives a dying or unresponsive kernel;
 * :class:`CapOutputs` (cap_outputs.py): bounds the size of what execution left in the notebook;
-* :class:`SanitizeNotebook` (sanitize_notebook.py): removes anything a browser would run, and
-  :func:`content_security_policy` forbids scripts in a feedback page.
+* :class:`SanitizeNotebook` (sanitize_notebook.py): removes anything a browser would run, with
+  the checks of :mod:`autograder.html_safety` (which also has the feedback pages'
+  Content-Security-Policy).
 """
 
 from autograder.preprocessors.cap_outputs import CapOutputs
 from autograder.preprocessors.robust_execute import RobustExecute
-from autograder.preprocessors.sanitize_notebook import SanitizeNotebook, content_security_policy
+from autograder.preprocessors.sanitize_notebook import SanitizeNotebook
 
-__all__ = ["CapOutputs", "RobustExecute", "SanitizeNotebook", "content_security_policy"]
+__all__ = ["CapOutputs", "RobustExecute", "SanitizeNotebook"]

@@ -1,6 +1,6 @@
 """The feedback HTML, opened in a real chromium: no student script runs, nothing is loaded.
 
-The attack notebook of ``tests/test_preprocessors.py`` is rendered with nbgrader's feedback
+The attack notebook of ``tests/preprocessors/`` is rendered with nbgrader's feedback
 exporter, after CapOutputs and SanitizeNotebook and with the Content-Security-Policy, written
 to a file and opened with ``file://``, as a student opens their feedback.  Every attack, if it
 ran, would set ``window.__pwned``, change the title and fetch a URL of a local beacon server;
@@ -19,12 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.test_preprocessors import (
-    FEEDBACK_RESOURCES,
-    active_content,
-    attack_notebook,
-    export_feedback,
-)
+from tests.preprocessors.attack_notebook import attack_notebook
+from tests.preprocessors.feedback import FEEDBACK_RESOURCES, active_content, export_feedback
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:Your element with mimetype")]
 
