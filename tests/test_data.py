@@ -1,6 +1,8 @@
-"""The bundled digits: shapes, values, split, checksum, and clear errors for a damaged file."""
+"""The bundled digits: shapes, values, split, checksum, where the file is read from, and clear
+errors for a damaged file."""
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -49,7 +51,7 @@ def test_split_is_stratified_fixed_and_disjoint():
 def test_checksum_constant_matches_the_file_and_the_readme():
     digest = hashlib.sha256(data.DIGITS_FILE.read_bytes()).hexdigest()
     assert digest == data.DIGITS_SHA256
-    assert digest in (data.DATA_DIR / "README.md").read_text()
+    assert digest in (data.CHECKOUT_DATA_DIR / "README.md").read_text()
 
 
 def test_missing_file_names_the_file_and_the_fix(tmp_path):
@@ -69,6 +71,49 @@ def test_corrupted_file_is_detected(tmp_path):
     broken.write_bytes(b"")
     with pytest.raises(data.DataFileError, match=str(broken).replace("\\", "\\\\")):
         data.load_digits_split(broken)
+
+
+def test_a_checkout_reads_its_data_folder_and_the_package_copy_is_a_link_to_it():
+    """In the repository the file is read from data/; utils/_data/digits.npz, which a
+    non-editable install ships (tests/test_structure.py), is a symbolic link to that same
+    file, not a second copy that could drift from it."""
+    if os.environ.get(data.DATA_ENV):
+        pytest.skip(f"{data.DATA_ENV} is set for this run")
+    assert data.DATA_DIR == data.CHECKOUT_DATA_DIR and data.DIGITS_FILE.is_file()
+    packaged = data.INSTALLED_DATA_DIR / "digits.npz"
+    assert packaged.is_symlink() and os.readlink(packaged) == "../../data/digits.npz"
+    assert packaged.resolve() == data.DIGITS_FILE.resolve()
+
+
+def load_in_a_fresh_python(course_data: Path) -> subprocess.CompletedProcess:
+    """Import utils.data with COURSE_DATA set (it is read on import) and load the digits."""
+    script = (
+        "from utils import data\n"
+        "print(data.DIGITS_FILE)\n"
+        "try:\n"
+        "    X, y = data.load_digits()\n"
+        "    print(X.shape, int(y[1015]))\n"
+        "except data.DataFileError as err:\n"
+        "    print('DataFileError:', err)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "COURSE_DATA": str(course_data), "PYTHONPATH": str(root)}
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+
+
+def test_course_data_names_another_folder(tmp_path):
+    copy = tmp_path / "digits.npz"
+    copy.write_bytes(data.DIGITS_FILE.read_bytes())
+    out = load_in_a_fresh_python(tmp_path).stdout.splitlines()
+    assert out == [str(copy.resolve()), "(5000, 400) 2"]
+
+
+def test_course_data_without_the_file_says_so_and_how_to_fix_it(tmp_path):
+    out = load_in_a_fresh_python(tmp_path).stdout
+    assert "DataFileError: The digits file" in out and "is missing" in out
+    assert f"COURSE_DATA is set to {tmp_path.resolve()}" in out and "unset COURSE_DATA" in out
 
 
 def test_binary_digits_keeps_two_classes():
@@ -100,7 +145,7 @@ def test_make_digits_regenerates_the_same_bytes(tmp_path):
     subprocess.run(
         [
             sys.executable,
-            str(data.DATA_DIR / "make_digits.py"),
+            str(data.CHECKOUT_DATA_DIR / "make_digits.py"),
             "--wheel",
             str(wheels[0]),
             "--out",

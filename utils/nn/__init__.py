@@ -23,6 +23,7 @@ from utils.nn.activations import (
     tanh,
     tanh_derivative,
 )
+from utils.nn.conv import conv1d_output_length, conv1d_windows
 from utils.nn.gradcheck import (
     finite_difference,
     gradient_check,

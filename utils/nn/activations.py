@@ -112,6 +112,15 @@ def swish_derivative(z):
     return s + z * s * (1 - s)
 
 
+def _logits(z, axis):
+    z = as_float_array(z, "z")
+    if z.ndim == 0:
+        raise ValueError("z must have at least one axis of logits, got a scalar")
+    if not -z.ndim <= axis < z.ndim:
+        raise ValueError(f"axis {axis} is out of range for z with shape {z.shape}")
+    return z
+
+
 def softmax(z, axis=-1):
     r"""Softmax $a_j = e^{z_j} / \sum_k e^{z_k}$ along ``axis``, stable for any logits.
 
@@ -122,22 +131,25 @@ def softmax(z, axis=-1):
     >>> softmax(np.array([1.0, 2.0, 3.0, 4.0])).round(3)
     array([0.032, 0.087, 0.237, 0.644])
     """
-    z = as_float_array(z, "z")
-    if z.ndim == 0:
-        raise ValueError("z must have at least one axis of logits, got a scalar")
-    if not -z.ndim <= axis < z.ndim:
-        raise ValueError(f"axis {axis} is out of range for z with shape {z.shape}")
+    z = _logits(z, axis)
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def log_softmax(z, axis=-1):
-    r"""$\log a_j = z_j - \log\sum_k e^{z_k}$ (log-sum-exp trick), finite for any finite logits."""
-    z = as_float_array(z, "z")
-    if z.ndim == 0:
-        raise ValueError("z must have at least one axis of logits, got a scalar")
+def _log_softmax(z, axis=-1):
     shifted = z - z.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def log_softmax(z, axis=-1):
+    r"""$\log a_j = z_j - \log\sum_k e^{z_k}$ (log-sum-exp trick), finite for any finite logits.
+
+    The unchecked computation is ``log_softmax.kernel(z, axis)``, for inner loops.
+    """
+    return _log_softmax(_logits(z, axis), axis)
+
+
+log_softmax.kernel = _log_softmax
 
 
 def softmax_jacobian(z):

@@ -5,7 +5,8 @@ r"""Gradient checking: finite differences and the relative error between two ans
   the error of ``a`` against an exact reference ``b``.
 * :func:`finite_difference` -- the slope of a function of one number by nudging it:
   centred $(f(w+\varepsilon) - f(w-\varepsilon)) / 2\varepsilon$, or one-sided.
-* :func:`numerical_gradients` -- centred differences for every entry of a list of arrays.
+* :func:`numerical_gradients` -- finite differences (centred, or one-sided) for every entry
+  of a list of arrays.
 * :func:`gradient_check` -- the relative error of each gradient against its finite
   differences.
 """
@@ -22,7 +23,9 @@ def relative_error(a, b, *, relative_to: str = "both") -> float:
 
     ``relative_to="both"``: $\|a - b\| / (\|a\| + \|b\|)$, symmetric, in $[0, 1]$.
     ``relative_to="b"``: $\|a - b\| / \|b\|$ (or $\|a\|$ when $b = 0$).
-    Zero when both are zero; ``inf`` when ``a`` or ``b`` holds nan or inf.
+    Zero when both are zero; ``inf`` (never nan) when ``a`` or ``b`` holds nan or inf: such
+    an answer is as wrong as an answer can be, and unlike nan, inf fails every ``error <
+    tolerance`` test, wins every ``max`` and sorts last, so it cannot hide among good results.
 
     >>> relative_error([1.0, 2.0], [1.0, 2.0])
     0.0
@@ -47,51 +50,76 @@ def relative_error(a, b, *, relative_to: str = "both") -> float:
     return diff / scale if scale > 0 else diff
 
 
-def finite_difference(f, w, *, eps: float = 1e-6, kind: str = "centred") -> float:
+def _check_options(eps, kind) -> None:
+    if kind not in DIFFERENCES:
+        raise ValueError(f"kind must be one of {DIFFERENCES}, got {kind!r}")
+    e = np.asarray(eps)
+    if e.size == 0 or e.dtype.kind not in "iuf" or not np.all(np.isfinite(e) & (e > 0)):
+        raise ValueError(f"eps must be positive, got {eps!r}")
+
+
+def finite_difference(f, w, *, eps=1e-6, kind: str = "centred"):
     r"""The slope of ``f`` at the number ``w``, by nudging ``w`` by ``eps``.
 
     ``kind``: ``"centred"`` $(f(w+\varepsilon) - f(w-\varepsilon)) / 2\varepsilon$,
     ``"forward"`` $(f(w+\varepsilon) - f(w)) / \varepsilon$,
     ``"backward"`` $(f(w) - f(w-\varepsilon)) / \varepsilon$.
 
+    A number ``eps`` gives a float.  An array ``eps`` gives one estimate per value, an array
+    computed in the dtype of ``w`` and ``eps`` (so float32 inputs show float32 round-off);
+    ``f`` must then work element-wise.
+
     >>> round(finite_difference(lambda w: w ** 2, 3.0, eps=1e-3, kind="forward"), 9)
     6.001
+    >>> finite_difference(lambda w: w ** 2, 3.0, eps=np.array([0.5, 0.1]), kind="forward")
+    array([6.5, 6.1])
     """
-    if kind not in DIFFERENCES:
-        raise ValueError(f"kind must be one of {DIFFERENCES}, got {kind!r}")
-    if not eps > 0:
-        raise ValueError(f"eps must be positive, got {eps!r}")
+    _check_options(eps, kind)
     if kind == "centred":
-        return float((f(w + eps) - f(w - eps)) / (2 * eps))
-    if kind == "forward":
-        return float((f(w + eps) - f(w)) / eps)
-    return float((f(w) - f(w - eps)) / eps)
+        slope = (f(w + eps) - f(w - eps)) / (2 * eps)
+    elif kind == "forward":
+        slope = (f(w + eps) - f(w)) / eps
+    else:
+        slope = (f(w) - f(w - eps)) / eps
+    return float(slope) if np.ndim(slope) == 0 else np.asarray(slope)
 
 
-def numerical_gradients(cost, params, *, eps: float = 1e-6) -> list[np.ndarray]:
-    r"""Centred finite-difference gradients of ``cost(params)`` for a list of arrays.
+def numerical_gradients(cost, params, *, eps: float = 1e-6, kind: str = "centred"):
+    r"""Finite-difference gradients of ``cost(params)`` for a list of arrays.
 
-    Every entry of every array is nudged by $\pm\varepsilon$ in turn, in float64 copies of
-    the arrays (two cost evaluations per entry); the caller's arrays are never changed.
+    Every entry of every array is nudged in turn, in float64 copies of the arrays; the
+    caller's arrays are never changed.  ``kind="centred"`` (the default) nudges each entry
+    both ways, two cost evaluations per entry; ``"forward"`` (or ``"backward"``) nudges it
+    one way and reuses ``cost`` at the unchanged parameters: one evaluation per entry, plus
+    one.  Returns a list of float64 arrays shaped like ``params``.
 
     >>> numerical_gradients(lambda p: float((p[0] ** 2).sum()), [np.array([1.0, -2.0])])[0]
     array([ 2., -4.])
     """
-    if not eps > 0:
-        raise ValueError(f"eps must be positive, got {eps!r}")
+    _check_options(eps, kind)
+    if np.ndim(eps) != 0:
+        raise ValueError(f"eps must be one number, got an array of shape {np.shape(eps)}")
     params = [np.array(p, dtype=np.float64) for p in params]
+    here = None if kind == "centred" else float(cost(params))
+    step = 2 * eps if kind == "centred" else eps
     grads = []
     for p in params:
         g = np.zeros_like(p)
         flat, g_flat = p.reshape(-1), g.reshape(-1)
         for i in range(flat.size):
             keep = flat[i]
-            flat[i] = keep + eps
-            up = float(cost(params))
-            flat[i] = keep - eps
-            down = float(cost(params))
+            if kind == "backward":
+                up = here
+            else:
+                flat[i] = keep + eps
+                up = float(cost(params))
+            if kind == "forward":
+                down = here
+            else:
+                flat[i] = keep - eps
+                down = float(cost(params))
             flat[i] = keep
-            g_flat[i] = (up - down) / (2 * eps)
+            g_flat[i] = (up - down) / step
         grads.append(g)
     return grads
 

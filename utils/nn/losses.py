@@ -51,6 +51,10 @@ def _per_example(values):
     return values if values.ndim == 1 else values.mean(axis=-1)
 
 
+def _bce_of_logits(y, z):
+    return np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+
+
 def binary_crossentropy(y, p_or_logits, from_logits=False):
     r"""Binary cross-entropy $L = -y\log p - (1-y)\log(1-p)$, one value per example.
 
@@ -64,8 +68,7 @@ def binary_crossentropy(y, p_or_logits, from_logits=False):
     name = "logits" if from_logits else "p"
     y, pred = _binary_inputs(y, p_or_logits, name)
     if from_logits:
-        z = pred
-        return _per_example(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
+        return _per_example(_bce_of_logits(y, pred))
     if np.any((pred < 0) | (pred > 1)):
         raise ValueError(
             "p must be probabilities in [0, 1]; pass from_logits=True if these are raw outputs z"
@@ -170,21 +173,23 @@ def categorical_crossentropy_grad(y, logits):
     return (softmax(z) * y.sum(axis=-1, keepdims=True) - y) / y.shape[0]
 
 
-def mean_squared_error(y, y_hat):
-    r"""Squared error $L = (\hat y - y)^2$ per example (mean over outputs if ``(m, k)``)."""
+def _regression_inputs(y, y_hat):
     y_hat = as_float_array(y_hat, "y_hat", ndim=(1, 2))
     y = as_float_array(y, "y", ndim=(1, 2)).astype(y_hat.dtype)
     if y.shape != y_hat.shape:
         raise ValueError(f"y and y_hat must have the same shape, got {y.shape} and {y_hat.shape}")
+    return y, y_hat
+
+
+def mean_squared_error(y, y_hat):
+    r"""Squared error $L = (\hat y - y)^2$ per example (mean over outputs if ``(m, k)``)."""
+    y, y_hat = _regression_inputs(y, y_hat)
     return _per_example((y_hat - y) ** 2)
 
 
 def mean_squared_error_grad(y, y_hat):
     r"""$\partial J/\partial \hat y = 2(\hat y - y)/(m k)$."""
-    y_hat = as_float_array(y_hat, "y_hat", ndim=(1, 2))
-    y = as_float_array(y, "y", ndim=(1, 2)).astype(y_hat.dtype)
-    if y.shape != y_hat.shape:
-        raise ValueError(f"y and y_hat must have the same shape, got {y.shape} and {y_hat.shape}")
+    y, y_hat = _regression_inputs(y, y_hat)
     return 2 * (y_hat - y) / y_hat.size
 
 
@@ -194,8 +199,7 @@ def mean_squared_error_grad(y, y_hat):
 
 def sparse_crossentropy_kernel(y, z):
     """Sparse categorical cross-entropy from logits and its gradient, sharing one log-softmax."""
-    shifted = z - z.max(axis=1, keepdims=True)
-    log_a = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    log_a = log_softmax.kernel(z, axis=1)
     rows = np.arange(y.shape[0])
     grad = np.exp(log_a)
     grad[rows, y] -= 1
@@ -204,8 +208,7 @@ def sparse_crossentropy_kernel(y, z):
 
 def binary_crossentropy_kernel(y, z):
     """Binary cross-entropy from logits (shape (m, 1)) and its gradient."""
-    losses = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
-    return losses[:, 0], (sigmoid.kernel(z) - y) / z.shape[0]
+    return _bce_of_logits(y, z)[:, 0], (sigmoid.kernel(z) - y) / z.shape[0]
 
 
 def squared_error_kernel(y, y_hat):

@@ -7,7 +7,8 @@ r"""Widgets for lesson 04 (Adam and other layer types).
 * :func:`step_size_widget` -- how big a step Adam takes for a parameter whose
   gradient is steady, tiny, oscillating or noisy, next to gradient descent.
 * :func:`conv_window_widget` -- an EKG-like signal with the windows a
-  ``Conv1D(kernel_size, strides)`` layer looks at.
+  ``Conv1D(kernel_size, strides)`` layer looks at (placed by :func:`utils.nn.conv1d_windows`,
+  re-exported here as ``conv_windows``).
 
 The numbers come from the course's reference optimizers, ``utils.nn.Adam`` and
 ``utils.nn.GradientDescent`` (which match Keras step for step).  Every widget
@@ -26,6 +27,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from utils.nn import Adam, GradientDescent
+from utils.nn.conv import conv1d_windows as conv_windows  # re-exported under the lesson's name
 from utils.plotting import plot_optimizer_paths
 from utils.style import CLASS_COLORS, COLORS, course_style, new_figure
 from utils.ui.figure_widget import FigureWidget
@@ -385,21 +387,6 @@ def step_size_widget(beta1=0.9, beta2=0.999, steps=50):
 # ----------------------------------------------------------------------------------------
 # The windows of a 1-D convolution
 # ----------------------------------------------------------------------------------------
-
-
-def conv_windows(n, kernel_size, stride) -> list[tuple[int, int]]:
-    """The ``(first, last + 1)`` sample indices of each window that fits inside ``n`` samples."""
-    for value, name in ((n, "n"), (kernel_size, "kernel_size"), (stride, "stride")):
-        check_positive(value, name, integer=True)
-    if kernel_size > n:
-        raise ValueError(
-            f"kernel_size ({kernel_size}) is longer than the signal ({n} samples): no window fits"
-        )
-    windows, start = [], 0
-    while start + kernel_size <= n:
-        windows.append((start, start + kernel_size))
-        start += stride
-    return windows
 
 
 @course_style()

@@ -11,9 +11,9 @@ r"""Widgets, figures and tables for the backpropagation lesson (``05_backprop``)
 * :func:`time_gradients`, :func:`plot_timings`, :func:`format_timings`: all
   partial derivatives of a small network by finite differences (one extra
   forward pass per parameter) versus one backward pass.
-* :func:`numerical_gradients`, :func:`relative_error`, :func:`gradient_check_table`:
-  centred finite-difference gradients of array parameters and the three-way check
-  table (by hand, finite differences, GradientTape).
+* :func:`gradient_check_table`: the three-way check table (by hand, finite
+  differences, GradientTape), with :func:`numerical_gradients` and
+  :func:`relative_error` re-exported from :mod:`utils.nn.gradcheck` for the notebook.
 
 Every figure is a fresh course figure from :func:`utils.style.new_figure` (no pyplot state).
 """
@@ -29,7 +29,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from utils.autodiff import Value, backward_steps, draw_graph, trace
-from utils.nn.gradcheck import numerical_gradients  # re-exported for the notebook
+from utils.nn import DenseNetwork, losses
+from utils.nn.gradcheck import finite_difference, numerical_gradients, relative_error
 from utils.style import COLORS, course_style, new_figure
 from utils.ui.figure_widget import FigureWidget
 
@@ -87,11 +88,10 @@ def slope_estimates(eps, function="J = w²", dtype="float64", w=3.0):
     eps_arr = np.asarray(eps, dtype=float)
     if not np.all(np.isfinite(eps_arr)) or np.any(eps_arr <= 0):
         raise ValueError(f"eps must be positive, got {eps!r}")
-    t = np.dtype(dtype).type
-    e, w_ = eps_arr.astype(dtype), t(w)
+    e, w_ = eps_arr.astype(dtype), np.dtype(dtype).type(w)
     with np.errstate(over="ignore", invalid="ignore"):
-        forward = (J(w_ + e) - J(w_)) / e
-        centred = (J(w_ + e) - J(w_ - e)) / (t(2) * e)
+        forward = finite_difference(J, w_, eps=e, kind="forward")
+        centred = finite_difference(J, w_, eps=e, kind="centred")
     return forward, centred, float(dJ(float(w)))
 
 
@@ -285,10 +285,6 @@ def backward_pass_widget(root: Value, step: int = 0) -> FigureWidget:
 # ----------------------------------------------------------------------------------------
 
 
-def _bce(y, p):
-    return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
-
-
 def time_gradients(hidden_sizes=(2, 8, 32, 128), n_features=20, m=64, eps=1e-6, seed=0, repeats=3):
     """Time all partial derivatives of a small network's cost, two ways.
 
@@ -297,13 +293,13 @@ def time_gradients(hidden_sizes=(2, 8, 32, 128), n_features=20, m=64, eps=1e-6, 
     random batch of ``m`` examples. *Finite differences* nudge each parameter in
     turn (forward difference: one extra forward pass per parameter); *backprop*
     runs one forward and one backward pass. Each time is the best of ``repeats``.
+    Both use :mod:`utils.nn`: :func:`~utils.nn.numerical_gradients` (``kind="forward"``)
+    and the gradient of :func:`~utils.nn.binary_crossentropy`.
 
     Returns one dict per width: ``hidden``, ``params``, ``forward_passes`` (for
     finite differences), ``seconds_fd``, ``seconds_bp``, ``ratio`` and
     ``rel_error`` (how closely the two gradients agree).
     """
-    from utils.nn import DenseNetwork
-
     sizes = [int(h) for h in hidden_sizes]
     if not sizes or min(sizes) < 1:
         raise ValueError(f"hidden_sizes must be positive widths, got {hidden_sizes!r}")
@@ -313,21 +309,20 @@ def time_gradients(hidden_sizes=(2, 8, 32, 128), n_features=20, m=64, eps=1e-6, 
     results = []
     for h in sizes:
         net = DenseNetwork([n_features, h, 1], ["tanh", "sigmoid"], seed=seed, dtype=np.float64)
-        theta = net.theta
+        theta, start = net.theta, net.theta.copy()
+
+        def cost_at(params):
+            theta[...] = params[0]
+            return losses.cost(losses.binary_crossentropy(y, net.forward(X)))
 
         def by_finite_differences():
-            grad = np.empty_like(theta)
-            J0 = _bce(y, net.forward(X))
-            for i in range(theta.size):
-                keep = theta[i]
-                theta[i] = keep + eps
-                grad[i] = (_bce(y, net.forward(X)) - J0) / eps
-                theta[i] = keep
-            return grad
+            try:
+                return numerical_gradients(cost_at, [start], eps=eps, kind="forward")[0]
+            finally:
+                theta[...] = start
 
         def by_backprop():
-            p = net.forward(X)
-            net.backward((p - y) / (p * (1 - p)) / m)
+            net.backward(losses.binary_crossentropy_grad(y, net.forward(X)))
             return net.grad.copy()
 
         fd, bp = by_finite_differences(), by_backprop()
@@ -414,23 +409,12 @@ def format_timings(results) -> str:
 # ----------------------------------------------------------------------------------------
 
 
-def relative_error(a, b) -> float:
-    r"""$\|a - b\| / \max(\|a\| + \|b\|, 10^{-300})$: 0 when equal, about 1 when unrelated.
-
-    >>> relative_error([1.0, 2.0], [1.0, 2.0])
-    0.0
-    """
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    if a.shape != b.shape:
-        raise ValueError(f"cannot compare shapes {a.shape} and {b.shape}")
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
-
-
 def gradient_check_table(by_hand, finite_diff, tape, names=("dW1", "db1", "dW2", "db2")) -> str:
     """The three-way check: relative errors between each pair of gradients, one row per array.
 
     ``by_hand`` may be ``None`` (the exercise is not written yet): its columns
-    then read 'not yet'. Relative errors below about 1e-7 mean "the same".
+    then read 'not yet'. Relative errors (:func:`utils.nn.relative_error`) below about 1e-7
+    mean "the same"; a gradient holding nan or inf reads 'inf'.
     """
     n = len(names)
     if len(finite_diff) != n or len(tape) != n:

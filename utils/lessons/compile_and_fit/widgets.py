@@ -17,6 +17,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
+from utils.nn import binary_crossentropy
 from utils.style import COLORS, course_style, new_figure
 from utils.ui.figure_widget import FigureWidget
 
@@ -29,12 +30,15 @@ _P = np.linspace(0.001, 0.999, 500)
 
 
 def example_loss(y: int, p: float) -> float:
-    """The binary cross-entropy of one example: ``-log(p)`` if ``y == 1``, ``-log(1 - p)`` if 0."""
+    """The binary cross-entropy of one example: ``-log(p)`` if ``y == 1``, ``-log(1 - p)`` if 0.
+
+    Computed by :func:`utils.nn.binary_crossentropy`, as Keras computes it.
+    """
     if y not in (0, 1):
         raise ValueError(f"y must be 0 or 1, got {y!r}")
     if not 0 < p < 1:
         raise ValueError(f"p must be strictly between 0 and 1, got {p!r}")
-    return float(-np.log(p) if y == 1 else -np.log(1 - p))
+    return float(binary_crossentropy(np.array([y]), np.array([p]))[0])
 
 
 @course_style()
@@ -43,8 +47,12 @@ def _draw_loss(p, y):
     fig = new_figure(figsize=(6.4, 3.4))
     ax = fig.add_subplot()
     curves = {
-        1: (-np.log(_P), "y = 1:  L = −log(p)", COLORS["blue"]),
-        0: (-np.log(1 - _P), "y = 0:  L = −log(1 − p)", COLORS["orange"]),
+        1: (binary_crossentropy(np.ones_like(_P), _P), "y = 1:  L = −log(p)", COLORS["blue"]),
+        0: (
+            binary_crossentropy(np.zeros_like(_P), _P),
+            "y = 0:  L = −log(1 − p)",
+            COLORS["orange"],
+        ),
     }
     for label, (values, text, color) in curves.items():
         active = label == y

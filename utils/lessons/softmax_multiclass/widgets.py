@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from utils.nn import sigmoid, softmax, sparse_categorical_crossentropy
+from utils.nn import relative_error, sigmoid, softmax, sparse_categorical_crossentropy
 from utils.plotting import plot_decision_regions, plot_softmax_bars
 from utils.style import COLORS, course_style, new_figure
 from utils.synthetic import MULTILABEL_NAMES
@@ -36,7 +36,6 @@ __all__ = [
     "STABILITY_LOGITS",
     "STABILITY_TRUE_CLASS",
     "losses_three_ways",
-    "relative_error",
     "verdict",
     "failure_scales",
     "stability_lab",
@@ -238,13 +237,6 @@ def losses_three_ways(z, y, dtype="float32") -> dict:
     }
 
 
-def relative_error(value: float, reference: float) -> float:
-    """|value - reference| / |reference|; inf when value is nan or inf."""
-    if not np.isfinite(value):
-        return np.inf
-    return abs(value - reference) / abs(reference) if reference else abs(value)
-
-
 def verdict(value: float, reference: float, dtype="float32") -> str:
     """'nan', 'inf', 'lost digits' or 'exact' for one computed loss.
 
@@ -255,7 +247,9 @@ def verdict(value: float, reference: float, dtype="float32") -> str:
         return "nan"
     if np.isinf(value):
         return "inf"
-    return "exact" if relative_error(value, reference) <= 4 * eps else "lost digits"
+    return (
+        "exact" if relative_error(value, reference, relative_to="b") <= 4 * eps else "lost digits"
+    )
 
 
 _REASONS = {
@@ -293,7 +287,7 @@ def _sweep(dtype, scales):
     rows = [losses_three_ways(s * STABILITY_LOGITS, STABILITY_TRUE_CLASS, dtype) for s in scales]
     return {
         path: _plotted(
-            np.array([relative_error(r[path], r["reference"]) for r in rows]),
+            np.array([relative_error(r[path], r["reference"], relative_to="b") for r in rows]),
             [r[path] for r in rows],
         )
         for path in PATHS
@@ -339,7 +333,7 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
         left, right = fig.subplots(1, 2, width_ratios=[1, 1.4])
         for i, path in enumerate(PATHS):
             value = losses[path]
-            err = relative_error(value, ref)
+            err = relative_error(value, ref, relative_to="b")
             shown = float(_plotted(err, value))
             failed = not np.isfinite(value)
             left.bar(
@@ -407,7 +401,7 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
         parts = []
         for path, label in PATHS.items():
             v = verdict(losses[path], ref, dtype)
-            err = relative_error(losses[path], ref)
+            err = relative_error(losses[path], ref, relative_to="b")
             detail = _REASONS.get((path, v), _REASONS[v])
             if v not in ("nan", "inf"):
                 detail += f" (relative error {err:.1e})"
