@@ -41,8 +41,13 @@ from autograder.course import CELL_TIMEOUT as TIMEOUT
 from autograder.course import SOURCE, course_config, gradebook_url, use_environment_bin
 
 
-def nbgrader_config(course: Path, timeout: int, box: sandbox.Sandbox | None = None):
-    """The traitlets config for grading in ``course`` with the sandboxed, robust executor."""
+def nbgrader_config(
+    course: Path, timeout: int, box: sandbox.Sandbox | None = None, *, checks_outside: bool = True
+):
+    """The traitlets config for grading in ``course`` with the sandboxed, robust executor.
+
+    ``checks_outside=False`` runs test cells in the student's kernel, as plain nbgrader does
+    (forgeable; only for measuring the checker's cost in ``benchmarks/grading.py``)."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbgrader.preprocessors import (
         AssignLatePenalties,
@@ -52,7 +57,7 @@ def nbgrader_config(course: Path, timeout: int, box: sandbox.Sandbox | None = No
         SaveAutoGrades,
     )
 
-    from autograder.preprocessors import CapOutputs, RobustExecute, SanitizeNotebook
+    from autograder.preprocessors import CapOutputs, HideTests, RobustExecute, SanitizeNotebook
 
     c = course_config(course)
     c.Execute.kernel_name = sandbox.KERNEL_NAME
@@ -61,6 +66,7 @@ def nbgrader_config(course: Path, timeout: int, box: sandbox.Sandbox | None = No
         c.KernelManager.ip = str(box.kernel_dir / "ipc")
         c.KernelManager.connection_file = str(box.kernel_dir / "kernel.json")
     c.Execute.timeout = timeout
+    c.RobustExecute.checks_outside = checks_outside
     c.Execute.startup_timeout = 120
     c.Execute.raise_on_iopub_timeout = False
     message = f"this cell ran longer than {timeout} s (an endless loop?) and was stopped"
@@ -79,17 +85,18 @@ def nbgrader_config(course: Path, timeout: int, box: sandbox.Sandbox | None = No
         SaveAutoGrades,
         AssignLatePenalties,
         CheckCellMetadata,
+        HideTests,
         CapOutputs,
         SanitizeNotebook,
     ]
     return c
 
 
-def _api(course: Path, timeout: int, box: sandbox.Sandbox | None = None):
+def _api(course: Path, timeout: int, box: sandbox.Sandbox | None = None, checks_outside=True):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    config = nbgrader_config(course, timeout, box)
+    config = nbgrader_config(course, timeout, box, checks_outside=checks_outside)
     return NbGraderAPI(CourseDirectory(config=config), config=config)
 
 
@@ -129,7 +136,12 @@ def declared_files(course: Path, assignment: str) -> dict[str, str]:
 
 
 def grade_one(
-    course: str, assignment: str, timeout: int, limits: sandbox.Limits, student: str
+    course: str,
+    assignment: str,
+    timeout: int,
+    limits: sandbox.Limits,
+    checks_outside: bool,
+    student: str,
 ) -> dict:
     """Autograde one submission in its sandbox and write its feedback (runs in a worker process)."""
     course = Path(course)
@@ -147,7 +159,7 @@ def grade_one(
     )
     deadline.daemon = True
     deadline.start()
-    api = _api(course, timeout, box)
+    api = _api(course, timeout, box, checks_outside)
     try:
         for attempt in range(4):  # the gradebook is one sqlite file shared by the workers
             result = api.autograde(assignment, student)
@@ -234,6 +246,7 @@ def grade(
     *,
     source: Path = SOURCE,
     limits: sandbox.Limits | None = None,
+    checks_outside: bool = True,
 ) -> dict:
     """Grade every submission of ``assignment``; return the per-student results (see module doc)."""
     out = Path(out).resolve()
@@ -260,7 +273,7 @@ def grade(
         key = f"{assignment}/{sub.student_id}"
         stamps[sub.student_id] = (
             f"{source_print}:{intake.fingerprint(sub)}:{timeout}:"
-            f"{json.dumps(asdict(limits), sort_keys=True)}"
+            f"{json.dumps(asdict(limits), sort_keys=True)}:{checks_outside}"
         )
         notes[sub.student_id] = manifest.get(key, {}).get("notes", [])
         if manifest.get(key, {}).get("stamp") == stamps[sub.student_id]:
@@ -284,7 +297,8 @@ def grade(
         if bar is not None:
             bar.update(1)
 
-    run_all(todo, done, workers=workers, args=(str(course), assignment, timeout, limits))
+    args = (str(course), assignment, timeout, limits, checks_outside)
+    run_all(todo, done, workers=workers, args=args)
     if bar is not None:
         bar.close()
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))

@@ -271,9 +271,16 @@ def _dirs_for(path: str, made: set[str]) -> list[str]:
 
 
 def bwrap_command(
-    box: Sandbox, connection_file: Path, kernel_args=(), info_fd: int | None = None, environ=None
+    box: Sandbox,
+    connection_file: Path | None,
+    kernel_args=(),
+    info_fd: int | None = None,
+    environ=None,
+    *,
+    checker: bool = False,
 ) -> list[str]:
-    """The bubblewrap command line that runs the kernel of ``box``."""
+    """The bubblewrap command line that runs the kernel of ``box`` (or, with ``checker``, the
+    checker of :mod:`autograder.remote`, which also sees the ``autograder`` package)."""
     environ = os.environ if environ is None else environ
     limits = box.limits
     cmd = [
@@ -337,10 +344,14 @@ def bwrap_command(
     for name in ("passwd", "group", "hosts", "nsswitch.conf"):
         cmd += ["--ro-bind", str(Path(box.runtime) / "etc" / name), f"/etc/{name}"]
     made: set[str] = {"/etc", "/tmp"}
-    for folder in dict.fromkeys((sys.base_prefix, sys.prefix, str(LIBRARY), str(REPO / "data"))):
+    folders = [sys.base_prefix, sys.prefix, str(LIBRARY), str(REPO / "data")]
+    if checker:
+        folders.append(str(REPO / "autograder"))
+    for folder in dict.fromkeys(folders):
         cmd += _dirs_for(folder, made) + ["--ro-bind", folder, folder]
-    kernel_dir = str(box.kernel_dir)
-    cmd += _dirs_for(kernel_dir, made) + ["--bind", kernel_dir, kernel_dir]
+    if not checker:
+        kernel_dir = str(box.kernel_dir)
+        cmd += _dirs_for(kernel_dir, made) + ["--bind", kernel_dir, kernel_dir]
     cmd += _dirs_for(WORKDIR, made)
     cmd += ["--perms", "1777", "--size", str(limits.work_bytes), "--tmpfs", WORKDIR]
     for name, host_path in box.files.items():
@@ -357,6 +368,8 @@ def bwrap_command(
             "--no-new-privs",
             "--",
         ]
+    if checker:
+        return cmd + [sys.executable, "-P", "-s", "-m", "autograder.remote.checker"]
     # -P: the working folder is not put on sys.path (no planted ipykernel_launcher.py).
     cmd += [
         sys.executable,
@@ -411,10 +424,12 @@ def main(argv=None) -> None:
     if not argv or ENV_VAR not in os.environ:
         raise SystemExit(
             "usage: COURSE_SANDBOX=<runtime>/sandbox.json python -m autograder.sandbox "
-            "CONNECTION_FILE [KERNEL_ARGS ...]  (started by `python -m autograder grade`)"
+            "CONNECTION_FILE|--checker [KERNEL_ARGS ...]  (started by `python -m autograder "
+            "grade`)"
         )
     box = Sandbox.load(os.environ[ENV_VAR])
-    connection_file = Path(argv[0]).resolve()
+    checker = argv[0] == "--checker"  # stdin and stdout are the checker's protocol pipes
+    connection_file = None if checker else Path(argv[0]).resolve()
     limits = box.limits
     _limit(resource.RLIMIT_AS, limits.address_space_bytes)
     _limit(resource.RLIMIT_CORE, 0)
@@ -422,8 +437,9 @@ def main(argv=None) -> None:
     _limit(resource.RLIMIT_NOFILE, limits.open_files)
     if box.uid is not None:
         _limit(resource.RLIMIT_NPROC, limits.max_processes)
-        os.chown(connection_file, 0, box.uid)
-        os.chmod(connection_file, 0o640)
+        if connection_file is not None:
+            os.chown(connection_file, 0, box.uid)
+            os.chmod(connection_file, 0o640)
     if box.cgroup is not None:
         box.cgroup.add(os.getpid())
     runtime = Path(box.runtime)
@@ -431,13 +447,14 @@ def main(argv=None) -> None:
     # No descriptor of the grader's reaches the kernel: not its terminal, not its files.
     null = os.open(os.devnull, os.O_RDWR)
     log = os.open(runtime / "launcher.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.dup2(null, 0)
-    os.dup2(null, 1)
+    if not checker:
+        os.dup2(null, 0)
+        os.dup2(null, 1)
     os.dup2(log, 2)
     os.closerange(3, info)
     os.closerange(info + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
     os.set_inheritable(info, True)
-    cmd = bwrap_command(box, connection_file, argv[1:], info_fd=info)
+    cmd = bwrap_command(box, connection_file, argv[1:], info_fd=info, checker=checker)
     os.execve(cmd[0], cmd, {"PATH": "/usr/bin:/bin"})
 
 

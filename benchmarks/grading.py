@@ -5,7 +5,9 @@ and the typical mistakes), in one run:
 
 * plain: ``nbgrader autograde assignment_digits --student S`` for each student in turn,
   in an ordinary course folder with nbgrader's default kernel (no sandbox);
-* ours: the course's command (sandboxed kernels, one worker per core).
+* ours: the course's command (sandboxed kernels, one worker per core), once with the test cells
+  in the student's kernel (``checks_outside=False``, as before :mod:`autograder.remote`) and
+  once in the checker, to measure the checker's overhead per submission.
 
 Prints the time of every submission under both, both totals, that the scores agree, and
 as its last line ``speedup N.NNx`` (plain total / ours total).
@@ -83,6 +85,9 @@ def main() -> None:
         plain_total = time.perf_counter() - start
         plain_scores = read_scores(tmp / "plain", ASSIGNMENT, students)
         start = time.perf_counter()
+        inside = grade(tmp / "submissions", tmp / "inside", checks_outside=False)
+        inside_total = time.perf_counter() - start
+        start = time.perf_counter()
         ours = grade(tmp / "submissions", tmp / "ours")
         ours_total = time.perf_counter() - start
     print(f"\n{'submission':<16} {'plain s':>8} {'ours s':>8} {'plain':>6} {'ours':>6}")
@@ -95,6 +100,16 @@ def main() -> None:
     print(
         f"plain sequential nbgrader: {plain_total:.1f} s; python -m autograder grade: "
         f"{ours_total:.1f} s; scores agree: {agree}"
+    )
+    per = {
+        name: sum(r["seconds"] for r in run["results"].values()) / len(students)
+        for name, run in (("inside", inside), ("ours", ours))
+    }
+    print(
+        f"seconds per submission: checks in the student's kernel {per['inside']:.1f}, "
+        f"checks in the checker {per['ours']:.1f}; overhead of the checker "
+        f"{per['ours'] / per['inside'] - 1:+.0%} (goal: under +15%); totals "
+        f"{inside_total:.1f} s and {ours_total:.1f} s"
     )
     print(f"speedup {plain_total / ours_total:.2f}x")
 

@@ -180,13 +180,19 @@ def test_each_mistake_loses_the_intended_points_with_its_message(graded, student
         assert result["scores"][student]["score"] == FULL - sum(lost.values()), scores
 
 
+def test_a_correct_answer_that_writes_to_stderr_keeps_its_points(graded):
+    """Its calls run in the kernel, not in the test cell: nbgrader never sees the stderr text."""
+    _, _, _, result = graded
+    assert cell_scores(result, "stderr_noise")["test_binary_cost"] == 2
+    assert result["scores"]["stderr_noise"]["score"] == FULL
+
+
 @pytest.mark.parametrize(
     "student,cell,message",
     [
         ("endless_loop", "test_binary_cost", "ran longer than"),
         ("crash", "test_binary_cost", "kernel died"),
         ("memory_bomb", "test_binary_cost", "MemoryError"),
-        ("stderr_noise", "test_binary_cost", "debug"),
         ("syntax_error", "test_sparse_ce", "SyntaxError"),
         ("edited_test", "test_binary_cost", "binary_cost"),
     ],

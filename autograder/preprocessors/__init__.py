@@ -1,6 +1,8 @@
 """nbgrader/nbconvert preprocessors the grading pipeline adds: one class per file, named after it.
 
-* :class:`RobustExecute` (robust_execute.py): survives a dying or unresponsive kernel;
+* :class:`RobustExecute` (robust_execute.py): survives a dying or unresponsive kernel, and runs
+  the test cells in a checker outside the student's kernel (:mod:`autograder.remote`);
+* :class:`HideTests` (hide_tests.py): removes the hidden tests' code once scores are saved;
 * :class:`CapOutputs` (cap_outputs.py): bounds the size of what execution left in the notebook;
 * :class:`SanitizeNotebook` (sanitize_notebook.py): removes anything a browser would run, with
   the checks of :mod:`autograder.html_safety` (which also has the feedback pages'
@@ -8,7 +10,8 @@
 """
 
 from autograder.preprocessors.cap_outputs import CapOutputs
+from autograder.preprocessors.hide_tests import HideTests
 from autograder.preprocessors.robust_execute import RobustExecute
 from autograder.preprocessors.sanitize_notebook import SanitizeNotebook
 
-__all__ = ["CapOutputs", "RobustExecute", "SanitizeNotebook"]
+__all__ = ["CapOutputs", "HideTests", "RobustExecute", "SanitizeNotebook"]

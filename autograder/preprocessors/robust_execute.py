@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from queue import Empty
 
 import zmq
@@ -20,8 +21,10 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import ensure_async, run_sync
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Integer
+from traitlets import Bool, Integer
 
+from autograder.remote.host import MIME, agent_code
+from autograder.remote.trusted import TrustedChecks
 from autograder.sandbox import ENV_VAR, Sandbox
 
 
@@ -36,6 +39,11 @@ def _error(ename: str, evalue: str) -> NotebookNode:
         evalue=evalue,
         traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"],
     )
+
+
+NO_ANSWER = json.dumps(
+    {"raised": {"type": "RuntimeError", "message": "the notebook's kernel gave no answer"}}
+)
 
 
 def _sandbox() -> Sandbox | None:
@@ -61,16 +69,28 @@ class RobustExecute(Execute):
         64 * 2**20, help="the largest message accepted from the kernel"
     ).tag(config=True)
 
+    checks_outside = Bool(
+        True,
+        help="run test cells in a separate checker process (autograder.remote), from the "
+        "source notebook; off only for tests of execution itself",
+    ).tag(config=True)
+
     def preprocess(self, nb, resources=None, km=None):
         self._died_in = None
         self._why = ""
         self._box = _sandbox()
         self._kept_bytes = 0
         self._dropped = set()
+        self._checks = None
+        if self.checks_outside:
+            self._checks = TrustedChecks.start(self.config, resources, self._box, self.timeout)
         try:
             return super().preprocess(nb, resources, km)
         except DeadKernelError:  # raised while shutting the dead kernel down
             return nb, resources
+        finally:
+            if self._checks is not None:
+                self._checks.close()
 
     async def async_start_new_kernel(self, **kwargs):
         if self._box is not None:
@@ -135,6 +155,10 @@ class RobustExecute(Execute):
                 _error("KernelDied", f"not run: the kernel died in cell {self._died_in}")
             ]
             return cell, resources
+        if self._checks is not None and self._checks.owns(cell):
+            cell.outputs = self._checks.run(cell, lambda request: self._ask(request, index))
+            cell.execution_count = None
+            return cell, resources
         try:
             return super().preprocess_cell(cell, resources, index)
         except CellTimeoutError:
@@ -161,3 +185,55 @@ class RobustExecute(Execute):
             "the kernel died while running this cell (the process exited or crashed, or it ran "
             "out of memory); later cells were not run"
         )
+
+    def _ask(self, request: dict, index: int) -> dict:
+        """Answer the checker's request in the student's kernel: its reply, as text."""
+        if self._died_in is not None:
+            return {"dead": f"the kernel died in cell {self._died_in}"}
+        answer = run_sync(self._async_ask)(request)
+        if "dead" in answer:
+            self._died_in = index
+        return answer
+
+    async def _async_ask(self, request: dict) -> dict:
+        msg_id = self.kc.execute(agent_code(request), store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + self.timeout
+        reply, interrupted = None, False
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                if interrupted:  # still busy after the interrupt: stop the kernel
+                    self._why = (
+                        f"a call from the checks ran longer than {self.timeout} s and did not "
+                        "stop when interrupted; the kernel was stopped"
+                    )
+                    if self._box is not None:
+                        self._box.kill()
+                    await ensure_async(self.km.shutdown_kernel(now=True))
+                    return {"dead": self._why}
+                await ensure_async(self.km.interrupt_kernel())
+                interrupted = True
+                grace = self._box.limits.interrupt_grace_seconds if self._box else 10
+                deadline = time.monotonic() + grace
+                continue
+            try:
+                msg = await ensure_async(self.kc.get_iopub_msg(timeout=min(left, 1.0)))
+            except Empty:
+                if not await ensure_async(self.km.is_alive()):
+                    return {"dead": self._death_note()}
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            content = msg.get("content", {})
+            if msg["msg_type"] == "display_data" and reply is None:
+                data = content.get("data", {}).get(MIME)
+                reply = data if isinstance(data, str) else None
+            elif msg["msg_type"] == "status" and content.get("execution_state") == "idle":
+                break
+        try:  # the matching execute_reply (the kernel is idle: it is there or never comes)
+            await ensure_async(self.kc.shell_channel.get_msg(timeout=1))
+        except Empty:
+            pass
+        if interrupted:
+            return {"timeout": self.timeout}
+        return {"reply": reply if reply is not None else NO_ANSWER}

@@ -1,0 +1,266 @@
+"""The checker: a clean interpreter that runs the instructor's check cells, never student code.
+
+Started by the host (:mod:`autograder.remote.host`) once per graded notebook, sandboxed like
+the student's kernel.  It speaks JSON lines on its standard input and output:
+
+* ``{"op": "prelude", "code": ...}``: run the instructor's setup cells (imports, data);
+* ``{"op": "run", "cell": grade_id, "code": ...}``: run one test cell; the reply
+  ``{"op": "done", "outputs": [...]}`` holds the notebook outputs the cell gets (a failed
+  check is an ``error`` output, exactly what nbgrader scores);
+* while a cell runs, ``{"op": "ask", "request": ...}`` asks the host to look a name up or
+  call a function in the student's kernel; the host answers ``{"op": "answer", ...}``.
+
+A name the check code reads that the checker does not define (``my_softmax``, ``run``) is
+fetched from the student's kernel as data (:mod:`autograder.remote.wire`): a value is decoded
+into a fresh object, a function becomes a :class:`StudentFunction` whose calls travel as
+data.  Expected values never leave this process, and nothing the student's kernel sends can
+run code here.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import io
+import json
+import os
+import sys
+
+from autograder.remote import wire
+
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+NOT_EXCEPTIONS = {"SystemExit", "KeyboardInterrupt", "GeneratorExit"}
+
+
+class StudentKernelDied(BaseException):
+    """The student's kernel died or was stopped during a call: no check can go on."""
+
+
+class StudentException(Exception):
+    """An exception raised by student code whose type is not a built-in one."""
+
+
+def student_exception(reply: dict) -> BaseException:
+    """The exception a student function raised, rebuilt from its type name and message."""
+    name, message = str(reply.get("type", "Exception")), str(reply.get("message", ""))
+    found = getattr(builtins, name, None)
+    if (
+        isinstance(found, type)
+        and issubclass(found, Exception)
+        and name not in NOT_EXCEPTIONS
+        and not issubclass(found, OSError)  # OSError(...) rebuilds as a subclass by errno
+    ):
+        try:
+            return found(message)
+        except Exception:  # noqa: BLE001 - e.g. UnicodeDecodeError needs five arguments
+            pass
+    safe = name if wire.NAME.match(name) else "StudentException"
+    return type(safe, (StudentException,), {})(message)
+
+
+class Channel:
+    """The checker's end of the JSON-lines protocol with the host."""
+
+    def __init__(self, reader, writer):
+        self.reader, self.writer = reader, writer
+
+    def send(self, message: dict) -> None:
+        self.writer.write(json.dumps(message) + "\n")
+        self.writer.flush()
+
+    def receive(self) -> dict | None:
+        line = self.reader.readline()
+        return json.loads(line) if line else None
+
+    def ask(self, request: dict) -> dict:
+        """Ask the student's kernel (through the host); its reply, or an exception raised."""
+        self.send({"op": "ask", "request": request})
+        answer = self.receive()
+        if answer is None:
+            raise StudentKernelDied("the grader stopped")
+        if "dead" in answer:
+            raise StudentKernelDied(str(answer["dead"]))
+        if "timeout" in answer:
+            raise TimeoutError(f"no answer within {answer['timeout']} s (an endless loop?)")
+        try:
+            reply = json.loads(answer["reply"])
+        except (KeyError, TypeError, ValueError, RecursionError):  # RecursionError: [[[[...
+            raise wire.WireError("the student's kernel sent an unreadable reply") from None
+        if not isinstance(reply, dict):
+            raise wire.WireError("the student's kernel sent an unreadable reply")
+        if "raised" in reply:
+            raise student_exception(reply["raised"] if isinstance(reply["raised"], dict) else {})
+        return reply
+
+
+class StudentFunction:
+    """A function of the student's notebook; calling it runs it there, with a time limit."""
+
+    def __init__(self, checker: Checker, target: dict):
+        self._checker, self._target = checker, target
+        name = str(target.get("name", "function"))
+        self.__name__ = self.__qualname__ = name if wire.NAME.match(name) else "function"
+
+    def __repr__(self) -> str:
+        return f"<student function {self.__name__}>"
+
+    def __call__(self, *args, **kwargs):
+        encode = self._checker.encode
+        request = {
+            "op": "call",
+            "target": self._target,
+            "args": [encode(a) for a in args],
+            "kwargs": {str(k): encode(v) for k, v in kwargs.items()},
+        }
+        reply = self._checker.channel.ask(request)
+        decode = self._checker.decoder().decode
+        after = reply.get("after") or []
+        for arg, state in zip(args, after if isinstance(after, list) else []):
+            if state is not None:
+                _update(arg, state, self._checker)
+        return decode(reply.get("value"))
+
+
+def _update(arg, state, checker: Checker) -> None:
+    """Apply an argument's state after a student call (changed in place) to our copy of it."""
+    import numpy as np
+
+    if isinstance(arg, np.ndarray):
+        new = checker.decoder().decode(state)
+        if isinstance(new, np.ndarray) and new.shape == arg.shape:
+            arg[...] = new.astype(arg.dtype, copy=False)
+        return
+    if wire._keras_kind(arg) == "model" and isinstance(state, dict) and "$model" in state:
+        body = state["$model"]
+        weights = [checker.decoder().decode(w) for w in body.get("weights", [])]
+        if weights and len(weights) == len(arg.get_weights()):
+            arg.set_weights(weights)
+        wire.apply_compile(arg, body.get("compile"))
+
+
+class Namespace(dict):
+    """The check code's globals: its own names, then built-ins, then the student's values."""
+
+    def __init__(self, checker: Checker):
+        super().__init__(__name__="__main__", __builtins__=builtins)
+        self._checker = checker
+
+    def __missing__(self, name: str):
+        if name in builtins.__dict__:
+            return builtins.__dict__[name]
+        return self._checker.fetch(name)
+
+
+class Checker:
+    def __init__(self, channel: Channel):
+        self.channel = channel
+        self.namespace = Namespace(self)
+        self.fetched: dict = {}
+        self.student_names: set[str] | None = None  # None: any name (set by the prelude)
+
+    def decoder(self) -> wire.Decoder:
+        return wire.Decoder(remote_function=lambda target: StudentFunction(self, target))
+
+    def encode(self, value):
+        return wire.encode(value, function=self._encode_function)
+
+    @staticmethod
+    def _encode_function(fn) -> dict:
+        if isinstance(fn, StudentFunction):
+            return {"$student": fn._target}
+        return wire.encode_function(fn)
+
+    def fetch(self, name: str):
+        """The student's value of ``name`` (fetched once per cell)."""
+        if self.student_names is not None and name not in self.student_names:
+            raise NameError(f"name '{name}' is not defined")
+        if name not in self.fetched:
+            reply = self.channel.ask({"op": "get", "name": name})
+            if "missing" in reply:
+                raise NameError(f"name '{name}' is not defined")
+            value = reply.get("value")
+            if isinstance(value, dict) and set(value) == {"$function"}:
+                if not isinstance(value["$function"], dict):
+                    raise wire.WireError("the student's kernel sent a malformed function")
+                value = {"$function": dict(value["$function"], name=name)}
+            self.fetched[name] = self.decoder().decode(value)
+        return self.fetched[name]
+
+    def run(self, code: str, cell: str) -> list[dict]:
+        """Run a test cell: its visible checks, then its hidden tests; the outputs it gets."""
+        self.fetched = {}
+        visible, hidden = split_hidden(code)
+        outputs: list[dict] = []
+        if not self._execute(visible, cell, outputs, label=""):
+            return outputs
+        if hidden.strip():
+            if self._execute(hidden, cell, outputs, label="hidden tests: "):
+                outputs.append(_stream("✓ The hidden tests passed.\n"))
+        return outputs
+
+    def _execute(self, code: str, cell: str, outputs: list, label: str) -> bool:
+        """Run ``code``; its printed text (not for hidden tests) and any error go to ``outputs``."""
+        text = io.StringIO()
+        ok = True
+        try:
+            with contextlib.redirect_stdout(text), contextlib.redirect_stderr(text):
+                exec(compile(code, f"<{cell}>", "exec"), self.namespace)  # noqa: S102
+        except StudentKernelDied as err:
+            outputs.extend(_flush(text, label))
+            outputs.append(_error("KernelDied", str(err)))
+            raise
+        except Exception as err:  # noqa: BLE001 - a failed check is the cell's result
+            ok = False
+            message = str(err) or ("a hidden test did not pass" if label else "check failed")
+            outputs.extend(_flush(text, label))
+            outputs.append(_error(type(err).__name__, label + message))
+        else:
+            outputs.extend(_flush(text, label))
+        return ok
+
+
+def split_hidden(code: str) -> tuple[str, str]:
+    """(visible part, hidden part) of a test cell's source."""
+    if HIDDEN_BEGIN not in code:
+        return code, ""
+    before, rest = code.split(HIDDEN_BEGIN, 1)
+    hidden, _, after = rest.partition(HIDDEN_END)
+    return before + after, hidden
+
+
+def _stream(text: str) -> dict:
+    return {"output_type": "stream", "name": "stdout", "text": text}
+
+
+def _flush(text: io.StringIO, label: str = "") -> list[dict]:
+    """What the code printed, as an output; nothing for hidden tests (it could show them)."""
+    value = text.getvalue()
+    return [_stream(value)] if value and not label else []
+
+
+def _error(ename: str, evalue: str) -> dict:
+    shown = f"\x1b[31m✗ {evalue}\x1b[0m" if ename == "ExerciseError" else f"{ename}: {evalue}"
+    return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": [shown]}
+
+
+def main() -> None:
+    # The protocol owns the original stdout; anything else printed goes to stderr (a log).
+    protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    checker = Checker(Channel(sys.stdin, protocol))
+    while (message := checker.channel.receive()) is not None:
+        try:
+            if message["op"] == "prelude":
+                names = message.get("student_names")
+                checker.student_names = None if names is None else {str(n) for n in names}
+                outputs = checker.run(message["code"], "prelude")
+            else:
+                outputs = checker.run(message["code"], message["cell"])
+        except StudentKernelDied as err:
+            outputs = [_error("KernelDied", str(err))]
+        checker.channel.send({"op": "done", "outputs": outputs})
+
+
+if __name__ == "__main__":
+    main()

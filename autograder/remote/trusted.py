@@ -1,0 +1,144 @@
+"""Which cells the checker runs, taken from the instructor's source notebook, never a submission.
+
+A graded test cell (nbgrader ``grade`` without ``solution``) runs in the checker with the code
+of the *source* notebook, whatever the submission's copy says.  Cells tagged ``checker`` in the
+source notebook (its imports and data loading) run in the checker first, so the data the checks
+use (``X_test``) is the checker's own: a student who overwrites ``X_test`` changes only their
+own notebook.  Every other name a check reads is the student's (see
+:mod:`autograder.remote.checker`).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbformat import from_dict
+
+from autograder.remote.host import CheckerError, CheckerProcess
+from autograder.sandbox import ENV_VAR, Sandbox
+
+TAG = "checker"
+
+
+def is_test_cell(cell) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def checker_cells(nb) -> tuple[dict[str, str], str, set[str]]:
+    """(grade_id -> code of each test cell, the code of the cells tagged ``checker``, the names
+    the student's notebook defines: those of its other code cells, answers included)."""
+    tests, prelude, student = {}, [], set()
+    for cell in nb.cells:
+        if is_test_cell(cell):
+            tests[cell.metadata["nbgrader"]["grade_id"]] = cell.source
+        elif cell.cell_type == "code" and TAG in cell.get("metadata", {}).get("tags", []):
+            prelude.append(cell.source)
+        elif cell.cell_type == "code":
+            student |= bound_names(cell.source)
+    return tests, "\n\n".join(prelude), student
+
+
+def bound_names(source: str) -> set[str]:
+    """The top-level names a cell binds (assignments, defs, imports, loop targets, ...)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"}
+    return names
+
+
+def source_notebook(config, resources) -> Path:
+    """The source notebook of the notebook being graded (nbgrader's course folder)."""
+    from nbgrader.coursedir import CourseDirectory
+
+    info = (resources or {}).get("nbgrader", {})
+    if not info.get("assignment") or not info.get("notebook"):
+        raise CheckerError("the checks run outside the kernel only under nbgrader autograde")
+    course = CourseDirectory(config=config)
+    folder = course.format_path(course.source_directory, ".", info["assignment"])
+    return Path(folder) / f"{info['notebook']}.ipynb"
+
+
+class TrustedChecks:
+    """The checker of one graded notebook, with the instructor's cells it runs."""
+
+    def __init__(self, tests: dict[str, str], process: CheckerProcess, box: Sandbox | None):
+        self.tests, self.process, self.box = tests, process, box
+        self.setup_error: list | None = None
+        self.prelude_done = False
+
+    @classmethod
+    def start(cls, config, resources, student_box: Sandbox | None, timeout: int) -> TrustedChecks:
+        """Read the source notebook and start its checker (sandboxed like the student's kernel)."""
+        nb = nbformat.read(str(source_notebook(config, resources)), as_version=4)
+        tests, prelude, student_names = checker_cells(nb)
+        box = None
+        if student_box is None:
+            cwd = ((resources or {}).get("metadata") or {}).get("path") or None
+            process = CheckerProcess.plain(seconds=max(600, 10 * timeout), cwd=cwd)
+        else:
+            box = Sandbox.open(limits=student_box.limits, files=student_box.files)
+            env = {"PATH": "/usr/bin:/bin", ENV_VAR: str(box.path)}
+            env.update({k: v for k, v in os.environ.items() if k.startswith(("TF_", "OMP_"))})
+            env.update(MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+            argv = [sys.executable, "-m", "autograder.sandbox", "--checker"]
+            log = tempfile.TemporaryFile(dir=box.runtime)
+            process = CheckerProcess(argv, env=env, stderr=log, seconds=max(600, 10 * timeout))
+        process.prelude(prelude, student_names)  # runs while the student's notebook runs
+        return cls(tests, process, box)
+
+    def owns(self, cell) -> bool:
+        return is_test_cell(cell) and cell.metadata["nbgrader"].get("grade_id") in self.tests
+
+    def run(self, cell, ask) -> list:
+        """The outputs of a test cell, decided by the checker; ``ask`` reaches the student."""
+        try:
+            if not self.prelude_done:
+                self.prelude_done = True
+                outputs = self.process.prelude_outputs(ask)
+                if any(o.output_type == "error" for o in outputs):
+                    self.setup_error = outputs
+            if self.setup_error is not None:
+                if self.setup_error[0].get("ename") == "GraderError":
+                    return self.setup_error
+                return [_grader_error("the checks could not be set up", self.setup_error)]
+            return self.process.run(
+                cell.metadata["nbgrader"]["grade_id"],
+                self.tests[cell.metadata["nbgrader"]["grade_id"]],
+                ask,
+            )
+        except CheckerError as err:
+            self.setup_error = [_grader_error(str(err), [])]
+            return self.setup_error
+
+    def close(self) -> None:
+        self.process.close()
+        if self.box is not None:
+            self.box.close()
+
+
+def _grader_error(what: str, outputs: list) -> object:
+    detail = "; ".join(o.evalue for o in outputs if o.get("output_type") == "error")
+    message = f"{what}{': ' + detail if detail else ''} (a problem of the grader, not yours)"
+    return from_dict(
+        {
+            "output_type": "error",
+            "ename": "GraderError",
+            "evalue": message,
+            "traceback": [f"GraderError: {message}"],
+        }
+    )
