@@ -7,6 +7,7 @@ import nbformat
 
 from autograder.course import COURSE, course_config, use_environment_bin
 from autograder.release import CARD_BEGIN, CARD_END, write_lesson_card
+from tests.test_checker_contract import answers, fetched_names
 from tests.test_lesson_contract import CELL_ID
 from utils.lessons import Lesson
 
@@ -20,6 +21,8 @@ def test_the_template_meets_the_lesson_contract():
         assert CELL_ID.match(cell.id) and meta["grade_id"] == cell.id
         assert meta.get("locked") or meta.get("solution")
     assert CARD_BEGIN in nb.cells[0].source and CARD_END in nb.cells[0].source
+    fetched, nowhere = fetched_names(nb)  # the checker contract: checks read only answers
+    assert not nowhere and fetched == answers(nb) == {"example"}
 
 
 def test_a_throwaway_lesson_from_the_template_is_released_with_its_card(tmp_path):
