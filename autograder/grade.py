@@ -48,16 +48,7 @@ def nbgrader_config(
 
     ``checks_outside=False`` runs test cells in the student's kernel, as plain nbgrader does
     (forgeable; only for measuring the checker's cost in ``benchmarks/grading.py``)."""
-    from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (
-        AssignLatePenalties,
-        CheckCellMetadata,
-        IgnorePattern,
-        LimitOutput,
-        SaveAutoGrades,
-    )
-
-    from autograder.preprocessors import CapOutputs, HideTests, RobustExecute, SanitizeNotebook
+    from autograder.preprocessors import autograde_pipeline
 
     c = course_config(course)
     c.Execute.kernel_name = sandbox.KERNEL_NAME
@@ -75,20 +66,7 @@ def nbgrader_config(
         "evalue": message,
         "traceback": [f"\x1b[0;31mCellTimeoutError\x1b[0m: {message}"],
     }
-    # Scores are saved from the real outputs; only then is the notebook made small and safe to
-    # render (formgrader shows the autograded notebook, feedback is made from it).
-    c.Autograde.autograde_preprocessors = [
-        RobustExecute,
-        IgnorePattern,
-        ClearMetadataPreprocessor,
-        LimitOutput,
-        SaveAutoGrades,
-        AssignLatePenalties,
-        CheckCellMetadata,
-        HideTests,
-        CapOutputs,
-        SanitizeNotebook,
-    ]
+    c.Autograde.autograde_preprocessors = autograde_pipeline()
     return c
 
 

@@ -4,6 +4,7 @@
 import os
 
 from autograder.course import CELL_TIMEOUT, CODE_STUB, COURSE_ID, TEXT_STUB
+from autograder.preprocessors import autograde_pipeline
 
 c = get_config()  # noqa: F821 - provided by nbgrader/traitlets
 
@@ -19,3 +20,8 @@ c.ClearSolutions.text_stub = TEXT_STUB
 c.Execute.timeout = CELL_TIMEOUT
 c.Execute.interrupt_on_timeout = True
 c.Execute.kernel_name = "python3"
+
+# Test cells run in a checker process, never in the student's kernel, and the feedback shows no
+# hidden tests (autograder/remote/DESIGN.md).  Plain `nbgrader autograde` has no sandbox: grade
+# a real class with `make grade` (python -m autograder grade), which adds it.
+c.Autograde.autograde_preprocessors = autograde_pipeline()

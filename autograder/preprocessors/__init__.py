@@ -14,4 +14,35 @@ from autograder.preprocessors.hide_tests import HideTests
 from autograder.preprocessors.robust_execute import RobustExecute
 from autograder.preprocessors.sanitize_notebook import SanitizeNotebook
 
-__all__ = ["CapOutputs", "HideTests", "RobustExecute", "SanitizeNotebook"]
+__all__ = ["CapOutputs", "HideTests", "RobustExecute", "SanitizeNotebook", "autograde_pipeline"]
+
+
+def autograde_pipeline() -> list:
+    """nbgrader's autograde steps with ours: ``c.Autograde.autograde_preprocessors``.
+
+    Scores are saved from the real outputs (the checker's, for test cells); only then is the
+    notebook stripped of hidden tests, made small and made safe to render (formgrader shows the
+    autograded notebook; feedback is made from it).  Used by ``python -m autograder grade`` and
+    by ``autograder/nbgrader_config.py`` (plain ``nbgrader autograde``).
+    """
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        IgnorePattern,
+        LimitOutput,
+        SaveAutoGrades,
+    )
+
+    return [
+        RobustExecute,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
+        HideTests,
+        CapOutputs,
+        SanitizeNotebook,
+    ]
