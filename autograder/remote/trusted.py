@@ -74,32 +74,41 @@ def source_notebook(config, resources) -> Path:
 
 
 class TrustedChecks:
-    """The checker of one graded notebook, with the instructor's cells it runs."""
+    """The checker of one graded notebook, with the instructor's cells it runs.
 
-    def __init__(self, tests: dict[str, str], process: CheckerProcess, box: Sandbox | None):
-        self.tests, self.process, self.box = tests, process, box
+    The checker starts at the first test cell, not with the notebook: its imports then never
+    compete with the student's cells for the CPU (a busy checker must not make a student's
+    cell time out).
+    """
+
+    def __init__(self, tests, prelude, student_names, start):
+        self.tests, self.prelude, self.student_names = tests, prelude, student_names
+        self._start = start  # () -> (CheckerProcess, its Sandbox or None)
+        self.process: CheckerProcess | None = None
+        self.box: Sandbox | None = None
         self.setup_error: list | None = None
-        self.prelude_done = False
 
     @classmethod
     def start(cls, config, resources, student_box: Sandbox | None, timeout: int) -> TrustedChecks:
-        """Read the source notebook and start its checker (sandboxed like the student's kernel)."""
+        """Read the source notebook; the checker is started (sandboxed like the student's
+        kernel) when the first test cell runs."""
         nb = nbformat.read(str(source_notebook(config, resources)), as_version=4)
         tests, prelude, student_names = checker_cells(nb)
-        box = None
-        if student_box is None:
-            cwd = ((resources or {}).get("metadata") or {}).get("path") or None
-            process = CheckerProcess.plain(seconds=max(600, 10 * timeout), cwd=cwd)
-        else:
+        seconds = max(600, 10 * timeout)
+        cwd = ((resources or {}).get("metadata") or {}).get("path") or None
+
+        def start():
+            if student_box is None:
+                return CheckerProcess.plain(seconds=seconds, cwd=cwd), None
             box = Sandbox.open(limits=student_box.limits, files=student_box.files)
             env = {"PATH": "/usr/bin:/bin", ENV_VAR: str(box.path)}
             env.update({k: v for k, v in os.environ.items() if k.startswith(("TF_", "OMP_"))})
             env.update(MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
             argv = [sys.executable, "-m", "autograder.sandbox", "--checker"]
             log = tempfile.TemporaryFile(dir=box.runtime)
-            process = CheckerProcess(argv, env=env, stderr=log, seconds=max(600, 10 * timeout))
-        process.prelude(prelude, student_names)  # runs while the student's notebook runs
-        return cls(tests, process, box)
+            return CheckerProcess(argv, env=env, stderr=log, seconds=seconds), box
+
+        return cls(tests, prelude, student_names, start)
 
     def owns(self, cell) -> bool:
         return is_test_cell(cell) and cell.metadata["nbgrader"].get("grade_id") in self.tests
@@ -107,8 +116,9 @@ class TrustedChecks:
     def run(self, cell, ask) -> list:
         """The outputs of a test cell, decided by the checker; ``ask`` reaches the student."""
         try:
-            if not self.prelude_done:
-                self.prelude_done = True
+            if self.process is None and self.setup_error is None:
+                self.process, self.box = self._start()
+                self.process.prelude(self.prelude, self.student_names)
                 outputs = self.process.prelude_outputs(ask)
                 if any(o.output_type == "error" for o in outputs):
                     self.setup_error = outputs
@@ -116,17 +126,15 @@ class TrustedChecks:
                 if self.setup_error[0].get("ename") == "GraderError":
                     return self.setup_error
                 return [_grader_error("the checks could not be set up", self.setup_error)]
-            return self.process.run(
-                cell.metadata["nbgrader"]["grade_id"],
-                self.tests[cell.metadata["nbgrader"]["grade_id"]],
-                ask,
-            )
+            grade_id = cell.metadata["nbgrader"]["grade_id"]
+            return self.process.run(grade_id, self.tests[grade_id], ask)
         except CheckerError as err:
             self.setup_error = [_grader_error(str(err), [])]
             return self.setup_error
 
     def close(self) -> None:
-        self.process.close()
+        if self.process is not None:
+            self.process.close()
         if self.box is not None:
             self.box.close()
 
