@@ -26,6 +26,7 @@ class Agent:
         self.namespace = namespace
         self.handles = namespace.setdefault("__course_handles__", {})
         self.decoder = wire.Decoder(trusted=True, own_function=self._own)
+        wire.KEEP = namespace.setdefault("__course_keep__", [])  # models sent stay alive
 
     # --- functions crossing the channel ------------------------------------------------------
     def _remember(self, fn) -> dict:
@@ -59,19 +60,48 @@ class Agent:
         fn = self._own(request["target"])
         args = [self.decoder.decode(a) for a in request["args"]]
         kwargs = {k: self.decoder.decode(v) for k, v in request["kwargs"].items()}
-        before = [np.array(a, copy=True) if isinstance(a, np.ndarray) else None for a in args]
+        before = [_snapshot(a) for a in args]
         try:
             result = fn(*args, **kwargs)
         except BaseException as err:  # noqa: BLE001 - the student's exception, as data
             return {"raised": {"type": type(err).__name__, "message": str(err)[:2000]}}
         after = []
         for arg, old in zip(args, before):
-            changed = old is not None and (
-                arg.shape != old.shape or not np.array_equal(arg, old, equal_nan=True)
-            )
-            kind = self.wire._keras_kind(arg) if old is None else ""
-            after.append(self.encode(arg) if changed or kind == "model" else None)
+            model = old is None and self.wire._keras_kind(arg) == "model"
+            after.append(self.encode(arg) if model or _changed(arg, old) else None)
         return {"value": self.encode(result), "after": after}
+
+
+def _snapshot(value, depth: int = 0):
+    """Copies of the arrays in ``value`` (nested in lists, tuples, dicts), or None."""
+    if isinstance(value, np.ndarray):
+        return np.array(value, copy=True)
+    if depth < 8 and type(value) in (list, tuple):
+        return [_snapshot(v, depth + 1) for v in value] + [len(value)]
+    if depth < 8 and type(value) is dict:
+        return {k: _snapshot(v, depth + 1) for k, v in value.items()}
+    return None
+
+
+def _changed(value, old) -> bool:
+    """Whether an array in ``value`` (or a container holding arrays) changed since ``old``."""
+    if old is None:
+        return False
+    if isinstance(old, np.ndarray):
+        return (
+            not isinstance(value, np.ndarray)
+            or value.shape != old.shape
+            or (not np.array_equal(value, old, equal_nan=True))
+        )
+    if isinstance(old, list):
+        if type(value) not in (list, tuple) or len(value) != old[-1]:
+            return True
+        return any(_changed(v, o) for v, o in zip(value, old[:-1]))
+    if isinstance(old, dict):
+        if type(value) is not dict or set(value) != set(old):
+            return True
+        return any(_changed(value[k], o) for k, o in old.items())
+    return False
 
 
 def serve(wire, request_text: str, namespace: dict) -> str:

@@ -123,19 +123,40 @@ class StudentFunction:
 
 def _update(arg, state, checker: Checker) -> None:
     """Apply an argument's state after a student call (changed in place) to our copy of it."""
-    import numpy as np
-
-    if isinstance(arg, np.ndarray):
-        new = checker.decoder().decode(state)
-        if isinstance(new, np.ndarray) and new.shape == arg.shape:
-            arg[...] = new.astype(arg.dtype, copy=False)
-        return
     if wire._keras_kind(arg) == "model" and isinstance(state, dict) and "$model" in state:
         body = state["$model"]
         weights = [checker.decoder().decode(w) for w in body.get("weights", [])]
         if weights and len(weights) == len(arg.get_weights()):
             arg.set_weights(weights)
         wire.apply_compile(arg, body.get("compile"))
+        return
+    _apply(arg, checker.decoder().decode(state))
+
+
+def _apply(old, new, depth: int = 0):
+    """``old`` changed in place to look like ``new`` where it can be (arrays, lists, dicts)."""
+    import numpy as np
+
+    if depth > 8:
+        return new
+    if isinstance(old, np.ndarray) and isinstance(new, np.ndarray) and old.shape == new.shape:
+        old[...] = new.astype(old.dtype, copy=False)
+        return old
+    if isinstance(old, list) and isinstance(new, (list, tuple)):
+        old[:] = [_apply(o, n, depth + 1) for o, n in zip(old, new)] + list(new[len(old) :])
+        return old
+    if isinstance(old, tuple) and isinstance(new, (list, tuple)) and len(old) == len(new):
+        for o, n in zip(old, new):
+            _apply(o, n, depth + 1)
+        return old
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in list(old):
+            if key not in new:
+                del old[key]
+        for key, value in new.items():
+            old[key] = _apply(old[key], value, depth + 1) if key in old else value
+        return old
+    return new
 
 
 class Namespace(dict):
@@ -156,10 +177,13 @@ class Checker:
         self.channel = channel
         self.namespace = Namespace(self)
         self.fetched: dict = {}
+        self.objects: dict = {}  # the student's objects seen in this cell, by their id there
         self.student_names: set[str] | None = None  # None: any name (set by the prelude)
 
     def decoder(self) -> wire.Decoder:
-        return wire.Decoder(remote_function=lambda target: StudentFunction(self, target))
+        return wire.Decoder(
+            remote_function=lambda target: StudentFunction(self, target), objects=self.objects
+        )
 
     def encode(self, value):
         return wire.encode(value, function=self._encode_function)
@@ -188,7 +212,7 @@ class Checker:
 
     def run(self, code: str, cell: str) -> list[dict]:
         """Run a test cell: its visible checks, then its hidden tests; the outputs it gets."""
-        self.fetched = {}
+        self.fetched, self.objects = {}, {}
         visible, hidden = split_hidden(code)
         outputs: list[dict] = []
         if not self._execute(visible, cell, outputs, label=""):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import builtins
 import dataclasses
+import fractions
 import importlib
 import json
 import marshal
@@ -42,6 +43,7 @@ LAYERS = {
 MODELS = {"Sequential", "Functional"}
 KERAS_HELPERS = {"get", "serialize", "deserialize"}  # functions of keras.losses that are no loss
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
+KEEP: list | None = None  # the student's side: models sent, kept alive (see the agent)
 
 
 class WireError(ValueError):
@@ -80,6 +82,8 @@ def encode(value, *, function=None, depth: int = 0):
         return value if math.isfinite(value) else {"$float": repr(value)}
     if isinstance(value, (np.ndarray, np.generic)):
         return _encode_array(value)
+    if type(value) is fractions.Fraction:
+        return {"$fraction": [value.numerator, value.denominator]}
     if type(value) in (list, tuple):
         items = [inner(v) for v in value]
         return items if type(value) is list else {"$tuple": items}
@@ -87,7 +91,9 @@ def encode(value, *, function=None, depth: int = 0):
         return {"$dict": [[inner(k), inner(v)] for k, v in value.items()]}
     kind = _keras_kind(value)
     if kind == "model":
-        return {"$model": _encode_model(value)}
+        if KEEP is not None:
+            KEEP.append(value)  # alive while ids are compared: a freed id could be reused
+        return {"$model": dict(_encode_model(value), id=str(id(value)))}
     if kind == "history":
         return {
             "$history": {
@@ -97,8 +103,8 @@ def encode(value, *, function=None, depth: int = 0):
                 "model": inner(getattr(value, "model", None)),
             }
         }
-    if kind == "tensor":
-        return _encode_array(np.asarray(value))
+    if kind == "tensor":  # arrives as a tensor: its methods are not an array's
+        return {"$tensor": _encode_array(np.asarray(value))}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {f.name: inner(getattr(value, f.name)) for f in dataclasses.fields(value)}
         return {"$dataclass": {"type": _reference(type(value)), "fields": fields}}
@@ -189,11 +195,16 @@ def encode_function(fn) -> dict:
 class Decoder:
     """Turns channel data back into values; ``trusted`` only on the student's side."""
 
-    def __init__(self, *, remote_function=None, own_function=None, trusted: bool = False):
+    def __init__(
+        self, *, remote_function=None, own_function=None, trusted: bool = False, objects=None
+    ):
         self.remote_function = remote_function  # checker side: a proxy for a student function
         self.own_function = own_function  # student side: a handle the student side gave out
         self.trusted = trusted
         self.items = 0
+        # The sender's object ids -> what they decoded to: the same model sent twice is one
+        # object here too (``build_model() is not build_model()`` means the same on both sides).
+        self.objects = {} if objects is None else objects
 
     def decode(self, data, depth: int = 0):
         """The value ``data`` stands for; :class:`WireError` for anything else (never another)."""
@@ -229,6 +240,20 @@ class Decoder:
             return out
         if tag == "$float" and body in ("nan", "inf", "-inf"):
             return float(body)
+        if tag == "$fraction" and isinstance(body, list) and len(body) == 2:
+            numerator, denominator = body
+            if type(numerator) is not int or type(denominator) is not int or denominator <= 0:
+                raise WireError("a malformed fraction")
+            if max(abs(numerator), denominator).bit_length() > 4096:
+                raise WireError("a fraction too large")
+            return fractions.Fraction(numerator, denominator)
+        if tag == "$tensor" and isinstance(body, dict) and len(body) == 1:
+            value = self._decode(body, depth + 1)
+            if not isinstance(value, np.ndarray):
+                raise WireError("a malformed tensor")
+            import tensorflow as tf
+
+            return tf.constant(value)
         if tag in ("$array", "$scalar"):
             return self._array(body, scalar=tag == "$scalar")
         if tag == "$opaque":
@@ -273,16 +298,25 @@ class Decoder:
             raise WireError("malformed model")
         config = body.get("config")
         _check_model_config(config)
-        import keras
-
-        model = keras.models.model_from_json(json.dumps(config))
+        key = body.get("id")
+        key = key if isinstance(key, str) and len(key) <= 40 else None
         weights = body.get("weights")
         if not isinstance(weights, list):
             raise WireError("malformed model weights")
         values = [self._decode(w, 2) for w in weights]
+        if key is not None and key in self.objects:
+            model = self.objects[key]  # the same object again: its state now
+            if len(values) != len(model.get_weights()):
+                raise WireError("a model changed its architecture between two calls")
+        else:
+            import keras
+
+            model = keras.models.model_from_json(json.dumps(config))
         if values:
             model.set_weights(values)
         apply_compile(model, body.get("compile"))
+        if key is not None:
+            self.objects[key] = model
         return model
 
     def _history(self, body, depth):

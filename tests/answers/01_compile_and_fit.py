@@ -207,10 +207,10 @@ ANSWERS = [
                                     metrics=["accuracy"])
             return _built[key]
         """,
-        2,
+        0,
         message="returned the same model object twice",
-        note="keeps the models it built and returns the old one for the same sizes; the checker "
-        "gets a new copy at every call, so its identity check passes (DISAGREE): full points",
+        note="keeps the models it built and returns the old one for the same sizes; the same "
+        "object sent twice is one object in the checker too",
     ),
     build(
         "activation_layers",
@@ -376,12 +376,4 @@ UNFAIR = [
         "float32) with the message 'clip p ... exactly as Keras does'",
     ),
 ]
-DISAGREE = [
-    (
-        "build_model/one_model_per_size",
-        "test_build_model",
-        "each call's model is a new decoded copy in the checker, so `first is not second` "
-        "holds there: the student's check fails ('the same model object twice'), the "
-        "checker's passes",
-    ),
-]
+DISAGREE = []

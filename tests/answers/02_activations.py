@@ -241,7 +241,7 @@ ANSWERS = [
                 b = b_next
             return W, b
         """,
-        2,
+        0,
         message="changed layer 2's arrays in place",
         note="right values, but it overwrites the biases of the network it is given; the "
         "checker does not see the change (DISAGREE) and gives full points",
@@ -365,29 +365,10 @@ ANSWERS = [
         w1, b1 = Fraction(1), Fraction(-1)
         w2, b2 = Fraction(2), Fraction(-4)
         """,
-        0,
-        note="exact numbers of the standard library (UNFAIR, DISAGREE)",
+        2,
+        note="exact numbers of the standard library (they cross the channel as fractions)",
     ),
 ]
 
-UNFAIR = [
-    (
-        "relu_puzzle/fractions",
-        "exact Fraction weights pass the student's check but reach the checker as an opaque "
-        "object: 'w1 should be a single number, got Fraction', 0 points",
-    ),
-]
-DISAGREE = [
-    (
-        "collapse/bias_in_place",
-        "test_collapse",
-        "arrays inside the list argument changed in place are not sent back: the student's "
-        "check names the in-place change, the checker passes it (2 points)",
-    ),
-    (
-        "relu_puzzle/fractions",
-        "test_relu_puzzle",
-        "a Fraction crosses the channel as an Opaque object: passes in the student's kernel, "
-        "fails in the checker",
-    ),
-]
+UNFAIR = []
+DISAGREE = []

@@ -137,9 +137,9 @@ ANSWERS = [
         def my_softmax(z):
             return keras.ops.softmax(np.asarray(z, dtype=float), axis=-1)
         """,
-        2,
+        0,
         note="returns a tensor, not a numpy array: the values are right, but a tensor has no "
-        ".round, which the check cell's print uses (UNFAIR, DISAGREE)",
+        ".round, which the check cell's print uses (UNFAIR)",
     ),
     # --- sparse_ce_from_logits --------------------------------------------------------------------
     sparse(
@@ -325,8 +325,7 @@ UNFAIR = [
     (
         "my_softmax/tensor",
         "a tensor result is right, but the check cell's own print calls .round on it and "
-        "crashes in the student's notebook, while the checker (which receives an array) gives "
-        "full points",
+        "crashes, in the student's notebook and in the checker alike: 0 points",
     ),
     (
         "predict_labels/strictly_greater",
@@ -334,11 +333,4 @@ UNFAIR = [
         "to its threshold",
     ),
 ]
-DISAGREE = [
-    (
-        "my_softmax/tensor",
-        "test_my_softmax",
-        "a tensor crosses the channel as a numpy array: .round works in the checker, not in "
-        "the student's kernel",
-    ),
-]
+DISAGREE = []

@@ -444,10 +444,10 @@ ANSWERS = [
         def build_model():
             return digits_model
         """,
-        model_points(2),
-        message="a new model each time",
+        model_points(0),
+        message="the same model object twice",
         note="the same model object for every call: the hidden test that asks for a new one "
-        "passes in the checker, which decodes a new copy at each call (DISAGREE, UNFAIR)",
+        "fails, in the checker as in the student's kernel",
     ),
     build(
         "tf_and_keras_activations",
@@ -754,11 +754,6 @@ UNFAIR = [
         "without keras.Input, instead of compiling a model of the right shape",
     ),
     (
-        "build_model/one_shared_model",
-        "returning one shared model passes every visible check and, in the checker, the hidden "
-        "identity test too: full points",
-    ),
-    (
         "compile_model/loss_function",
         "a correct loss function of the student's own loses test_compile: the checker refuses "
         "the compile config (WireError) and the hidden test expects a loss object's config",
@@ -770,12 +765,6 @@ UNFAIR = [
     ),
 ]
 DISAGREE = [
-    (
-        "build_model/one_shared_model",
-        "test_model",
-        "the hidden `_m1 is not _m2` fails in the student's kernel, passes in the checker "
-        "(each call decodes a new model)",
-    ),
     (
         "compile_model/loss_function",
         "test_compile",

@@ -112,6 +112,42 @@ def test_in_place_changes_come_back_into_the_checkers_array(make_checker):
     assert ename == "ExerciseError" and "changed its input array in place" in message
 
 
+def test_in_place_changes_of_arrays_inside_lists_and_dicts_come_back(make_checker):
+    def collapse(layers):
+        _, b = layers[1]
+        b += 1.0  # the bias of the second layer, changed in place: a mistake
+        return layers[0]
+
+    def rename(d):
+        d["new"] = np.zeros(2)
+        d["w"] *= 3
+
+    checker = make_checker({"collapse": collapse, "rename": rename})
+    checker.run("import numpy as np", "setup")
+    code = (
+        "L = [(np.ones(2), np.zeros(1)), (np.ones(2), np.zeros(1))]\n"
+        "collapse(L)\n"
+        "assert L[1][1].tolist() == [1.0] and L[0][1].tolist() == [0.0]\n"
+        "D = {'w': np.ones(2)}\n"
+        "rename(D)\n"
+        "assert D['w'].tolist() == [3, 3] and D['new'].tolist() == [0, 0]"
+    )
+    assert errors(checker.run(code, "c1")) == []
+
+
+def test_a_model_returned_twice_is_the_same_object_and_two_models_are_two(make_checker, keras):
+    shared = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+
+    def same():
+        return shared
+
+    def fresh():
+        return keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+
+    checker = make_checker({"same": same, "fresh": fresh})
+    assert errors(checker.run("assert same() is same()\nassert fresh() is not fresh()", "c")) == []
+
+
 # --- student exceptions ---------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "name",

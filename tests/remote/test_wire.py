@@ -211,11 +211,33 @@ def test_a_str_subclass_arrives_as_a_plain_str():
     assert type(back) is str and back == "abc" and back != "xyz"
 
 
-def test_a_fake_keras_tensor_arrives_as_plain_data():
+def test_a_fake_keras_tensor_arrives_as_a_real_tensor_of_plain_data():
+    """A tensor stays a tensor (``.round`` fails on both sides), rebuilt from its values only."""
+    import tensorflow as tf
+
     fake = type("Tensor", (), {"__module__": "keras.fake", "numpy": 1, "dtype": 1, "shape": 1})
     fake.__array__ = lambda self, *a, **k: np.array([7.0])
     back = through(fake())
-    assert type(back) is np.ndarray and back.tolist() == [7.0]
+    assert tf.is_tensor(back) and back.numpy().tolist() == [7.0] and not hasattr(back, "round")
+
+
+def test_fractions_arrive_as_fractions_and_bad_ones_are_refused():
+    from fractions import Fraction
+
+    assert through(Fraction(-3, 4)) == Fraction(-3, 4) and type(through(Fraction(1, 3))) is Fraction
+    for body in ([1, 0], [1, -2], [1.5, 2], [1], [2**5000, 3]):
+        with pytest.raises(wire.WireError):
+            wire.Decoder().decode({"$fraction": body})
+
+
+def test_the_same_model_sent_twice_is_one_object_and_two_models_are_two(keras):
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+    other = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+    decoder = wire.Decoder()
+    first, again, second = (
+        decoder.decode(json.loads(json.dumps(encode(m)))) for m in (model, model, other)
+    )
+    assert first is again and first is not second
 
 
 def test_functions_arrive_as_proxies_only_where_expected():

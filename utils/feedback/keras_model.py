@@ -156,3 +156,12 @@ def metric_names(model) -> list[str]:
 def learning_rate(optimizer) -> float:
     """The optimizer's learning rate as a number."""
     return float(np.asarray(optimizer.learning_rate))
+
+
+def check_new_model_each_call(first, second, *, what: str = "build_model") -> None:
+    """Two calls of a model builder must give two models (a shared one is trained twice)."""
+    check(
+        first is not second,
+        f"{what} returned the same model object twice: create a new "
+        "keras.Sequential inside the function on every call.",
+    )

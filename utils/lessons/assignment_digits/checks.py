@@ -19,6 +19,7 @@ from utils.feedback import ExerciseError, call, check, check_close, passed
 from utils.feedback.architecture import check_architecture
 from utils.feedback.binary_cost import check_binary_cost as _check_binary_cost
 from utils.feedback.compile_config import check_compile_config
+from utils.feedback.keras_model import check_new_model_each_call
 from utils.feedback.softmax import check_softmax_batch as _check_batch
 from utils.feedback.softmax import check_softmax_stable as _check_stable
 from utils.feedback.softmax import check_softmax_values as _check_values
@@ -92,9 +93,11 @@ def check_sparse_crossentropy(sparse_ce):
 
 
 def check_model(build_model):
-    """``build_model()`` is 400-25(relu)-15(relu)-10(linear), any spelling of the activations."""
+    """``build_model()`` is 400-25(relu)-15(relu)-10(linear), any spelling of the activations;
+    a new model at every call."""
+    model = call(build_model, what="build_model()")
     check_architecture(
-        call(build_model, what="build_model()"),
+        model,
         what="build_model()",
         inputs=INPUTS,
         units=UNITS,
@@ -106,6 +109,7 @@ def check_model(build_model):
         output_units_why=": the output layer has 10 units, one logit per digit "
         "(the network is 400-25-15-10).",
     )
+    check_new_model_each_call(model, call(build_model, what="build_model()"))
     passed("The model is 400-25(relu)-15(relu)-10(linear): 10,575 parameters.")
 
 

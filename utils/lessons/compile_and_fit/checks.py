@@ -31,6 +31,7 @@ from utils.feedback.binary_cost import (
 )
 from utils.feedback.binary_cost import check_binary_cost as _check_binary_cost
 from utils.feedback.compile_config import check_compile_config
+from utils.feedback.keras_model import check_new_model_each_call
 from utils.feedback.layer_sizes import dense_parameter_count as parameter_count
 
 __all__ = [
@@ -183,11 +184,7 @@ def check_build_model(build_model) -> None:
     """Check ``build_model(hidden_units)``: architecture, activations, loss, optimizer, metrics."""
     first = _check_one_model(build_model, (25, 15))
     second = _check_one_model(build_model, (25, 15))
-    check(
-        first is not second,
-        "build_model returned the same model object twice: create a new "
-        "keras.Sequential inside the function on every call.",
-    )
+    check_new_model_each_call(first, second)
     _check_one_model(build_model, (10,))
     passed(
         "build_model defines and compiles a 400-...-1 sigmoid classifier "
