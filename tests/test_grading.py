@@ -17,6 +17,7 @@ from autograder.grade import grade, grades_table
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.xdist_group("grading"),  # one grading class at a time (CI: --dist loadgroup)
     pytest.mark.filterwarnings("ignore::nbformat.warnings.DuplicateCellId"),
 ]
 FULL = 15.0

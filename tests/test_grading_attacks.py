@@ -32,7 +32,9 @@ import pytest
 
 from autograder.notebooks import ROOT
 
-pytestmark = [pytest.mark.slow]
+# One grading class at a time (CI: --dist loadgroup): two in parallel would oversubscribe
+# the cores and turn honest cells into timeouts.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 SOURCE = Path(__file__).parent / "assignments"
 ASSIGNMENT = "sandbox_probe"
 FULL = 3.0
