@@ -6,6 +6,7 @@ import matplotlib
 import numpy as np
 import pytest
 
+from autograder.notebooks import RunCache
 from utils import quiet_tf
 
 quiet_tf.install()  # TensorFlow imported by the tests stays quiet (the .pth hook does it too)
@@ -30,3 +31,18 @@ def keras(tf):
 @pytest.fixture
 def rng():
     return np.random.default_rng(20221)
+
+
+@pytest.fixture(scope="session")
+def executed_notebook(tmp_path_factory):
+    """``executed_notebook(lesson_id, mode)``: the lesson's notebook executed in ``mode``
+    ("solved", "autograde" or "blank", see ``autograder.notebooks.MODES``) as a ``Run``.
+
+    Each notebook is executed once per test session, however many tests and pytest-xdist workers
+    ask for it: the runs are kept on disk in the session's temporary folder, which the workers
+    share (each worker's own base folder is a subfolder of it), one lock file per notebook.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # pytest-of-<user>/pytest-<n>/, shared by this session's workers
+    return RunCache(base / "executed-notebooks").run
