@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import os
 import shutil
 import stat
@@ -189,7 +190,10 @@ def run_all(todo: list[str], on_done, *, workers: int, task=grade_one, args=()) 
     in it: those are then graded one process each, so that only the culprit gets a failure.
     """
     left = list(todo)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Fresh interpreters, not forks: a caller that has loaded TensorFlow (a notebook, a test
+    # process) must not hand its state to the graders; TensorFlow is not fork-safe.
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
         futures = {pool.submit(task, *args, student): student for student in left}
         try:
             for future in as_completed(futures):
@@ -205,7 +209,7 @@ def run_all(todo: list[str], on_done, *, workers: int, task=grade_one, args=()) 
         except BrokenProcessPool:
             pass
     for student in left:
-        with ProcessPoolExecutor(max_workers=1) as solo:
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as solo:
             try:
                 result = solo.submit(task, *args, student).result()
             except Exception as err:  # noqa: BLE001
