@@ -99,6 +99,33 @@ def test_the_inputs_decide_which_shapes_and_edge_cases_are_required():
     assert "= -(1/3) * (log 0.9 + log 0.8 + log 0.6)" in text
 
 
+def test_clipping_in_float32_as_keras_computes_is_right_and_another_epsilon_is_not():
+    """Keras's own BinaryCrossentropy in float32 clips at 1 - 1.19e-7 (1 - 1e-7 rounds there):
+    that passes the clipping case; another epsilon does not."""
+    import keras
+
+    def keras_float32(y, p):
+        y = np.reshape(y, (-1, 1)).astype("float32")
+        p = np.reshape(p, (-1, 1)).astype("float32")
+        return float(keras.losses.BinaryCrossentropy()(y, p))
+
+    def clipped_at(epsilon, dtype):
+        def cost(y, p):
+            y = np.ravel(y).astype(dtype)
+            p = np.clip(np.ravel(p).astype(dtype), dtype(epsilon), dtype(1) - dtype(epsilon))
+            return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+        return cost
+
+    y, p, clipping = [1.0, 0.0, 1.0], [0.9, 0.2, 0.6], ([1, 0], [0.0, 1.0])
+    check_binary_cost(keras_float32, y=y, p=p, clipping=clipping)
+    check_binary_cost(clipped_at(1e-7, np.float32), y=y, p=p, clipping=clipping)
+    for epsilon, dtype in ((1e-12, np.float64), (1e-5, np.float32)):
+        assert "not with another epsilon" in message(
+            check_binary_cost, clipped_at(epsilon, dtype), y=y, p=p, clipping=clipping
+        )
+
+
 # --- sparse categorical cross-entropy from logits --------------------------------------------
 
 

@@ -34,6 +34,12 @@ def binary_cost_reference(y, p, *, epsilon=EPSILON) -> float:
     return float(nn.cost(nn.binary_crossentropy(y, np.log(p) - np.log1p(-p), from_logits=True)))
 
 
+def _clipped_in_float32(p):
+    """``p`` clipped to [eps, 1 - eps] in float32, the bounds rounded as float32 rounds them."""
+    eps = np.float32(EPSILON)
+    return np.clip(np.asarray(p, dtype=np.float32), eps, np.float32(1) - eps).astype(float)
+
+
 def _mean_loss(y, p, weights=1.0):
     return float(np.mean(weights * nn.binary_crossentropy(y, p)))
 
@@ -188,8 +194,11 @@ def check_binary_cost(
             "0 * -inf = nan even when the prediction is right). Clip first, as Keras does: "
             f"p = np.clip(p, {eps}, 1 - {eps}).",
         )
+        # In float32 (as a Keras model computes), 1 - 1e-7 rounds to 1 - 1.19e-7: a cost
+        # clipped in float32 is as right as one clipped in float64.
+        want_float32 = binary_cost_reference(yc, _clipped_in_float32(pc))
         check(
-            np.isclose(got, want_clipped, rtol=1e-6),
+            np.isclose(got, want_clipped, rtol=1e-6) or np.isclose(got, want_float32, rtol=1e-5),
             f"{what} returned {got:.6f}, expected {want_clipped:.6f}: clip p to [{eps}, "
             f"1 - {eps}] exactly as Keras does (np.clip(p, {eps}, 1 - {eps})), not with "
             "another epsilon.",
