@@ -137,9 +137,8 @@ ANSWERS = [
         def my_softmax(z):
             return keras.ops.softmax(np.asarray(z, dtype=float), axis=-1)
         """,
-        0,
-        note="returns a tensor, not a numpy array: the values are right, but a tensor has no "
-        ".round, which the check cell's print uses (UNFAIR)",
+        2,
+        note="returns a tensor, not a numpy array: the values are right",
     ),
     # --- sparse_ce_from_logits --------------------------------------------------------------------
     sparse(
@@ -288,9 +287,9 @@ ANSWERS = [
         def predict_labels(probs, threshold=0.5):
             return (np.asarray(probs) > np.asarray(threshold)).astype(int)
         """,
-        1,
-        message="probs >= threshold",
-        note="label 0 for a probability equal to the threshold; no check has one",
+        0,
+        message="not probs > threshold",
+        note="label 0 for a probability equal to the threshold",
     ),
     labels(
         "where",
@@ -321,16 +320,5 @@ ANSWERS = [
     ),
 ]
 
-UNFAIR = [
-    (
-        "my_softmax/tensor",
-        "a tensor result is right, but the check cell's own print calls .round on it and "
-        "crashes, in the student's notebook and in the checker alike: 0 points",
-    ),
-    (
-        "predict_labels/strictly_greater",
-        "probs > threshold instead of >= passes every check: no check has a probability equal "
-        "to its threshold",
-    ),
-]
+UNFAIR = []
 DISAGREE = []

@@ -145,6 +145,16 @@ def check_predict_labels(predict_labels) -> None:
         f"got\n{got_low.astype(int)}",
     )
 
+    on_the_line = np.array([[0.5, 0.49, 0.51]])
+    edge = call(predict_labels, on_the_line, 0.5, what=what)
+    got_edge = as_result_array(edge, what + " with a probability of exactly 0.5", shape=(1, 3))
+    check(
+        np.array_equal(got_edge, [[1, 0, 1]]),
+        f"predict_labels([[0.5, 0.49, 0.51]], 0.5) returned {shown(got_edge.astype(int))}, "
+        "expected [[1, 0, 1]]: a probability equal to the threshold gets label 1 (the rule is "
+        "probs >= threshold, not probs > threshold).",
+    )
+
     per_label = np.array([0.5, 0.5, 0.9])
     try:
         each = call(predict_labels, probs.copy(), per_label, what=what)
