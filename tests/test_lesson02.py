@@ -79,17 +79,46 @@ def test_the_printed_numbers_support_the_prose(solved):
     assert 0 < ranges["sigmoid"][0] and ranges["sigmoid"][1] < 1
     assert ranges["linear"][0] < 0 < ranges["linear"][1]
     assert ranges["relu"][0] == 0.0 and ranges["relu"][1] > 0
-    # "the sigmoid network's gradient shrinks several-fold at every layer on its way down to
-    # layer 1; the ReLU network's stays within the same order of magnitude"
-    grads = {line.split()[0]: numbers_in(line) for line in printed(nb, "race_grads").splitlines()}
-    assert all(upper > 2 * lower for lower, upper in zip(grads["sigmoid"], grads["sigmoid"][1:]))
-    assert max(grads["relu"]) < 10 * min(grads["relu"])
-    # "the sigmoid network barely gets past 'predict the mean', while the ReLU network fits much"
+    # "three untrained networks with the same weights": sigmoid and ReLU are the linear output
+    # passed through g, so the printed ends agree
+    lo, hi = ranges["linear"]
+    assert ranges["relu"][1] == pytest.approx(max(hi, 0.0), abs=1e-3)
+    assert ranges["sigmoid"] == pytest.approx(
+        [1 / (1 + np.exp(-lo)), 1 / (1 + np.exp(-hi))], abs=2e-3
+    )
+    # "the sigmoid's slope is never more than 0.25 (reached at z = 0) and almost zero once |z| is
+    # a few units large ... for every positive z [ReLU's] slope is exactly 1"
+    slopes = {
+        line.split()[0]: [float(v) for v in re.findall(r"-?\d+\.\d*(?:e[-+]\d+)?", line)]
+        for line in printed(nb, "slopes").splitlines()[1:]
+    }
+    assert slopes["sigmoid"][2] == 0.25 and max(slopes["sigmoid"]) == 0.25
+    assert slopes["sigmoid"][0] < 0.01 and slopes["sigmoid"][4] < 0.01
+    assert slopes["relu"] == [0.0, 0.0, 0.0, 1.0, 1.0]
+    # "compare each layer with the same layer of the other network: the last row. At the output
+    # (layer 4) the two gradients are within a factor of 3; going down, the sigmoid network's
+    # falls further behind at every layer, until at layer 1 it is more than 100 times smaller"
+    rows = printed(nb, "race_grads").splitlines()
+    assert rows[0].split() == ["layer", "1", "layer", "2", "layer", "3", "layer", "4"]
+    table = {row.split()[0]: numbers_in(row) for row in rows[1:]}
+    assert set(table) == {"sigmoid", "relu", "ratio"} and all(len(v) == 4 for v in table.values())
+    ratio = table["ratio"]
+    assert ratio == pytest.approx(np.divide(table["relu"], table["sigmoid"]), rel=0.02)
+    assert 1 / 3 < ratio[3] < 3
+    assert all(below > above for below, above in zip(ratio, ratio[1:])), ratio
+    assert ratio[0] > 100
+    # "the sigmoid network does no better than always predicting the mean (its factors are all
+    # close to 1) ... The ReLU network's loss is less than a fifth of the mean's"
     lines = printed(nb, "race_loss").splitlines()
-    mean_loss = numbers_in(lines[-1])[-1]
-    for line in lines[:-1]:
-        sigmoid_loss, relu_loss = numbers_in(line)
-        assert sigmoid_loss > 0.9 * mean_loss and relu_loss < 0.2 * mean_loss, line
+    (mean_loss,) = numbers_in(lines[0])
+    _, y = make_wavy_regression(200, seed=0)
+    assert "predicting the mean" in lines[0] and mean_loss == pytest.approx(np.var(y), abs=1e-4)
+    assert [line.split(",")[0] for line in lines[1:]] == ["start 0", "start 1", "start 2"]
+    for line in lines[1:]:
+        sigmoid_loss, sigmoid_factor, relu_loss, relu_factor = numbers_in(line)
+        assert sigmoid_factor == pytest.approx(sigmoid_loss / mean_loss, abs=0.006), line
+        assert relu_factor == pytest.approx(relu_loss / mean_loss, abs=0.006), line
+        assert 0.95 < sigmoid_factor < 1.05 and relu_factor < 0.2, line
     # the collapse holds to 1e-5
     assert "the same function (to 1e-5): True" in printed(nb, "collapse_compare")
     # "the linear network does no better than the best straight line; the ReLU network follows"
@@ -456,14 +485,65 @@ def test_output_matcher_verdicts_follow_the_range_rule():
     assert wa.output_verdict("binary label (0 or 1)", "relu")["kind"] == "too wide"
 
 
-def test_race_measures_sigmoid_fading_gradients():
-    r = wa.race(("sigmoid", "relu"), hidden_layers=3, learning_rate=0.03, epochs=300, seed=0)
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_race_measures_sigmoid_fading_gradients(seed):
+    """The prose's claims hold for each of the notebook's three starts, not for one by luck."""
+    r = wa.race(("sigmoid", "relu"), hidden_layers=3, learning_rate=0.03, epochs=300, seed=seed)
     sig, rel = r["sigmoid"], r["relu"]
     assert len(sig["layer_gradients"]) == 4 and len(sig["loss"]) == 300
-    assert rel["layer_gradients"][0] > 10 * sig["layer_gradients"][0]
-    assert rel["final_loss"] < 0.5 * sig["final_loss"] and not rel["diverged"]
+    ratio = np.divide(rel["layer_gradients"], sig["layer_gradients"])
+    print(f"seed {seed}: relu/sigmoid per layer {np.round(ratio, 2)}")
+    assert all(
+        below > above for below, above in zip(ratio, ratio[1:])
+    )  # falls behind layer by layer
+    assert ratio[0] > 30 * max(ratio[-1], 1.0)
     _, y = make_wavy_regression(200, seed=0)
-    assert sig["final_loss"] > 0.9 * np.var(y)
+    print(
+        f"seed {seed}: final loss / mean's: sigmoid {sig['final_loss'] / np.var(y):.3f}, "
+        f"relu {rel['final_loss'] / np.var(y):.3f}"
+    )
+    assert abs(sig["final_loss"] / np.var(y) - 1) < 0.05 and not sig["diverged"]
+    assert rel["final_loss"] < 0.2 * np.var(y) and not rel["diverged"]
+
+
+def test_layer_gradients_are_per_entry_and_match_backprop():
+    """``layer_gradients`` is the root mean square of dJ/dW (so layers of different sizes are on
+    one scale), computed by the network's backward pass: checked against finite differences."""
+    from utils.nn import DenseNetwork, mean_squared_error_grad
+    from utils.nn.gradcheck import numerical_gradients
+
+    r = wa.race("sigmoid", hidden_layers=2, width=3, epochs=1, seed=4)
+    x, y = make_wavy_regression(200, seed=0)
+    net = DenseNetwork([1, 3, 3, 1], ["sigmoid", "sigmoid", "linear"], seed=4, dtype=np.float64)
+
+    def cost(params):
+        for W, P in zip(net.W, params):
+            W[...] = P
+        return float(np.mean((net.forward(x).ravel() - y) ** 2))
+
+    start = [W.copy() for W in net.W]
+    fd = numerical_gradients(cost, [W.copy() for W in start])
+    cost(start)
+    net.backward(mean_squared_error_grad(y.reshape(-1, 1), net.forward(x)))
+    assert [np.allclose(g, dW, rtol=1e-5, atol=1e-9) for g, dW in zip(fd, net.dW)] == [True] * 3
+    rms = [np.sqrt(np.mean(g**2)) for g in fd]
+    assert r["sigmoid"]["layer_gradients"] == pytest.approx(rms, rel=1e-3)  # race: float32
+
+
+def test_format_layer_gradients():
+    results = {
+        "sigmoid": {"layer_gradients": [0.01, 0.1, 1.0]},
+        "relu": {"layer_gradients": [2.0, 1.0, 2.0]},
+    }
+    text = wa.format_layer_gradients(results)
+    header, sig, rel, ratio = text.splitlines()
+    assert header.split() == ["layer", "1", "layer", "2", "layer", "3"]
+    assert numbers_in(sig) == [0.01, 0.1, 1.0] and numbers_in(rel) == [2.0, 1.0, 2.0]
+    assert ratio.startswith("ratio relu/sigmoid") and numbers_in(ratio) == [200.0, 10.0, 2.0]
+    assert len(wa.format_layer_gradients({"relu": results["relu"]}).splitlines()) == 2
+    with pytest.raises(ValueError, match="empty"):
+        wa.format_layer_gradients({})
 
 
 def test_race_stops_a_diverging_run_quietly(capsys):

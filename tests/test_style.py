@@ -58,6 +58,9 @@ TIMINGS = [
         "seconds_bp": 1e-4,
         "ratio": 10.0 * p,
         "rel_error": 1e-9,
+        "multiply_adds_fd": (p + 1) * 1344 * h,
+        "multiply_adds_bp": 3 * 1344 * h,
+        "counted_ratio": (p + 1) / 3,
     }
     for h, p in ((2, 45), (8, 177))
 ]

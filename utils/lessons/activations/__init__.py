@@ -13,6 +13,7 @@ from utils.lessons.activations.checks import (
 from utils.lessons.activations.questions import quiz
 from utils.lessons.activations.widgets import (
     activation_explorer,
+    format_layer_gradients,
     gradient_race,
     output_matcher,
     plot_fits,
@@ -26,6 +27,7 @@ __all__ = [
     "check_relu",
     "check_relu_derivative",
     "check_relu_puzzle",
+    "format_layer_gradients",
     "gradient_race",
     "output_matcher",
     "plot_fits",

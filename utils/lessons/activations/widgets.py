@@ -364,8 +364,13 @@ def activation_race(
     The network is 1 -> ``width`` x ``hidden_layers`` -> 1 (linear output), started from the
     same seeded weights, trained on :func:`utils.synthetic.make_wavy_regression` with mean
     squared error and plain gradient descent (batches of 32).  For each activation returns
-    ``layer_gradients`` (the size, ``||dJ/dW||``, of each layer's gradient before training:
-    layer 1 first), ``loss`` (per epoch), ``final_loss`` and ``diverged``.
+    ``layer_gradients`` (the typical size of one weight's gradient in each layer before
+    training, the root mean square of the entries of ``dJ/dW``: layer 1 first), ``loss`` (per
+    epoch), ``final_loss`` and ``diverged``.
+
+    Layers hold different numbers of weights and see inputs of different sizes, so compare a
+    layer with the same layer of another activation (:func:`format_layer_gradients` prints
+    their ratio), not with its neighbours.
     """
     if isinstance(activations, str):
         activations = (activations,)
@@ -385,7 +390,7 @@ def activation_race(
         with np.errstate(all="ignore"):
             out = net.forward(x)
             net.backward(mean_squared_error_grad(y.reshape(-1, 1), out))
-            grads = [float(np.linalg.norm(dW)) for dW in net.dW]
+            grads = [float(np.sqrt(np.mean(dW**2))) for dW in net.dW]
             history = {"loss": []}
 
             def keep(epoch, h, _history=history):
@@ -418,6 +423,35 @@ def activation_race(
 
 race = activation_race
 """The name the lesson's notebook uses (``race(...)``); lesson 04's ``race`` races optimizers."""
+
+
+def format_layer_gradients(results):
+    """The ``layer_gradients`` of :func:`activation_race` as a table, one row per activation.
+
+    With two activations a last row gives, layer by layer, how many times larger the second
+    one's gradient is than the first one's: the fair comparison (the same layer, the same
+    weights to start from).
+    """
+    names = list(results)
+    if not names:
+        raise ValueError("results is empty: pass what race() returned")
+    grads = {n: np.asarray(results[n]["layer_gradients"], dtype=float) for n in names}
+    n_layers = len(grads[names[0]])
+    rows = [[""] + [f"layer {k}" for k in range(1, n_layers + 1)]]
+    rows += [[n] + [f"{g:#.3g}" for g in grads[n]] for n in names]
+    if len(names) == 2:
+        first, second = names
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = grads[second] / grads[first]
+        rows.append([f"ratio {second}/{first}"] + [f"{q:.1f}×" for q in ratio])
+    widths = [max(len(row[i]) for row in rows) for i in range(n_layers + 1)]
+    return "\n".join(
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths))
+        )
+        for row in rows
+    )
 
 
 @course_style()
@@ -459,7 +493,7 @@ def draw_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.0
     right.set(
         yscale="log",
         xlabel="layer (1 = first)",
-        ylabel="‖dJ/dW‖ at the start",
+        ylabel="RMS of dJ/dW's entries at the start",
         title="gradient reaching each layer",
         xticks=layers,
     )

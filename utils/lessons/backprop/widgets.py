@@ -4,13 +4,15 @@ r"""Widgets, figures and tables for the backpropagation lesson (``05_backprop``)
   $\varepsilon$ from $10^{-1}$ to $10^{-16}$; the forward difference
   $(J(w+\varepsilon) - J(w))/\varepsilon$ and the centred difference
   $(J(w+\varepsilon) - J(w-\varepsilon))/2\varepsilon$ approach the true slope,
-  until round-off takes over and the error climbs again.
+  until round-off takes over and the error climbs again; :func:`most_accurate_eps` finds
+  where each is most accurate from the error curve's trend, not from a lucky dip.
 * :func:`backward_pass_widget`: a step slider that runs the backward pass of a
   :mod:`utils.autodiff` graph node by node and says which chain-rule product
   each step computes.
 * :func:`time_gradients`, :func:`plot_timings`, :func:`format_timings`: all
   partial derivatives of a small network by finite differences (one extra
-  forward pass per parameter) versus one backward pass.
+  forward pass per parameter) versus one backward pass, counted
+  (:func:`multiply_adds`) and timed (the best of several runs).
 * :func:`gradient_check_table`: the three-way check table (by hand, finite
   differences, GradientTape), with :func:`numerical_gradients` and
   :func:`relative_error` re-exported from :mod:`utils.nn.gradcheck` for the notebook.
@@ -37,9 +39,11 @@ from utils.ui.figure_widget import FigureWidget
 __all__ = [
     "FUNCTIONS",
     "slope_estimates",
+    "most_accurate_eps",
     "epsilon_widget",
     "step_message",
     "backward_pass_widget",
+    "multiply_adds",
     "time_gradients",
     "plot_timings",
     "format_timings",
@@ -95,8 +99,42 @@ def slope_estimates(eps, function="J = w²", dtype="float64", w=3.0):
     return forward, centred, float(dJ(float(w)))
 
 
-def _best(eps, errors):
-    return float(eps[int(np.argmin(errors))])
+ENVELOPE_POINTS = 5
+"""Half-width, in grid points (half a decade of :data:`EPS_GRID`), of the running maximum that
+:func:`most_accurate_eps` takes of an error curve before it looks for the minimum."""
+
+
+def _envelope(errors, k=ENVELOPE_POINTS):
+    padded = np.pad(np.asarray(errors, dtype=float), (k, k), mode="edge")
+    return np.lib.stride_tricks.sliding_window_view(padded, 2 * k + 1).max(axis=1)
+
+
+def most_accurate_eps(function="J = w²", dtype="float64", w=3.0):
+    """The ε of :data:`EPS_GRID` where each estimate is most accurate: ``(forward, centred)``.
+
+    Round-off makes an error curve jagged: at some ε it cancels by luck and the error dips far
+    below its neighbours. The minimum is therefore taken of the curve's upper edge (the running
+    maximum over half a decade either side), so the answer is the trend's, not a lucky dip's.
+    """
+    fwd, ctr, true = slope_estimates(EPS_GRID, function, dtype, w)
+    return tuple(
+        float(EPS_GRID[int(np.argmin(_envelope(np.abs(est - true))))]) for est in (fwd, ctr)
+    )
+
+
+def _accuracy_text(function, dtype, w):
+    best_f, best_c = most_accurate_eps(function, dtype, w)
+    largest = EPS_GRID[-1 - ENVELOPE_POINTS]
+    centred = (
+        f"centred: the larger ε the better, up to the largest shown ({function} gives it no "
+        "truncation error, only round-off)"
+        if best_c >= largest
+        else f"centred around ε ≈ {best_c:.0e}"
+    )
+    return (
+        "Most accurate (the error curve's trend, not its lucky dips of round-off): forward "
+        f"around ε ≈ {best_f:.0e}; {centred}."
+    )
 
 
 @course_style()
@@ -143,9 +181,7 @@ def _draw_epsilon(eps, function, dtype, w=3.0):
     message = (
         f"ε = {eps:.1e} ({dtype}): forward difference = {f_now:.12g} "
         f"(error {abs(f_now - true):.1e}), centred = {c_now:.12g} "
-        f"(error {abs(c_now - true):.1e}). Smallest error on this grid: forward at "
-        f"ε ≈ {_best(EPS_GRID, err_f):.0e}, "
-        f"centred at ε ≈ {_best(EPS_GRID, err_c):.0e}."
+        f"(error {abs(c_now - true):.1e}). " + _accuracy_text(function, dtype, w)
     )
     return fig, message
 
@@ -285,20 +321,44 @@ def backward_pass_widget(root: Value, step: int = 0) -> FigureWidget:
 # ----------------------------------------------------------------------------------------
 
 
-def time_gradients(hidden_sizes=(2, 8, 32, 128), n_features=20, m=64, eps=1e-6, seed=0, repeats=3):
-    """Time all partial derivatives of a small network's cost, two ways.
+def multiply_adds(sizes, m):
+    """Multiply-adds in the matrix products of one forward pass of ``DenseNetwork(sizes)`` on a
+    batch of ``m`` examples: ``m * n_in * n_out`` per layer (``A @ W``).
+
+    The backward pass of :class:`utils.nn.DenseNetwork` does two products of the same size per
+    layer (``dW = A_in.T @ dZ`` and ``dA_in = dZ @ W.T``), so one forward and one backward pass
+    cost three times this.
+    """
+    return int(m) * sum(int(a) * int(b) for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def _best_time(fn, repeats, budget=0.02):
+    """Seconds per call of ``fn``: the best of ``repeats`` runs of about ``budget`` seconds each
+    (other programs on the machine only ever slow a run down, so the minimum is the fair one)."""
+    one = timeit.timeit(fn, number=1)
+    number = int(min(max(budget / max(one, 1e-7), 1), 2000))
+    return min(timeit.repeat(fn, number=number, repeat=repeats)) / number
+
+
+def time_gradients(hidden_sizes=(2, 8, 32, 128), n_features=20, m=64, eps=1e-6, seed=0, repeats=5):
+    """Count and time all partial derivatives of a small network's cost, two ways.
 
     For each hidden width h the network is ``DenseNetwork([n_features, h, 1],
     ['tanh', 'sigmoid'])`` in float64 with the binary cross-entropy cost on a fixed
     random batch of ``m`` examples. *Finite differences* nudge each parameter in
     turn (forward difference: one extra forward pass per parameter); *backprop*
-    runs one forward and one backward pass. Each time is the best of ``repeats``.
-    Both use :mod:`utils.nn`: :func:`~utils.nn.numerical_gradients` (``kind="forward"``)
-    and the gradient of :func:`~utils.nn.binary_crossentropy`.
+    runs one forward and one backward pass. Both use :mod:`utils.nn`:
+    :func:`~utils.nn.numerical_gradients` (``kind="forward"``) and the gradient of
+    :func:`~utils.nn.binary_crossentropy`.
 
-    Returns one dict per width: ``hidden``, ``params``, ``forward_passes`` (for
-    finite differences), ``seconds_fd``, ``seconds_bp``, ``ratio`` and
-    ``rel_error`` (how closely the two gradients agree).
+    The work is counted: ``forward_passes`` (counted while finite differences run) and the
+    multiply-adds of the matrix products (:func:`multiply_adds`), ``multiply_adds_fd`` and
+    ``multiply_adds_bp`` (one forward and one backward pass: three forward passes' worth).
+    It is also timed: ``seconds_fd`` and ``seconds_bp``, each the best of ``repeats`` runs.
+
+    Returns one dict per width: ``hidden``, ``params``, those counts and times, ``ratio``
+    (of the times), ``counted_ratio`` (of the multiply-adds) and ``rel_error`` (how closely
+    the two gradients agree).
     """
     sizes = [int(h) for h in hidden_sizes]
     if not sizes or min(sizes) < 1:
@@ -310,8 +370,10 @@ def time_gradients(hidden_sizes=(2, 8, 32, 128), n_features=20, m=64, eps=1e-6, 
     for h in sizes:
         net = DenseNetwork([n_features, h, 1], ["tanh", "sigmoid"], seed=seed, dtype=np.float64)
         theta, start = net.theta, net.theta.copy()
+        passes = [0]
 
         def cost_at(params):
+            passes[0] += 1
             theta[...] = params[0]
             return losses.cost(losses.binary_crossentropy(y, net.forward(X)))
 
@@ -325,16 +387,20 @@ def time_gradients(hidden_sizes=(2, 8, 32, 128), n_features=20, m=64, eps=1e-6, 
             net.backward(losses.binary_crossentropy_grad(y, net.forward(X)))
             return net.grad.copy()
 
-        fd, bp = by_finite_differences(), by_backprop()
-        t_fd = min(timeit.repeat(by_finite_differences, number=1, repeat=repeats))
-        one = timeit.timeit(by_backprop, number=1)
-        n_bp = int(min(max(0.02 / max(one, 1e-7), 1), 2000))  # about 20 ms of backprop calls
-        t_bp = min(timeit.repeat(by_backprop, number=n_bp, repeat=max(repeats, 5))) / n_bp
+        fd = by_finite_differences()
+        forward_passes = passes[0]
+        bp = by_backprop()
+        t_fd = _best_time(by_finite_differences, repeats)
+        t_bp = _best_time(by_backprop, repeats)
+        one_pass = multiply_adds(net.sizes, m)
         results.append(
             {
                 "hidden": h,
                 "params": int(theta.size),
-                "forward_passes": int(theta.size) + 1,
+                "forward_passes": forward_passes,
+                "multiply_adds_fd": forward_passes * one_pass,
+                "multiply_adds_bp": 3 * one_pass,
+                "counted_ratio": forward_passes / 3,
                 "seconds_fd": t_fd,
                 "seconds_bp": t_bp,
                 "ratio": t_fd / t_bp,
@@ -344,23 +410,14 @@ def time_gradients(hidden_sizes=(2, 8, 32, 128), n_features=20, m=64, eps=1e-6, 
     return results
 
 
-@course_style()
-def plot_timings(results) -> Figure:
-    """Time per full gradient against the number of parameters, log-log."""
-    if not results:
-        raise ValueError("results is empty: pass the list that time_gradients() returned")
-    P = np.array([r["params"] for r in results], dtype=float)
-    fd = np.array([r["seconds_fd"] for r in results])
-    bp = np.array([r["seconds_bp"] for r in results])
-    fig = new_figure(figsize=(6.5, 4))
-    ax = fig.add_subplot()
-    ax.loglog(P, fd * 1e3, "o-", color=COLORS["vermillion"], label="finite differences (≈ N × P)")
-    ax.loglog(P, bp * 1e3, "s-", color=COLORS["blue"], label="backprop (≈ N + P)")
+def _ratio_lines(ax, P, fd, bp, scale=1.0):
+    ax.loglog(P, fd * scale, "o-", color=COLORS["vermillion"], label="finite differences (≈ N × P)")
+    ax.loglog(P, bp * scale, "s-", color=COLORS["blue"], label="backprop (≈ N + P)")
     for p, a, b in zip(P, fd, bp):
-        ax.plot([p, p], [b * 1e3, a * 1e3], ":", color=COLORS["grey"], linewidth=1)
+        ax.plot([p, p], [b * scale, a * scale], ":", color=COLORS["grey"], linewidth=1)
         ax.annotate(
             f"×{a / b:,.0f}",
-            (p, math.sqrt(a * b) * 1e3),
+            (p, math.sqrt(a * b) * scale),
             ha="center",
             va="center",
             fontsize=9,
@@ -369,31 +426,48 @@ def plot_timings(results) -> Figure:
         )
     ax.set_xlim(P.min() / 1.6, P.max() * 1.6)
     ax.set_xlabel("number of parameters P")
-    ax.set_ylabel("time for the whole gradient (ms)")
-    ax.set_title("One gradient: nudge every parameter vs one backward pass")
     ax.legend(loc="upper left")
+
+
+@course_style()
+def plot_timings(results) -> Figure:
+    """Time per full gradient against the number of parameters, log-log (left); when the
+    results carry them, the counted multiply-adds too (right), where the slopes read exactly:
+    2 for finite differences (P forward passes, each growing with P), 1 for backprop."""
+    if not results:
+        raise ValueError("results is empty: pass the list that time_gradients() returned")
+    P = np.array([r["params"] for r in results], dtype=float)
+    counted = all("multiply_adds_fd" in r for r in results)
+    fig = new_figure(figsize=(11.5, 4) if counted else (6.5, 4))
+    axes = fig.subplots(1, 2) if counted else [fig.add_subplot()]
+    fd = np.array([r["seconds_fd"] for r in results])
+    bp = np.array([r["seconds_bp"] for r in results])
+    _ratio_lines(axes[0], P, fd, bp, scale=1e3)
+    axes[0].set_ylabel("time for the whole gradient (ms)")
+    axes[0].set_title("Measured: best of several runs")
+    if counted:
+        fd_ops = np.array([r["multiply_adds_fd"] for r in results], dtype=float)
+        bp_ops = np.array([r["multiply_adds_bp"] for r in results], dtype=float)
+        _ratio_lines(axes[1], P, fd_ops, bp_ops)
+        axes[1].set_ylabel("multiply-adds for the whole gradient")
+        axes[1].set_title("Counted: multiply-adds of the matrix products")
+    fig.suptitle("One gradient: nudge every parameter vs one backward pass")
     return fig
 
 
 def format_timings(results) -> str:
-    """The timings as a small text table."""
-    rows = [
-        (
-            "hidden units",
-            "parameters P",
-            "forward passes (FD)",
-            "finite diff.",
-            "backprop",
-            "ratio",
-            "rel. error",
-        )
-    ]
+    """The counts and timings as a small text table."""
+    groups = (("", 2), ("multiply-adds (counted)", 3), ("time (best run)", 3), ("", 1))
+    head = ("h", "P") + ("finite diff.", "backprop", "ratio") * 2 + ("rel. error",)
+    rows = [head]
     for r in results:
         rows.append(
             (
                 str(r["hidden"]),
                 f"{r['params']:,}",
-                f"{r['forward_passes']:,}",
+                f"{r['multiply_adds_fd']:.3g}",
+                f"{r['multiply_adds_bp']:.3g}",
+                f"{r['counted_ratio']:,.0f}x",
                 f"{r['seconds_fd'] * 1e3:.2f} ms",
                 f"{r['seconds_bp'] * 1e3:.3f} ms",
                 f"{r['ratio']:,.0f}x",
@@ -401,7 +475,14 @@ def format_timings(results) -> str:
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows)
+    spans, start = [], 0
+    for title, n in groups:
+        width = sum(widths[start : start + n]) + 2 * (n - 1)
+        spans.append(title.center(width, "-") if title else " " * width)
+        start += n
+    lines = ["  ".join(spans).rstrip()]
+    lines += ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows]
+    return "\n".join(lines)
 
 
 # ----------------------------------------------------------------------------------------
