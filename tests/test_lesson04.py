@@ -17,6 +17,7 @@ from autograder.notebooks import (
     source_notebook,
     stderr_text,
 )
+from utils.data import load_digits_split
 from utils.feedback import ExerciseError
 from utils.lessons.adam_and_layers import quiz
 from utils.lessons.adam_and_layers.checks import (
@@ -25,18 +26,25 @@ from utils.lessons.adam_and_layers.checks import (
     check_conv1d_param_count,
     compare_with_keras,
 )
+from utils.lessons.adam_and_layers.training import DIGITS_BATCH, DIGITS_EPOCHS, train_digits
 from utils.lessons.adam_and_layers.widgets import (
     GRADIENT_PATTERNS,
+    RATES,
     SURFACES,
+    SWEEP_STEPS,
     TOLERANCE,
     adam_step_ratios,
     conv_window_widget,
     conv_windows,
+    learning_rate_sweep,
     optimizer_race_widget,
     race,
     step_size_widget,
+    sweep_figure,
+    sweep_summary,
+    training_curves_figure,
 )
-from utils.nn import Adam
+from utils.nn import Adam, GradientDescent
 from utils.synthetic import make_ekg
 
 NAME = "04_adam_and_layers"
@@ -263,35 +271,95 @@ def test_race_widget_every_control_redraws():
         ("adam_lr", 0.1),
         ("steps", 300),
         ("surface", "banana (Rosenbrock)"),
+        ("surface", "badly conditioned bowl"),
     ]:
         before, message = lines(w.figure), w.message
         w.set(**{key: value})
         assert changed(before, lines(w.figure)) and w.message != message, key
-    assert "banana" in w.figure.axes[0].get_title()
-    assert w.redraws == 5
+    assert "badly conditioned" in w.figure.axes[0].get_title()
+    assert w.redraws == 6
     w.set(surface="elongated bowl", gd_lr=0.1)
     assert "diverged at step" in w.message
     with pytest.raises(KeyError, match="no control named"):
         w.set(speed=3)
 
 
+def test_race_widget_redraws_from_cached_runs(monkeypatch):
+    """Moving a control back to a value seen before recomputes no run."""
+    from utils.lessons.adam_and_layers import widgets
+
+    w = optimizer_race_widget()
+    w.set(steps=1000, surface="banana (Rosenbrock)")
+    w.set(steps=200, surface="elongated bowl")
+    monkeypatch.setattr(widgets.GradientDescent, "step", lambda *a: pytest.fail("recomputed"))
+    monkeypatch.setattr(widgets.Adam, "step", lambda *a: pytest.fail("recomputed"))
+    w.set(steps=1000, surface="banana (Rosenbrock)")
+    assert "after 1000 steps" in w.message
+
+
+def test_race_widget_falls_back_to_a_still_figure(monkeypatch):
+    w = optimizer_race_widget()
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    bundle = w._repr_mimebundle_()
+    assert "image/png" in bundle and "application/vnd.jupyter.widget-view+json" not in bundle
+
+
 def test_race_input_errors_are_clear():
     with pytest.raises(ValueError, match="unknown surface 'saddle'"):
         race("saddle")
-    with pytest.raises(ValueError, match="learning_rate must be > 0"):
+    with pytest.raises(ValueError, match="gd_lr must be > 0"):
         race(gd_lr=0)
     with pytest.raises(TypeError, match="steps must be an integer"):
         race(steps=2.5)
+    with pytest.raises(ValueError, match="histories is empty"):
+        training_curves_figure({})
+    with pytest.raises(TypeError, match="must be a Keras optimizer object"):
+        train_digits("adam")
 
 
 def test_race_paths_and_costs():
     for name, surface in SURFACES.items():
-        results = race(name, gd_lr=1e-3, adam_lr=0.1, steps=2000)
+        results = race(name, gd_lr=1e-4, adam_lr=0.1, steps=2000)
         for r in results.values():
             assert r.path.shape == (2001, 2) and r.costs.shape == (2001,)
             assert r.costs[0] == pytest.approx(surface.cost(np.array(surface.start)))
             assert surface.cost(np.array(surface.minimum)) == 0
         assert results["Adam"].final_cost < TOLERANCE, name
+
+
+@pytest.mark.parametrize("surface", sorted(SURFACES))
+def test_race_runs_are_the_reference_optimizers_step_for_step(surface):
+    """All rates run together (one optimizer at rate 1, scaled): the same as one optimizer each."""
+    s = SURFACES[surface]
+    for optimizer, rate in [(GradientDescent, 1e-4), (GradientDescent, 3e-3), (Adam, 0.1)]:
+        theta, opt, path = np.array(s.start, dtype=float), optimizer(rate), []
+        for _ in range(300):
+            opt.step(theta, s.grad(theta))
+            path.append(theta.copy())
+            if np.abs(theta).max() > 1e6:
+                break
+        kind = "Adam" if optimizer is Adam else "gradient descent"
+        r = race(surface, **{"adam_lr" if kind == "Adam" else "gd_lr": rate}, steps=300)[kind]
+        if r.diverged is not None:
+            assert r.diverged == len(path) and r.path.shape == (len(path), 2)
+            path = path[:-1]
+        np.testing.assert_allclose(r.path[1:], path, rtol=1e-12, atol=1e-12)
+
+
+def test_settled_means_staying_below():
+    """The metric: a run that dips below the tolerance and comes back out has not settled."""
+    r = race("elongated bowl", adam_lr=0.3)["Adam"]  # the widget's default
+    first_dip = int(np.argmax(r.costs < TOLERANCE))
+    assert 0 < first_dip < r.settled  # "dips below the dashed line long before it stays there"
+    assert r.settled - first_dip > 30
+    assert np.all(r.costs[r.settled :] < TOLERANCE) and r.costs[r.settled - 1] >= TOLERANCE
+    assert race("round bowl", gd_lr=0.1, steps=10)["gradient descent"].settled is None
+
+
+def test_sweep_figure_and_summary():
+    fig = sweep_figure(steps=50)
+    assert len([ax for ax in fig.axes if ax.get_visible()]) == len(SURFACES)
+    assert "banana" in sweep_summary("banana (Rosenbrock)", steps=50)
 
 
 def test_step_size_widget_every_control_redraws():
@@ -337,9 +405,10 @@ def test_section1_claims():
     round_slow = race("round bowl", gd_lr=0.03)["gradient descent"]
     long_fast = race("elongated bowl", gd_lr=0.1)["gradient descent"]
     long_slow = race("elongated bowl", gd_lr=0.03)["gradient descent"]
-    assert round_fast.arrived < round_slow.arrived  # 0.1 works and is faster
+    assert len(round_fast.costs) == 201  # "for 200 steps"
+    assert round_fast.settled < round_slow.settled  # 0.1 works and is faster
     assert long_fast.diverged is not None  # diverges on the elongated bowl
-    assert long_slow.arrived >= 3 * round_fast.arrived  # "several times as many steps"
+    assert long_slow.settled >= 3 * round_fast.settled  # "several times as many steps"
     assert race("elongated bowl", gd_lr=0.039, steps=300)["gradient descent"].diverged is None
     assert race("elongated bowl", gd_lr=0.041, steps=300)["gradient descent"].diverged
 
@@ -360,13 +429,107 @@ def test_section2_claims():
     assert no_momentum[oscillating][-1] == pytest.approx(1, rel=0.01)  # the "try β1 = 0"
 
 
-def test_section3_claims():
-    round_bowl = race("round bowl", adam_lr=0.3)["Adam"]
-    elongated = race("elongated bowl", adam_lr=0.3)["Adam"]
-    assert round_bowl.arrived == elongated.arrived  # "the same number of steps"
-    assert elongated.final_cost > TOLERANCE  # jitters after arriving
-    banana = race("banana (Rosenbrock)", gd_lr=1e-3, adam_lr=0.1, steps=1000)
-    assert banana["gradient descent"].arrived is None and banana["Adam"].arrived is not None
+BOWLS = ["round bowl", "elongated bowl", "badly conditioned bowl"]
+
+
+def test_section3_adam_takes_the_same_path_on_every_bowl():
+    runs = [race(bowl, adam_lr=0.3)["Adam"] for bowl in BOWLS]
+    for r in runs[1:]:  # "the same distance to the minimum at every step"
+        np.testing.assert_allclose(r.distance, runs[0].distance, rtol=0, atol=1e-5)
+    settled = [r.settled for r in runs]
+    assert settled == sorted(settled) and settled[0] < settled[-1]  # "settles later"
+    for bowl in BOWLS[1:]:  # "gradient descent with α = 0.3 diverges on both stretched bowls"
+        assert race(bowl, gd_lr=0.3)["gradient descent"].diverged is not None
+
+
+@pytest.fixture(scope="module")
+def sweeps():
+    return {name: learning_rate_sweep(name) for name in SURFACES}
+
+
+def working(sweep):
+    return {rate for rate, step in zip(sweep.rates, sweep.settled) if step is not None}
+
+
+def test_sweep_setup_as_the_prose_says():
+    assert SWEEP_STEPS == 1000 and len(RATES) == 46  # "1000 steps", "46 rates"
+    assert RATES[0] == 1e-4 and RATES[-1] == 3.16  # "from 0.0001 to 3.16"
+    assert np.allclose(np.diff(np.log10(RATES)), 0.1, atol=0.003)  # "10 per decade"
+
+
+def test_sweep_claims(sweeps):
+    gd, adam = (sweeps["round bowl"][k] for k in ("gradient descent", "Adam"))
+    assert race("round bowl", gd_lr=0.5, steps=1)["gradient descent"].path[1].tolist() == [0, 0]
+    rate, step = gd.fastest  # "α ≈ 0.5 settles in one step"
+    assert step == 1 and rate == pytest.approx(0.5, rel=0.01)
+    assert adam.fastest[1] >= 24  # "Adam needs dozens of steps at any α"
+    assert adam.fastest[1] > gd.fastest[1]  # "gradient descent wins"
+
+    gd, adam = (sweeps["elongated bowl"][k] for k in ("gradient descent", "Adam"))
+    assert gd.fastest[0] < 0.04 and gd.fastest[0] >= 0.03  # "just below the limit 0.04"
+    assert gd.fastest[1] < adam.fastest[1]  # "still settles sooner than Adam's best"
+    assert gd.working < adam.working  # "fewer rates work for it"
+
+    gd, adam = (sweeps["badly conditioned bowl"][k] for k in ("gradient descent", "Adam"))
+    assert gd.working == 0  # "no α lets gradient descent settle within 1000 steps"
+    assert (
+        race("badly conditioned bowl", gd_lr=0.00099, steps=1000)["gradient descent"].diverged
+        is None
+    )
+    assert race("badly conditioned bowl", gd_lr=0.00101, steps=1000)["gradient descent"].diverged
+    assert 1 - 2 * 0.001 == pytest.approx(0.998)  # "shrinks by less than 0.2% per step"
+    # "Adam settles with exactly the same rates as on the round bowl" (and the elongated one)
+    assert working(adam) == working(sweeps["round bowl"]["Adam"])
+    assert working(adam) == working(sweeps["elongated bowl"]["Adam"])
+
+    gd, adam = (sweeps["banana (Rosenbrock)"][k] for k in ("gradient descent", "Adam"))
+    assert gd.working == 1 and adam.working >= 10  # "only one of the 46 rates, Adam with many"
+
+
+def test_sweep_summary_reports_the_sweep(sweeps):
+    line = sweep_summary("elongated bowl")
+    gd, adam = sweeps["elongated bowl"].values()
+    assert f"gradient descent: {gd.working} of 46 rates" in line
+    assert f"soonest from step {adam.fastest[1]} (α = {adam.fastest[0]:.3g})" in line
+    assert sweep_summary("badly conditioned bowl").count("soonest") == 1
+
+
+# The digits network in Keras (section 3): the rates the notebook uses are the best of the grids
+# the prose names, and what the prose says about the curves holds.
+DIGITS_GRIDS = {"SGD": (0.01, 0.03, 0.1, 0.3, 1.0), "Adam": (0.001, 0.003, 0.01, 0.03)}
+
+
+@pytest.fixture(scope="module")
+def digits_grid(keras):
+    return {
+        (kind, rate): train_digits(getattr(keras.optimizers, kind)(learning_rate=rate))
+        for kind, rates in DIGITS_GRIDS.items()
+        for rate in rates
+    }
+
+
+@pytest.mark.slow
+def test_digits_claims(digits_grid, keras):
+    assert DIGITS_EPOCHS == 5 and DIGITS_BATCH == 32  # "for 5 epochs in batches of 32"
+    assert len(load_digits_split()[0][0]) == 4000  # "on 4000 digits"
+    final = {key: h["loss"][-1] for key, h in digits_grid.items()}
+    best = {
+        kind: min(DIGITS_GRIDS[kind], key=lambda rate: final[kind, rate]) for kind in DIGITS_GRIDS
+    }
+    source = cells_by_grade_id(nbformat.read(source_notebook(NAME), as_version=4))
+    code = source["s3_digits_train"].source
+    assert f"SGD(learning_rate={best['SGD']})" in code, best
+    assert f"Adam(learning_rate={best['Adam']})" in code, best
+    sgd, adam = digits_grid["SGD", best["SGD"]], digits_grid["Adam", best["Adam"]]
+    assert len(sgd["loss"]) == DIGITS_EPOCHS
+    assert all(a < s for a, s in zip(adam["loss"], sgd["loss"]))  # "lower after every epoch"
+    assert abs(adam["val_accuracy"][-1] - sgd["val_accuracy"][-1]) < 0.01  # "within one point"
+    # "with Keras's default rates ... more than three times Adam's"
+    assert float(keras.optimizers.SGD().learning_rate) == pytest.approx(0.01)
+    assert float(keras.optimizers.Adam().learning_rate) == pytest.approx(0.001)
+    assert final["SGD", 0.01] > 3 * final["Adam", 0.001]
+    fig = training_curves_figure({"gradient descent": sgd, "Adam": adam})
+    assert len(fig.axes) == 2 and len(fig.axes[0].get_lines()) == 2
 
 
 def test_quiz_has_two_questions():
@@ -413,6 +576,8 @@ def test_the_widgets_the_prose_refers_to(solved):
     assert solved.roles() == {
         "s2_widget": "widget",
         "s3_widget": "widget",
+        "s3_sweep": "figure",
+        "s3_digits_curves": "figure",
         "s5_widget": "widget",
         "quiz": "quiz",
     }
@@ -430,6 +595,23 @@ def test_source_notebook_numbers_support_the_prose(solved):
         )
     ]
     assert len(diffs) == 3 and max(diffs[1:]) < diffs[0] / 100
+    bowls = re.findall(
+        r"after 50 steps ([\d.]+), after 100 steps ([\d.]+); J < 0.001 from step (\d+) on",
+        cell_text(cells["s3_adam_bowls"], results=True),
+    )
+    assert len(bowls) == 3 and len({b[:2] for b in bowls}) == 1  # the same distances
+    sweep = cell_text(cells["s3_sweep"], results=True)
+    assert sweep.count("of 46 rates") == 2 * len(SURFACES)
+    assert "badly conditioned bowl: gradient descent: 0 of 46 rates |" in sweep
+    digits = re.findall(
+        r"(gradient descent|Adam).*training loss ([\d.]+) after epoch 1, ([\d.]+) after epoch 5; "
+        r"held-out accuracy ([\d.]+)%",
+        cell_text(cells["s3_digits_train"], results=True),
+    )
+    assert [d[0] for d in digits] == ["gradient descent", "Adam"]
+    (_, sgd_first, sgd_last, sgd_test), (_, adam_first, adam_last, adam_test) = digits
+    assert float(adam_last) < float(sgd_last) and float(adam_first) < float(sgd_first)
+    assert abs(float(adam_test) - float(sgd_test)) < 1.0  # "within one percentage point"
     shapes = cell_text(cells["s5_shapes"], results=True)
     assert "(None, 9, 8)" in shapes and "(None, 3, 8)" in shapes
     rows = re.findall(

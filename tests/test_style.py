@@ -83,6 +83,10 @@ DRAWERS = {
     "epsilon": lambda: backprop.epsilon_widget().figure,
     "backward pass": lambda: backprop.backward_pass_widget(lecture_graph(), step=2).figure,
     "timings": lambda: backprop.plot_timings(TIMINGS),
+    "rate sweep": lambda: adam.sweep_figure(steps=20),
+    "training curves": lambda: adam.training_curves_figure(
+        {"a": {"loss": [1.0, 0.5], "val_accuracy": [0.5, 0.7]}}
+    ),
     "loss": lambda: compile_fit.loss_explorer().figure,
     "batches": lambda: compile_fit.batches_explorer().figure,
     "regression fits": lambda: compile_fit.plot_regression_fits(

@@ -1,9 +1,13 @@
 r"""Widgets for lesson 04 (Adam and other layer types).
 
 * :func:`optimizer_race_widget` -- gradient descent and Adam race from the same
-  start on a 2-D cost surface (an elongated bowl, a round bowl, Rosenbrock's
+  start on a 2-D cost surface (bowls stretched 1, 25 and 1000 times, Rosenbrock's
   banana); each has its own learning rate, and the message reports each one's
-  final $J$ and the step at which it first got below a tolerance.
+  final $J$ and the step from which $J$ stays below a tolerance.
+* :func:`sweep_figure` -- the same race at every learning rate of a grid and one step
+  budget (:func:`learning_rate_sweep`): which rates settle, and how soon.
+* :func:`training_curves_figure` -- Keras training histories side by side (the digits network
+  trained with gradient descent and with Adam, see ``training.py``).
 * :func:`step_size_widget` -- how big a step Adam takes for a parameter whose
   gradient is steady, tiny, oscillating or noisy, next to gradient descent.
 * :func:`conv_window_widget` -- an EKG-like signal with the windows a
@@ -19,6 +23,7 @@ can also be called on their own.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -36,12 +41,20 @@ from utils.validation import as_float_array, as_labels, check_positive
 __all__ = [
     "SURFACES",
     "TOLERANCE",
+    "RATES",
+    "SWEEP_STEPS",
+    "OPTIMIZERS",
     "Surface",
     "RaceResult",
     "optimizer_race",
     "race",
     "race_figure",
     "optimizer_race_widget",
+    "Sweep",
+    "learning_rate_sweep",
+    "sweep_summary",
+    "sweep_figure",
+    "training_curves_figure",
     "GRADIENT_PATTERNS",
     "adam_step_ratios",
     "step_size_figure",
@@ -52,10 +65,16 @@ __all__ = [
 ]
 
 TOLERANCE = 1e-3
-"""A racer 'arrives' at the first step where its cost J drops below this value."""
+"""A run has *settled* from the first step after which its cost J stays below this value."""
 
 DIVERGED = 1e6
-"""A racer whose parameters grow beyond this size has diverged; its run stops there."""
+"""A run whose parameters grow beyond this size has diverged; it stops there."""
+
+RATES = tuple(float(f"{10 ** (k / 10):.3g}") for k in range(-40, 6))
+"""The learning rates the sweep tries for both optimizers: 10 per decade, 0.0001 to 3.16."""
+
+SWEEP_STEPS = 1000
+"""The sweep's budget: every optimizer gets this many steps at every learning rate."""
 
 
 # ----------------------------------------------------------------------------------------
@@ -65,7 +84,10 @@ DIVERGED = 1e6
 
 @dataclass(frozen=True)
 class Surface:
-    """A 2-D cost ``J(w1, w2)`` (vectorised), its gradient, a start point and plot limits."""
+    """A 2-D cost ``J(w1, w2)`` (vectorised), its gradient, a start point and plot limits.
+
+    ``grad(p)`` takes points ``p`` of shape (..., 2) and returns the gradients, same shape.
+    """
 
     name: str
     formula: str
@@ -81,7 +103,10 @@ class Surface:
 
 
 def _bowl(a, b):
-    return (lambda x, y: a * x**2 + b * y**2, lambda p: np.array([2 * a * p[0], 2 * b * p[1]]))
+    def grad(p):
+        return np.stack([2 * a * p[..., 0], 2 * b * p[..., 1]], axis=-1)
+
+    return (lambda x, y: a * x**2 + b * y**2, grad)
 
 
 def _rosenbrock_J(x, y):
@@ -89,11 +114,20 @@ def _rosenbrock_J(x, y):
 
 
 def _rosenbrock_grad(p):
-    x, y = p
-    return np.array([-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)])
+    x, y = p[..., 0], p[..., 1]
+    return np.stack([-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)], axis=-1)
 
 
 SURFACES = {
+    "round bowl": Surface(
+        "round bowl",
+        "J = w1² + w2²",
+        *_bowl(1.0, 1.0),
+        start=(-4.5, 1.5),
+        xlim=(-5.0, 5.0),
+        ylim=(-2.0, 2.0),
+        minimum=(0.0, 0.0),
+    ),
     "elongated bowl": Surface(
         "elongated bowl",
         "J = w1² + 25 w2²",
@@ -103,10 +137,10 @@ SURFACES = {
         ylim=(-2.0, 2.0),
         minimum=(0.0, 0.0),
     ),
-    "round bowl": Surface(
-        "round bowl",
-        "J = w1² + w2²",
-        *_bowl(1.0, 1.0),
+    "badly conditioned bowl": Surface(
+        "badly conditioned bowl",
+        "J = w1² + 1000 w2²",
+        *_bowl(1.0, 1000.0),
         start=(-4.5, 1.5),
         xlim=(-5.0, 5.0),
         ylim=(-2.0, 2.0),
@@ -138,25 +172,82 @@ def _surface(name) -> Surface:
 # The race
 # ----------------------------------------------------------------------------------------
 
+OPTIMIZERS = {"gradient descent": GradientDescent, "Adam": Adam}
+"""The two racers: the course's reference optimizers (they match Keras step for step)."""
+
+
+@functools.lru_cache(maxsize=64)
+def _runs(surface: Surface, name: str, rates: tuple, steps: int):
+    """Run one optimizer from the surface's start at each learning rate in ``rates``, together.
+
+    Returns read-only arrays ``(paths, costs, diverged)``: paths (n, steps + 1, 2) and costs
+    (n, steps + 1), NaN after a run diverged; diverged (n,) the step at which it did (0: never).
+    One reference optimizer with learning rate 1 computes every run's step; each run scales it
+    by its own rate.  Both updates are proportional to the learning rate, so this is the step
+    of the optimizer built with that rate.  Computed once per surface, optimizer, rates, steps.
+    """
+    rates_col = np.asarray(rates, dtype=float)[:, None]
+    theta = np.tile(np.asarray(surface.start, dtype=float), (len(rates), 1))
+    optimizer, update = OPTIMIZERS[name](1.0), np.zeros_like(theta)
+    paths = np.full((len(rates), steps + 1, 2), np.nan)
+    costs = np.full((len(rates), steps + 1), np.nan)
+    diverged = np.zeros(len(rates), dtype=int)
+    paths[:, 0], costs[:, 0] = theta, surface.J(theta[:, 0], theta[:, 1])
+    with np.errstate(over="ignore", invalid="ignore"):
+        for step in range(1, steps + 1):
+            alive = diverged == 0
+            if not alive.any():
+                break
+            update[:] = 0.0
+            optimizer.step(update, np.where(alive[:, None], surface.grad(theta), 0.0))
+            new = theta + rates_col * update  # update = -(the step at learning rate 1)
+            bad = alive & ~(
+                np.all(np.isfinite(new), axis=1) & (np.abs(new).max(axis=1) <= DIVERGED)
+            )
+            diverged[bad] = step
+            keep = alive & ~bad
+            theta[keep] = new[keep]
+            paths[keep, step] = theta[keep]
+            costs[keep, step] = surface.J(theta[keep, 0], theta[keep, 1])
+    for array in (paths, costs, diverged):
+        array.flags.writeable = False
+    return paths, costs, diverged
+
+
+def _settled(costs, tolerance):
+    """The first step from which every cost is below ``tolerance`` (None: not by the end)."""
+    below = costs < tolerance
+    if not below[-1]:
+        return None
+    above = np.flatnonzero(~below)
+    return int(above[-1]) + 1 if above.size else 0
+
 
 @dataclass
 class RaceResult:
-    """One optimizer's run: the points visited, J at each, when it arrived or diverged."""
+    """One optimizer's run: the points visited, J at each, when it settled or diverged."""
 
     name: str
     learning_rate: float
     path: np.ndarray  # (k + 1, 2): the start and the point after each step
     costs: np.ndarray  # J at each point of ``path``
-    arrived: int | None  # first step with J < tolerance (None: not within the steps)
+    settled: int | None  # J < tolerance from this step to the end (None: not within the steps)
     diverged: int | None  # the step at which the parameters blew up (None: they did not)
     tolerance: float = TOLERANCE
+    minimum: tuple = (0.0, 0.0)  # where J = 0
 
     @property
     def final_cost(self) -> float:
         return float(self.costs[-1])
 
+    @property
+    def distance(self) -> np.ndarray:
+        """The distance to the minimum at each point of ``path``."""
+        return np.linalg.norm(self.path - np.asarray(self.minimum), axis=1)
+
     def summary(self) -> str:
-        """One line such as 'Adam (α = 0.3): J = 3.1e-09 after 100 steps; J < 0.001 at step 43'."""
+        """One line such as 'Adam (α = 0.3): J = 3.1e-09 after 200 steps; J < 0.001 from step
+        102 on'."""
         head = f"{self.name} (α = {self.learning_rate:.3g}): "
         if self.diverged is not None:
             return head + (
@@ -164,52 +255,50 @@ class RaceResult:
                 "shrinking): lower its learning rate"
             )
         steps = len(self.costs) - 1
-        reached = (
-            f"J < {self.tolerance:g} at step {self.arrived}"
-            if self.arrived is not None
-            else f"J never below {self.tolerance:g}"
+        settled = (
+            f"J < {self.tolerance:g} from step {self.settled} on"
+            if self.settled is not None
+            else f"J not yet below {self.tolerance:g} for good"
         )
-        return head + f"J = {self.final_cost:.2g} after {steps} steps; {reached}"
+        return head + f"J = {self.final_cost:.2g} after {steps} steps; {settled}"
 
 
-def _run(name, optimizer, surface, steps, tolerance) -> RaceResult:
-    theta = np.array(surface.start, dtype=float)
-    path, costs = [theta.copy()], [surface.cost(theta)]
-    arrived = diverged = None
-    with np.errstate(over="ignore", invalid="ignore"):
-        for step in range(1, steps + 1):
-            optimizer.step(theta, surface.grad(theta))
-            if not np.all(np.isfinite(theta)) or np.abs(theta).max() > DIVERGED:
-                diverged = step
-                break
-            path.append(theta.copy())
-            costs.append(surface.cost(theta))
-            if arrived is None and costs[-1] < tolerance:
-                arrived = step
+def _result(surface, name, rate, steps, tolerance) -> RaceResult:
+    paths, costs, diverged = _runs(surface, name, (float(rate),), steps)
+    stop = int(diverged[0]) or steps + 1
+    path, cost = paths[0, :stop], costs[0, :stop]
     return RaceResult(
-        name, optimizer.learning_rate, np.array(path), np.array(costs), arrived, diverged, tolerance
+        name,
+        rate,
+        path,
+        cost,
+        None if diverged[0] else _settled(cost, tolerance),
+        int(diverged[0]) or None,
+        tolerance,
+        surface.minimum,
     )
 
 
 def optimizer_race(
-    surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=100, tolerance=TOLERANCE
+    surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=200, tolerance=TOLERANCE
 ) -> dict[str, RaceResult]:
     """Run gradient descent and Adam from the surface's start point for ``steps`` steps.
 
-    Returns ``{"gradient descent": RaceResult, "Adam": RaceResult}``.
+    Returns ``{"gradient descent": RaceResult, "Adam": RaceResult}``.  Runs are cached, so
+    asking again for the same surface, rate and steps costs nothing.
 
-    >>> r = optimizer_race("round bowl", gd_lr=0.1, adam_lr=0.3, steps=50)
-    >>> r["Adam"].arrived is not None
-    True
+    >>> r = optimizer_race("round bowl", gd_lr=0.1, adam_lr=0.3, steps=150)
+    >>> r["gradient descent"].settled, r["Adam"].settled
+    (23, 84)
     """
     surface = _surface(surface)
     check_positive(steps, "steps", integer=True)
     check_positive(tolerance, "tolerance")
+    check_positive(gd_lr, "gd_lr")
+    check_positive(adam_lr, "adam_lr")
     return {
-        "gradient descent": _run(
-            "gradient descent", GradientDescent(gd_lr), surface, steps, tolerance
-        ),
-        "Adam": _run("Adam", Adam(adam_lr), surface, steps, tolerance),
+        name: _result(surface, name, rate, steps, tolerance)
+        for name, rate in (("gradient descent", gd_lr), ("Adam", adam_lr))
     }
 
 
@@ -219,7 +308,7 @@ race = optimizer_race
 
 @course_style()
 def race_figure(
-    surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=100, tolerance=TOLERANCE
+    surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=200, tolerance=TOLERANCE
 ) -> tuple[Figure, str]:
     """The race drawn: paths on the contours (left), J against the step (right); and a message."""
     surface = _surface(surface)
@@ -235,10 +324,10 @@ def race_figure(
         right.semilogy(
             np.arange(len(r.costs)), np.maximum(r.costs, 1e-16), color=color, label=label
         )
-        if r.arrived is not None:
+        if r.settled is not None:
             right.plot(
-                r.arrived,
-                r.costs[r.arrived],
+                r.settled,
+                r.costs[r.settled],
                 "o",
                 color=color,
                 markersize=7,
@@ -259,7 +348,7 @@ def race_figure(
     return fig, message
 
 
-def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=100):
+def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=200):
     """Gradient descent against Adam: surface, each learning rate (log sliders), steps."""
     controls = {
         "surface": widgets.Dropdown(options=list(SURFACES), value=surface, description="surface"),
@@ -288,6 +377,119 @@ def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, ste
         ),
     }
     return FigureWidget(race_figure, controls, title="Optimizer race: gradient descent vs Adam")
+
+
+# ----------------------------------------------------------------------------------------
+# Every learning rate, the same budget
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """One optimizer at every learning rate of a sweep: when each run settled (None: never)."""
+
+    name: str
+    rates: tuple
+    settled: tuple
+    steps: int
+    tolerance: float = TOLERANCE
+
+    @property
+    def working(self) -> int:
+        """How many rates settled within the budget."""
+        return sum(s is not None for s in self.settled)
+
+    @property
+    def fastest(self) -> tuple[float, int] | None:
+        """``(rate, step)`` of the run that settled soonest (None: no rate settled)."""
+        runs = [(s, r) for r, s in zip(self.rates, self.settled) if s is not None]
+        return None if not runs else (min(runs)[1], min(runs)[0])
+
+    def summary(self) -> str:
+        head = f"{self.name}: {self.working} of {len(self.rates)} rates"
+        if self.fastest is None:
+            return head
+        rate, step = self.fastest
+        return head + f", soonest from step {step} (α = {rate:.3g})"
+
+
+def learning_rate_sweep(
+    surface, steps=SWEEP_STEPS, rates=RATES, tolerance=TOLERANCE
+) -> dict[str, Sweep]:
+    """Both optimizers at every rate in ``rates``, ``steps`` steps each: ``{name: Sweep}``.
+
+    A run counts when J stays below ``tolerance`` to the end of its budget.  Cached runs.
+    """
+    surface = _surface(surface)
+    check_positive(steps, "steps", integer=True)
+    rates = tuple(float(check_positive(r, "rate")) for r in rates)
+    out = {}
+    for name in OPTIMIZERS:
+        _, costs, diverged = _runs(surface, name, rates, steps)
+        settled = tuple(None if d else _settled(c, tolerance) for c, d in zip(costs, diverged))
+        out[name] = Sweep(name, rates, settled, steps, tolerance)
+    return out
+
+
+def sweep_summary(surface, steps=SWEEP_STEPS) -> str:
+    """One line: how many rates make each optimizer settle within ``steps``, and the soonest."""
+    surface = _surface(surface)
+    sweeps = learning_rate_sweep(surface, steps)
+    return f"{surface.name + ':':24}" + " | ".join(s.summary() for s in sweeps.values())
+
+
+@course_style()
+def sweep_figure(steps=SWEEP_STEPS, surfaces=tuple(SURFACES)) -> Figure:
+    """One panel per surface: the step from which J stays below the tolerance, against α."""
+    fig = new_figure(figsize=(10.5, 6.4))
+    axes = fig.subplots(2, (len(surfaces) + 1) // 2, sharex=True, sharey=True).ravel()
+    for ax, name in zip(axes, surfaces):
+        surface = _surface(name)
+        for color, marker, sweep in zip(
+            CLASS_COLORS, ("o", "s"), learning_rate_sweep(surface, steps).values()
+        ):
+            rates = np.array(sweep.rates)
+            steps_ = np.array([np.nan if s is None else s for s in sweep.settled], dtype=float)
+            ax.plot(rates, steps_, marker=marker, markersize=4, color=color, label=sweep.name)
+        ax.set(xscale="log", yscale="log", title=f"{surface.name}: {surface.formula}")
+        ax.set_ylim(0.7, steps * 1.5)
+    for ax in axes[len(surfaces) :]:
+        ax.set_visible(False)
+    for ax in axes[-2:]:
+        ax.set_xlabel("learning rate α")
+    for ax in axes[::2]:
+        ax.set_ylabel(f"steps until J < {TOLERANCE:g} for good")
+    axes[0].legend(loc="upper right")
+    fig.suptitle(f"{steps} steps each; a missing point: not settled within the budget")
+    return fig
+
+
+@course_style()
+def training_curves_figure(histories) -> Figure:
+    """Keras histories side by side: training loss (left) and held-out accuracy (right) per epoch.
+
+    ``histories`` maps a name (e.g. "gradient descent (SGD, α = 0.3)") to the dict of lists
+    that :func:`~utils.lessons.adam_and_layers.training.train_digits` returns.
+    """
+    if not histories:
+        raise ValueError("histories is empty: give at least one name -> history")
+    fig = new_figure(figsize=(10.5, 3.8))
+    left, right = fig.subplots(1, 2)
+    for color, marker, (name, history) in zip(
+        CLASS_COLORS, ("o", "s", "^", "D"), histories.items()
+    ):
+        missing = {"loss", "val_accuracy"} - set(history)
+        if missing:
+            raise ValueError(f"history {name!r} has no {sorted(missing)}; use train_digits")
+        epochs = np.arange(1, len(history["loss"]) + 1)
+        left.plot(epochs, history["loss"], marker=marker, color=color, label=name)
+        right.plot(epochs, 100 * np.asarray(history["val_accuracy"]), marker=marker, color=color)
+    left.set(xlabel="epoch", ylabel="training loss", title="loss on the training digits")
+    right.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy on the held-out digits")
+    for ax in (left, right):
+        ax.set_xticks(epochs)
+    left.legend(loc="upper right")
+    return fig
 
 
 # ----------------------------------------------------------------------------------------
