@@ -179,34 +179,42 @@ def compiler(loss, optimizer="adam", metrics=("accuracy",)):
 
 
 def test_compile_check_names_each_mistake(keras):
-    build = lambda: model(keras)  # noqa: E731
     good_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    ex.check_compile(build, compiler(good_loss, keras.optimizers.Adam(1e-3)))
-    ex.check_compile(build, compiler(good_loss, "adam", ["sparse_categorical_accuracy"]))
-    ex.check_compile(build_not_written, compiler(good_loss))  # graded on its own
+    ex.check_compile(compiler(good_loss, keras.optimizers.Adam(1e-3)))
+    ex.check_compile(compiler(good_loss, "adam", ["sparse_categorical_accuracy"]))
+
+    def logits_loss(y_true, y_pred):  # a loss function of the student's own
+        return keras.losses.sparse_categorical_crossentropy(y_true, y_pred, from_logits=True)
+
+    ex.check_compile(compiler(logits_loss))
+    expect(ex.check_compile, compiler("sparse_categorical_crossentropy"), match="from_logits=True")
     expect(
         ex.check_compile,
-        build,
-        compiler("sparse_categorical_crossentropy"),
-        match="from_logits=True",
-    )
-    expect(
-        ex.check_compile,
-        build,
         compiler(keras.losses.CategoricalCrossentropy(from_logits=True)),
         match="one-hot labels",
     )
-    expect(
-        ex.check_compile,
-        lambda: model(keras, out="softmax"),
-        compiler(good_loss),
-        match="softmax twice",
-    )
-    expect(ex.check_compile, build, compiler(good_loss, "sgd"), match="optimizer is SGD")
-    expect(ex.check_compile, build, compiler(good_loss, keras.optimizers.Adam(0.01)), match="0.01")
-    expect(ex.check_compile, build, compiler(good_loss, metrics=()), match="accuracy metric")
-    expect(ex.check_compile, build, lambda m: None, match="not compiled")
-    expect(ex.check_compile, build, lambda m: build_not_written(), match="not written yet")
+    expect(ex.check_compile, compiler(good_loss, "sgd"), match="optimizer is SGD")
+    expect(ex.check_compile, compiler(good_loss, keras.optimizers.Adam(0.01)), match="0.01")
+    expect(ex.check_compile, compiler(good_loss, metrics=()), match="accuracy metric")
+    expect(ex.check_compile, lambda m: None, match="not compiled")
+    expect(ex.check_compile, lambda m: build_not_written(), match="not written yet")
+
+
+def test_compile_is_graded_on_a_model_of_the_right_shape(keras):
+    """compile_model gets a fresh 400-25-15-10 model with a linear output, whatever
+    build_model does: a softmax output layer is build_model's mistake, charged there once."""
+    seen = []
+
+    def compile_model(m):
+        seen.append([layer.units for layer in m.layers] + [m.layers[-1].activation.__name__])
+        m.compile(
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            optimizer="adam",
+            metrics=["accuracy"],
+        )
+
+    ex.check_compile(compile_model)
+    assert seen == [[25, 15, 10, "linear"]]
 
 
 def test_training_run_explains_one_hot_labels_and_never_raises(keras, capsys):
@@ -227,6 +235,26 @@ def test_training_run_explains_one_hot_labels_and_never_raises(keras, capsys):
     expect(ex.check_training, run, X, y, match="trained for 1 epochs")
     run = ex.run_training(lambda m, X, y: None, build, compile_model, X, y)
     expect(ex.check_training, run, X, y, match="forget `return`")
+
+
+def test_training_is_graded_on_its_own(keras, capsys):
+    """A build_model or compile_model that fails its check is replaced by the course's own
+    (and the notebook says so): only train_model decides whether training succeeds."""
+    good = compiler(keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    X, y = np.zeros((64, 400), np.float32), np.zeros(64, int)
+
+    def fit(m, X, y):
+        return m.fit(X, y, epochs=1, verbose=0)
+
+    for build, compile_model, said in [
+        (build_not_written, good, "build_model() is not right yet"),
+        (lambda: model(keras, out="softmax"), good, "build_model() is not right yet"),
+        (lambda: model(keras), compiler("mse"), "compile_model is not right yet"),
+    ]:
+        run = ex.run_training(fit, build, compile_model, X, y)
+        assert run.error == "" and len(run.history.history["loss"]) == 1
+        assert [w.shape for w in run.model.get_weights()][::2] == [(400, 25), (25, 15), (15, 10)]
+        assert said in capsys.readouterr().out
 
 
 def test_predict_check_names_mistakes_and_works_without_a_trained_model(tf):
@@ -252,3 +280,27 @@ def test_predict_check_names_mistakes_and_works_without_a_trained_model(tf):
         X,
         match="For one image",
     )
+
+
+def test_predict_is_graded_with_the_courses_softmax_and_names_a_swapped_pair(tf):
+    """predict_digits runs with the course's softmax in place of the student's my_softmax
+    (exercise 1 grades that one), and a pair the wrong way round is named as such."""
+    X = np.random.default_rng(0).uniform(size=(8, 400)).astype(np.float32)
+
+    notebook = {"np": np}  # the student's globals, as in their notebook
+    exec(
+        "def my_softmax(z):  # wrong on batches: exercise 1's mistake, not this one's\n"
+        "    return np.exp(z) / np.sum(np.exp(z))\n"
+        "def predict_digits(m, X):\n"
+        "    X = np.asarray(X, np.float32)\n"
+        "    probs = my_softmax(np.asarray(m(X.reshape(-1, 400))))\n"
+        "    return (probs.argmax(1)[0], probs[0]) if X.ndim == 1 else (probs.argmax(1), probs)\n",
+        notebook,
+    )
+    predict_digits = notebook["predict_digits"]
+    ex.check_predict(predict_digits, None, X)
+
+    def swapped(m, X):
+        return tuple(reversed(predict_digits(m, X)))
+
+    expect(ex.check_predict, swapped, None, X, match=r"a pair \(classes, probabilities\)")

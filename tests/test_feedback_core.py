@@ -9,7 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from utils.feedback import ExerciseError, call, check, check_close, matches, shown
+from utils.feedback import (
+    ExerciseError,
+    call,
+    check,
+    check_close,
+    matches,
+    shown,
+    with_stand_ins,
+)
 from utils.feedback.mistakes import Mistake, first_mistake, pick
 
 
@@ -108,3 +116,16 @@ def test_importing_installs_nothing_and_a_failing_check_shows_only_its_message()
     assert lines["custom after a failed check"] == "['ExerciseError']"
     shown_text = lines["SHOWN"]
     assert "✗ the red message" in shown_text and "Traceback" not in shown_text
+
+
+def test_with_stand_ins_rebinds_globals_for_one_copy_only():
+    scope = {}
+    exec(
+        "def helper():\n    return 'theirs'\ndef answer(x=1, *, y=2):\n    return helper(), x, y\n",
+        scope,
+    )
+    answer = scope["answer"]
+    alone = with_stand_ins(answer, helper=lambda: "ours")
+    assert alone() == ("ours", 1, 2) and alone(3, y=4) == ("ours", 3, 4)
+    assert answer() == ("theirs", 1, 2) and scope["helper"]() == "theirs"
+    assert with_stand_ins(len, helper=None) is len  # not a Python function: unchanged

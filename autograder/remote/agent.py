@@ -58,6 +58,11 @@ class Agent:
 
     def call(self, request: dict) -> dict:
         fn = self._own(request["target"])
+        if request.get("globals"):
+            from utils.feedback.core import with_stand_ins
+
+            stand_ins = {str(k): self.decoder.decode(v) for k, v in request["globals"].items()}
+            fn = with_stand_ins(fn, **stand_ins)
         args = [self.decoder.decode(a) for a in request["args"]]
         kwargs = {k: self.decoder.decode(v) for k, v in request["kwargs"].items()}
         before = [_snapshot(a) for a in args]

@@ -96,10 +96,16 @@ class Channel:
 class StudentFunction:
     """A function of the student's notebook; calling it runs it there, with a time limit."""
 
-    def __init__(self, checker: Checker, target: dict):
+    def __init__(self, checker: Checker, target: dict, stand_ins: dict | None = None):
         self._checker, self._target = checker, target
+        self._stand_ins = dict(stand_ins or {})
         name = str(target.get("name", "function"))
         self.__name__ = self.__qualname__ = name if wire.NAME.match(name) else "function"
+
+    def with_globals(self, **stand_ins) -> StudentFunction:
+        """This function, run with some of its global names bound to the checks' values
+        (:func:`utils.feedback.with_stand_ins`)."""
+        return StudentFunction(self._checker, self._target, {**self._stand_ins, **stand_ins})
 
     def __repr__(self) -> str:
         return f"<student function {self.__name__}>"
@@ -112,6 +118,8 @@ class StudentFunction:
             "args": [encode(a) for a in args],
             "kwargs": {str(k): encode(v) for k, v in kwargs.items()},
         }
+        if self._stand_ins:
+            request["globals"] = {str(k): encode(v) for k, v in self._stand_ins.items()}
         reply = self._checker.channel.ask(request)
         decode = self._checker.decoder().decode
         after = reply.get("after") or []
@@ -128,7 +136,7 @@ def _update(arg, state, checker: Checker) -> None:
         weights = [checker.decoder().decode(w) for w in body.get("weights", [])]
         if weights and len(weights) == len(arg.get_weights()):
             arg.set_weights(weights)
-        wire.apply_compile(arg, body.get("compile"))
+        wire.apply_compile(arg, body.get("compile"), loss=checker.decoder().model_loss(body))
         return
     _apply(arg, checker.decoder().decode(state))
 

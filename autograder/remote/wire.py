@@ -93,7 +93,9 @@ def encode(value, *, function=None, depth: int = 0):
     if kind == "model":
         if KEEP is not None:
             KEEP.append(value)  # alive while ids are compared: a freed id could be reused
-        return {"$model": dict(_encode_model(value), id=str(id(value)))}
+        return {
+            "$model": dict(_encode_model(value, inner if function else None), id=str(id(value)))
+        }
     if kind == "history":
         return {
             "$history": {
@@ -140,13 +142,30 @@ def _keras_kind(value) -> str:
     return ""
 
 
-def _encode_model(model) -> dict:
+def _encode_model(model, inner=None) -> dict:
+    """Architecture, weights and compile settings.  A loss that is the student's own Python
+    function (``inner`` given: the student's side) travels as that function, so the checker
+    can call it through the channel; the config names only Keras's own objects."""
     compiled = getattr(model, "compiled", False)
-    return {
+    body = {
         "config": json.loads(model.to_json()),
         "weights": [encode(np.asarray(w)) for w in model.get_weights()],
-        "compile": encode_json(model.get_compile_config()) if compiled else None,
+        "compile": None,
     }
+    if compiled:
+        config, loss = model.get_compile_config(), getattr(model, "loss", None)
+        if inner is not None and _own_function(loss):
+            config, body["loss"] = dict(config, loss=None), inner(loss)
+        body["compile"] = encode_json(config)
+    return body
+
+
+def _own_function(obj) -> bool:
+    """A callable that is not Keras's own (a loss function the student wrote)."""
+    if obj is None or isinstance(obj, (str, dict)) or not callable(obj):
+        return False
+    module = obj.__module__ if isinstance(obj, types.FunctionType) else type(obj).__module__
+    return not (module == "keras" or str(module).startswith("keras."))
 
 
 def encode_json(value):
@@ -314,10 +333,19 @@ class Decoder:
             model = keras.models.model_from_json(json.dumps(config))
         if values:
             model.set_weights(values)
-        apply_compile(model, body.get("compile"))
+        apply_compile(model, body.get("compile"), loss=self.model_loss(body))
         if key is not None:
             self.objects[key] = model
         return model
+
+    def model_loss(self, body):
+        """The loss function a ``$model`` body carries apart from its config, or None."""
+        if "loss" not in body:
+            return None
+        loss = self._decode(body["loss"], 2)
+        if not callable(loss):
+            raise WireError("a model's loss that is not a function")
+        return loss
 
     def _history(self, body, depth):
         import keras
@@ -347,15 +375,26 @@ class Decoder:
         return cls(**{k: self._decode(v, depth + 1) for k, v in fields.items()})
 
 
-def apply_compile(model, compile_json) -> None:
-    """Compile ``model`` as described by :func:`encode_json` of its compile config."""
+def apply_compile(model, compile_json, *, loss=None) -> None:
+    """Compile ``model`` as described by :func:`encode_json` of its compile config; ``loss``:
+    the loss function that came apart from it (a proxy on the checker's side)."""
     if compile_json is None:
         return
     if not isinstance(compile_json, str):
         raise WireError("malformed compile settings")
     config = json.loads(compile_json)
     _check_config_modules(config)
-    model.compile_from_config(config)
+    if loss is None:
+        model.compile_from_config(config)
+        return
+    import keras
+
+    settings = keras.saving.deserialize_keras_object(config)  # as compile_from_config does
+    if not isinstance(settings, dict):
+        raise WireError("malformed compile settings")
+    model.compile(**dict(settings, loss=loss))
+    if model.built:
+        model.optimizer.build(model.trainable_variables)
 
 
 def _course_class(reference):

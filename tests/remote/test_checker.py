@@ -148,6 +148,35 @@ def test_a_model_returned_twice_is_the_same_object_and_two_models_are_two(make_c
     assert errors(checker.run("assert same() is same()\nassert fresh() is not fresh()", "c")) == []
 
 
+def test_a_loss_function_of_the_students_own_is_called_through_the_channel(make_checker, keras):
+    """A model compiled with the student's own loss function comes back compiled; the checks
+    evaluate that loss by calling it in the student's process, with plain data both ways."""
+    calls = []
+
+    def logits_loss(y_true, y_pred):
+        calls.append(1)
+        return keras.losses.sparse_categorical_crossentropy(y_true, y_pred, from_logits=True)
+
+    def compile_model(model):
+        model.compile(loss=logits_loss, optimizer="adam", metrics=["accuracy"])
+
+    checker = make_checker({"compile_model": compile_model})
+    code = """
+import keras
+from utils.feedback.keras_model import loss_value
+model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4)])
+compile_model(model)
+assert model.compiled and type(model.loss).__name__ == "StudentFunction", model.loss
+y, z = np.array([1, 3]), np.array([[0.5, 0.1, 0.2, 0.9], [0.1, 0.2, 0.7, 0.05]], "float32")
+want = keras.losses.sparse_categorical_crossentropy(y, z, from_logits=True).numpy().mean()
+assert np.isclose(loss_value(model.loss, y, z), want, rtol=1e-6)
+assert model.get_compile_config()["optimizer"]["class_name"] == "Adam"
+"""
+    assert checker.run("import numpy as np", "setup") == []
+    assert errors(checker.run(code, "c")) == []
+    assert calls == [1]
+
+
 # --- student exceptions ---------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "name",

@@ -277,3 +277,17 @@ def test_weights_that_do_not_fit_are_refused(model_data, weights):
     data = copy.deepcopy(model_data)
     data["$model"]["weights"] = weights
     refused(data)
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [5, "print", {"$opaque": "function"}, {"$student": {"handle": "0"}}, {"$ref": "os:system"},
+     {"$function": "not a target"}, [{"$function": {"handle": "0"}}]],
+    ids=ident,
+)  # fmt: skip
+def test_a_loss_beside_the_config_must_be_a_student_function(model_data, loss):
+    """A loss the student wrote travels as a ``$function`` (a proxy on the checker's side);
+    anything else in that place is refused, and no function of the checker's is reachable."""
+    data = copy.deepcopy(model_data)
+    data["$model"]["loss"] = loss
+    refused(data, remote_function=lambda target: (lambda *args: 0.0))

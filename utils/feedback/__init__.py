@@ -25,6 +25,7 @@ from utils.feedback.core import (
     passed,
     quietly,
     shown,
+    with_stand_ins,
 )
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "passed",
     "quietly",
     "shown",
+    "with_stand_ins",
 ]

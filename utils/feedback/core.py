@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import types
 import warnings
 
 import numpy as np
@@ -97,6 +98,25 @@ def call(
             )
     check(result is not None, f"{what} returned None: did you forget `return`?")
     return result
+
+
+def with_stand_ins(fn, **stand_ins):
+    """``fn`` with the global names ``stand_ins`` bound to other values while it runs.
+
+    Grades one exercise on its own: ``with_stand_ins(predict_digits, my_softmax=nn.softmax)``
+    runs the student's ``predict_digits`` with the reference softmax, so a mistake in
+    ``my_softmax`` costs the softmax exercise only.  A function of the student's notebook
+    graded from outside their kernel (see ``autograder/remote``) knows ``with_globals``; any
+    other callable is returned as it is.
+    """
+    if hasattr(fn, "with_globals"):
+        return fn.with_globals(**stand_ins)
+    if not isinstance(fn, types.FunctionType):
+        return fn
+    scope = dict(fn.__globals__, **stand_ins)
+    copy = types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__, fn.__closure__)
+    copy.__kwdefaults__ = fn.__kwdefaults__
+    return copy
 
 
 def as_result_array(result, what: str, shape=None) -> np.ndarray:

@@ -14,6 +14,7 @@ from utils.lessons.assignment_digits.checks import (
     check_softmax_values,
     check_sparse_crossentropy,
     check_training,
+    reference_model,
     run_training,
 )
 from utils.lessons.assignment_digits.widgets import confident_mistakes, draw_digit
@@ -30,5 +31,6 @@ __all__ = [
     "check_training",
     "confident_mistakes",
     "draw_digit",
+    "reference_model",
     "run_training",
 ]

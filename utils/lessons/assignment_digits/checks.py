@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from utils import nn
-from utils.feedback import ExerciseError, call, check, check_close, passed
+from utils.feedback import ExerciseError, call, check, check_close, passed, with_stand_ins
 from utils.feedback.architecture import check_architecture
 from utils.feedback.binary_cost import check_binary_cost as _check_binary_cost
 from utils.feedback.compile_config import check_compile_config
@@ -113,12 +113,12 @@ def check_model(build_model):
     passed("The model is 400-25(relu)-15(relu)-10(linear): 10,575 parameters.")
 
 
-def check_compile(build_model, compile_model):
-    """``compile_model(model)``: sparse categorical cross-entropy from logits, Adam(1e-3)."""
-    try:
-        model = call(build_model, what="build_model()")
-    except ExerciseError:  # graded on its own: compile an untrained model of the right shape
-        model = _reference_model()
+def check_compile(compile_model):
+    """``compile_model(model)``: sparse categorical cross-entropy from logits, Adam(1e-3).
+
+    Graded on its own: it compiles a fresh untrained model of the right shape, whatever the
+    student's ``build_model`` does."""
+    model = reference_model()
     call(lambda: compile_model(model) or True, what="compile_model(model)")
     check_compile_config(
         model,
@@ -131,8 +131,8 @@ def check_compile(build_model, compile_model):
     passed("Compiled with SparseCategoricalCrossentropy(from_logits=True), Adam(1e-3), accuracy.")
 
 
-def _reference_model():
-    """An untrained model of the right shape, to check later exercises on their own."""
+def reference_model():
+    """An untrained model of the right shape, so that each later exercise is graded on its own."""
     import keras
 
     return keras.Sequential(
@@ -143,6 +143,30 @@ def _reference_model():
             keras.layers.Dense(UNITS[2]),
         ]
     )
+
+
+def compile_reference(model) -> None:
+    """Compile ``model`` as the compile exercise asks (the stand-in for a wrong answer)."""
+    import keras
+
+    model.compile(
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+        metrics=["accuracy"],
+    )
+
+
+def _passes(check_function, *args) -> bool:
+    """Whether ``check_function(*args)`` passes, without printing its verdict."""
+    import contextlib
+    import io
+
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            check_function(*args)
+    except ExerciseError:
+        return False
+    return True
 
 
 # --- Exercise 5: training and held-out accuracy ----------------------------------------------
@@ -164,16 +188,26 @@ class TrainingRun:
 def run_training(train_model, build_model, compile_model, X_train, y_train) -> TrainingRun:
     """Build, compile and train with the student's three functions, timing the training.
 
-    Never raises: a failure is printed (in red) and kept in ``run.error`` for the check,
-    so the notebook goes on.  Keras's shape error for one-hot labels with the
-    sparse loss is explained as such.
+    Each of the three is graded on its own: a ``build_model`` or ``compile_model`` that
+    fails its check is replaced by the course's own (and the notebook says so), so only
+    ``train_model`` decides whether training succeeds.  Never raises: a failure is printed
+    (in red) and kept in ``run.error`` for the check, so the notebook goes on.  Keras's shape
+    error for one-hot labels with the sparse loss is explained as such.
     """
     import time
 
     run = TrainingRun()
     try:
-        run.model = call(build_model, what="build_model()")
-        call(lambda: compile_model(run.model) or True, what="compile_model(model)")
+        if _passes(check_model, build_model):
+            run.model = call(build_model, what="build_model()")
+        else:
+            run.model = reference_model()
+            _stand_in("build_model() is not right yet", "a 400-25-15-10 model of the course's")
+        if _passes(check_compile, compile_model):
+            call(lambda: compile_model(run.model) or True, what="compile_model(model)")
+        else:
+            compile_reference(run.model)
+            _stand_in("compile_model is not right yet", "the course's compile settings")
         start = time.perf_counter()
         run.history = call(
             train_model, run.model, X_train, y_train, what="train_model(model, X_train, y_train)"
@@ -190,6 +224,13 @@ def run_training(train_model, build_model, compile_model, X_train, y_train) -> T
         run.error = text
         print(f"\x1b[31m✗ {text}\x1b[0m")
     return run
+
+
+def _stand_in(what: str, instead: str) -> None:
+    print(
+        f"\x1b[33m{what}: train_model trains {instead} instead, so that training is graded "
+        "on its own.\x1b[0m"
+    )
 
 
 def check_training(run: TrainingRun, X_test, y_test):
@@ -239,10 +280,12 @@ def check_training(run: TrainingRun, X_test, y_test):
 def check_predict(predict_digits, model, X):
     """Classes and probabilities, for one image (400,) and for a batch (m, 400).
 
-    ``model`` may be None (the model exercises failed): an untrained model of the
-    right shape is used instead, so this exercise is graded on its own.
+    Graded on its own: ``model`` may be None (the model exercises failed), and an untrained
+    model of the right shape is used instead; the student's ``predict_digits`` runs with the
+    course's softmax in place of their ``my_softmax``, which exercise 1 grades.
     """
-    model = _reference_model() if model is None else model
+    model = reference_model() if model is None else model
+    predict_digits = with_stand_ins(predict_digits, my_softmax=nn.softmax)
     logits = np.asarray(model(X[:5], training=False))
     want_p, want_c = nn.softmax(logits), logits.argmax(axis=1)
     result = call(predict_digits, model, X[:5], what="predict_digits(model, X)")
@@ -251,6 +294,11 @@ def check_predict(predict_digits, model, X):
         "predict_digits should return a pair (classes, probabilities).",
     )
     classes, probs = (np.asarray(r) for r in result)
+    check(
+        not (classes.shape == (5, 10) and probs.shape == (5,)),
+        "predict_digits returned (probabilities, classes): return the pair the other way "
+        "round, as a pair (classes, probabilities).",
+    )
     check(
         probs.shape == (5, 10),
         f"For 5 images, probabilities should have shape (5, 10), got {probs.shape}.",
