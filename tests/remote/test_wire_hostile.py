@@ -290,4 +290,4 @@ def test_a_loss_beside_the_config_must_be_a_student_function(model_data, loss):
     anything else in that place is refused, and no function of the checker's is reachable."""
     data = copy.deepcopy(model_data)
     data["$model"]["loss"] = loss
-    refused(data, remote_function=lambda target: (lambda *args: 0.0))
+    refused(data, remote_function=lambda target: lambda *args: 0.0)
