@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make lab        open the course in JupyterLab (sets up .venv the first time)"
 	@echo "make test       run the whole test suite (sets up .venv the first time)"
-	@echo "make benchmark  numpy trainer vs Keras, notebook run times, grading speed"
+	@echo "make benchmark  numpy trainer vs Keras, notebook run times, grading speed, widget redraws"
 	@echo "make grade SUBMISSIONS=dir-or-zip [OUT=grading] [ASSIGNMENT=assignment_digits]"
 	@echo "                autograde a class with nbgrader, sandboxed and in parallel"
 	@echo "make release    regenerate notebooks/week2 from autograder/source (nbgrader)"
@@ -53,6 +53,7 @@ benchmark: $(STAMP)
 	$(BIN)/python -m benchmarks.train_digits
 	$(BIN)/python -m benchmarks.notebooks
 	$(BIN)/python -m benchmarks.grading
+	$(BIN)/python -m benchmarks.widgets
 
 OUT ?= grading
 ASSIGNMENT ?= assignment_digits
