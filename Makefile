@@ -27,7 +27,7 @@ help:
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt constraints.txt pyproject.toml
+$(STAMP): requirements.txt constraints.txt pyproject.toml $(wildcard jupyter/*)
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), \
 	  f"Python 3.11 is required, found {sys.version.split()[0]}: set PYTHON=/path/to/python3.11"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	mkdir -p $(dir $(LAB_CONFIG)) $(dir $(LAB_OVERRIDES))
 	cp jupyter/page_config.json $(LAB_CONFIG)
 	cp jupyter/overrides.json $(LAB_OVERRIDES)
+	cp jupyter/jupyter_server_config.json jupyter/nbgrader_config.py $(VENV)/etc/jupyter/
 	touch $@
 
 lab: $(STAMP)

@@ -134,12 +134,15 @@ def _check_chromium():
 def _lab_settings(tmp: Path) -> tuple[Path, Path]:
     """The settings ``make`` installs into the venv, from the repository (one source of truth).
 
-    Returns (extra config dir holding labconfig/page_config.json, app settings dir holding
-    overrides.json).  Anything already in the venv's app settings dir is kept.
+    Returns (extra config dir holding labconfig/page_config.json, the server's and nbgrader's
+    settings, app settings dir holding overrides.json).  Anything already in the venv's app
+    settings dir is kept.
     """
     config = tmp / "etc-jupyter"
     (config / "labconfig").mkdir(parents=True)
     shutil.copy(ROOT / "jupyter" / "page_config.json", config / "labconfig" / "page_config.json")
+    for name in ("jupyter_server_config.json", "nbgrader_config.py"):
+        shutil.copy(ROOT / "jupyter" / name, config / name)
     app_settings = tmp / "lab-settings"
     venv_settings = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings"
     if venv_settings.is_dir():

@@ -335,6 +335,11 @@ def test_start_page_opens_as_make_lab_opens_it(page, lab, screenshots):
     assert not page.get_by_text("official Jupyter news").count()
     assert not page.locator(".jp-Dialog").count()
     save_screenshot(page, screenshots, "START_HERE", focus=heading)
+    # The terminal: the URL it prints opens the start page, and nothing alarms a student.
+    log = lab.log(tail=100_000)
+    assert f"/lab/tree/{START_PAGE}?token=" in log, log
+    for alarm in ("eavesdropping", "No nbgrader_config.py"):
+        assert alarm not in log, f"the terminal warns {alarm!r}:\n{log}"
 
 
 @pytest.mark.parametrize("name", STUDENT_NOTEBOOKS)
