@@ -304,3 +304,69 @@ def test_predict_is_graded_with_the_courses_softmax_and_names_a_swapped_pair(tf)
         return tuple(reversed(predict_digits(m, X)))
 
     expect(ex.check_predict, swapped, None, X, match=r"a pair \(classes, probabilities\)")
+
+
+def test_training_starts_from_the_same_seed_whatever_ran_before(keras):
+    """Held-out accuracy must not depend on how often a check built a model before training."""
+    good = compiler(keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    rng = np.random.default_rng(5)
+    X, y = rng.uniform(size=(64, 400)).astype(np.float32), rng.integers(0, 10, size=64)
+
+    def fit(m, X, y):
+        return m.fit(X, y, epochs=1, batch_size=32, verbose=0)
+
+    weights = []
+    for models_built_before in (0, 3):
+        for _ in range(models_built_before):
+            model(keras)
+        np.random.default_rng().random()  # and whatever else used randomness
+        run = ex.run_training(fit, lambda: model(keras), good, X, y)
+        weights.append(run.model.get_weights())
+    for first, second in zip(*weights):
+        np.testing.assert_array_equal(first, second)
+
+
+# --- one pixel convention: the data, the text, the figures and the pad -----------------------
+
+
+def test_the_data_stores_ink_as_one_and_the_text_says_so():
+    """0 is the background (every image's corners, most pixels), 1 full ink; the assignment says
+    so, and names the colours the figures and the pad draw them in (utils.plotting)."""
+    from utils import plotting
+    from utils.data import load_digits
+
+    X, _ = load_digits()
+    images = X.reshape(-1, 20, 20)
+    assert X.min() == 0 and X.max() == 1
+    assert np.all(images[:, [0, 0, -1, -1], [0, -1, 0, -1]] == 0)  # blank corners: background 0
+    assert np.mean(X == 0) > 0.5 and np.all(X.max(axis=1) > 0.5)  # mostly blank, dark strokes
+    text = "".join(
+        c.source for c in nbformat.read(str(source_notebook(NAME)), as_version=4).cells
+    ).replace("\n", " ")
+    assert "0 is the blank background and 1 is full ink" in text
+    assert "draws 0 white and 1 black" in text
+    assert "ink, value 1, drawn black" in text  # the pad
+    assert (plotting.PAPER, plotting.INK) == ("#ffffff", "#000000")
+
+
+def test_the_pad_paints_ink_black_on_white_as_the_figures_draw_it():
+    from matplotlib import colors as mcolors
+
+    from utils import plotting
+    from utils.lessons.assignment_digits.widgets import draw_digit
+
+    example = np.zeros(400, np.float32)
+    example[[21, 22, 41]] = 1.0
+    pad = draw_digit(lambda X: np.full((len(X), 10), 0.1), examples=example[None, :])
+    assert {cell.style.button_color for cell in pad.cells} == {plotting.PAPER}
+    pad.cells[45].click()
+    assert pad.pixels.value[45] == "1" and pad.cells[45].style.button_color == plotting.INK
+    pad.cells[45].click()  # a second click erases
+    assert pad.pixels.value[45] == "0" and pad.cells[45].style.button_color == plotting.PAPER
+    pad.load(0)
+    painted = [k for k, cell in enumerate(pad.cells) if cell.style.button_color == plotting.INK]
+    assert painted == [21, 22, 41]
+    (image,) = pad.figure.axes[0].images  # "what the model sees": ink black, background white
+    assert mcolors.to_hex(image.cmap(image.norm(1.0))) == plotting.INK
+    assert mcolors.to_hex(image.cmap(image.norm(0.0))) == plotting.PAPER
+    assert image.get_array()[1, 1] == 1.0 and image.get_array()[0, 0] == 0.0
