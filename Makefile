@@ -41,6 +41,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml $(wildcard jupyter/*)
 	touch $@
 
 lab: $(STAMP)
+	@tools/system-deps.sh fonts || true
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
 	  $(ROOT_FLAG) notebooks/START_HERE.ipynb
 

@@ -67,14 +67,31 @@ def run_notebook(path, *, timeout=120, allow_errors=False, env=None, cwd=None):
         os.environ.update(saved)
 
 
-def errors(nb) -> list[tuple[int, str, str]]:
-    """``(cell index, error name, error value)`` for every error output."""
+MESSAGE = re.compile(r'<div class="course-check-failed" data-error="(\w+)"')
+"""How the student's kernel shows a failed check (utils.feedback.run_all.message_html)."""
+
+
+def failures(cell, *, messages: bool = True) -> list[tuple[str, str]]:
+    """``(error name, error value)`` of each error output of a code cell and, with ``messages``,
+    of each failed check the student's kernel showed as a message instead (which does not stop
+    Run All), its value without the leading cross."""
+    found = []
+    for o in cell.get("outputs", []) if cell.cell_type == "code" else []:
+        if o.get("output_type") == "error":
+            found.append((o.get("ename", ""), o.get("evalue", "")))
+        shown = MESSAGE.match(str(o.get("data", {}).get("text/html", ""))) if messages else None
+        if shown:
+            found.append((shown[1], o["data"]["text/plain"].removeprefix("\u2717 ")))
+    return found
+
+
+def errors(nb, *, messages: bool = False) -> list[tuple[int, str, str]]:
+    """``(cell index, error name, error value)`` for every error output of ``nb`` (and every
+    failed check shown as a message, with ``messages``: see :func:`failures`)."""
     return [
-        (i, o.get("ename", ""), o.get("evalue", ""))
+        (i, name, value)
         for i, cell in enumerate(nb.cells)
-        if cell.cell_type == "code"
-        for o in cell.get("outputs", [])
-        if o.get("output_type") == "error"
+        for name, value in failures(cell, messages=messages)
     ]
 
 

@@ -661,7 +661,7 @@ def test_wrong_answers_in_a_real_kernel():
     )
     nb, _ = run_notebook(nb, allow_errors=True)
     assert stderr_text(nb) == ""
-    found = {i: (name, value) for i, name, value in errors(nb)}
+    found = {i: (name, value) for i, name, value in errors(nb, messages=True)}
     assert found[2][0] == "ExerciseError" and "eps inside the square root" in found[2][1]
     assert found[4][0] == "AssertionError" and "theta must keep its shape" in found[4][1]
     assert set(found) == {2, 4}

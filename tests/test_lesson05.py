@@ -154,7 +154,10 @@ def test_wrong_answers_in_a_kernel():
         ),
     )
     run, _ = run_notebook(nb, allow_errors=True)
-    messages = {run.cells[i].metadata["nbgrader"]["grade_id"]: value for i, _, value in errors(run)}
+    messages = {
+        run.cells[i].metadata["nbgrader"]["grade_id"]: value
+        for i, _, value in errors(run, messages=True)
+    }
     assert set(messages) == set(GRADED)
     assert "forward difference" in messages["test_centred_difference"]
     assert "only the local derivative" in messages["test_lecture_backward"]

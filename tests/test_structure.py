@@ -127,7 +127,8 @@ def test_no_import_cycles():
 @pytest.mark.slow
 def test_a_non_editable_install_ships_every_package_and_the_data(tmp_path):
     """``pip install .`` (not ``-e``) into an empty folder: every module imports from there, and
-    the digits load from the copy installed inside the package, with no checkout in sight."""
+    the digits load from the copy installed inside the package, with no checkout in sight; the
+    message catalogues are installed too."""
     target = tmp_path / "site"
     subprocess.run(
         [
@@ -158,7 +159,8 @@ def test_a_non_editable_install_ships_every_package_and_the_data(tmp_path):
         f"for name in {expected!r}:\n"
         "    module = importlib.import_module(name)\n"
         f"    assert module.__file__.startswith({str(target)!r}), module.__file__\n"
-        "from utils import data\n"
+        "from utils import data, i18n\n"
+        "assert i18n.languages() == ('en', 'zh') and len(i18n.catalogue('zh')) > 10\n"
         f"assert data.DIGITS_FILE == data.INSTALLED_DATA_DIR / 'digits.npz', data.DIGITS_FILE\n"
         "try:\n"
         "    (X, y), (X_test, y_test) = data.load_digits_split()\n"

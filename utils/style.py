@@ -17,24 +17,41 @@ shows itself as a PNG wherever it is the value of a notebook cell -- in
 JupyterLab, in a notebook executed headless, on GitHub -- under any matplotlib
 backend, without registering anything with IPython.
 
+Figures speak the language in use (:mod:`utils.i18n`). Chinese text needs a CJK font:
+:data:`CJK_FONTS` lists the ones tried, in order (``fonts-noto-cjk`` on Debian/Ubuntu, which
+``tools/system-deps.sh`` installs, then the usual macOS and Windows ones); the text is drawn in
+DejaVu Sans and only the glyphs it lacks come from the CJK font (matplotlib's font fallback), so
+English figures look exactly as before. Without any CJK font, :func:`figure_language` is English:
+a figure never shows empty boxes nor writes a missing-glyph warning to stderr (which nbgrader
+would score as a failed cell).
+
 Importing this module changes nothing: no rcParams, no display formatters.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
+import re
 
 import matplotlib as mpl
 from cycler import cycler
+from matplotlib import font_manager
 from matplotlib.figure import Figure
+
+from utils.i18n import language
 
 __all__ = [
     "COLORS",
     "CLASS_COLORS",
     "STYLE",
     "PNG_DPI",
+    "CJK_FONTS",
     "CourseFigure",
+    "cjk_font",
     "course_style",
+    "figure_language",
     "new_figure",
     "png_bytes",
 ]
@@ -110,12 +127,78 @@ STYLE = {
 PNG_DPI = 90
 
 
-def course_style():
+#: CJK-capable font families, in order of preference (the first one installed is used).
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Noto Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Microsoft YaHei",
+    "SimHei",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+)
+#: Languages whose text needs a CJK font.
+NEEDS_CJK = frozenset({"zh", "ja", "ko"})
+_CJK_FILE = re.compile(r"cjk|wqy|wenquanyi|sourcehan|pingfang|msyh|simhei|hiragino", re.I)
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    """The first of :data:`CJK_FONTS` that matplotlib can use, or ``None``.
+
+    matplotlib caches its font list; a font installed after the cache was written (the usual
+    case: ``apt-get install fonts-noto-cjk`` after the first figure) is added from the system's
+    font files once, here.
+    """
+
+    def installed():
+        names = {entry.name for entry in font_manager.fontManager.ttflist}
+        return next((family for family in CJK_FONTS if family in names), None)
+
+    found = installed()
+    if found is None:
+        for path in font_manager.findSystemFonts():
+            if _CJK_FILE.search(path):
+                with contextlib.suppress(Exception):  # an unreadable font file: skip it
+                    font_manager.fontManager.addfont(path)
+        found = installed()
+    return found
+
+
+def figure_language() -> str:
+    """The language of figure text: the language in use, or English when it has no font here."""
+    code = language()
+    return "en" if code in NEEDS_CJK and cjk_font() is None else code
+
+
+def _style_now() -> dict:
+    style = dict(STYLE)
+    if figure_language() in NEEDS_CJK:
+        style["font.family"] = ["DejaVu Sans", cjk_font()]  # per-glyph fallback to the CJK font
+    return style
+
+
+class course_style(contextlib.ContextDecorator):  # noqa: N801 - used like a function
     """:data:`STYLE` while drawing, as ``with course_style():`` or ``@course_style()``.
 
-    The global ``rcParams`` are restored on the way out, even after an error.
+    The global ``rcParams`` are restored on the way out, even after an error. The fonts are
+    chosen when drawing starts, for the language in use then.
     """
-    return mpl.rc_context(STYLE)
+
+    def __init__(self):
+        self._contexts = []
+
+    def __enter__(self):
+        context = mpl.rc_context(_style_now())
+        self._contexts.append(context)
+        return context.__enter__()
+
+    def __exit__(self, *exc):
+        return self._contexts.pop().__exit__(*exc)
 
 
 def png_bytes(fig: Figure, *, dpi: int = PNG_DPI) -> bytes:

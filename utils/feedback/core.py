@@ -4,22 +4,24 @@ An exercise's check cell calls a function built from these helpers.  When an
 answer is wrong it raises :class:`ExerciseError` with a message for the
 student ("softmax([1, 2, 3, 4]) should sum to 1, but sums to 2.5: did you
 divide by the sum over the wrong axis?"), and in a notebook only that message
-is shown, in red, instead of a long traceback.  The cell still fails, so
-nbgrader scores it as failed.  When everything passes, :func:`passed` prints
+is shown, in red, instead of a long traceback.  Under nbgrader the cell still fails, so
+it is scored as failed; in the student's own kernel it does not stop *Run All*
+(:mod:`utils.feedback.run_all`).  When everything passes, :func:`passed` prints
 a green tick.
 
-Importing this module changes nothing: the short-traceback display is installed in the
+Importing this module changes nothing: the message-only display is installed in the
 running IPython shell when the first :class:`ExerciseError` is created.
 """
 
 from __future__ import annotations
 
 import contextlib
-import sys
 import types
 import warnings
 
 import numpy as np
+
+from utils.i18n import msg
 
 
 class ExerciseError(AssertionError):
@@ -27,21 +29,10 @@ class ExerciseError(AssertionError):
 
     def __init__(self, *args):
         super().__init__(*args)
-        _install_short_tracebacks()
+        from utils.feedback import run_all
 
-
-def _show_only_the_message(shell, etype, value, tb, tb_offset=None):
-    shell._showtraceback(etype, value, [f"\x1b[31m✗ {value}\x1b[0m"])
-
-
-def _install_short_tracebacks() -> None:
-    """Make the running IPython shell show an ExerciseError as its message only (once)."""
-    ipython = sys.modules.get("IPython")  # no IPython loaded: no shell to tell
-    shell = ipython.get_ipython() if ipython is not None else None
-    if shell is None or not hasattr(shell, "_showtraceback"):
-        return
-    if ExerciseError not in tuple(getattr(shell, "custom_exceptions", ())):
-        shell.set_custom_exc((ExerciseError,), _show_only_the_message)
+        # the running IPython shell, if any, shows the message only
+        run_all.install((ExerciseError, NotImplementedError))
 
 
 def check(condition, message: str) -> None:
@@ -76,7 +67,7 @@ def call(
     With ``untouched`` the array arguments are copies, and changing one of them in place
     (``example``) is a mistake too: the caller's data would be overwritten (``instead``).
     """
-    check(callable(fn), f"{what} should be a function; got {type(fn).__name__}.")
+    check(callable(fn), msg("feedback.not_function", what=what, kind=type(fn).__name__))
     if untouched:
         args = tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
         originals = [np.array(a, copy=True) if isinstance(a, np.ndarray) else None for a in args]
@@ -84,19 +75,18 @@ def call(
         with quietly():
             result = fn(*args)
     except NotImplementedError:
-        raise ExerciseError(
-            f"{what} is not written yet: replace `raise NotImplementedError()` with your code."
-        ) from None
+        raise ExerciseError(msg("feedback.not_written", what=what)) from None
     except Exception as err:  # noqa: BLE001 - report any crash of student code clearly
-        raise ExerciseError(f"calling {what} raised {type(err).__name__}: {err}") from None
+        raise ExerciseError(
+            msg("feedback.raised", what=what, error=type(err).__name__, detail=err)
+        ) from None
     if untouched:
         for arg, original in zip(args, originals):
             check(
                 original is None or np.array_equal(arg, original),
-                f"{what} changed its input array in place (e.g. `{example}`), so the caller's "
-                f"array was modified. Make a new array instead: `{instead}`.",
+                msg("feedback.in_place", what=what, example=example, instead=instead),
             )
-    check(result is not None, f"{what} returned None: did you forget `return`?")
+    check(result is not None, msg("feedback.returned_none", what=what))
     return result
 
 
@@ -124,11 +114,13 @@ def as_result_array(result, what: str, shape=None) -> np.ndarray:
     try:
         arr = np.asarray(result, dtype=float)
     except (TypeError, ValueError):
-        raise ExerciseError(f"{what} should return numbers; got {type(result).__name__}") from None
+        raise ExerciseError(
+            msg("feedback.not_numbers", what=what, kind=type(result).__name__)
+        ) from None
     if shape is not None:
         check(
             arr.shape == tuple(shape),
-            f"{what} should return an array of shape {tuple(shape)}, got shape {arr.shape}.",
+            msg("feedback.wrong_shape", what=what, want=tuple(shape), got=arr.shape),
         )
     return arr
 
@@ -153,21 +145,29 @@ def shown(values) -> str:
 def check_close(got, want, what: str, rtol=1e-6, atol=1e-8, hint: str = "") -> None:
     """Compare numbers, showing both values and the largest difference when they differ."""
     got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
-    check(got.shape == want.shape, f"{what}: expected shape {want.shape}, got {got.shape}.")
+    check(
+        got.shape == want.shape,
+        msg("feedback.expected_shape", what=what, want=want.shape, got=got.shape),
+    )
     if not np.all(np.isfinite(got)):
         raise ExerciseError(
-            f"{what} contains nan or inf: {np.array2string(got, precision=4)}."
+            msg("feedback.not_finite", what=what, got=np.array2string(got, precision=4))
             + (f" {hint}" if hint else "")
         )
     if not np.allclose(got, want, rtol=rtol, atol=atol):
         diff = float(np.max(np.abs(got - want)))
         raise ExerciseError(
-            f"{what}: expected {np.array2string(want, precision=4)}, got "
-            f"{np.array2string(got, precision=4)} (largest difference {diff:.3g})."
+            msg(
+                "feedback.not_close",
+                what=what,
+                want=np.array2string(want, precision=4),
+                got=np.array2string(got, precision=4),
+                diff=diff,
+            )
             + (f" {hint}" if hint else "")
         )
 
 
-def passed(message: str = "All checks passed.") -> None:
-    """Print a green tick with ``message``."""
-    print(f"\x1b[32m✓ {message}\x1b[0m")
+def passed(message: str | None = None) -> None:
+    """Print a green tick with ``message`` (default: "All checks passed.", translated)."""
+    print(f"\x1b[32m✓ {msg('feedback.passed') if message is None else message}\x1b[0m")

@@ -7,6 +7,9 @@ static rendering, nbgrader) it shows the question and choices with the
 answer folded away in a ``<details>`` block.  :meth:`Question.answer` is the
 same logic the *Check* button runs, for tests and for learners who prefer code.
 
+The quiz's own words (*Check*, *Correct!*, ...) come from the message catalogue
+(:mod:`utils.i18n`), in the language in use when the question is answered or displayed.
+
 The questions themselves live in each lesson's ``questions.py``; a lesson shows its
 quiz with its own ``quiz()`` (``from utils.lessons.softmax_multiclass import quiz``).
 """
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 
+from utils.i18n import msg
 from utils.style import COLORS
 from utils.ui.figure_widget import static_mode
 
@@ -56,20 +60,18 @@ class Question:
         """Check an answer (a choice index, or several for ``multiple``): ``(right, feedback)``."""
         picked = (picked,) if isinstance(picked, int) else tuple(sorted(set(picked)))
         if not picked or any(not 0 <= i < len(self.choices) for i in picked):
-            raise ValueError(
-                f"pick choice numbers between 0 and {len(self.choices) - 1}, got {picked}"
-            )
+            raise ValueError(msg("quiz.bad_pick", last=len(self.choices) - 1, picked=picked))
         if len(picked) > 1 and not self.multiple:
-            raise ValueError("this question has one answer; pick a single choice")
+            raise ValueError(msg("quiz.one_answer"))
         self._picked = picked
         right = picked == self.correct
         lines = [
             f"{'✓' if self.choices[i].correct else '✗'} {self.choices[i].feedback}" for i in picked
         ]
         if self.multiple and not right and all(self.choices[i].correct for i in picked):
-            lines.append("Right so far, but there is another correct choice.")
-        verdict = "Correct!" if right else "Not quite."
-        tail = f" {self.explanation}" if right else " Try again."
+            lines.append(msg("quiz.another_choice"))
+        verdict = msg("quiz.correct") if right else msg("quiz.not_quite")
+        tail = f" {self.explanation}" if right else " " + msg("quiz.try_again")
         return right, "\n".join([verdict] + lines) + ("\n" + tail.strip())
 
     # --- display -----------------------------------------------------------------------
@@ -95,12 +97,12 @@ class Question:
             def picked():
                 return [] if pick.value is None else [pick.value]
 
-        button = widgets.Button(description="Check", button_style="primary")
+        button = widgets.Button(description=msg("quiz.check"), button_style="primary")
         feedback = widgets.HTML()
 
         def on_click(_):
             if not picked():
-                feedback.value = "<i>Pick an answer first.</i>"
+                feedback.value = f"<i>{html.escape(msg('quiz.pick_first'))}</i>"
                 return
             right, text = self.answer(picked())
             colour = COLORS["right" if right else "wrong"]
@@ -118,10 +120,10 @@ class Question:
     def static_html(self) -> str:
         items = "".join(f"<li>{html.escape(c.text)}</li>" for c in self.choices)
         answer = "; ".join(html.escape(self.choices[i].text) for i in self.correct)
-        hint = " (choose all that apply)" if self.multiple else ""
+        hint = html.escape(msg("quiz.choose_all")) if self.multiple else ""
         return (
             f"<p><b>{html.escape(self.prompt)}</b>{hint}</p><ol type='a'>{items}</ol>"
-            f"<details><summary>Show the answer</summary><p>{answer}. "
+            f"<details><summary>{html.escape(msg('quiz.show_answer'))}</summary><p>{answer}. "
             f"{html.escape(self.explanation)}</p></details>"
         )
 

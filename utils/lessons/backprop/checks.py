@@ -20,6 +20,7 @@ import numpy as np
 
 from utils.autodiff import Value
 from utils.feedback import ExerciseError, as_result_array, call, check, check_close, passed
+from utils.i18n import msg
 from utils.nn.gradcheck import finite_difference, relative_error
 
 __all__ = [
@@ -35,11 +36,16 @@ SAME = 1e-7
 """Two gradients whose relative error is below this are the same (float64 round-off)."""
 
 
+def _length(result) -> str:
+    """' of length n' for a sized result (in the language in use), else ''."""
+    return msg("backprop.check.of_length", n=len(result)) if hasattr(result, "__len__") else ""
+
+
 def _number(result, what: str) -> float:
     arr = as_result_array(result, what)
-    check(arr.size == 1, f"{what} should return one number, got an array of shape {arr.shape}.")
+    check(arr.size == 1, msg("backprop.check.one_number", what=what, shape=arr.shape))
     value = float(arr.reshape(()))
-    check(np.isfinite(value), f"{what} returned {value}.")
+    check(np.isfinite(value), msg("backprop.check.not_finite", what=what, value=value))
     return value
 
 
@@ -60,48 +66,40 @@ def check_centred_difference(centred_difference):
     want = finite_difference(square, 3.0, eps=1e-3)  # 6
     forward = finite_difference(square, 3.0, eps=1e-3, kind="forward")  # 6.001
     mistakes = {
-        forward: "that is the forward difference (f(w + eps) - f(w)) / eps. The centred "
-        "difference nudges both ways: (f(w + eps) - f(w - eps)) / (2 * eps).",
-        finite_difference(
-            square, 3.0, eps=1e-3, kind="backward"
-        ): "that is the backward difference (f(w) - f(w - eps)) / eps. The centred difference "
-        "nudges both ways: (f(w + eps) - f(w - eps)) / (2 * eps).",
-        2 * want: "twice the slope: the two points w - eps and w + eps are 2 * eps apart, so "
-        "divide by 2 * eps, not by eps.",
-        forward / 2: "you divided a one-sided difference f(w + eps) - f(w) by 2 * eps: subtract "
-        "f(w - eps) instead of f(w).",
-        -want: "the sign is reversed: subtract f(w - eps) from f(w + eps), not the other way "
-        "round.",
-        0.0: "f(w + eps) and f(w - eps) came out equal: did you nudge w the same way twice?",
+        forward: "forward",
+        finite_difference(square, 3.0, eps=1e-3, kind="backward"): "backward",
+        2 * want: "twice",
+        forward / 2: "half_forward",
+        -want: "sign",
+        0.0: "zero",
     }
-    for value, hint in mistakes.items():
+    for value, key in mistakes.items():
         if abs(got - value) < 1e-6 and abs(got - want) > 1e-6:
-            raise ExerciseError(f"{what} returned {got:.6g}: {hint}")
+            hint = msg(f"backprop.check.{key}")
+            raise ExerciseError(
+                msg("backprop.check.returned_mistake", what=what, got=got, hint=hint)
+            )
     check_close(
         got,
         want,
         what,
         rtol=1e-8,
         atol=1e-8,
-        hint="For J = w² at w = 3 the centred difference is (9.006001 - 8.994001) / 0.002.",
+        hint=msg("backprop.check.square_hint"),
     )
 
     what = "centred_difference(lambda w: w**3, 2.0, 0.1)"
     got = _number(call(centred_difference, cube, 2.0, 0.1, what=what), what)
     if abs(got - finite_difference(cube, 2.0, eps=1e-3)) < 1e-5:
-        raise ExerciseError(
-            f"{what} returned {got:.8g}, the value for eps = 1e-3: use the eps "
-            "you are given instead of a fixed number."
-        )
+        raise ExerciseError(msg("backprop.check.fixed_eps", what=what, got=got))
     check_close(
         got,
         finite_difference(cube, 2.0, eps=0.1),
         what,
         rtol=1e-9,
-        hint="It should be (2.1³ - 1.9³) / 0.2 = 12.01 (the centred difference of w³ is "
-        "3w² + eps², exactly).",
+        hint=msg("backprop.check.cube_hint"),
     )
-    passed("centred_difference(w**2, 3, 1e-3) = 6, and it uses the eps it is given.")
+    passed(msg("backprop.check.passed_centred"))
 
 
 # --- Exercise 2: the lecture graph by hand ----------------------------------------------------
@@ -140,14 +138,15 @@ def _diagnose_lecture(got, inputs):
 
     g = dict(zip("dacwb", got))
     if not close(g["d"], want["d"]):
-        hint = {
-            2 * d: "that is 2d: J = ½ d², and the ½ cancels the 2, so dJ/dd = d.",
-            data["J"]: "that is J itself; you need its derivative: J = ½ d², so dJ/dd = d.",
-            d * d: "that is d²; the derivative of ½ d² with respect to d is d.",
-            1.0: "J = ½ d² is not linear in d: dJ/dd = d.",
-        }
-        text = next((h for v, h in hint.items() if close(g["d"], v)), "J = ½ d², so dJ/dd = d.")
-        return f"dJ_dd is off (at {at}): expected {want['d']:g}, got {g['d']:g}: {text}"
+        hint = {2 * d: "dd_twice", data["J"]: "dd_cost", d * d: "dd_square", 1.0: "dd_one"}
+        key = next((h for v, h in hint.items() if close(g["d"], v)), "dd_default")
+        return msg(
+            "backprop.check.dd_off",
+            at=at,
+            want=want["d"],
+            got=g["d"],
+            hint=msg(f"backprop.check.{key}"),
+        )
 
     steps = [  # node, its user, local derivative, the user's gradient, how the user is made
         ("a", "d", 1.0, want["d"], "d = a - y"),
@@ -159,35 +158,19 @@ def _diagnose_lecture(got, inputs):
         got_v, want_v = g[node], want[node]
         if close(got_v, want_v):
             continue
-        head = f"dJ_d{node} is off (at {at}): expected {want_v:g}, got {got_v:g}: "
+        head = msg("backprop.check.node_off", node=node, at=at, want=want_v, got=got_v)
+        where = dict(node=node, user=user, local=local, how=how)
         if close(got_v, local) and not close(local, want_v):
-            return head + (
-                f"that is only the local derivative ∂{user}/∂{node} = {local:g} "
-                f"({how}). The chain rule multiplies it by the gradient arriving "
-                f"from the right: dJ_d{node} = dJ_d{user} * ∂{user}/∂{node}."
-            )
+            return head + msg("backprop.check.local_only", **where)
         if close(got_v, upstream) and not close(local, 1.0):
-            return head + (
-                f"that is dJ_d{user} alone: multiply it by the local derivative "
-                f"∂{user}/∂{node} = {local:g} ({how})."
-            )
+            return head + msg("backprop.check.upstream_only", **where)
         if node == "w" and close(got_v, upstream * w):
-            return head + (
-                "you multiplied by w, but c = w · x changes by x when w moves by 1: ∂c/∂w = x."
-            )
+            return head + msg("backprop.check.times_w")
         if node == "b" and close(got_v, want["w"]):
-            return head + (
-                "that is dJ/dw. b enters through a = c + b with ∂a/∂b = 1, so dJ_db = dJ_da * 1."
-            )
+            return head + msg("backprop.check.db_is_dw")
         if close(got_v, -want_v):
-            return head + (
-                "the sign is flipped: ∂d/∂a = +1 and ∂a/∂c = ∂a/∂b = +1 (only y enters "
-                "with a minus sign, in d = a - y)."
-            )
-        return head + (
-            f"work from the right: dJ_d{node} = dJ_d{user} * ∂{user}/∂{node}, "
-            f"with ∂{user}/∂{node} = {local:g} ({how})."
-        )
+            return head + msg("backprop.check.sign_flipped")
+        return head + msg("backprop.check.from_the_right", **where)
     return None
 
 
@@ -199,35 +182,31 @@ def check_lecture_backward(lecture_backward):
         result = call(lecture_backward, *inputs.values(), what=what)
         check(
             isinstance(result, (tuple, list)) and len(result) == 5,
-            f"{what} should return five numbers ({', '.join(_NAMES)}), got "
-            f"{type(result).__name__}"
-            + (f" of length {len(result)}" if hasattr(result, "__len__") else "")
-            + ".",
+            msg(
+                "backprop.check.five_numbers",
+                what=what,
+                names=", ".join(_NAMES),
+                kind=type(result).__name__,
+                length=_length(result),
+            ),
         )
         results[what] = (
             inputs,
-            [_number(v, f"{name} of {what}") for name, v in zip(_NAMES, result)],
+            [
+                _number(v, msg("backprop.check.derivative_of", name=name, what=what))
+                for name, v in zip(_NAMES, result)
+            ],
         )
     (lect_inputs, lect), (second_inputs, second) = results.values()
     problem = _diagnose_lecture(lect, lect_inputs)
     if problem:
         raise ExerciseError(problem)
     if np.allclose(second, lect):
-        raise ExerciseError(
-            "Your derivatives are right at the lecture's inputs but did not change "
-            "for x = 3, w = 0.5, b = -1, y = 2: compute them from the forward "
-            "values (d, x, ...) instead of typing in numbers."
-        )
+        raise ExerciseError(msg("backprop.check.typed_in"))
     problem = _diagnose_lecture(second, second_inputs)
     if problem:
-        raise ExerciseError(
-            problem + " (Your answers were right at the lecture's inputs, so look "
-            "for a number typed in where a forward value belongs.)"
-        )
-    passed(
-        "dJ/dd = dJ/da = dJ/dc = dJ/db = 3 and dJ/dw = 6 at the lecture's inputs, and right "
-        "at other inputs too."
-    )
+        raise ExerciseError(problem + msg("backprop.check.right_at_lecture"))
+    passed(msg("backprop.check.passed_lecture"))
 
 
 # --- Exercise 3: a two-layer network by hand ----------------------------------------------------
@@ -288,20 +267,14 @@ _NAMES3 = ("dW1", "db1", "dW2", "db2")
 def _shape_problem(name, got, want_shape, m):
     """A message for a gradient of the wrong shape, naming the likely mistake."""
     param = name[1:]
-    head = (
-        f"{name} has shape {got.shape}, but a gradient always has its parameter's shape: "
-        f"{param} is {want_shape}. "
-    )
+    head = msg("backprop.check.shape_head", name=name, got=got.shape, param=param, want=want_shape)
     if got.shape == want_shape[::-1] and len(want_shape) == 2:
         left = "X" if name == "dW1" else "A1"
-        return head + (
-            f"It looks transposed: use {left}.T @ dZ{name[-1]} (the layer's inputs, "
-            "transposed, on the left)."
-        )
+        return head + msg("backprop.check.transposed", left=left, layer=name[-1])
     if len(want_shape) == 1 and got.shape == (m, want_shape[0]):
-        return head + f"Sum dZ{name[-1]} over the examples: np.sum(dZ{name[-1]}, axis=0)."
+        return head + msg("backprop.check.sum_rows", layer=name[-1])
     if len(want_shape) == 1 and got.shape in ((1, want_shape[0]), (want_shape[0], 1)):
-        return head + "Sum over axis 0 without keepdims (or reshape the result)."
+        return head + msg("backprop.check.keepdims")
     return head
 
 
@@ -316,16 +289,16 @@ def check_two_layer_backward(two_layer_backward):
     except ExerciseError as err:
         text = str(err)
         if "matmul" in text or "shapes" in text or "broadcast" in text:
-            text += (
-                " (Shapes must line up: X is (m, 3), W1 (3, 4), W2 (4, 1), so "
-                "dA1 = dZ2 @ W2.T and dW = (inputs).T @ dZ.)"
-            )
+            text += msg("backprop.check.shapes_line_up")
         raise ExerciseError(text) from None
     check(
         isinstance(result, (tuple, list)) and len(result) == 4,
-        f"{what} should return four arrays (dW1, db1, dW2, db2), got {type(result).__name__}"
-        + (f" of length {len(result)}" if hasattr(result, "__len__") else "")
-        + ".",
+        msg(
+            "backprop.check.four_arrays",
+            what=what,
+            kind=type(result).__name__,
+            length=_length(result),
+        ),
     )
     want = tape_gradients(*problem)
     got = []
@@ -339,59 +312,29 @@ def check_two_layer_backward(two_layer_backward):
         return all(relative_error(g, w) < SAME for g, w in zip(got, grads))
 
     if same(want):
-        passed("dW1, db1, dW2, db2 match GradientTape (float64): relative errors below 1e-7.")
+        passed(msg("backprop.check.passed_two_layer"))
         return
     if same([-g for g in want]):
-        raise ExerciseError(
-            "Every gradient has the wrong sign: the output layer's error is "
-            "dZ2 = (A2 - y) / m, not (y - A2) / m."
-        )
+        raise ExerciseError(msg("backprop.check.all_sign"))
     if same([g * m for g in want]):
-        raise ExerciseError(
-            f"Every gradient is m = {m} times too big: you summed over the "
-            "examples but the cost J is their mean. Divide by m once, in "
-            "dZ2 = (A2 - y) / m."
-        )
+        raise ExerciseError(msg("backprop.check.all_m_times", m=m))
     if same(tape_gradients(*problem, output_slope="twice")):
-        raise ExerciseError(
-            "You multiplied by the sigmoid's derivative A2 (1 - A2) in the output "
-            "layer: with the cross-entropy loss it cancels, and dZ2 = (A2 - y) / m "
-            "already is dJ/dZ2."
-        )
-    wrong_hidden = {
-        "one": "dW1 and db1 forgot the hidden activation's derivative: dZ1 = dA1 * tanh'(Z1), "
-        "and tanh'(Z1) = 1 - A1**2 (dW2 and db2 are right).",
-        "z": "dW1 and db1 use 1 - Z1**2, but tanh'(z) = 1 - tanh(z)² = 1 - A1**2 (use the "
-        "activation A1, not Z1).",
-        "sigmoid": "dW1 and db1 use A1 * (1 - A1), the sigmoid's derivative; the hidden layer is "
-        "tanh, whose derivative is 1 - A1**2.",
-    }
-    for slope, message in wrong_hidden.items():
+        raise ExerciseError(msg("backprop.check.sigmoid_twice"))
+    for slope in ("one", "z", "sigmoid"):
         if same(tape_gradients(*problem, hidden_slope=slope)):
-            raise ExerciseError(message)
+            raise ExerciseError(msg(f"backprop.check.hidden_{slope}"))
     for name in ("dW2", "db2", "dW1", "db1"):  # from the output back, like backprop itself
         k = _NAMES3.index(name)
         if relative_error(got[k], want[k] * m) < SAME:
-            raise ExerciseError(
-                f"{name} is m = {m} times too big: divide by m (the cost is a mean)."
-            )
+            raise ExerciseError(msg("backprop.check.one_m_times", name=name, m=m))
         if name == "db2" and relative_error(got[k], want[k] / m) < SAME:
-            raise ExerciseError(
-                "db2 is m times too small: did you take the mean of dZ2 when dZ2 "
-                "already includes the 1/m? Sum it over the examples."
-            )
-        hints = {
-            "dW2": "dW2 = A1.T @ dZ2 with dZ2 = (A2 - y) / m.",
-            "db2": "db2 = np.sum(dZ2, axis=0).",
-            "dW1": "dW1 = X.T @ dZ1, with dA1 = dZ2 @ W2.T and dZ1 = dA1 * (1 - A1**2).",
-            "db1": "db1 = np.sum(dZ1, axis=0).",
-        }
+            raise ExerciseError(msg("backprop.check.db2_small"))
         check_close(
             got[k],
             want[k],
-            f"{name} (compared with GradientTape)",
+            msg("backprop.check.compared", name=name),
             rtol=1e-6,
             atol=1e-10,
-            hint=hints[name],
+            hint=msg(f"backprop.check.hint_{name}"),
         )
-    raise ExerciseError("Your gradients do not match GradientTape.")  # pragma: no cover
+    raise ExerciseError(msg("backprop.check.no_match"))  # pragma: no cover

@@ -18,6 +18,8 @@ r"""Widgets, figures and tables for the backpropagation lesson (``05_backprop``)
   :func:`relative_error` re-exported from :mod:`utils.nn.gradcheck` for the notebook.
 
 Every figure is a fresh course figure from :func:`utils.style.new_figure` (no pyplot state).
+Every word they show comes from the message catalogue (:mod:`utils.i18n`, keys
+``backprop.widget.*``); text drawn in a figure uses :func:`utils.style.figure_language`.
 """
 
 from __future__ import annotations
@@ -25,15 +27,17 @@ from __future__ import annotations
 import math
 import numbers
 import timeit
+import unicodedata
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
 from utils.autodiff import Value, backward_steps, draw_graph, trace
+from utils.i18n import msg
 from utils.nn import DenseNetwork, losses
 from utils.nn.gradcheck import finite_difference, numerical_gradients, relative_error
-from utils.style import COLORS, course_style, new_figure
+from utils.style import COLORS, course_style, figure_language, new_figure
 from utils.ui.figure_widget import FigureWidget
 
 __all__ = [
@@ -67,6 +71,16 @@ EPSILON_DTYPES = ("float64", "float32")
 """The precisions the derivative-by-nudging widget computes in."""
 EPS_GRID = np.logspace(-16, -1, 151)
 ERROR_FLOOR = 1e-17  # an error of exactly 0 is drawn here on the log axis
+
+
+def _w(key, **params):
+    """A widget message in the language in use."""
+    return msg(f"backprop.widget.{key}", **params)
+
+
+def _fig(key, **params):
+    """A message drawn inside a figure (English where the language has no font)."""
+    return msg(f"backprop.widget.{key}", lang=figure_language(), **params)
 
 
 def _function(name):
@@ -126,15 +140,11 @@ def _accuracy_text(function, dtype, w):
     best_f, best_c = most_accurate_eps(function, dtype, w)
     largest = EPS_GRID[-1 - ENVELOPE_POINTS]
     centred = (
-        f"centred: the larger ε the better, up to the largest shown ({function} gives it no "
-        "truncation error, only round-off)"
+        _w("centred_largest", function=function)
         if best_c >= largest
-        else f"centred around ε ≈ {best_c:.0e}"
+        else _w("centred_around", eps=best_c)
     )
-    return (
-        "Most accurate (the error curve's trend, not its lucky dips of round-off): forward "
-        f"around ε ≈ {best_f:.0e}; {centred}."
-    )
+    return _w("most_accurate", forward=best_f, centred=centred)
 
 
 @course_style()
@@ -147,23 +157,31 @@ def _draw_epsilon(eps, function, dtype, w=3.0):
     fig = new_figure(figsize=(10.5, 3.9))
     left, right = fig.subplots(1, 2)
     span = max(1.0, 0.2 * abs(true))
-    left.semilogx(EPS_GRID, fwd, color=COLORS["blue"], label="forward difference")
-    left.semilogx(EPS_GRID, ctr, color=COLORS["orange"], label="centred difference")
+    left.semilogx(EPS_GRID, fwd, color=COLORS["blue"], label=_fig("forward_difference"))
+    left.semilogx(EPS_GRID, ctr, color=COLORS["orange"], label=_fig("centred_difference"))
     left.axhline(
-        true, color=COLORS["black"], linestyle="--", linewidth=1, label=f"true slope {true:.6g}"
+        true,
+        color=COLORS["black"],
+        linestyle="--",
+        linewidth=1,
+        label=_fig("true_slope", value=true),
     )
     left.plot([eps], [f_now], "o", color=COLORS["blue"], markersize=8)
     left.plot([eps], [c_now], "s", color=COLORS["orange"], markersize=7)
     left.axvline(eps, color=COLORS["grey"], linewidth=1)
     left.set_ylim(true - span, true + span)
     left.set_xlim(EPS_GRID[-1] * 3, EPS_GRID[0] / 3)  # large eps on the left, shrinking rightwards
-    left.set_xlabel("ε (shrinking →)")
-    left.set_ylabel(f"estimate of dJ/dw at w = {w:g}")
-    left.set_title(f"{function}: the estimates")
+    left.set_xlabel(_fig("shrinking"))
+    left.set_ylabel(_fig("estimate_axis", w=w))
+    left.set_title(_fig("estimates_title", function=function))
     left.legend(loc="lower left")
 
-    right.loglog(EPS_GRID, np.maximum(err_f, ERROR_FLOOR), color=COLORS["blue"], label="forward")
-    right.loglog(EPS_GRID, np.maximum(err_c, ERROR_FLOOR), color=COLORS["orange"], label="centred")
+    right.loglog(
+        EPS_GRID, np.maximum(err_f, ERROR_FLOOR), color=COLORS["blue"], label=_fig("forward")
+    )
+    right.loglog(
+        EPS_GRID, np.maximum(err_c, ERROR_FLOOR), color=COLORS["orange"], label=_fig("centred")
+    )
     right.plot(
         [eps], [max(abs(f_now - true), ERROR_FLOOR)], "o", color=COLORS["blue"], markersize=8
     )
@@ -173,15 +191,20 @@ def _draw_epsilon(eps, function, dtype, w=3.0):
     right.axvline(eps, color=COLORS["grey"], linewidth=1)
     right.set_xlim(EPS_GRID[-1] * 3, EPS_GRID[0] / 3)
     right.set_ylim(ERROR_FLOOR / 3, 1e2)
-    right.set_xlabel("ε (shrinking →)")
-    right.set_ylabel("|estimate − true slope|")
-    right.set_title(f"the error ({dtype}): too big ε ← → round-off")
+    right.set_xlabel(_fig("shrinking"))
+    right.set_ylabel(_fig("error_axis"))
+    right.set_title(_fig("error_title", dtype=dtype))
     right.legend(loc="lower center")
 
-    message = (
-        f"ε = {eps:.1e} ({dtype}): forward difference = {f_now:.12g} "
-        f"(error {abs(f_now - true):.1e}), centred = {c_now:.12g} "
-        f"(error {abs(c_now - true):.1e}). " + _accuracy_text(function, dtype, w)
+    message = _w(
+        "eps_message",
+        eps=eps,
+        dtype=dtype,
+        forward=f_now,
+        forward_error=abs(f_now - true),
+        centred=c_now,
+        centred_error=abs(c_now - true),
+        accuracy=_accuracy_text(function, dtype, w),
     )
     return fig, message
 
@@ -209,15 +232,13 @@ def epsilon_widget(eps=1e-3, function="J = w²", dtype="float64"):
             continuous_update=False,
         ),
         "function": widgets.Dropdown(
-            options=list(FUNCTIONS), value=function, description="function"
+            options=list(FUNCTIONS), value=function, description=_w("function")
         ),
         "dtype": widgets.ToggleButtons(
-            options=list(EPSILON_DTYPES), value=dtype, description="precision"
+            options=list(EPSILON_DTYPES), value=dtype, description=_w("precision")
         ),
     }
-    return FigureWidget(
-        _draw_epsilon, controls, title="The derivative by nudging w by ε (at w = 3)"
-    )
+    return FigureWidget(_draw_epsilon, controls, title=_w("eps_title"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -264,30 +285,25 @@ def step_message(root: Value, step: int) -> str:
     names = {id(n): n.label or f"n{i}" for i, n in enumerate(nodes)}
     r = _name(root, names)
     if step == 0:
-        return (
-            f"Forward pass done: every box shows its value, {r} = {_num(root.data)}. "
-            f"No gradients yet: move the slider to run the backward pass from {r}."
-        )
+        return _w("forward_done", root=r, value=_num(root.data))
     node = steps[step - 1]
     n = _name(node, names)
-    head = f"Step {step} of {len(steps)}, node {n}: "
+    head = _w("step_head", step=step, steps=len(steps), node=n)
     if node is root:
-        return head + f"the backward pass starts at the output with d{r}/d{r} = 1."
+        return head + _w("starts", root=r)
     terms, products = [], []
     for user in nodes:
         for parent, local in zip(user.parents, user.local_grads):
             if parent is node:
                 u = _name(user, names)
-                terms.append(
-                    f"{_how(user, names)} uses {n} with local derivative ∂{u}/∂{n} = {_num(local)}"
-                )
+                terms.append(_w("uses", how=_how(user, names), node=n, user=u, local=_num(local)))
                 products.append(f"{_factor(user.grad)} × {_factor(local)}")
-    text = head + "; ".join(terms)
-    text += f", so d{r}/d{n} = {' + '.join(products)} = {_num(node.grad)}."
+    text = head + _w("term_separator").join(terms)
+    text += _w("so", root=r, node=n, products=" + ".join(products), grad=_num(node.grad))
     if step == len(steps):
-        text += " Every node now has its gradient."
+        text += _w("all_done")
     elif not node.parents:
-        text += " It is an input: nothing further to pass back."
+        text += _w("input_done")
     return text
 
 
@@ -310,10 +326,10 @@ def backward_pass_widget(root: Value, step: int = 0) -> FigureWidget:
 
     controls = {
         "step": widgets.IntSlider(
-            value=step, min=0, max=n_steps, step=1, description="backward step"
+            value=step, min=0, max=n_steps, step=1, description=_w("backward_step")
         )
     }
-    return FigureWidget(draw, controls, title="The backward pass, one node at a time")
+    return FigureWidget(draw, controls, title=_w("backward_title"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -411,8 +427,8 @@ def time_gradients(hidden_sizes=(2, 8, 32, 128), n_features=20, m=64, eps=1e-6, 
 
 
 def _ratio_lines(ax, P, fd, bp, scale=1.0):
-    ax.loglog(P, fd * scale, "o-", color=COLORS["vermillion"], label="finite differences (≈ N × P)")
-    ax.loglog(P, bp * scale, "s-", color=COLORS["blue"], label="backprop (≈ N + P)")
+    ax.loglog(P, fd * scale, "o-", color=COLORS["vermillion"], label=_fig("fd_line"))
+    ax.loglog(P, bp * scale, "s-", color=COLORS["blue"], label=_fig("bp_line"))
     for p, a, b in zip(P, fd, bp):
         ax.plot([p, p], [b * scale, a * scale], ":", color=COLORS["grey"], linewidth=1)
         ax.annotate(
@@ -425,7 +441,7 @@ def _ratio_lines(ax, P, fd, bp, scale=1.0):
             bbox={"boxstyle": "round,pad=0.2", "facecolor": COLORS["white"], "edgecolor": "none"},
         )
     ax.set_xlim(P.min() / 1.6, P.max() * 1.6)
-    ax.set_xlabel("number of parameters P")
+    ax.set_xlabel(_fig("params_axis"))
     ax.legend(loc="upper left")
 
 
@@ -443,22 +459,34 @@ def plot_timings(results) -> Figure:
     fd = np.array([r["seconds_fd"] for r in results])
     bp = np.array([r["seconds_bp"] for r in results])
     _ratio_lines(axes[0], P, fd, bp, scale=1e3)
-    axes[0].set_ylabel("time for the whole gradient (ms)")
-    axes[0].set_title("Measured: best of several runs")
+    axes[0].set_ylabel(_fig("time_axis"))
+    axes[0].set_title(_fig("measured_title"))
     if counted:
         fd_ops = np.array([r["multiply_adds_fd"] for r in results], dtype=float)
         bp_ops = np.array([r["multiply_adds_bp"] for r in results], dtype=float)
         _ratio_lines(axes[1], P, fd_ops, bp_ops)
-        axes[1].set_ylabel("multiply-adds for the whole gradient")
-        axes[1].set_title("Counted: multiply-adds of the matrix products")
-    fig.suptitle("One gradient: nudge every parameter vs one backward pass")
+        axes[1].set_ylabel(_fig("ops_axis"))
+        axes[1].set_title(_fig("counted_title"))
+    fig.suptitle(_fig("timings_title"))
     return fig
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced font (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, align: str, fill: str = " ") -> str:
+    """``text`` padded to ``width`` columns: ``align`` is 'left', 'right' or 'center'."""
+    gap = max(width - _width(text), 0)
+    before = {"left": 0, "right": gap, "center": gap // 2}[align]
+    return fill * before + text + fill * (gap - before)
 
 
 def format_timings(results) -> str:
     """The counts and timings as a small text table."""
-    groups = (("", 2), ("multiply-adds (counted)", 3), ("time (best run)", 3), ("", 1))
-    head = ("h", "P") + ("finite diff.", "backprop", "ratio") * 2 + ("rel. error",)
+    groups = (("", 2), (_w("counted_group"), 3), (_w("time_group"), 3), ("", 1))
+    head = ("h", "P") + (_w("finite_diff"), _w("backprop"), _w("ratio")) * 2 + (_w("rel_error"),)
     rows = [head]
     for r in results:
         rows.append(
@@ -474,14 +502,14 @@ def format_timings(results) -> str:
                 f"{r['rel_error']:.1e}",
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     spans, start = [], 0
     for title, n in groups:
         width = sum(widths[start : start + n]) + 2 * (n - 1)
-        spans.append(title.center(width, "-") if title else " " * width)
+        spans.append(_pad(title, width, "center", "-") if title else " " * width)
         start += n
     lines = ["  ".join(spans).rstrip()]
-    lines += ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows]
+    lines += ["  ".join(_pad(cell, w, "right") for cell, w in zip(row, widths)) for row in rows]
     return "\n".join(lines)
 
 
@@ -504,28 +532,28 @@ def gradient_check_table(by_hand, finite_diff, tape, names=("dW1", "db1", "dW2",
         raise ValueError(f"expected {n} gradients by hand, got {len(by_hand)}")
     rows = [
         (
-            "gradient",
-            "shape",
-            "hand vs finite diff.",
-            "hand vs GradientTape",
-            "finite diff. vs GradientTape",
+            _w("gradient"),
+            _w("shape"),
+            _w("hand_vs_fd"),
+            _w("hand_vs_tape"),
+            _w("fd_vs_tape"),
         )
     ]
     for k, name in enumerate(names):
         fd, tp = np.asarray(finite_diff[k], dtype=float), np.asarray(tape[k], dtype=float)
         if by_hand is None:
-            h_fd = h_tp = "not yet"
+            h_fd = h_tp = _w("not_yet")
         else:
             hand = np.asarray(by_hand[k], dtype=float)
             if hand.shape != tp.shape:
-                h_fd = h_tp = f"shape {hand.shape}!"
+                h_fd = h_tp = _w("bad_shape", shape=hand.shape)
             else:
                 h_fd, h_tp = f"{relative_error(hand, fd):.1e}", f"{relative_error(hand, tp):.1e}"
         rows.append((name, str(tp.shape), h_fd, h_tp, f"{relative_error(fd, tp):.1e}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(
-            cell.ljust(w) if i < 2 else cell.rjust(w)
+            _pad(cell, w, "left" if i < 2 else "right")
             for i, (cell, w) in enumerate(zip(row, widths))
         ).rstrip()
         for row in rows
