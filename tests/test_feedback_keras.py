@@ -211,7 +211,7 @@ def test_the_compile_check_takes_its_settings(keras):
         loss="binary_crossentropy",
         metrics=("BinaryAccuracy",),
     )
-    assert "softmax twice" in message(
+    assert "applies softmax a second time" in message(
         check_loss,
         compiled(keras, build(keras, out="softmax"), good),
         what="c",
@@ -262,3 +262,130 @@ def test_metric_names_read_the_compile_config(keras):
         metrics=["accuracy", keras.metrics.Accuracy(), keras.metrics.AUC()],
     )
     assert metric_names(model) == ["accuracy", "Accuracy", "AUC"]
+
+
+# --- what Keras 3 does with from_logits=True on a softmax or sigmoid output ---------------------
+# The messages (LOSSES), the quiz (softmax-3), lessons 01 and 03 and the assignment all tell this
+# story: inside fit/evaluate the TensorFlow backend's losses use the logits a Keras softmax or
+# sigmoid caches (warning when told from_logits=True), so training is unchanged; an array of
+# probabilities, float16 or another backend gets probabilities (clipped; with from_logits=True,
+# squashed a second time).
+
+
+def _blob_fit(keras, activation, from_logits, dtype=None, epochs=5):
+    import warnings
+
+    from utils.synthetic import make_blobs
+
+    X, y = make_blobs(n_per_class=50, seed=1)
+    keras.utils.set_random_seed(1234)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(2,)),
+            keras.layers.Dense(16, activation="relu", dtype=dtype),
+            keras.layers.Dense(4, activation=activation, dtype=dtype),
+        ]
+    )
+    model.compile(
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits),
+        optimizer=keras.optimizers.Adam(learning_rate=0.01),
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = model.fit(X, y, epochs=epochs, batch_size=32, verbose=0)
+    return model, history.history["loss"], [str(w.message) for w in caught], (X, y)
+
+
+def test_a_softmax_output_with_from_logits_trains_as_the_linear_output_and_warns(keras):
+    _, linear, quiet, _ = _blob_fit(keras, "linear", True)
+    _, softmax_plain, quiet_too, _ = _blob_fit(keras, "softmax", False)
+    model, both, warned, (X, y) = _blob_fit(keras, "softmax", True)
+    assert both == linear == softmax_plain  # float32, TensorFlow: identical, epoch by epoch
+    assert quiet == quiet_too == []
+    assert warned and all("received `from_logits=True`" in w for w in warned)
+    # a plain array of probabilities: the loss applies softmax a second time
+    from utils import nn
+
+    probs = model.predict(X, verbose=0)
+    twice = float(keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, probs))
+    assert twice == pytest.approx(
+        nn.cost(nn.sparse_categorical_crossentropy(y, probs, from_logits=True)), rel=1e-5
+    )
+    with pytest.warns(UserWarning, match="received `from_logits=True`"):
+        evaluated = float(model.evaluate(X, y, verbose=0))  # from the cached logits
+    assert twice > 2 * evaluated
+
+
+def test_in_float16_the_loss_really_applies_softmax_twice_without_a_warning(keras):
+    _, linear16, _, _ = _blob_fit(keras, "linear", True, dtype="mixed_float16", epochs=10)
+    _, both16, warned, _ = _blob_fit(keras, "softmax", True, dtype="mixed_float16", epochs=10)
+    floor = np.log(np.e + 3) - 1  # perfect probabilities [1, 0, 0, 0] read as logits
+    # why: the loss converts float16 outputs to float32, and the converted tensor has no logits
+    a16 = keras.activations.softmax(keras.ops.convert_to_tensor(np.zeros((1, 4)), "float16"))
+    assert hasattr(a16, "_keras_logits")
+    assert not hasattr(keras.ops.convert_to_tensor(a16, dtype="float32"), "_keras_logits")
+    assert warned == [] and linear16[-1] < 0.2 and both16[-1] > floor
+
+
+def test_a_sigmoid_output_passes_its_logits_to_the_loss_inside_keras_only(keras):
+    """Lesson 01: evaluate is exact from the cached logits (30), the loss on predict's array is
+    clipped (16.03); with from_logits=True a sigmoid output trains as a linear one, and warns."""
+    import warnings
+
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(loss=keras.losses.BinaryCrossentropy())
+    model.layers[0].set_weights([np.array([[30.0]]), np.zeros(1)])
+    x, y = np.array([[1.0], [-1.0]]), np.array([[0.0], [1.0]])
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(30.0, rel=1e-6)
+    p = model.predict(x, verbose=0)
+    clipped = float(keras.losses.BinaryCrossentropy()(y, p))
+    assert clipped == pytest.approx(16.0302, abs=1e-4) and clipped < -np.log(1e-7)
+    # float16: the loss converts the outputs to float32 first, and clips
+    model16 = keras.Sequential(
+        [keras.Input(shape=(1,)), keras.layers.Dense(1, activation="sigmoid", dtype="float16")]
+    )
+    model16.compile(loss=keras.losses.BinaryCrossentropy())
+    model16.layers[0].set_weights([np.array([[30.0]]), np.zeros(1)])
+    assert model16.evaluate(x, y, verbose=0) == pytest.approx(clipped, rel=1e-5)
+
+    X = np.random.default_rng(0).normal(size=(64, 3)).astype("float32")
+    t = (X[:, :1] > 0).astype("float32")
+    losses = {}
+    for activation, from_logits in (("linear", True), ("sigmoid", True), ("sigmoid", False)):
+        keras.utils.set_random_seed(7)
+        m = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation)])
+        m.compile(loss=keras.losses.BinaryCrossentropy(from_logits=from_logits), optimizer="adam")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            losses[activation, from_logits] = m.fit(X, t, epochs=3, verbose=0).history["loss"]
+        assert bool(caught) == (activation == "sigmoid" and from_logits)
+    assert losses["sigmoid", True] == losses["linear", True] == losses["sigmoid", False]
+
+
+def test_only_the_tensorflow_backend_looks_for_cached_logits(keras):
+    """'another backend': the JAX, PyTorch and NumPy backends' losses never read the logits a
+    softmax or sigmoid caches (they are not installed here, so their sources are read)."""
+    from pathlib import Path
+
+    backends = Path(keras.__file__).parent / "src" / "backend"
+    assert "_keras_logits" in (backends / "tensorflow" / "nn.py").read_text()
+    for other in ("jax", "torch", "numpy"):
+        assert "_keras_logits" not in (backends / other / "nn.py").read_text(), other
+
+
+def test_the_messages_tell_that_story(keras):
+    """The two messages about from_logits on a squashing output name the true mechanism."""
+    (binary_mistake,) = [m for m in LOSSES["binary_crossentropy"].mistakes if "True" in m.name]
+    for text in (
+        binary_mistake.message,
+        LOSSES["sparse_categorical_crossentropy_from_logits"].softmax_twice,
+    ):
+        for phrase in (
+            "Inside fit and evaluate",
+            "warns on stderr",
+            "cached logits",
+            "float16",
+            "another backend",
+            "a second time",
+        ):
+            assert phrase in text, (phrase, text)

@@ -3,6 +3,7 @@ is meant to catch (in-process and in a real kernel), and the widgets respond.  T
 runs clean, shows still figures under nbgrader and fails every check of the blank release with a
 message is ``tests/test_lesson_execution.py``."""
 
+import html as _html
 import inspect
 import re
 
@@ -85,6 +86,36 @@ def test_the_numbers_the_prose_relies_on(solved):
 
 
 @pytest.mark.slow
+def test_the_bridge_to_the_lecture(solved):
+    """The lecture's imports are Keras 3's; its progress line, read; its binary recipe."""
+    text = solved.text
+    imports = text("lecture_imports")
+    assert "Dense is keras.layers.Dense: True" in imports
+    assert "BinaryCrossentropy is keras.losses.BinaryCrossentropy: True" in imports
+    major, minor = (int(v) for v in imports.split("TensorFlow ")[1].split(".")[:2])
+    assert (major, minor) >= (2, 16)
+    # the progress bar: 157 batches, and its last numbers are what the History stores
+    bar = re.sub(r"\x1b\[[0-9;]*m", "", text("progress")).replace("\b", "")
+    last = bar.split("\r")[-1]
+    assert last.startswith("157/157 ") and "━" in last
+    assert last.index("accuracy:") < last.index("loss:")  # Keras 3's order
+    stored = text("progress_history")
+    for name in ("accuracy", "loss"):
+        assert number_after(last, f"- {name}") == number_after(stored, name)
+    # what fit and evaluate compute the loss from
+    demo = text("logits_demo")
+    assert number_after(demo, "from the logits z") == 30.0
+    assert number_after(demo, "tiny.evaluate(x, y)") == 30.0
+    assert number_after(demo, "p an array") == pytest.approx(16.03, abs=0.005)
+    assert 16.0 < -np.log(1e-7) < 16.2  # "-log(1e-7) is about 16.1"
+    assert number_after(demo, "closest prediction to 0 or 1 is") > 1e-3  # far from 1e-7
+    recipe = text("logits_model")
+    assert "the same training loss as `model`, epoch by epoch: True" in recipe
+    assert "the same training accuracy, epoch by epoch: True" in recipe
+    assert number_after(recipe, "over the test images:") < 1e-6
+
+
+@pytest.mark.slow
 def test_wrong_answers_in_a_kernel_get_their_messages():
     nb = nbformat.read(str(source_notebook(NAME)), as_version=4)
     nb = with_solution(
@@ -123,9 +154,22 @@ def binary_cost(y, p):
         "test_binary_cost": "broadcast to an (m, m) matrix",
     }
     for grade_id, phrase in expected.items():
-        (err,) = [o for o in cells[grade_id].outputs if o.get("output_type") == "error"]
-        assert err["ename"] == "ExerciseError" and phrase in err["evalue"], err["evalue"]
+        ename, text = shown_failure(cells[grade_id])
+        assert ename == "ExerciseError" and phrase in text, text
     assert stderr_text(run) == ""  # log(0) warnings etc. never reach a graded cell's stderr
+
+
+def shown_failure(cell) -> tuple[str, str]:
+    """(error name, message) of a check cell that failed: an error output, or (with the message
+    shown in place so that Run All goes on) the HTML the failed check displayed."""
+    for out in cell.outputs:
+        if out.get("output_type") == "error":
+            return out["ename"], out["evalue"]
+        html = str(out.get("data", {}).get("text/html", ""))
+        found = re.search(r'data-error="(\w+)"', html)
+        if found:
+            return found.group(1), _html.unescape(re.sub(r"<[^>]+>", "", html))
+    raise AssertionError(f"{cell.id}: no failure shown in {cell.outputs}")
 
 
 # --- exercise 1: count_parameters ---------------------------------------------------------------
@@ -424,6 +468,22 @@ def test_keras_facts_the_lesson_states(keras):
     )
     # a confident float32 sigmoid output is exactly 1.0, so log(1 - p) needs the clipping
     assert float(keras.activations.sigmoid(np.float32([20.0]))[0]) == 1.0
+    # fit's default verbose is "auto" (1 in most cases)
+    assert inspect.signature(keras.Model.fit).parameters["verbose"].default == "auto"
+    # 1 - 1e-7 rounds to 1 - 1.19e-7 in float32
+    assert 1 - np.float32(1 - 1e-7) == pytest.approx(1.19e-7, rel=1e-2)
+
+
+def test_accuracy_on_logits_thresholds_at_one_half(keras):
+    """With a linear output, metrics=["accuracy"] compares z with 0.5 (p with g(0.5) = 0.62);
+    BinaryAccuracy(threshold=0.0) compares p with 0.5."""
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.layers[0].set_weights([np.array([[1.0]]), np.zeros(1)])  # z = x
+    x, y = np.array([[0.3], [-0.3]]), np.array([[1.0], [0.0]])  # p = 0.57 and 0.43: both right
+    for metric, want in (("accuracy", 0.5), (keras.metrics.BinaryAccuracy(threshold=0.0), 1.0)):
+        model.compile(loss=keras.losses.BinaryCrossentropy(from_logits=True), metrics=[metric])
+        assert model.evaluate(x, y, verbose=0)[1] == want
+    assert 1 / (1 + np.exp(-0.5)) == pytest.approx(0.62, abs=0.005)
 
 
 def test_the_compile_quiz_has_two_questions():
@@ -506,3 +566,10 @@ def test_plot_regression_fits():
         wd.plot_regression_fits(x, y[:-1], {})
     with pytest.raises(TypeError, match="dict"):
         wd.plot_regression_fits(x, y, [np.sin])
+
+
+def test_the_text_states_the_courses_pixel_convention():
+    """The digit grids draw 1 as black ink on white (tests/test_plotting.py); the text says so."""
+    nb = nbformat.read(str(source_notebook(NAME)), as_version=4)
+    text = " ".join(c.source for c in nb.cells if c.cell_type == "markdown").replace("\n", " ")
+    assert "0 is the blank background, drawn white; 1 is full ink, drawn black" in text

@@ -5,6 +5,7 @@ and that the blank release fails every check with a message is
 
 from __future__ import annotations
 
+import html as _html
 import re
 
 import matplotlib
@@ -585,6 +586,27 @@ def test_the_numbers_the_prose_relies_on(solved):
     softmax_line, logits_line = text["accuracies"].splitlines()[:2]
     assert softmax_line.split("final loss")[1] == logits_line.split("final loss")[1]
     assert number_after(logits_line, "test accuracy") >= 95.0
+    # the mistake (softmax output + from_logits=True): Keras warns, uses the cached logits inside
+    # fit and evaluate, and trains identically; the loss on predict's array squashes twice
+    assert (
+        "Keras warned:" in text["train_both"]
+        and "received `from_logits=True`" in (text["train_both"])
+    )
+    assert "same loss curve as the linear + from_logits model: True" in text["train_both"]
+    arrays = text["both_arrays"]
+    evaluated = number_after(arrays, "evaluate (cached logits)")
+    on_array = number_after(arrays, "the loss on predict's output")
+    assert on_array == number_after(arrays, "softmax applied twice, by hand")
+    assert evaluated < 0.1 < 0.7 < on_array
+    # float16: the linear recipe as in float32, the softmax one stalls above the floor
+    f16 = text["float16_demo"]
+    float32_final = number_after(logits_line, "final loss")
+    assert number_after(f16, "linear  + from_logits=True: final loss") == pytest.approx(
+        float32_final, abs=2e-3
+    )
+    floor = number_after(f16, "read as logits is")
+    assert floor == pytest.approx(np.log(np.e + 3) - 1, abs=1e-4)
+    assert number_after(f16, "softmax + from_logits=True: final loss") > floor
     # sparse and one-hot labels give the same cost; one-hot in the sparse loss fails
     assert number_after(text["onehot_demo"], "sparse labels") == pytest.approx(
         number_after(text["onehot_demo"], "one-hot labels"), abs=2e-6
@@ -599,6 +621,19 @@ def test_the_numbers_the_prose_relies_on(solved):
     assert any(abs(s - 1) > 0.05 for s in sums)
     for line in text["multilabel_accuracy"].splitlines():
         assert number_after(line, "accuracy") > 85.0
+
+
+def shown_failure(cell) -> tuple[str, str]:
+    """(error name, message) of a check cell that failed: an error output, or (with the message
+    shown in place so that Run All goes on) the HTML the failed check displayed."""
+    for out in cell.outputs:
+        if out.get("output_type") == "error":
+            return out["ename"], out["evalue"]
+        html = str(out.get("data", {}).get("text/html", ""))
+        found = re.search(r'data-error="(\w+)"', html)
+        if found:
+            return found.group(1), _html.unescape(re.sub(r"<[^>]+>", "", html))
+    raise AssertionError(f"{cell.id}: no failure shown in {cell.outputs}")
 
 
 @pytest.mark.slow
@@ -626,6 +661,6 @@ def test_wrong_answers_in_a_real_kernel(source):
         "test_predict_labels": "multiclass thinking",
     }
     for test, message in expected.items():
-        (err,) = [o for o in by_grade[test].outputs if o.output_type == "error"]
-        assert err.ename == "ExerciseError" and message in err.evalue
+        ename, text = shown_failure(by_grade[test])
+        assert ename == "ExerciseError" and message in text, text
     assert stderr_text(ran) == ""  # overflow warnings are silenced inside the checks

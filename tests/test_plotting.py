@@ -266,8 +266,22 @@ def test_digit_grid_one_row_major_image_per_example():
     images = [im for ax in fig.axes for im in ax.images]
     assert len(images) == len(DIGITS) == len(fig.axes)
     for image, x in zip(images, DIGITS):
-        assert isinstance(image, AxesImage) and image.get_cmap().name == "gray"
+        assert isinstance(image, AxesImage) and image.get_cmap().name == plotting.DIGIT_CMAP
         np.testing.assert_array_equal(image.get_array(), x.reshape(20, 20))
+
+
+def test_digit_grid_draws_the_course_pixel_convention():
+    """One convention everywhere (the assignment's text, every digit figure, the drawing pad):
+    1 is ink, drawn black; 0 is the background, drawn white; on a fixed scale, so a faint image
+    is drawn faint rather than stretched to full black."""
+    assert mcolors.to_hex(plotting.INK) == "#000000" and mcolors.to_hex(plotting.PAPER) == "#ffffff"
+    faint = np.full((1, 400), 0.25)
+    for X in (DIGITS, faint):
+        for image in (im for ax in plot_digit_grid(X).axes for im in ax.images):
+            assert image.get_clim() == (0, 1)
+            shade = [mcolors.to_hex(image.cmap(image.norm(v))) for v in (0.0, 0.5, 1.0)]
+            assert shade[0] == plotting.PAPER and shade[2] == plotting.INK, shade
+            assert shade[1] not in (plotting.PAPER, plotting.INK)  # greys in between
 
 
 def test_digit_grid_titles_mark_mistakes():

@@ -37,12 +37,24 @@ __all__ = [
     "STYLE",  # re-exported from utils.style
     "plot_activations",
     "plot_softmax_bars",
+    "DIGIT_CMAP",
+    "INK",
+    "PAPER",
     "plot_digit_grid",
     "plot_loss_curves",
     "plot_decision_regions",
     "plot_optimizer_paths",
     "plot_confusion_matrix",
 ]
+
+
+INK, PAPER = COLORS["black"], COLORS["white"]
+"""The course's one pixel convention: a pixel value of 1 is full ink, drawn black; 0 is the blank
+background, drawn white; values in between are greys.  The digits data is stored that way round
+(the background is 0), and every digit figure and the drawing pad of the assignment draw it so."""
+
+DIGIT_CMAP = "gray_r"
+"""The colormap of every digit image, used with ``vmin=0, vmax=1``: 0 -> white, 1 -> black."""
 
 
 def _style_axes(ax: Axes) -> None:
@@ -205,8 +217,9 @@ def _digit_title(i: int, y, predicted, probs) -> tuple[str, str]:
 def plot_digit_grid(X, y=None, predicted=None, probs=None, n_cols=10, max_images=50) -> Figure:
     """Show rows of X (e.g. 400 pixels each) as 20x20 grey images in a grid.
 
-    Each row is drawn as ``x.reshape(20, 20)`` (row-major).  Titles show the
-    label ``y=3`` and, when given, the prediction ``ŷ=5``; mistakes are
+    Each row is drawn as ``x.reshape(20, 20)`` (row-major), in the course's pixel convention:
+    0 (background) white, 1 (ink) black, on the fixed scale 0 to 1 (:data:`DIGIT_CMAP`).
+    Titles show the label ``y=3`` and, when given, the prediction ``ŷ=5``; mistakes are
     coloured.  ``probs`` (n, K) adds the predicted class's probability and
     supplies ``predicted`` (its argmax) when that is not given.  At most
     ``max_images`` images are shown, ``n_cols`` per row.
@@ -242,7 +255,9 @@ def plot_digit_grid(X, y=None, predicted=None, probs=None, n_cols=10, max_images
     fig = new_figure(figsize=(col_width * cols, 1.25 * rows))
     for i in range(m):
         ax = fig.add_subplot(rows, cols, i + 1)
-        ax.imshow(X[i].reshape(side, side), cmap="gray", interpolation="nearest")
+        ax.imshow(
+            X[i].reshape(side, side), cmap=DIGIT_CMAP, vmin=0, vmax=1, interpolation="nearest"
+        )
         ax.set_axis_off()
         text, color = _digit_title(i, y, predicted, probs)
         if text:

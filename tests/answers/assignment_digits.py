@@ -5,8 +5,8 @@ Test cells that use an answer besides its own, and what they get:
 
 * ``test_predict`` calls the student's ``predict_digits``, which calls ``my_softmax``: a
   softmax answer is graded there too, as it behaves;
-* ``test_compile`` calls ``build_model`` to get a model to compile: a wrong model can fail it
-  (a softmax output layer with ``from_logits=True`` applies softmax twice);
+* ``test_compile`` compiles a fresh reference model of the right shape, whatever ``build_model``
+  does: a softmax output layer is charged once, by ``test_model``;
 * ``test_training`` and ``test_predict`` read ``run``, which the locked cell ``run_training``
   computes with ``build_model``, ``compile_model`` and ``train_model``.  Answers of
   ``train_model`` train again (``reruns``, from the same random seed as the solved notebook),

@@ -272,6 +272,15 @@ def answer_quiz(page, questions) -> list[str]:
     wrong = next(i for i, c in enumerate(question.choices) if not c.correct)
     labels = quiz.locator(".widget-radio-box label")
     assert labels.count() == len(question.choices)
+    # Each choice in its own row, however long its text: no row overlaps the next.
+    rows = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    for i, (above, below) in enumerate(zip(rows, rows[1:])):
+        assert below["y"] >= above["y"] + above["height"] - 1, f"choice {i} overlaps the next"
+    for i in range(labels.count()):
+        spill = labels.nth(i).evaluate(
+            "e => [e.scrollWidth - e.clientWidth, e.scrollHeight - e.clientHeight]"
+        )
+        assert max(spill) <= 1, f"choice {i}'s text spills out of its row by {spill} px"
     feedback = quiz.locator(":scope > .widget-html .widget-html-content")
     check = quiz.locator(":scope > .widget-button", has_text="Check")
     seen = []
@@ -379,8 +388,14 @@ def exercise_digit_pad(page, screenshots) -> list[str]:
     """Click cells of the draw-a-digit pad; the prediction and figure must follow."""
     pad = page.locator(DIGIT_PAD).first
     pad.scroll_into_view_if_needed()
-    cells = pad.locator(".widget-gridbox .widget-toggle-button")
+    cells = pad.locator(".widget-gridbox .widget-button")
     assert cells.count() == 400
+
+    def inked() -> int:  # cells painted in ink (black), as the figures draw a pixel of 1
+        return cells.evaluate_all(
+            "els => els.filter(e => getComputedStyle(e).backgroundColor === 'rgb(0, 0, 0)').length"
+        )
+
     result = pad.locator(".widget-vbox:has(> .widget-output)")
     status = result.locator(":scope > .widget-html .widget-html-content")
     image = result.locator(":scope > .widget-output img")
@@ -395,7 +410,7 @@ def exercise_digit_pad(page, screenshots) -> list[str]:
             f"the pad to redraw after clicking row {row}",
         )
         done.append(f"pad cell ({row}, 10)")
-    assert pad.locator(".widget-gridbox .widget-toggle-button.mod-active").count() == 12
+    assert inked() == 12
     text = wait_until(
         lambda: "The model reads a" in (t := status.text_content()) and t,
         30,
@@ -412,9 +427,9 @@ def exercise_digit_pad(page, screenshots) -> list[str]:
     )
     # the 400 cells follow the pad one message each, possibly after the status line
     wait_until(
-        lambda: not pad.locator(".widget-gridbox .widget-toggle-button.mod-active").count(),
+        lambda: not inked(),
         REDRAW_TIMEOUT,
-        "every cell of the pad to go dark",
+        "every cell of the pad to be blank",
     )
     pad.locator("button", has_text="Load example").click()
     wait_until(
@@ -423,9 +438,9 @@ def exercise_digit_pad(page, screenshots) -> list[str]:
         "an example digit to load",
     )
     wait_until(
-        lambda: pad.locator(".widget-gridbox .widget-toggle-button.mod-active").count() > 10,
+        lambda: inked() > 10,
         REDRAW_TIMEOUT,
-        "the example's cells to light up",
+        "the example's cells to be inked",
     )
     return done + ["clear", "load example"]
 

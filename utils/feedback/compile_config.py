@@ -40,7 +40,9 @@ class LossProbe:
     by_name: tuple = ()  # (part of the loss's name, message)
     on_error: str = ""  # the loss cannot even be computed on the probe
     otherwise: str = "the loss {loss} gives {got:.4f} where the right loss gives {want:.4f}."
-    softmax_twice: str = ""  # the loss is right, but the model ends in a softmax
+    # the loss is right, but the model ends in a softmax: when the loss really applies softmax
+    # twice, and what Keras 3 does instead inside fit (tests/test_feedback_keras.py measures both)
+    softmax_twice: str = ""
 
 
 LOSSES = {
@@ -53,7 +55,10 @@ LOSSES = {
                 "from_logits=True",
                 lambda y, p: nn.cost(nn.binary_crossentropy(y, p, from_logits=True)),
                 "the loss is BinaryCrossentropy(from_logits=True), which expects raw outputs "
-                "z, but your output layer already applies the sigmoid. Use "
+                "z, but your output layer already applies the sigmoid. Inside fit and evaluate "
+                "Keras 3 (TensorFlow backend) notices, warns on stderr and uses the sigmoid's "
+                "cached logits; but given probabilities (model.predict's output), in float16 "
+                "or with another backend, the loss applies the sigmoid a second time. Use "
                 "BinaryCrossentropy() (from_logits=False).",
             ),
             Mistake(
@@ -100,8 +105,11 @@ LOSSES = {
         otherwise="the loss gives {got:.4f} on a test batch where sparse categorical "
         "cross-entropy from logits gives {want:.4f}: use "
         "keras.losses.SparseCategoricalCrossentropy(from_logits=True).",
-        softmax_twice="from_logits=True together with a softmax output layer applies softmax "
-        "twice: make the output layer linear.",
+        softmax_twice="from_logits=True on a softmax output layer: the loss takes the "
+        "outputs for logits. Inside fit and evaluate Keras 3 (TensorFlow backend) notices, warns "
+        "on stderr and uses the softmax's cached logits; but given probabilities "
+        "(model.predict's output), in float16 or with another backend, the loss applies "
+        "softmax a second time. Make the output layer linear.",
     ),
 }
 """The losses the course's exercises ask for, by name."""

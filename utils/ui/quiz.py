@@ -113,6 +113,7 @@ class Question:
         box = widgets.VBox(
             [widgets.HTMLMath(f"<b>{html.escape(self.prompt)}</b>"), pick, button, feedback]
         )
+        box.add_class(QUIZ_CLASS)
         box.check = on_click  # tests press the button through this
         box.picker, box.feedback = pick, feedback
         return box
@@ -131,7 +132,30 @@ class Question:
         still = {"text/html": self.static_html(), "text/plain": self.prompt}
         if static_mode():
             return still
-        return {**still, **self.widget()._repr_mimebundle_(include=include, exclude=exclude)}
+        live = widgets.VBox([quiz_css(), self.widget()])
+        return {**still, **live._repr_mimebundle_(include=include, exclude=exclude)}
+
+
+QUIZ_CLASS = "course-quiz"
+# ipywidgets draws each choice in a row of fixed height: a long choice spills over the next one.
+# Rows that grow with their text, wrapped at word boundaries, at any width.
+QUIZ_CSS = f"""<style>
+.{QUIZ_CLASS} .widget-radio-box label, .{QUIZ_CLASS} .widget-checkbox label {{
+  height: auto !important; min-height: var(--jp-widgets-inline-height);
+  line-height: 1.4 !important; white-space: normal !important; overflow: visible;
+  align-items: flex-start; padding: 3px 0;
+}}
+.{QUIZ_CLASS} .widget-radio-box input {{ flex-shrink: 0; margin-top: 0.2em; }}
+.{QUIZ_CLASS} .widget-radio-box {{ height: auto !important; }}
+.{QUIZ_CLASS} .widget-radio, .{QUIZ_CLASS} .widget-checkbox {{
+  width: auto !important; max-width: 100%; height: auto !important;
+}}
+</style>"""
+
+
+def quiz_css():
+    """The quizzes' layout rules, as an (invisible) widget shown next to them."""
+    return widgets.HTML(QUIZ_CSS, layout=widgets.Layout(height="0px", margin="0"))
 
 
 class QuizSet:
@@ -151,5 +175,5 @@ class QuizSet:
         }
         if static_mode():
             return still
-        box = widgets.VBox(self.widgets)
+        box = widgets.VBox([quiz_css(), *self.widgets])
         return {**still, **box._repr_mimebundle_(include=include, exclude=exclude)}

@@ -3,7 +3,9 @@
 :func:`draw_digit` shows a 20x20 grid of toggle buttons.  Paint a digit by
 clicking cells; the model's probabilities for the ten digits update at once.
 The pad's state is one string control (400 characters of ``0``/``1``), so a
-test can "draw" by setting it: ``pad.set(pixels=...)``.
+test can "draw" by setting it: ``pad.set(pixels=...)``.  Pad and figure follow the course's
+pixel convention (:data:`utils.plotting.INK`): a painted cell is ink, value 1, drawn black on
+white, as every digit figure draws the data.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from utils.plotting import DIGIT_CMAP, INK, PAPER
 from utils.style import COLORS, course_style, new_figure
 from utils.ui.figure_widget import FigureWidget
 from utils.validation import as_float_array
@@ -48,7 +51,7 @@ def _draw_prediction(predict_proba, pixels):
     probs = np.asarray(predict_proba(x[None, :]), dtype=float).reshape(-1)
     fig = new_figure(figsize=(8, 3.2))
     ax_img, ax_bar = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2]})
-    ax_img.imshow(x.reshape(SIDE, SIDE), cmap="gray_r", vmin=0, vmax=1)
+    ax_img.imshow(x.reshape(SIDE, SIDE), cmap=DIGIT_CMAP, vmin=0, vmax=1)
     ax_img.set_title("what the model sees")
     ax_img.set_axis_off()
     guess = int(probs.argmax())
@@ -77,31 +80,29 @@ class DigitPad(FigureWidget):
             {"pixels": self.pixels},
             title="Draw a digit",
         )
-        self._syncing = False
         self.cells = [
-            widgets.ToggleButton(
-                value=False, layout=widgets.Layout(width="18px", height="18px", padding="0")
+            widgets.Button(
+                description="",
+                layout=widgets.Layout(
+                    width="18px", height="18px", padding="0", border=f"1px solid {COLORS['grey']}"
+                ),
+                style={"button_color": PAPER},
+                tooltip=f"row {k // SIDE}, column {k % SIDE}",
             )
-            for _ in range(SIDE * SIDE)
+            for k in range(SIDE * SIDE)
         ]
         for k, cell in enumerate(self.cells):
-            cell.observe(lambda change, k=k: self._paint(k, change["new"]), names="value")
+            cell.on_click(lambda _, k=k: self.toggle(k))
         self.pixels.observe(self._sync_cells, names="value")
 
-    def _paint(self, k, on):
-        if self._syncing:
-            return
+    def toggle(self, k):
+        """Paint cell ``k`` (row-major) with ink, or erase it if it is painted."""
         value = self.pixels.value
-        self.pixels.value = value[:k] + ("1" if on else "0") + value[k + 1 :]
+        self.pixels.value = value[:k] + ("0" if value[k] == "1" else "1") + value[k + 1 :]
 
     def _sync_cells(self, change):
-        self._syncing = True
-        try:
-            for cell, c in zip(self.cells, change["new"]):
-                cell.value = c == "1"
-                cell.button_style = "primary" if cell.value else ""  # painted cells stand out
-        finally:
-            self._syncing = False
+        for cell, c in zip(self.cells, change["new"]):
+            cell.style.button_color = INK if c == "1" else PAPER  # ink black on white paper
 
     def clear(self, _=None):
         """Erase the pad."""
@@ -146,6 +147,7 @@ class DigitPad(FigureWidget):
 def draw_digit(predict_proba, examples=None) -> DigitPad:
     """A pad to draw a digit on, with the model's live probabilities.
 
+    Clicking a cell paints it with ink (pixel value 1, drawn black) or erases it (0, white).
     ``predict_proba(X)`` maps an (m, 400) array to (m, 10) probabilities, e.g.
     ``lambda X: tf.nn.softmax(model(X)).numpy()``.  ``examples`` (optional, rows
     of 400 pixels) can be loaded onto the pad to start from a real digit.

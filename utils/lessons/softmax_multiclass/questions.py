@@ -53,13 +53,17 @@ QUESTIONS = [
             Choice(
                 "a 'linear' activation",
                 True,
-                "Yes: the layer outputs logits z, and the loss applies softmax internally, stably.",
+                "Yes: the layer outputs the logits z, and the loss computes -log a_y from them "
+                "in one stable formula (log-sum-exp), never forming the tiny probability a_y.",
             ),
             Choice(
                 "a 'softmax' activation",
                 False,
-                "Then the loss would apply softmax a second time "
-                "to what are already probabilities.",
+                "Not recommended: from_logits=True tells the loss that the outputs are logits. "
+                "Keras 3 with TensorFlow notices a softmax layer inside fit, warns and uses its "
+                "cached logits, so training happens to work; but on probabilities given to the "
+                "loss (saved predictions), in float16 or with another backend, the loss applies "
+                "softmax a second time.",
             ),
         ],
         "from_logits=True means: the model's outputs are logits, "
