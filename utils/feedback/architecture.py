@@ -17,7 +17,10 @@ from utils.feedback.layer_sizes import dense_parameter_count, dense_parameter_te
 OUTPUT_ADVICE = {
     "sigmoid": "a probability between 0 and 1 for one unit needs activation='sigmoid'",
     "linear": "the output layer must be linear: it outputs the logits z, any real numbers, and "
-    "the loss (from_logits=True) applies softmax itself, more accurately",
+    "the loss (from_logits=True) computes softmax and its log together from them, accurately in "
+    "every setting (a softmax layer gets by inside fit only because Keras 3 with TensorFlow "
+    "passes the layer's cached logits to the loss; not on saved predictions, in float16 or on "
+    "other backends)",
 }
 """Why the output layer needs the activation it needs, by that activation."""
 
