@@ -1,7 +1,7 @@
 """The graded assignment: handwritten digits (lecture notes 4.3): what its notebook imports.
 
 ``widgets.py`` holds its interactive figures, ``checks.py`` the visible checks of its
-exercises.
+exercises, ``results.py`` what the cells after the exercises show (before they are solved too).
 """
 
 from utils.lessons.assignment_digits.checks import (
@@ -17,6 +17,7 @@ from utils.lessons.assignment_digits.checks import (
     reference_model,
     run_training,
 )
+from utils.lessons.assignment_digits.results import predictions, show_training
 from utils.lessons.assignment_digits.widgets import confident_mistakes, draw_digit
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "check_training",
     "confident_mistakes",
     "draw_digit",
+    "predictions",
     "reference_model",
     "run_training",
+    "show_training",
 ]
