@@ -13,7 +13,7 @@ and the typical mistakes), in one run:
 Prints the time of every submission under both, both totals, that the scores agree, and
 as its last line ``speedup N.NNx`` (plain total / ours total).
 
-    .venv/bin/python -m benchmarks.grading
+    .venv/bin/python -m benchmarks.grading [N]     # N: the first N submissions only
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from autograder.grade import grade, read_scores
 ASSIGNMENT = "assignment_digits"
 
 
-def mixed_batch(folder: Path) -> list[str]:
+def mixed_batch(folder: Path, size: int | None = None) -> list[str]:
+    """Write the batch (its first ``size`` submissions, in a fixed mixed order) into ``folder``."""
     good = solved()
     cases = {
         "solved_1": good,
@@ -44,9 +45,13 @@ def mixed_batch(folder: Path) -> list[str]:
         **typical_mistakes(good),
         "syntax_error": answer(good, "sparse_ce", "def sparse_ce(y, z)\n    return 0"),
     }
-    for student, nb in cases.items():
-        write(folder, student, nb)
-    return sorted(cases)
+    mistakes = sorted(typical_mistakes(good))
+    mixed = ["solved_1", "blank_1", *mistakes[:1], "syntax_error", "solved_2", *mistakes[1:]]
+    mixed += ["blank_2", "solved_3"]  # a prefix of any size mixes solved, blank and mistaken
+    names = sorted(mixed[:size] if size is not None else mixed)
+    for student in names:
+        write(folder, student, cases[student])
+    return names
 
 
 def plain_nbgrader(submissions: Path, course: Path, students: list[str]) -> dict[str, float]:
@@ -75,11 +80,11 @@ def plain_nbgrader(submissions: Path, course: Path, students: list[str]) -> dict
     return times
 
 
-def main() -> None:
+def main(size: int | None = None) -> None:
     use_environment_bin()
     with tempfile.TemporaryDirectory(prefix="grading-bench-") as tmp:
         tmp = Path(tmp)
-        students = mixed_batch(tmp / "submissions")
+        students = mixed_batch(tmp / "submissions", size)
         print(f"{len(students)} submissions of {ASSIGNMENT}, {os.cpu_count()} cores")
         start = time.perf_counter()
         plain = plain_nbgrader(tmp / "submissions", tmp / "plain", students)
@@ -122,4 +127,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else None)
