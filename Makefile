@@ -56,6 +56,7 @@ benchmark: $(STAMP)
 	$(BIN)/python -m benchmarks.notebooks
 	$(BIN)/python -m benchmarks.grading
 	$(BIN)/python -m benchmarks.widgets
+	$(BIN)/python -m benchmarks.cluster
 
 OUT ?= grading
 ASSIGNMENT ?= assignment_digits

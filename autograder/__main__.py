@@ -3,6 +3,8 @@
     python -m autograder release [ASSIGNMENT ...]   regenerate the student notebooks
     python -m autograder grade SUBMISSIONS [--out DIR] [--assignment NAME] [--workers N] ...
                                                     grade a class (see autograder/grade.py)
+    python -m autograder grade SUBMISSIONS --scheduler tcp://HOST:8786 ...
+                                                    the same, on the workers of a Dask cluster
 
 ``grade`` exits with status 0 when every submission was graded, 1 when some could not be (they
 are listed, and get a zero with the reason in their feedback), 2 on a usage error.
@@ -40,6 +42,12 @@ def main(argv=None) -> int:
         "--workers", type=int, default=None, help="parallel graders (default: cores)"
     )
     grade.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:8786",
+        help="grade on the workers of this Dask scheduler (default: local processes)",
+    )
+    grade.add_argument(
         "--timeout", type=int, default=TIMEOUT, help=f"seconds per cell (default: {TIMEOUT})"
     )
     grade.add_argument(
@@ -69,6 +77,7 @@ def main(argv=None) -> int:
             args.timeout,
             source=Path(args.source),
             limits=limits,
+            scheduler=args.scheduler,
         )
         print(
             f"graded {len(result['graded'])}, unchanged {len(result['skipped'])}, "

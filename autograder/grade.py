@@ -1,6 +1,7 @@
 """Grade a whole class with nbgrader: sandboxed, parallel, incremental, with feedback.
 
     python -m autograder grade SUBMISSIONS [--out DIR] [--assignment NAME] [--workers N]
+                                           [--scheduler tcp://HOST:8786]
 
 SUBMISSIONS is a folder laid out ``<student>/<assignment>/*.ipynb`` or a zip of one.  Every
 submission is hostile data: :mod:`autograder.intake` turns it into a clean notebook (or the
@@ -15,9 +16,14 @@ blank release, with a note), and its kernel runs in a :class:`~autograder.sandbo
 * ``summary.csv`` and ``score_distribution.png``: per-exercise results and the spread of scores;
 * ``manifest.json``: fingerprints of graded submissions, so a re-run regrades only changed ones.
 
-Workers grade in parallel (default: one per core).  Whatever one submission does, every other
-student gets the row and feedback they would get without it; submissions that could not be
-graded are listed at the end and make the command exit with status 1.
+Workers grade in parallel (default: one process per core; with ``--scheduler tcp://HOST:8786``
+the workers of a Dask cluster).  Either way each submission is graded by
+:func:`autograder.cluster.worker.grade_one` in a private temporary course folder and comes back
+as plain data; this process alone writes the gradebook, the CSV, the feedback and the summary
+(:mod:`autograder.cluster`).  The manifest is saved as results arrive, so an interrupted run
+resumes with what is left.  Whatever one submission does, every other student gets the row and
+feedback they would get without it; submissions that could not be graded are listed at the end
+and make the command exit with status 1.
 """
 
 from __future__ import annotations
@@ -27,140 +33,39 @@ import json
 import multiprocessing
 import os
 import shutil
-import stat
 import sys
-import threading
+import tempfile
 import time
-import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
 from autograder import intake, report, sandbox
+from autograder.cluster import results as cluster_results
+from autograder.cluster import runner as cluster_runner
+from autograder.cluster import throughput, worker
+from autograder.cluster.worker import grade_one, nbgrader_api, use_course
 from autograder.course import CELL_TIMEOUT as TIMEOUT
-from autograder.course import SOURCE, course_config, gradebook_url, use_environment_bin
-
-
-def nbgrader_config(
-    course: Path, timeout: int, box: sandbox.Sandbox | None = None, *, checks_outside: bool = True
-):
-    """The traitlets config for grading in ``course`` with the sandboxed, robust executor.
-
-    ``checks_outside=False`` runs test cells in the student's kernel, as plain nbgrader does
-    (forgeable; only for measuring the checker's cost in ``benchmarks/grading.py``)."""
-    from autograder.preprocessors import autograde_pipeline
-
-    c = course_config(course)
-    c.Execute.kernel_name = sandbox.KERNEL_NAME
-    if box is not None:  # the kernel talks over Unix sockets in its own folder: no network
-        c.KernelManager.transport = "ipc"
-        c.KernelManager.ip = str(box.kernel_dir / "ipc")
-        c.KernelManager.connection_file = str(box.kernel_dir / "kernel.json")
-    c.Execute.timeout = timeout
-    c.RobustExecute.checks_outside = checks_outside
-    c.Execute.startup_timeout = 120
-    c.Execute.raise_on_iopub_timeout = False
-    message = f"this cell ran longer than {timeout} s (an endless loop?) and was stopped"
-    c.Execute.error_on_timeout = {
-        "ename": "CellTimeoutError",
-        "evalue": message,
-        "traceback": [f"\x1b[0;31mCellTimeoutError\x1b[0m: {message}"],
-    }
-    c.Autograde.autograde_preprocessors = autograde_pipeline()
-    return c
-
-
-def _api(course: Path, timeout: int, box: sandbox.Sandbox | None = None, checks_outside=True):
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-
-    config = nbgrader_config(course, timeout, box, checks_outside=checks_outside)
-    return NbGraderAPI(CourseDirectory(config=config), config=config)
-
-
-def _environment(course: Path) -> None:
-    warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy chatter inside nbgrader
-    use_environment_bin()
-    os.environ["JUPYTER_PATH"] = str(course / "jupyter")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+from autograder.course import SOURCE, gradebook_url
 
 
 def prepare_course(
     course: Path, assignment: str, timeout: int, workers: int = 1, *, source: Path = SOURCE
 ) -> None:
-    """Create (or refresh) the grading course: sources, gradebook entry, sandbox kernelspec."""
+    """Create (or refresh) the coordinator's course: sources, gradebook entry, kernelspec."""
     if not (Path(source) / assignment).is_dir():
         names = sorted(p.name for p in Path(source).iterdir() if p.is_dir())
         raise SystemExit(f"unknown assignment {assignment!r}; assignments are {names}")
     course.mkdir(parents=True, exist_ok=True)
     shutil.copytree(Path(source) / assignment, course / "source" / assignment, dirs_exist_ok=True)
     sandbox.write_kernelspec(course / "jupyter", threads=max(1, (os.cpu_count() or 1) // workers))
-    _environment(course)
-    result = _api(course, timeout).generate_assignment(assignment)
+    use_course(course)
+    result = nbgrader_api(course, timeout).generate_assignment(assignment)
     if not result["success"]:
         raise SystemExit(
             f"nbgrader could not prepare {assignment}:\n{result['log']}{result['error']}"
         )
-
-
-def declared_files(course: Path, assignment: str) -> dict[str, str]:
-    """The assignment's own files (not notebooks), read-only in the kernel's working folder."""
-    folder = course / "source" / assignment
-    return {
-        p.name: str(p)
-        for p in sorted(folder.iterdir())
-        if stat.S_ISREG(p.lstat().st_mode) and p.suffix != ".ipynb"
-    }
-
-
-def grade_one(
-    course: str,
-    assignment: str,
-    timeout: int,
-    limits: sandbox.Limits,
-    checks_outside: bool,
-    student: str,
-) -> dict:
-    """Autograde one submission in its sandbox and write its feedback (runs in a worker process)."""
-    course = Path(course)
-    _environment(course)
-    start = time.perf_counter()
-    box = sandbox.Sandbox.open(limits=limits, files=declared_files(course, assignment))
-    os.environ[sandbox.ENV_VAR] = str(box.path)
-    deadline = threading.Timer(
-        limits.submission_seconds,
-        box.kill,
-        kwargs={
-            "reason": f"the whole submission ran longer than {limits.submission_seconds} s "
-            "and was stopped"
-        },
-    )
-    deadline.daemon = True
-    deadline.start()
-    api = _api(course, timeout, box, checks_outside)
-    try:
-        for attempt in range(4):  # the gradebook is one sqlite file shared by the workers
-            result = api.autograde(assignment, student)
-            if result["success"] or "database is locked" not in (
-                result["log"] + str(result["error"])
-            ):
-                break
-            time.sleep(1 + attempt)
-    finally:
-        deadline.cancel()
-        killed = box.killed_reason
-        box.close()
-        os.environ.pop(sandbox.ENV_VAR, None)
-    feedback = api.generate_feedback(assignment, student) if result["success"] else None
-    return {
-        "student": student,
-        "success": result["success"],
-        "seconds": time.perf_counter() - start,
-        "log": "" if result["success"] else (result["log"] + str(result["error"]))[-3000:],
-        "feedback_ok": bool(feedback and feedback["success"]),
-        "killed": killed,
-    }
 
 
 def _progress(total: int):
@@ -172,29 +77,26 @@ def _progress(total: int):
 
 
 def _failed(student: str, why: str) -> dict:
-    return {
-        "student": student,
-        "success": False,
-        "seconds": 0.0,
-        "log": why,
-        "failure": why,
-        "feedback_ok": False,
-        "killed": "",
-    }
+    return worker.failed(student, why)
 
 
-def run_all(todo: list[str], on_done, *, workers: int, task=grade_one, args=()) -> None:
-    """``on_done(student, task(*args, student))`` for each student, in ``workers`` processes.
+def run_all(todo: list[str], on_done, *, workers: int, task=grade_one, args=(), jobs=None) -> None:
+    """``on_done(student, task(*args, jobs[student]))`` for each student (``task(*args,
+    student)`` without ``jobs``), in ``workers`` local processes.
 
     If a grading process dies (whatever killed it), the pool is broken for every submission still
     in it: those are then graded one process each, so that only the culprit gets a failure.
     """
     left = list(todo)
+
+    def item(student):
+        return jobs[student] if jobs is not None else student
+
     # Fresh interpreters, not forks: a caller that has loaded TensorFlow (a notebook, a test
     # process) must not hand its state to the graders; TensorFlow is not fork-safe.
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-        futures = {pool.submit(task, *args, student): student for student in left}
+        futures = {pool.submit(task, *args, item(student)): student for student in left}
         try:
             for future in as_completed(futures):
                 student = futures[future]
@@ -208,10 +110,13 @@ def run_all(todo: list[str], on_done, *, workers: int, task=grade_one, args=()) 
                 left.remove(student)
         except BrokenProcessPool:
             pass
+        except BaseException:  # interrupted: grade nothing more (a re-run resumes)
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     for student in left:
         with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as solo:
             try:
-                result = solo.submit(task, *args, student).result()
+                result = solo.submit(task, *args, item(student)).result()
             except Exception as err:  # noqa: BLE001
                 result = _failed(
                     student, f"the grader crashed on this submission ({type(err).__name__})"
@@ -229,14 +134,19 @@ def grade(
     source: Path = SOURCE,
     limits: sandbox.Limits | None = None,
     checks_outside: bool = True,
+    scheduler=None,
 ) -> dict:
-    """Grade every submission of ``assignment``; return the per-student results (see module doc)."""
+    """Grade every submission of ``assignment``; return the per-student results (see module doc).
+
+    ``scheduler``: the address of a Dask scheduler (``tcp://HOST:8786``) or a
+    :class:`distributed.Client`; without it, ``workers`` local processes grade.
+    """
+    started = time.perf_counter()
     out = Path(out).resolve()
     course = out / "course"
     out.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
-    # Each sandbox gets its share of the cores: a busy neighbour cannot slow an honest submission.
-    limits = replace(limits or sandbox.Limits(), cpus=max(0.5, (os.cpu_count() or 1) / workers))
+    limits = limits or sandbox.Limits()
     folder = intake.unpack(Path(submissions_path), out)
     found = intake.find(folder, assignment)
     if not found:
@@ -244,31 +154,51 @@ def grade(
             f"no submissions of {assignment} in {submissions_path} "
             f"(expected <student_id>/{assignment}/*.ipynb)"
         )
+    client = cluster_runner.connect(scheduler) if scheduler is not None else None
+    with tempfile.TemporaryDirectory(prefix="grading-template-") as template:
+        worker.build_template(Path(template), Path(source), assignment)
+        pack = worker.pack_assignment(Path(template), assignment)
+        if not (course / "gradebook.db").exists():  # a new gradebook costs seconds: copy one
+            course.mkdir(parents=True, exist_ok=True)
+            shutil.copy(Path(template) / "gradebook.db", course / "gradebook.db")
     prepare_course(course, assignment, timeout, workers, source=source)
     release_dir = course / "release" / assignment
     manifest_path = out / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    source_print = _source_fingerprint(Path(source) / assignment)
+    # The cores' share of each sandbox is set where it runs: it changes speed, not scores.
+    settings_print = {k: v for k, v in asdict(limits).items() if k != "cpus"}
     names = {sub.student_id: sub.student for sub in found}
-    todo, notes, stamps = [], {}, {}
+    todo, notes, stamps, jobs = [], {}, {}, {}
     for sub in found:
         key = f"{assignment}/{sub.student_id}"
         stamps[sub.student_id] = (
-            f"{source_print}:{intake.fingerprint(sub)}:{timeout}:"
-            f"{json.dumps(asdict(limits), sort_keys=True)}:{checks_outside}"
+            f"{pack['fingerprint']}:{intake.fingerprint(sub)}:{timeout}:"
+            f"{json.dumps(settings_print, sort_keys=True)}:{checks_outside}"
         )
         notes[sub.student_id] = manifest.get(key, {}).get("notes", [])
         if manifest.get(key, {}).get("stamp") == stamps[sub.student_id]:
             continue
-        notes[sub.student_id] = intake.prepare(
-            sub, course / "submitted" / sub.student_id / assignment, release_dir
-        )
+        submitted = course / "submitted" / sub.student_id / assignment
+        notes[sub.student_id] = intake.prepare(sub, submitted, release_dir)
+        jobs[sub.student_id] = {
+            "student": sub.student_id,
+            "notebooks": {
+                p.name: p.read_text(encoding="utf-8") for p in sorted(submitted.glob("*.ipynb"))
+            },
+        }
         todo.append(sub.student_id)
     _register(course, list(names))
     results = {}
     bar = _progress(len(todo))
+    last_save = [0.0]
 
-    def done(student: str, result: dict) -> None:
+    def done(student: str, raw) -> None:
+        try:
+            result = cluster_results.parse(raw, student) if isinstance(raw, str) else raw
+        except ValueError as err:  # includes JSON errors: the worker's answer is unusable
+            result = _failed(student, f"the grader's answer could not be read ({err})")
+        result = {**_failed(student, ""), **result}
+        cluster_results.store(course, assignment, result)
         results[student] = result
         if result.get("killed"):
             notes[student] = notes[student] + [result["killed"]]
@@ -276,19 +206,46 @@ def grade(
             "stamp": stamps[student] if result["success"] else "",
             "notes": notes[student],
         }
+        if time.monotonic() - last_save[0] > 2 or len(results) == len(todo):
+            _save(manifest_path, manifest)  # an interrupted run resumes from here
+            last_save[0] = time.monotonic()
         if bar is not None:
             bar.update(1)
 
-    args = (str(course), assignment, timeout, limits, checks_outside)
-    run_all(todo, done, workers=workers, args=args)
-    if bar is not None:
-        bar.close()
-    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    settings = {"timeout": timeout, "limits": asdict(limits), "checks_outside": checks_outside}
+    try:
+        if client is None:
+            settings["slots"] = workers
+            run_all(todo, done, workers=workers, args=(pack, settings), jobs=jobs)
+        else:
+            print(
+                f"grading on the Dask cluster at {client.scheduler.address}; dashboard: "
+                f"{client.dashboard_link}"
+            )
+            settings["slots"] = cluster_runner.slots_per_host(client)
+            cluster_runner.run_on_cluster(
+                todo,
+                done,
+                client=client,
+                task=grade_one,
+                args=(pack, settings),
+                jobs=jobs,
+                failed=_failed,
+            )
+    finally:
+        _save(manifest_path, manifest)
+        if bar is not None:
+            bar.close()
+        if client is not None and client is not scheduler:
+            client.close()
     scores = report.read_scores(course, assignment, list(names))
     report.write_feedback(out, course, assignment, scores, notes, results)
     report.export_csv(course, assignment, names, out / "grades.csv")
     _write_students(out / "students.csv", names)
     report.write_summary(out, assignment, scores)
+    if results:
+        print()
+        print("\n".join(throughput.report(results, time.perf_counter() - started)))
     failed = sorted(s for s, r in results.items() if not r["success"])
     if failed:
         print(
@@ -308,13 +265,10 @@ def grade(
     }
 
 
-def _source_fingerprint(folder: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+def _save(path: Path, manifest: dict) -> None:
+    partial = path.with_suffix(".json.partial")
+    partial.write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    os.replace(partial, path)
 
 
 def _write_students(path: Path, names: dict[str, str]) -> None:

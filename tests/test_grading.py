@@ -163,7 +163,7 @@ def test_solution_full_marks_and_blank_zero(graded):
 @pytest.mark.parametrize(
     "student,lost,message",
     [
-        ("softmax_layer", {"test_model": 2, "test_compile": 2}, "softmax"),
+        ("softmax_layer", {"test_model": 2}, "softmax"),  # charged once: compile is graded alone
         ("sigmoid_output", {"test_model": 2}, "output layer uses sigmoid"),
         ("wrong_units", {"test_model": 2}, "[25, 15, 1] units"),
         ("one_hot", {"test_training": 2}, "one-hot labels"),

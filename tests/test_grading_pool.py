@@ -28,3 +28,14 @@ def test_without_a_crash_everyone_is_graded_once():
     results = {}
     run_all(["a", "b", "c"], results.__setitem__, workers=2, task=grade_or_die)
     assert {s: r["success"] for s, r in results.items()} == {"a": True, "b": True, "c": True}
+
+
+def echo_job(prefix, job):
+    return {"student": job["student"], "success": True, "seen": prefix + job["data"]}
+
+
+def test_each_student_gets_their_own_job():
+    jobs = {s: {"student": s, "data": s.upper()} for s in ("a", "b", "c")}
+    results = {}
+    run_all(list(jobs), results.__setitem__, workers=2, task=echo_job, args=(">",), jobs=jobs)
+    assert {s: r["seen"] for s, r in results.items()} == {"a": ">A", "b": ">B", "c": ">C"}

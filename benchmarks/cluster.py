@@ -1,0 +1,229 @@
+"""Benchmark: one class graded by plain nbgrader, by the local pool and on a real Dask cluster.
+
+In one run, on this machine, the same batch of mixed submissions of the digits assignment
+(solved, blank, the typical mistakes, a syntax error: 24 by default) is graded
+
+* (a) by plain sequential ``nbgrader autograde`` (no sandbox, nbgrader's own kernel);
+* (b) by ``python -m autograder grade``'s default: the local pool, one process per core;
+* (c) through a real ``dask scheduler`` with two ``dask worker`` processes started from the
+  command line, one thread each (``grade(..., scheduler=...)``, the ``--scheduler`` option);
+  and, for the scaling efficiency, by the same cluster with one worker, on the first half.
+
+It prints each total, the speedups over (a), whether (c) is within 10% of (b), the scaling
+efficiency of (c) (throughput with 2 workers / (2 x throughput with 1 worker), goal >= 0.85),
+and the grading overhead per submission beyond running the notebook itself (plain nbclient runs
+of a few of the submissions in an ordinary kernel).  Every cluster measurement starts from
+freshly restarted workers, as every local run starts from fresh processes.
+
+    .venv/bin/python -m benchmarks.cluster [--count 24]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograder.catalogue import answer, blank, solved, typical_mistakes, write
+from autograder.course import use_environment_bin
+from autograder.grade import grade, read_scores
+from benchmarks.grading import plain_nbgrader
+
+ASSIGNMENT = "assignment_digits"
+DASK = str(Path(sys.executable).parent / "dask")
+
+
+def mixed_batch(folder: Path, count: int) -> list[str]:
+    good = solved()
+    kinds = {
+        "solved": good,
+        "blank": blank(),
+        **typical_mistakes(good),
+        "syntax_error": answer(good, "sparse_ce", "def sparse_ce(y, z)\n    return 0"),
+    }
+    names = list(kinds)
+    students = []
+    for i in range(count):
+        kind = names[i % len(names)] if i % 3 else "solved"  # a third solved, the rest mixed
+        student = f"{i:03d}_{kind}"
+        write(folder, student, kinds[kind])
+        students.append(student)
+    return sorted(students)
+
+
+def subset(folder: Path, students: list[str], target: Path) -> None:
+    for student in students:  # copies: intake never follows links
+        shutil.copytree(folder / student, target / student)
+
+
+def wait_for(condition, timeout=120.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise SystemExit("the Dask scheduler did not start")
+
+
+def start_cluster(folder: Path):
+    scheduler_file = folder / "scheduler.json"
+    log = open(folder / "dask.log", "wb")
+    scheduler = subprocess.Popen(
+        [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0"]
+        + ["--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(scheduler_file)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+    def address():
+        try:
+            return json.loads(scheduler_file.read_text())["address"]
+        except (OSError, ValueError, KeyError):
+            return None
+
+    return wait_for(address), [scheduler], log
+
+
+def start_worker(address: str, log) -> subprocess.Popen:
+    return subprocess.Popen(
+        [DASK, "worker", address, "--nthreads", "1", "--host", "127.0.0.1"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def plain_execution(folder: Path, students: list[str]) -> float:
+    """Mean seconds to just run a submission's notebook (nbclient, ordinary kernel)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    times = []
+    for student in students:
+        nb = nbformat.read(str(folder / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), 4)
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
+        times.append(time.perf_counter() - start)
+    return sum(times) / len(times)
+
+
+def timed(label: str, **kwargs) -> tuple[float, dict]:
+    print(f"\n--- {label}", flush=True)
+    start = time.perf_counter()
+    result = grade(**kwargs)
+    return time.perf_counter() - start, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=24)
+    args = parser.parse_args()
+    use_environment_bin()
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="cluster-bench-") as tmp:
+        tmp = Path(tmp)
+        subs = tmp / "submissions"
+        students = mixed_batch(subs, args.count)
+        half = students[: len(students) // 2]
+        subset(subs, half, tmp / "half")
+        print(f"{len(students)} submissions of {ASSIGNMENT}, {cores} cores")
+
+        start = time.perf_counter()
+        plain_nbgrader(subs, tmp / "plain", students)
+        plain_total = time.perf_counter() - start
+        plain_scores = read_scores(tmp / "plain", ASSIGNMENT, students)
+
+        local_total, local = timed("(b) local pool", submissions_path=subs, out=tmp / "local")
+
+        address, processes, log = start_cluster(tmp)
+        try:
+            from distributed import Client
+
+            client = Client(address, set_as_default=False)
+            processes.append(start_worker(address, log))
+            client.wait_for_workers(1, timeout=120)
+            one_total, one = timed(
+                "(c) one dask worker, first half",
+                submissions_path=tmp / "half",
+                out=tmp / "one",
+                scheduler=client,
+            )
+            processes.append(start_worker(address, log))
+            client.wait_for_workers(2, timeout=120)
+            client.restart()  # both workers fresh, as the local pool's processes are
+            dask_total, dask = timed(
+                "(c) two dask workers", submissions_path=subs, out=tmp / "dask", scheduler=client
+            )
+            client.close()
+        finally:
+            for process in reversed(processes):
+                process.send_signal(signal.SIGINT)
+            for process in reversed(processes):
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+            log.close()
+        sample = [s for s in students if "solved" in s][:2] + [
+            s for s in students if "solved" not in s
+        ][:2]
+        run_alone = plain_execution(subs, sample)
+
+    agree = all(
+        plain_scores[s]["score"] == local["scores"][s]["score"] == dask["scores"][s]["score"]
+        for s in students
+    )
+    same = all(local["scores"][s] == dask["scores"][s] for s in students)
+    print(
+        f"\n{'submission':<22} {'plain':>6} {'local':>6} {'dask':>6} {'local s':>8} {'dask s':>7}"
+    )
+    for s in students:
+        print(
+            f"{s:<22} {plain_scores[s]['score']:6g} {local['scores'][s]['score']:6g} "
+            f"{dask['scores'][s]['score']:6g} {local['results'][s]['seconds']:8.1f} "
+            f"{dask['results'][s]['seconds']:7.1f}"
+        )
+    n = len(students)
+    thr_one = len(half) / one_total
+    thr_two = n / dask_total
+    efficiency = thr_two / (2 * thr_one)
+    print(f"\nscores agree (plain, local, dask): {agree}; local and dask identical: {same}")
+    print(f"(a) plain sequential nbgrader: {plain_total:7.1f} s  {60 * n / plain_total:5.2f}/min")
+    print(
+        f"(b) local pool ({cores} processes): {local_total:7.1f} s  {60 * n / local_total:5.2f}/min"
+        f"  speedup {plain_total / local_total:.2f}x"
+    )
+    print(
+        f"(c) dask, 2 workers x 1 thread: {dask_total:7.1f} s  {60 * n / dask_total:5.2f}/min"
+        f"  speedup {plain_total / dask_total:.2f}x; {dask_total / local_total - 1:+.1%} vs (b) "
+        f"(goal: within 10%)"
+    )
+    print(
+        f"    dask, 1 worker, {len(half)} submissions: {one_total:.1f} s "
+        f"{60 * thr_one:5.2f}/min; scaling efficiency {efficiency:.2f} (goal >= 0.85)"
+    )
+    for name, run in (("local", local), ("dask", dask)):
+        results = run["results"].values()
+        mean = {
+            key: sum(r["timings"].get(key, 0.0) for r in results) / n
+            for key in ("setup", "autograde", "feedback")
+        }
+        busy = sum(r["seconds"] for r in results) / n
+        print(
+            f"{name}: per submission {busy:.1f} s busy (setup {mean['setup']:.2f}, autograde "
+            f"{mean['autograde']:.1f}, feedback {mean['feedback']:.2f}); the notebook alone runs "
+            f"in {run_alone:.1f} s (nbclient, {len(sample)} submissions): overhead "
+            f"{busy - run_alone:+.1f} s per submission"
+        )
+    print(f"speedup {plain_total / dask_total:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
