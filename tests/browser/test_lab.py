@@ -467,15 +467,15 @@ def test_validate_passes_the_solved_assignment(page, lab):
 
 
 def test_validate_fails_the_blank_assignment(page, lab, screenshots):
-    """The released copy: running it stops at the first stub, and Validate reports failures."""
+    """The released copy: Run All reaches the end (each unsolved exercise is a red message, not
+    an error), and Validate, which runs it as nbgrader does, reports the failures."""
     path = lab.released_path("assignment_digits")
     open_notebook(page, lab, path)
-    result = run_all_cells(page, path, expect_errors=True)
-    # The error the student sees is found by the same DOM check the other tests rely on.
-    assert result["problems"], result
-    errors = stderr_in_dom(page)
-    assert errors.count() == 1
-    assert "not written yet" in errors.first.text_content()
+    run_all_cells(page, path)  # every cell runs, no error and no stderr output
+    messages = page.locator(".jp-NotebookPanel:visible .course-check-failed")
+    assert messages.count() >= 6  # one per exercise's check, at least
+    assert "not written yet" in messages.first.text_content()
+    assert not stderr_in_dom(page).count()
     classes, text = click_validate(page)
     assert "validation-failed" in classes, text
     assert "The following cell failed:" in text
