@@ -3,7 +3,6 @@ is meant to catch (in-process and in a real kernel), and the widgets respond.  T
 runs clean, shows still figures under nbgrader and fails every check of the blank release with a
 message is ``tests/test_lesson_execution.py``."""
 
-import html as _html
 import inspect
 import re
 
@@ -14,6 +13,7 @@ import pytest
 from autograder.notebooks import (
     RELEASED,
     cells_by_grade_id,
+    failures,
     number_after,
     run_notebook,
     source_notebook,
@@ -154,22 +154,9 @@ def binary_cost(y, p):
         "test_binary_cost": "broadcast to an (m, m) matrix",
     }
     for grade_id, phrase in expected.items():
-        ename, text = shown_failure(cells[grade_id])
+        ename, text = failures(cells[grade_id])[0]  # an error, or the message shown in place
         assert ename == "ExerciseError" and phrase in text, text
     assert stderr_text(run) == ""  # log(0) warnings etc. never reach a graded cell's stderr
-
-
-def shown_failure(cell) -> tuple[str, str]:
-    """(error name, message) of a check cell that failed: an error output, or (with the message
-    shown in place so that Run All goes on) the HTML the failed check displayed."""
-    for out in cell.outputs:
-        if out.get("output_type") == "error":
-            return out["ename"], out["evalue"]
-        html = str(out.get("data", {}).get("text/html", ""))
-        found = re.search(r'data-error="(\w+)"', html)
-        if found:
-            return found.group(1), _html.unescape(re.sub(r"<[^>]+>", "", html))
-    raise AssertionError(f"{cell.id}: no failure shown in {cell.outputs}")
 
 
 # --- exercise 1: count_parameters ---------------------------------------------------------------

@@ -5,7 +5,6 @@ and that the blank release fails every check with a message is
 
 from __future__ import annotations
 
-import html as _html
 import re
 
 import matplotlib
@@ -16,6 +15,7 @@ import pytest
 from autograder.notebooks import (
     cell_text,
     cells_by_grade_id,
+    failures,
     number_after,
     run_notebook,
     source_notebook,
@@ -623,19 +623,6 @@ def test_the_numbers_the_prose_relies_on(solved):
         assert number_after(line, "accuracy") > 85.0
 
 
-def shown_failure(cell) -> tuple[str, str]:
-    """(error name, message) of a check cell that failed: an error output, or (with the message
-    shown in place so that Run All goes on) the HTML the failed check displayed."""
-    for out in cell.outputs:
-        if out.get("output_type") == "error":
-            return out["ename"], out["evalue"]
-        html = str(out.get("data", {}).get("text/html", ""))
-        found = re.search(r'data-error="(\w+)"', html)
-        if found:
-            return found.group(1), _html.unescape(re.sub(r"<[^>]+>", "", html))
-    raise AssertionError(f"{cell.id}: no failure shown in {cell.outputs}")
-
-
 @pytest.mark.slow
 def test_wrong_answers_in_a_real_kernel(source):
     """The set-up and exercise cells only, with wrong answers: each check cell shows its message."""
@@ -661,6 +648,6 @@ def test_wrong_answers_in_a_real_kernel(source):
         "test_predict_labels": "multiclass thinking",
     }
     for test, message in expected.items():
-        ename, text = shown_failure(by_grade[test])
+        ename, text = failures(by_grade[test])[0]  # an error, or the message shown in place
         assert ename == "ExerciseError" and message in text, text
     assert stderr_text(ran) == ""  # overflow warnings are silenced inside the checks
