@@ -8,8 +8,6 @@
   tests are the same, formulas are identical, and the committed builds equal a fresh release.
 * The glossary's terms are used consistently; START_HERE renders it and the language choice.
 * Chinese figures find a CJK font and write nothing to stderr; the Chinese notebook runs clean.
-
-Converted so far (everything else keeps English until it is converted and listed here):
 """
 
 import ast
@@ -36,16 +34,21 @@ from autograder.release import (
     translated_dir,
 )
 from utils import i18n
+from utils.lessons import LESSONS
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The notebooks and modules converted to the catalogue: the gate's scope.
-CONVERTED_NOTEBOOKS = ("05_backprop",)
-CONVERTED_MODULES = (
-    "utils/ui/quiz.py",
-    "utils/feedback/core.py",
-    "utils/lessons/backprop/checks.py",
-    "utils/lessons/backprop/questions.py",
-    "utils/lessons/backprop/widgets.py",
+#: The gate's scope, derived, never listed: a lesson is converted when its source names the
+#: languages it is translated into; then every module of its package must speak the catalogue.
+CONVERTED_NOTEBOOKS = tuple(
+    lesson.id
+    for lesson in LESSONS
+    if translations.languages(nbformat.read(str(SOURCE / lesson.id / f"{lesson.id}.ipynb"), 4))
+)
+CONVERTED_MODULES = ("utils/ui/quiz.py", "utils/feedback/core.py") + tuple(
+    str(path.relative_to(ROOT))
+    for lesson in LESSONS
+    if lesson.id in CONVERTED_NOTEBOOKS
+    for path in sorted((ROOT / "utils" / "lessons" / lesson.package).glob("*.py"))
 )
 OTHER = [code for code in i18n.languages() if code != i18n.DEFAULT]
 
@@ -69,10 +72,32 @@ def test_there_are_two_languages_english_first():
 @pytest.mark.parametrize("lang", OTHER)
 def test_every_message_has_its_counterpart_with_the_same_parameters(lang):
     english, other = i18n.catalogue("en"), i18n.catalogue(lang)
-    assert sorted(set(english) - set(other)) == [], f"{lang}.toml lacks these keys"
-    assert sorted(set(other) - set(english)) == [], f"{lang}.toml has keys English lacks"
+    assert sorted(set(english) - set(other)) == [], f"messages/{lang}/ lacks these keys"
+    assert sorted(set(other) - set(english)) == [], f"messages/{lang}/ has keys English lacks"
     differ = [k for k in english if i18n.fields(english[k]) != i18n.fields(other[k])]
-    assert differ == [], f"{lang}.toml: parameters differ from en.toml in {differ}"
+    assert differ == [], f"messages/{lang}/: parameters differ from English in {differ}"
+
+
+@pytest.mark.parametrize("lang", i18n.languages())
+def test_each_language_has_the_same_files(lang):
+    """A lesson's messages sit in the same file name in every language's folder."""
+    names = {
+        code: {p.name for p in (i18n.CATALOGUES / code).glob("*.toml")} for code in ("en", lang)
+    }
+    assert names[lang] == names["en"]
+
+
+def test_a_key_defined_twice_is_refused(monkeypatch, tmp_path):
+    (tmp_path / "en").mkdir()
+    for name in ("a.toml", "b.toml"):
+        (tmp_path / "en" / name).write_text('[quiz]\ncorrect = "Yes"\n', "utf-8")
+    monkeypatch.setattr(i18n, "CATALOGUES", tmp_path)
+    i18n.catalogue.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="already defined"):
+            i18n.catalogue("en")
+    finally:
+        i18n.catalogue.cache_clear()
 
 
 @pytest.mark.parametrize("lang", i18n.languages())
@@ -103,10 +128,10 @@ def test_the_language_is_chosen_by_the_environment_then_the_folder(monkeypatch, 
     assert i18n.language() == "en"
 
 
-def test_a_third_language_is_one_file_and_falls_back_to_english(monkeypatch, tmp_path):
-    for path in i18n.CATALOGUES.glob("*.toml"):
-        shutil.copy(path, tmp_path / path.name)
-    (tmp_path / "fr.toml").write_text('[quiz]\ncorrect = "Bonne réponse !"\n', encoding="utf-8")
+def test_a_third_language_is_one_folder_and_falls_back_to_english(monkeypatch, tmp_path):
+    shutil.copytree(i18n.CATALOGUES, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "fr" / "core.toml").write_text('[quiz]\ncorrect = "Bonne réponse !"\n', "utf-8")
     monkeypatch.setattr(i18n, "CATALOGUES", tmp_path)
     i18n.catalogue.cache_clear()
     try:
@@ -147,7 +172,7 @@ def test_converted_modules_show_no_hard_coded_english(module):
         texts = [_literal_text(a) for a in node.args] if name in USER_TEXT_CALLS else []
         texts += [_literal_text(k.value) for k in node.keywords if k.arg in USER_TEXT_KEYWORDS]
         found += [f"line {node.lineno}: {t!r}" for t in texts if WORDS.search(t)]
-    assert found == [], f"{module}: put these in utils/i18n/messages/*.toml"
+    assert found == [], f"{module}: put these in utils/i18n/messages/<language>/*.toml"
 
 
 def test_converted_messages_follow_the_language(monkeypatch):
@@ -281,7 +306,7 @@ def _chinese_texts():
             if translations.translatable(cell):
                 pairs.append((f"{name}:{cell.id}", cell.source, cell.metadata.i18n.zh.source))
     english, chinese = i18n.catalogue("en"), i18n.catalogue("zh")
-    pairs += [(f"zh.toml:{key}", english[key], chinese[key]) for key in english]
+    pairs += [(f"messages/zh:{key}", english[key], chinese[key]) for key in english]
     return pairs
 
 

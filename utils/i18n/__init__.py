@@ -6,12 +6,14 @@ feedback of :mod:`utils.feedback.core`, the backprop lesson) is looked up here b
     from utils.i18n import msg
     msg("feedback.not_written", what="my_softmax(z)")
 
-The catalogues are data: ``utils/i18n/messages/<code>.toml``, one per language (``en.toml``,
-``zh.toml``); a nested table ``[feedback]`` with ``not_written = "..."`` is the key
-``feedback.not_written``.
+The catalogues are data: one folder per language, ``utils/i18n/messages/<code>/``, holding one
+file per area (``core.toml`` for the shared layer, ``<lesson package>.toml`` for a lesson), so a
+lesson's messages live in one file of their own; a nested table ``[feedback]`` with
+``not_written = "..."`` is the key ``feedback.not_written``. A key defined in two files of one
+language is an error.
 Parameters are filled in with :meth:`str.format`, so a message may format them itself
-(``{got:.6g}``). A third language is one more file, ``fr.toml``: no code changes
-(``tests/test_i18n.py`` checks that it has every key and the same parameters).
+(``{got:.6g}``). A third language is one more folder, ``fr/``, with the same files: no code
+changes (``tests/test_i18n.py`` checks that it has every key and the same parameters).
 
 The language in use, :func:`language`:
 
@@ -43,7 +45,7 @@ CATALOGUES = Path(__file__).resolve().parent / "messages"
 
 def languages() -> tuple[str, ...]:
     """The codes of the languages that have a catalogue, English first."""
-    codes = [p.stem for p in CATALOGUES.glob("*.toml")]
+    codes = [p.name for p in CATALOGUES.iterdir() if p.is_dir() and any(p.glob("*.toml"))]
     return tuple(sorted(codes, key=lambda code: code != DEFAULT))
 
 
@@ -60,11 +62,18 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 @functools.cache
 def catalogue(code: str) -> dict[str, str]:
     """The messages of language ``code``: key -> text with ``{parameters}``."""
-    path = CATALOGUES / f"{code}.toml"
-    if not path.is_file():
+    files = sorted((CATALOGUES / code).glob("*.toml"))
+    if not files:
         raise KeyError(f"no catalogue for language {code!r}; languages are {languages()}")
-    with path.open("rb") as file:
-        return _flatten(tomllib.load(file))
+    messages: dict[str, str] = {}
+    for path in files:
+        with path.open("rb") as file:
+            found = _flatten(tomllib.load(file))
+        twice = sorted(set(found) & set(messages))
+        if twice:
+            raise ValueError(f"{path}: keys already defined in another file of {code}/: {twice}")
+        messages.update(found)
+    return messages
 
 
 def _normalise(code: str) -> str:
