@@ -399,3 +399,20 @@ def test_the_chinese_notebook_runs_clean_in_chinese():
     assert len(failing) == 3 and all("还没有完成" in str(e) for e in failing), failing
     text = json.dumps([c.get("outputs", []) for c in nb.cells], ensure_ascii=False)
     assert "尚未完成" in text and "显示答案" in text
+
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", CONVERTED_NOTEBOOKS)
+def test_every_blank_chinese_notebook_speaks_chinese_and_writes_no_stderr(name):
+    """The student's blank Chinese build, run top to bottom as Run All runs it: every message
+    about an unwritten exercise is in Chinese, and no cell writes to stderr."""
+    from autograder.notebooks import errors, run_notebook, stderr_text
+
+    path = translated_dir(STUDENT_DIR, "zh") / f"{name}.ipynb"
+    nb, _ = run_notebook(path, allow_errors=True)
+    assert stderr_text(nb) == ""
+    english_only = [e for e in errors(nb, messages=True) if not CHINESE.search(e[2])]
+    assert english_only == [], f"{name}: errors shown in English only"
