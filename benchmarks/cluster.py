@@ -21,23 +21,19 @@ freshly restarted workers, as every local run starts from fresh processes.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from autograder.catalogue import answer, blank, solved, typical_mistakes, write
+from autograder.cluster.loopback import LoopbackCluster
 from autograder.course import use_environment_bin
 from autograder.grade import grade, read_scores
 from benchmarks.grading import plain_nbgrader
 
 ASSIGNMENT = "assignment_digits"
-DASK = str(Path(sys.executable).parent / "dask")
 
 
 def mixed_batch(folder: Path, count: int) -> list[str]:
@@ -61,43 +57,6 @@ def mixed_batch(folder: Path, count: int) -> list[str]:
 def subset(folder: Path, students: list[str], target: Path) -> None:
     for student in students:  # copies: intake never follows links
         shutil.copytree(folder / student, target / student)
-
-
-def wait_for(condition, timeout=120.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise SystemExit("the Dask scheduler did not start")
-
-
-def start_cluster(folder: Path):
-    scheduler_file = folder / "scheduler.json"
-    log = open(folder / "dask.log", "wb")
-    scheduler = subprocess.Popen(
-        [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0"]
-        + ["--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(scheduler_file)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-    def address():
-        try:
-            return json.loads(scheduler_file.read_text())["address"]
-        except (OSError, ValueError, KeyError):
-            return None
-
-    return wait_for(address), [scheduler], log
-
-
-def start_worker(address: str, log) -> subprocess.Popen:
-    return subprocess.Popen(
-        [DASK, "worker", address, "--nthreads", "1", "--host", "127.0.0.1"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
 
 
 def plain_execution(folder: Path, students: list[str]) -> float:
@@ -142,35 +101,21 @@ def main() -> None:
 
         local_total, local = timed("(b) local pool", submissions_path=subs, out=tmp / "local")
 
-        address, processes, log = start_cluster(tmp)
-        try:
-            from distributed import Client
-
-            client = Client(address, set_as_default=False)
-            processes.append(start_worker(address, log))
-            client.wait_for_workers(1, timeout=120)
+        with LoopbackCluster(tmp) as cluster:
+            cluster.add_worker()
+            client = cluster.client(workers=1)
             one_total, one = timed(
                 "(c) one dask worker, first half",
                 submissions_path=tmp / "half",
                 out=tmp / "one",
                 scheduler=client,
             )
-            processes.append(start_worker(address, log))
+            cluster.add_worker()
             client.wait_for_workers(2, timeout=120)
             client.restart()  # both workers fresh, as the local pool's processes are
             dask_total, dask = timed(
                 "(c) two dask workers", submissions_path=subs, out=tmp / "dask", scheduler=client
             )
-            client.close()
-        finally:
-            for process in reversed(processes):
-                process.send_signal(signal.SIGINT)
-            for process in reversed(processes):
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-            log.close()
         sample = [s for s in students if "solved" in s][:2] + [
             s for s in students if "solved" not in s
         ][:2]

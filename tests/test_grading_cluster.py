@@ -21,13 +21,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.cluster.loopback import LoopbackCluster, wait_for
 from autograder.cluster.runner import connect, run_on_cluster
 from autograder.grade import grade, grades_table
 from tests.test_grading_attacks import ASSIGNMENT, SOURCE, blank, solved
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 ROOT = Path(__file__).resolve().parent.parent
-DASK = str(Path(sys.executable).parent / "dask")
 SLOW = "import time\ntime.sleep(3)\n"  # long enough to be killed in the middle of grading
 
 
@@ -50,67 +50,19 @@ def write_class(folder: Path, cases: dict) -> list[str]:
     return sorted(cases)
 
 
-def wait_for(condition, timeout=60.0, step=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError(f"timed out after {timeout} s")
-
-
-def scheduler_address(path: Path) -> str | None:
-    try:
-        return json.loads(path.read_text()).get("address")
-    except (OSError, ValueError):
-        return None
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """``(address, client)`` of a scheduler with two one-thread workers, each under a nanny."""
-    folder = tmp_path_factory.mktemp("dask")
-    env = {
-        **os.environ,
-        "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "2",
-    }
-    logs = [open(folder / f"{name}.log", "wb") for name in ("scheduler", "worker1", "worker2")]
-    scheduler_file = folder / "scheduler.json"
-    common = {"cwd": ROOT, "env": env, "stderr": subprocess.STDOUT}
-    processes = [
-        subprocess.Popen(
-            [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0"]
-            + ["--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(scheduler_file)],
-            stdout=logs[0],
-            **common,
-        )
-    ]
-    try:
-        address = wait_for(lambda: scheduler_address(scheduler_file), 60)
-        for log in logs[1:]:
-            processes.append(
-                subprocess.Popen(
-                    [DASK, "worker", address, "--nthreads", "1", "--host", "127.0.0.1"],
-                    stdout=log,
-                    **common,
-                )
-            )
-        client = connect(address)
-        client.wait_for_workers(2, timeout=120)
-        yield address, client
-        client.close()
-    finally:
-        for process in reversed(processes):
-            process.send_signal(signal.SIGINT)
-        for process in reversed(processes):
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        for log in logs:
-            log.close()
+    env = {"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "2"}
+    with LoopbackCluster(tmp_path_factory.mktemp("dask"), env=env, cwd=ROOT) as dask:
+        dask.add_worker()
+        dask.add_worker()
+        client = connect(dask.address)
+        try:
+            client.wait_for_workers(2, timeout=120)
+            yield dask.address, client
+        finally:
+            client.close()
 
 
 @pytest.fixture(scope="module")
