@@ -63,7 +63,7 @@ PASSED_ENV = (
     "OPENBLAS_CORETYPE",
     "OPENBLAS_L2_SIZE",
     "COURSE_STATIC_FIGURES",
-    "COURSE_LANGUAGE",
+    "COURSE_LANG",  # utils.i18n: the language of the messages
 )
 
 

@@ -98,3 +98,40 @@ def translate(nb, lang: str):
             if "checksum" in grader:
                 grader["checksum"] = compute_checksum(cell)
     return out
+
+
+def _texts(source_nb, lang: str) -> dict[str, str]:
+    """``{hash of the English text: the lang text}`` of every translated cell of a source."""
+    found = {}
+    for cell in source_nb.cells:
+        entry = cell.metadata.get(I18N, {}).get(lang) if translatable(cell) else None
+        if entry and entry.get("source"):
+            found[text_hash(cell.source)] = entry["source"]
+    return found
+
+
+def detect(submitted_nb, source_nb) -> str:
+    """The language a submission was written in: the language (of those ``source_nb`` is
+    translated into) whose text most of its markdown cells carry; English on a tie or when
+    none matches. A submission only chooses the language of its own feedback."""
+    cells = [c for c in submitted_nb.cells if c.get("cell_type") == "markdown"]
+    english = {text_hash(c.source) for c in source_nb.cells if translatable(c)}
+    counts = {"en": sum(text_hash(c.source) in english for c in cells)}
+    for lang in languages(source_nb):
+        theirs = {text_hash(text) for text in _texts(source_nb, lang).values()}
+        counts[lang] = sum(text_hash(c.source) in theirs for c in cells)
+    best = max(counts, key=lambda code: (counts[code], code == "en"))
+    return best if counts[best] else "en"
+
+
+def localise(nb, source_nb, lang: str) -> int:
+    """Put the ``lang`` text into every markdown cell of ``nb`` (an autograded notebook, whose
+    locked cells nbgrader restored in English) that carries a translated English text of the
+    source; return how many. Answers (cells the student wrote) are never matched."""
+    texts = _texts(source_nb, lang) if lang != "en" else {}
+    done = 0
+    for cell in nb.cells:
+        if cell.get("cell_type") == "markdown" and text_hash(cell.source) in texts:
+            cell.source = texts[text_hash(cell.source)]
+            done += 1
+    return done

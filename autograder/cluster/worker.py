@@ -18,6 +18,7 @@ grades them one after another (start workers with ``--nthreads 1``).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import json
 import os
@@ -37,6 +38,7 @@ from autograder import sandbox
 from autograder.course import COURSE_ID, course_config, gradebook_url, use_environment_bin
 
 FORMAT = 1  # of the result's JSON
+LANG_ENV = "COURSE_LANG"  # utils.i18n.LANG_ENV (the worker does not import utils)
 STUDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")  # intake's safe ids
 _ONE_AT_A_TIME = threading.Lock()
 _TEMPLATES: dict[tuple, Path] = {}
@@ -220,11 +222,14 @@ def _grade(pack: dict, settings: dict, job: dict) -> dict:
         for notebook, text in job["notebooks"].items():
             if notebook in expected:  # only the release's notebook names: no path of theirs
                 (dest / notebook).write_text(text, encoding="utf-8")
+        lang = _language(course, name, dest)
         timings = {"setup": time.perf_counter() - clock}
         clock = time.perf_counter()
-        result, killed = _autograde(course, name, student, timeout, limits, checks_outside)
+        with _speaking(lang):
+            result, killed = _autograde(course, name, student, timeout, limits, checks_outside)
         timings["autograde"] = time.perf_counter() - clock
         clock = time.perf_counter()
+        _localise(course, name, student, lang)
         api = nbgrader_api(course, timeout)
         feedback = api.generate_feedback(name, student) if result["success"] else None
         timings["feedback"] = time.perf_counter() - clock
@@ -244,6 +249,55 @@ def _grade(pack: dict, settings: dict, job: dict) -> dict:
         }
     finally:
         shutil.rmtree(course, ignore_errors=True)
+
+
+def _language(course: Path, name: str, submitted: Path) -> str:
+    """The language the student worked in (:func:`autograder.translations.detect`): their
+    checks and feedback speak it; the scores are the same in every language."""
+    import nbformat
+
+    from autograder.translations import detect
+
+    for path in sorted(submitted.glob("*.ipynb")):
+        try:
+            source = nbformat.read(str(course / "source" / name / path.name), as_version=4)
+            lang = detect(nbformat.read(str(path), as_version=4), source)
+        except Exception:  # noqa: BLE001 (a broken notebook is graded, and reported, by nbgrader)
+            continue
+        if lang != "en":
+            return lang
+    return "en"
+
+
+@contextlib.contextmanager
+def _speaking(lang: str):
+    """``COURSE_LANG`` for the kernel and the checker of one submission (see utils.i18n)."""
+    before = os.environ.get(LANG_ENV)
+    os.environ[LANG_ENV] = lang
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(LANG_ENV, None)
+        else:
+            os.environ[LANG_ENV] = before
+
+
+def _localise(course: Path, name: str, student: str, lang: str) -> None:
+    """Give the autograded notebooks (nbgrader restored their locked text in English) the
+    student's language back before the feedback is rendered from them."""
+    if lang == "en":
+        return
+    import nbformat
+
+    from autograder.translations import localise
+
+    for path in sorted((course / "autograded" / student / name).glob("*.ipynb")):
+        source = course / "source" / name / path.name
+        if source.is_file():
+            nb = nbformat.read(str(path), as_version=4)
+            if localise(nb, nbformat.read(str(source), as_version=4), lang):
+                nbformat.write(nb, str(path))
 
 
 def _autograde(course, name, student, timeout, limits, checks_outside):

@@ -102,7 +102,8 @@ class TrustedChecks:
                 return CheckerProcess.plain(seconds=seconds, cwd=cwd), None
             box = Sandbox.open(limits=student_box.limits, files=student_box.files)
             env = {"PATH": "/usr/bin:/bin", ENV_VAR: str(box.path)}
-            env.update({k: v for k, v in os.environ.items() if k.startswith(("TF_", "OMP_"))})
+            passed = ("TF_", "OMP_", "COURSE_LANG")  # COURSE_LANG: the messages' language
+            env.update({k: v for k, v in os.environ.items() if k.startswith(passed)})
             env.update(MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
             argv = [sys.executable, "-m", "autograder.sandbox", "--checker"]
             log = tempfile.TemporaryFile(dir=box.runtime)
