@@ -1,6 +1,8 @@
 """utils.feedback.keras_model, .architecture, .compile_config and .layer_sizes: every correct
 spelling is recognised, every count agrees with Keras, and lesson 01 and the graded assignment
-name a mistake the same way."""
+name a mistake the same way, in every language."""
+
+import re
 
 import numpy as np
 import pytest
@@ -22,6 +24,7 @@ from utils.feedback.layer_sizes import (
     dense_parameter_count,
     dense_parameter_terms,
 )
+from utils.i18n import LANG_ENV, msg
 from utils.lessons.assignment_digits import checks as assignment
 from utils.lessons.compile_and_fit import checks as lesson01
 
@@ -30,6 +33,21 @@ def message(check_fn, *args, **kwargs) -> str:
     with pytest.raises(ExerciseError) as info:
         check_fn(*args, **kwargs)
     return str(info.value)
+
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def numbers(text) -> list[str]:
+    return sorted(NUMBER.findall(text))
+
+
+@pytest.fixture(params=["en", "zh"])
+def lang(request, monkeypatch):
+    """Each test that takes it runs in English and in Chinese (``COURSE_LANG``)."""
+    monkeypatch.setenv(LANG_ENV, request.param)
+    return request.param
 
 
 def test_every_spelling_of_an_activation_is_recognised(keras, tf):
@@ -134,16 +152,26 @@ def test_the_architecture_check_takes_its_settings(keras, tf):
     )
 
 
-@pytest.mark.parametrize(
-    "mistake, phrase",
-    [
-        ("output", "the output layer uses relu; "),
-        ("hidden", "wrong hidden activation. Hidden layer 1 uses softmax; give the hidden layers"),
-        ("input", "returned a model that does not know its input size: start the Sequential list"),
-    ],
-)
-def test_lesson_01_and_the_assignment_name_a_model_mistake_the_same_way(keras, mistake, phrase):
+MODEL_MISTAKES = {
+    ("output", "en"): "the output layer uses relu; ",
+    (
+        "hidden",
+        "en",
+    ): "wrong hidden activation. Hidden layer 1 uses softmax; give the hidden layers",
+    (
+        "input",
+        "en",
+    ): "returned a model that does not know its input size: start the Sequential list",
+    ("output", "zh"): "：输出层用的是 relu；",
+    ("hidden", "zh"): "隐藏层的激活函数不对。第 1 个隐藏层用的是 softmax；请给隐藏层设置",
+    ("input", "zh"): "返回的模型不知道自己的输入大小：请在 Sequential 列表的开头",
+}
+
+
+@pytest.mark.parametrize("mistake", ["output", "hidden", "input"])
+def test_lesson_01_and_the_assignment_name_a_model_mistake_the_same_way(keras, mistake, lang):
     """The same checker with two settings: the sentence naming the mistake is the same."""
+    phrase = MODEL_MISTAKES[mistake, lang]
 
     def model(units, hidden, out):
         if mistake == "input":
@@ -376,16 +404,80 @@ def test_only_the_tensorflow_backend_looks_for_cached_logits(keras):
 def test_the_messages_tell_that_story(keras):
     """The two messages about from_logits on a squashing output name the true mechanism."""
     (binary_mistake,) = [m for m in LOSSES["binary_crossentropy"].mistakes if "True" in m.name]
-    for text in (
-        binary_mistake.message,
-        LOSSES["sparse_categorical_crossentropy_from_logits"].softmax_twice,
-    ):
-        for phrase in (
+    phrases = {
+        "en": (
             "Inside fit and evaluate",
             "warns on stderr",
             "cached logits",
             "float16",
             "another backend",
             "a second time",
+        ),
+        "zh": (
+            "在 fit 和 evaluate 内部",
+            "在 stderr 上发出警告",
+            "缓存的 logits",
+            "float16",
+            "别的后端",
+            "再做一次",
+        ),
+    }
+    for lang, wanted in phrases.items():
+        for text in (
+            binary_mistake.template(lang),
+            msg(LOSSES["sparse_categorical_crossentropy_from_logits"].softmax_twice, lang=lang),
         ):
-            assert phrase in text, (phrase, text)
+            for phrase in wanted:
+                assert phrase in text, (phrase, text)
+
+
+def test_the_model_checks_speak_chinese_with_the_same_numbers(keras, monkeypatch):
+    """A check error comes out in Chinese under COURSE_LANG=zh, with the same parameters."""
+    digits = dict(what="build_model()", inputs=400, units=(25, 15, 10), output="linear")
+    sparse = dict(what="compile_model(model)", loss="sparse_categorical_crossentropy_from_logits")
+    good = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    no_bias = [keras.Input(shape=(400,)), keras.layers.Dense(25, "relu", use_bias=False)]
+    cases = [
+        (
+            lambda: check_architecture(build(keras, extra=[keras.layers.Softmax()]), **digits),
+            "输出层用的是 softmax（由其后的 Softmax 层实现），所以模型的各个输出之和为 1；"
+            "输出层必须是线性的",
+        ),
+        (
+            lambda: check_architecture(
+                keras.Sequential(
+                    no_bias + [keras.layers.Dense(15, "relu"), keras.layers.Dense(10)]
+                ),
+                **digits,
+            ),
+            "build_model() 有 10,550 个参数；"
+            "而 400-25-15-10 的网络有 10,025 + 390 + 160 = 10,575 个参数。",
+        ),
+        (
+            lambda: check_architecture(build(keras, hidden=None), **digits),
+            "第 1 个隐藏层没有激活函数（Dense 默认是线性的）；请给它设置 activation='relu'。",
+        ),
+        (
+            lambda: check_compile_config(
+                compiled(keras, build(keras), good, optimizer=keras.optimizers.Adam(0.01)), **sparse
+            ),
+            "compile_model(model)：Adam 的学习率是 0.01，应为 0.001。",
+        ),
+        (
+            lambda: check_compile_config(
+                compiled(keras, build(keras), "sparse_categorical_crossentropy"), **sparse
+            ),
+            "这个损失把模型的输出当成了概率：请设置 from_logits=True",
+        ),
+        (
+            lambda: check_compile_config(build(keras), **sparse, when=" before returning it"),
+            "：模型还没有编译（从未调用过 model.compile(",
+        ),
+    ]
+    for case, chinese_words in cases:
+        monkeypatch.setenv(LANG_ENV, "en")
+        english = message(case)
+        monkeypatch.setenv(LANG_ENV, "zh")
+        chinese = message(case)
+        assert chinese_words in chinese and not CHINESE.search(english), chinese
+        assert numbers(chinese) == numbers(english), (english, chinese)

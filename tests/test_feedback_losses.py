@@ -1,6 +1,8 @@
 """utils.feedback.binary_cost and .sparse_ce: references from utils.nn (as Keras computes them),
-and one message per mistake, the same in the lessons and in the graded assignment."""
+and one message per mistake, the same in the lessons and in the graded assignment, in every
+language, and the same in the checker process that grades."""
 
+import json
 import re
 
 import numpy as np
@@ -9,6 +11,7 @@ import pytest
 from utils.feedback import ExerciseError
 from utils.feedback.binary_cost import COST_MISTAKES, binary_cost_reference, check_binary_cost
 from utils.feedback.sparse_ce import LARGE_LOGIT_MISTAKES, SMALL_LOGIT_MISTAKES, check_sparse_ce
+from utils.i18n import LANG_ENV
 from utils.lessons.assignment_digits import checks as assignment
 from utils.lessons.compile_and_fit import checks as lesson01
 from utils.lessons.softmax_multiclass import checks as lesson03
@@ -21,8 +24,24 @@ def message(check_fn, *args, **kwargs) -> str:
 
 
 def fixed_text(catalogue, name) -> str:
+    """The longest stretch of the mistake's message (in the language in use) without fields."""
     (mistake,) = [m for m in catalogue if m.name == name]
-    return max(re.split(r"\{[^}]*\}", mistake.message), key=len)
+    return max(re.split(r"\{[^}]*\}", mistake.template()), key=len)
+
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def numbers(text) -> list[str]:
+    return sorted(NUMBER.findall(text))
+
+
+@pytest.fixture(params=["en", "zh"])
+def lang(request, monkeypatch):
+    """Each test that takes it runs in English and in Chinese (``COURSE_LANG``)."""
+    monkeypatch.setenv(LANG_ENV, request.param)
+    return request.param
 
 
 # --- the binary cost --------------------------------------------------------------------------
@@ -67,7 +86,7 @@ def test_the_reference_is_keras_and_clips_like_keras(keras):
         ("a factor 1/2", lambda y, p: -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)) / 2),
     ],
 )
-def test_one_cost_mistake_gets_one_message_in_lesson_01_and_in_the_assignment(name, formula):
+def test_one_cost_mistake_gets_one_message_in_lesson_01_and_in_the_assignment(name, formula, lang):
     text = fixed_text(COST_MISTAKES, name)
     in_lesson = message(lesson01.check_binary_cost, flat(formula))
     in_assignment = message(assignment.check_binary_cost, flat(formula))
@@ -176,7 +195,7 @@ def softmax(z):
     ],
 )
 def test_one_loss_mistake_gets_one_message_in_lesson_03_and_in_the_assignment(
-    catalogue, name, wrong
+    catalogue, name, wrong, lang
 ):
     text = fixed_text(catalogue, name)
     in_lesson = message(lesson03.check_sparse_ce_from_logits, wrong)
@@ -196,3 +215,87 @@ def test_one_loss_per_example_is_asked_for_on_any_inputs():
     assert "axis 0 (the examples)" in message(
         check_sparse_ce, lambda yy, zz: zz.max(axis=0), y=y, z=z
     )
+
+
+# --- the language -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("catalogue", [COST_MISTAKES, SMALL_LOGIT_MISTAKES, LARGE_LOGIT_MISTAKES])
+def test_every_mistake_has_its_chinese_message(catalogue):
+    for mistake in catalogue:
+        english, chinese = mistake.template("en"), mistake.template("zh")
+        assert CHINESE.search(chinese) and not CHINESE.search(english), mistake.name
+
+
+SUM_INSTEAD = flat(lambda y, p: -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
+COST_CASE = dict(y=[1.0, 0.0, 1.0], p=[0.9, 0.2, 0.6])
+
+
+def no_clip(y, p):
+    y, p = np.ravel(y), np.ravel(p)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def test_a_cost_check_speaks_chinese_with_the_same_numbers(monkeypatch):
+    cases = [
+        (SUM_INSTEAD, COST_CASE, "这个值是正确值的 3 倍（= m）：代价是各个损失的平均值"),
+        (lambda y, p: np.ravel(p), COST_CASE, "是不是忘了对每个样本的损失取平均？"),
+        (no_clip, dict(COST_CASE, clipping=([1, 0], [1.0, 0.0])), "请像 Keras 那样先裁剪"),
+    ]
+    for wrong, case, chinese_words in cases:
+        monkeypatch.setenv(LANG_ENV, "en")
+        english = message(check_binary_cost, wrong, **case)
+        monkeypatch.setenv(LANG_ENV, "zh")
+        chinese = message(check_binary_cost, wrong, **case)
+        assert chinese_words in chinese and not CHINESE.search(english), chinese
+        assert numbers(chinese) == numbers(english), (english, chinese)
+        assert chinese.split(") ")[0] == english.split(") ")[0]  # binary_cost(y=..., p=...)
+
+
+def test_a_loss_check_speaks_chinese_with_the_same_numbers(monkeypatch):
+    y, z = np.array([0, 2]), np.array([[1.0, 0.0, -1.0], [0.5, 0.5, 2.0]])
+    y_big = np.array([0, 1, 2])
+    z_big = np.array([[1000.0, 0.0, -5.0], [0.0, 1000.0, 3.0], [-1000.0, 0.0, 1000.0]])
+
+    def no_max(yy, zz):
+        return np.log(np.sum(np.exp(zz), axis=1)) - zz[np.arange(len(yy)), yy]
+
+    cases = [
+        (
+            lambda yy, zz: ce_right(yy, zz).mean(),
+            {},
+            "这是整批数据的平均值。请为每个样本返回一个损失",
+        ),
+        (no_max, dict(y_big=y_big, z_big=z_big), "e^1000 溢出成了 inf。请用 log-sum-exp"),
+    ]
+    for wrong, big, chinese_words in cases:
+        monkeypatch.setenv(LANG_ENV, "en")
+        english = message(check_sparse_ce, wrong, y=y, z=z, **big)
+        monkeypatch.setenv(LANG_ENV, "zh")
+        chinese = message(check_sparse_ce, wrong, y=y, z=z, **big)
+        assert chinese_words in chinese and not CHINESE.search(english), chinese
+        assert numbers(chinese) == numbers(english), (english, chinese)
+
+
+def test_the_checker_process_names_a_mistake_as_the_notebook_does(lang):
+    """At grading time the check runs in a separate checker process (autograder/remote), which
+    calls the student's function through the agent: the same message, in the same language."""
+    from autograder.remote import agent, wire
+    from autograder.remote.host import CheckerProcess
+
+    student = {"binary_cost": SUM_INSTEAD}
+    expected = message(check_binary_cost, SUM_INSTEAD, **COST_CASE)
+    process = CheckerProcess.plain(seconds=120)  # inherits COURSE_LANG, as under nbgrader
+    try:
+        process.prelude("from utils.feedback.binary_cost import check_binary_cost", ["binary_cost"])
+        assert process.prelude_outputs(pytest.fail) == []
+        outputs = process.run(
+            "cost",
+            "check_binary_cost(binary_cost, y=[1.0, 0.0, 1.0], p=[0.9, 0.2, 0.6])",
+            lambda request: {"reply": agent.serve(wire, json.dumps(request), student)},
+        )
+    finally:
+        process.close()
+    (error,) = [o for o in outputs if o.output_type == "error"]
+    assert (error.ename, error.evalue) == ("ExerciseError", expected)
+    assert bool(CHINESE.search(expected)) == (lang == "zh")

@@ -1,5 +1,5 @@
 """utils.feedback.softmax: one checker per property, one message per mistake, the same in
-lesson 03 and in the graded assignment."""
+lesson 03 and in the graded assignment, in every language."""
 
 import re
 
@@ -14,6 +14,7 @@ from utils.feedback.softmax import (
     check_softmax_stable,
     check_softmax_values,
 )
+from utils.i18n import LANG_ENV
 from utils.lessons.assignment_digits import checks as assignment
 from utils.lessons.softmax_multiclass import checks as lesson
 
@@ -44,8 +45,24 @@ def fixed_text(template: str) -> str:
 
 
 def catalogue_text(catalogue, name):
+    """The fixed text of the mistake's message in the language in use."""
     (mistake,) = [m for m in catalogue if m.name == name]
-    return fixed_text(mistake.message)
+    return fixed_text(mistake.template())
+
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def numbers(text) -> list[str]:
+    return sorted(NUMBER.findall(text))
+
+
+@pytest.fixture(params=["en", "zh"])
+def lang(request, monkeypatch):
+    """Each test that takes it runs in English and in Chinese (``COURSE_LANG``)."""
+    monkeypatch.setenv(LANG_ENV, request.param)
+    return request.param
 
 
 def test_right_answers_pass_every_checker():
@@ -69,7 +86,9 @@ def test_right_answers_pass_every_checker():
         ("one max for the batch", shifted_by(np.max), "stable"),
     ],
 )
-def test_one_mistake_gets_one_message_in_the_lesson_and_in_the_assignment(name, wrong, checker):
+def test_one_mistake_gets_one_message_in_the_lesson_and_in_the_assignment(
+    name, wrong, checker, lang
+):
     catalogue = VALUE_MISTAKES if checker == "values" else STABILITY_MISTAKES
     text = catalogue_text(catalogue, name)
     in_lesson = message(lesson.check_my_softmax, wrong)
@@ -134,3 +153,55 @@ def test_inputs_decide_what_is_required():
     assert "np.zeros_like(z)" in message(
         check_softmax_values, integer_truncating, integer_input=True
     )
+
+
+# --- the language -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("catalogue", [VALUE_MISTAKES, STABILITY_MISTAKES])
+def test_every_mistake_has_its_chinese_message(catalogue):
+    for mistake in catalogue:
+        english, chinese = mistake.template("en"), mistake.template("zh")
+        assert CHINESE.search(chinese) and not CHINESE.search(english), mistake.name
+
+
+def _over_axis_0(z):
+    e = np.exp(z - np.max(z, axis=0, keepdims=True))
+    return e / np.sum(e, axis=0, keepdims=True)
+
+
+def test_the_checks_speak_chinese_with_the_same_numbers(monkeypatch):
+    no_max = shifted_by(lambda z: 0.0)
+    cases = [
+        (
+            check_softmax_stable,
+            no_max,
+            dict(probes=[np.array([10.0, 12.0], dtype=np.float16)]),
+            "在 float16 中最大的数是 65504，所以 e^12 就已经溢出成了 inf，而 inf/inf 是 nan",
+        ),
+        (
+            check_softmax_stable,
+            shifted_by(np.max),
+            dict(batch=np.array([[1e4, 0.0, -1e4], [5.0, 5.0, 5.0]], dtype=np.float32)),
+            "行 [1] 出现了 nan 或 inf：每一行都需要用它自己的最大值",
+        ),
+        (
+            check_softmax_batch,
+            _over_axis_0,
+            dict(Z=[[1.0, 2.0, 3.0], [0.0, 0.0, 1.0]]),
+            "my_softmax（输入是形状为 (2, 3) 的一批数据）：softmax 沿错了轴",
+        ),
+        (
+            check_softmax_values,
+            lambda z: 2 * right(z),
+            {},
+            "其和为 2 而不是 1：softmax 的输出是概率",
+        ),
+    ]
+    for check_fn, wrong, kwargs, chinese_words in cases:
+        monkeypatch.setenv(LANG_ENV, "en")
+        english = message(check_fn, wrong, **kwargs)
+        monkeypatch.setenv(LANG_ENV, "zh")
+        chinese = message(check_fn, wrong, **kwargs)
+        assert chinese_words in chinese and not CHINESE.search(english), chinese
+        assert numbers(chinese) == numbers(english), (english, chinese)

@@ -13,43 +13,59 @@ from __future__ import annotations
 from utils.feedback.core import ExerciseError, check
 from utils.feedback.keras_model import DenseLayer, dense_layers, input_shape
 from utils.feedback.layer_sizes import dense_parameter_count, dense_parameter_terms
+from utils.i18n import msg
 
 OUTPUT_ADVICE = {
-    "sigmoid": "a probability between 0 and 1 for one unit needs activation='sigmoid'",
-    "linear": "the output layer must be linear: it outputs the logits z, any real numbers, and "
-    "the loss (from_logits=True) computes softmax and its log together from them, accurately in "
-    "every setting (a softmax layer gets by inside fit only because Keras 3 with TensorFlow "
-    "passes the layer's cached logits to the loss; not on saved predictions, in float16 or on "
-    "other backends)",
+    "sigmoid": "feedback.architecture.advice_sigmoid",
+    "linear": "feedback.architecture.advice_linear",
 }
-"""Why the output layer needs the activation it needs, by that activation."""
+"""Why the output layer needs the activation it needs, by that activation (catalogue keys)."""
 
-OUTPUT_MEANS = {"sigmoid": "a probability"}
-"""What an output layer with that activation outputs (instead of any number z)."""
+OUTPUT_MEANS = {"sigmoid": "feedback.architecture.means_sigmoid"}
+"""What an output layer with that activation outputs (instead of any number z), as keys."""
 
 
 def _listed(names) -> str:
     first, *others = names
-    return f"activation={first!r}" + (f" (or {', '.join(map(repr, others))})" if others else "")
+    text = f"activation={first!r}"
+    if others:
+        others = msg("course.list_separator").join(map(repr, others))
+        text += msg("feedback.architecture.or_others", others=others)
+    return text
+
+
+def _via(layer: DenseLayer) -> str:
+    return msg("feedback.architecture.via", layer=layer.via) if layer.via else ""
 
 
 def output_problem(layer: DenseLayer, output: str, *, what: str) -> str:
     """The message for an output layer whose activation is not ``output``."""
     if layer.activation == "linear":
-        return (
-            f"{what}: the output layer has no activation (Dense defaults to linear), so it "
-            f"outputs any number z, not {OUTPUT_MEANS.get(output, output + ' outputs')}: use "
-            f"activation={output!r}."
+        means = (
+            msg(OUTPUT_MEANS[output])
+            if output in OUTPUT_MEANS
+            else msg("feedback.architecture.outputs_of", name=output)
         )
-    via = f" (its {layer.via} layer)" if layer.via else ""
+        return msg(
+            "feedback.architecture.output_linear", what=what, means=means, output=repr(output)
+        )
     sums_to_one = layer.activation == "softmax" and layer.units > 1
     single = layer.activation == "softmax" and layer.units == 1
-    return (
-        f"{what}: the output layer uses {layer.activation}{via}"
-        + (", so your model's outputs sum to 1" if sums_to_one else "")
-        + "; "
-        + OUTPUT_ADVICE.get(output, f"use activation={output!r}")
-        + (" (softmax over a single unit always outputs 1)." if single else ".")
+    advice = (
+        msg(OUTPUT_ADVICE[output])
+        if output in OUTPUT_ADVICE
+        else msg("feedback.architecture.use_activation", output=repr(output))
+    )
+    return msg(
+        "feedback.architecture.output_uses",
+        what=what,
+        used=layer.activation,
+        via=_via(layer),
+        sums=msg("feedback.architecture.sums_to_one") if sums_to_one else "",
+        advice=advice,
+        end=msg(
+            "feedback.architecture.single_unit" if single else "feedback.architecture.full_stop"
+        ),
     )
 
 
@@ -69,41 +85,60 @@ def check_architecture(
 
     ``output`` is the output layer's activation, ``hidden`` the activations a hidden
     layer may use (the first is the one recommended).  The ``*_why`` texts end the
-    messages about the input size, the hidden units and the output units.
+    messages about the input size, the hidden units and the output units, as they are: the
+    caller gives them in the course's language (``": each image has 20x20 = 400 pixels"``).
     """
     units = [int(n) for n in units]
     shape = input_shape(model, what=what, inputs=inputs)
     check(
         shape == (None, inputs),
-        f"{what}: the model's input shape is {shape}, expected (None, {inputs}){inputs_why}, "
-        f"so keras.Input(shape=({inputs},)).",
+        msg(
+            "feedback.architecture.input_shape",
+            what=what,
+            shape=shape,
+            inputs=inputs,
+            why=inputs_why,
+        ),
     )
     layers = dense_layers(model, what=what)
     got = [layer.units for layer in layers]
     if got != units:
         why = output_units_why if got[-1] != units[-1] else units_why
-        raise ExerciseError(f"{what}: the Dense layers have {got} units, expected {units}{why}")
+        raise ExerciseError(
+            msg("feedback.architecture.units", what=what, got=got, units=units, why=why)
+        )
     if layers[-1].activation != output:
         raise ExerciseError(output_problem(layers[-1], output, what=what))
     for i, layer in enumerate(layers[:-1], start=1):
         if layer.activation in hidden:
             continue
+        listed = _listed(hidden)
         check(
             layer.activation != "linear",
-            f"{what}: hidden layer {i} has no activation (Dense defaults to linear); give it "
-            f"{_listed(hidden)}.",
+            msg("feedback.architecture.hidden_linear", what=what, i=i, listed=listed),
         )
-        via = f" (its {layer.via} layer)" if layer.via else ""
         raise ExerciseError(
-            f"{what}: wrong hidden activation. Hidden layer {i} uses "
-            f"{layer.activation}{via}; give the hidden layers {_listed(hidden)}."
+            msg(
+                "feedback.architecture.hidden_wrong",
+                what=what,
+                i=i,
+                used=layer.activation,
+                via=_via(layer),
+                listed=listed,
+            )
         )
     sizes = [inputs, *units]
     want = dense_parameter_count(sizes)
     terms = " + ".join(f"{t:,}" for t in dense_parameter_terms(sizes))
     check(
         model.count_params() == want,
-        f"{what} has {model.count_params():,} parameters; {'-'.join(map(str, sizes))} has "
-        f"{terms} = {want:,}.",
+        msg(
+            "feedback.architecture.parameters",
+            what=what,
+            count=model.count_params(),
+            sizes="-".join(map(str, sizes)),
+            terms=terms,
+            want=want,
+        ),
     )
     return layers

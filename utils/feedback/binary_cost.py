@@ -15,6 +15,7 @@ import numpy as np
 from utils import nn
 from utils.feedback.core import ExerciseError, call, check, check_close, quietly
 from utils.feedback.mistakes import Mistake, first_mistake
+from utils.i18n import msg
 
 EPSILON = nn.EPSILON
 """Keras clips probabilities to ``[EPSILON, 1 - EPSILON]`` before taking logs."""
@@ -48,52 +49,47 @@ COST_MISTAKES = (
     Mistake(
         "no minus sign",
         lambda y, p: -binary_cost_reference(y, p),
-        "the cost is negative: log p is negative for 0 < p < 1, so the formula needs the "
-        "minus sign in front, J = -(1/m) sum(...).",
+        "feedback.binary_cost.mistakes.no_minus_sign",
     ),
     Mistake(
         "sum",
         lambda y, p: len(y) * binary_cost_reference(y, p),
-        "the value is {m} (= m) times too big: the cost is the MEAN of the losses (np.mean, "
-        "or the sum divided by m), not their sum.",
+        "feedback.binary_cost.mistakes.sum",
     ),
     Mistake(
         "y and 1 - y swapped",
         lambda y, p: binary_cost_reference(1 - y, p),
-        "y and 1 - y are swapped: your cost pairs y with log(1 - p), but the y term goes "
-        "with log(p) and the (1 - y) term with log(1 - p).",
+        "feedback.binary_cost.mistakes.swapped",
     ),
     Mistake(
         "log p twice",
         lambda y, p: _mean_loss(np.ones_like(p), p),
-        "the second term takes the log of the wrong value: it is (1 - y) * log(1 - p).",
+        "feedback.binary_cost.mistakes.log_p_twice",
     ),
     Mistake(
         "log(1 - p) twice",
         lambda y, p: _mean_loss(np.zeros_like(p), p),
-        "the first term takes the log of the wrong value: it is y * log(p).",
+        "feedback.binary_cost.mistakes.log_1_minus_p_twice",
     ),
     Mistake(
         "only the y term",
         lambda y, p: _mean_loss(np.ones_like(p), p, weights=y),
-        "only the y * log(p) term is there: add (1 - y) * log(1 - p), the loss of the "
-        "examples whose label is 0.",
+        "feedback.binary_cost.mistakes.only_the_y_term",
     ),
     Mistake(
         "log base 10",
         lambda y, p: binary_cost_reference(y, p) / np.log(10),
-        "that is log base 10; the cross-entropy uses the natural logarithm np.log.",
+        "feedback.binary_cost.mistakes.log_base_10",
     ),
     Mistake(
         "log base 2",
         lambda y, p: binary_cost_reference(y, p) / np.log(2),
-        "that is log base 2; the cross-entropy uses the natural logarithm np.log.",
+        "feedback.binary_cost.mistakes.log_base_2",
     ),
     Mistake(
         "a factor 1/2",
         lambda y, p: binary_cost_reference(y, p) / 2,
-        "the value is half the cost: binary cross-entropy has no factor 1/2 (that belongs "
-        "to the squared error of Course 1).",
+        "feedback.binary_cost.mistakes.half",
     ),
 )
 """Wrong costs on flat labels y and predictions 0 < p < 1."""
@@ -104,23 +100,15 @@ SHAPES = (("flat", "column"), ("column", "flat"), ("column", "column"))
 
 def _as_cost(result, what) -> float:
     arr = np.asarray(result)
-    check(
-        arr.size == 1,
-        f"{what} should return ONE number, the cost (a mean over all examples), but returned "
-        f"an array of shape {arr.shape}"
-        + (
-            ": did you forget to take the mean of the per-example losses?"
-            if arr.ndim == 1
-            else ": y of shape (m,) times p of shape (m, 1) broadcasts to an (m, m) matrix; "
-            "flatten both with np.ravel (or .reshape(-1)) first."
-            if arr.ndim == 2
-            else "."
-        ),
-    )
+    if arr.size != 1:
+        key = {1: "not_one_vector", 2: "not_one_matrix"}.get(arr.ndim, "not_one")
+        raise ExerciseError(msg(f"feedback.binary_cost.{key}", what=what, shape=arr.shape))
     try:
         return float(arr.reshape(()))
     except (TypeError, ValueError):
-        raise ExerciseError(f"{what} should return a number, got {result!r}.") from None
+        raise ExerciseError(
+            msg("feedback.binary_cost.not_a_number", what=what, result=repr(result))
+        ) from None
 
 
 def _cost(binary_cost, y, p, what) -> float:
@@ -156,56 +144,65 @@ def check_binary_cost(
     y, p = np.ravel(y), np.ravel(p)
     what = f"{name}(y={_listed(y)}, p={_listed(p)})"
     got, want = _cost(binary_cost, y, p, what), binary_cost_reference(y, p)
-    check(np.isfinite(got), f"{what} returned {got}; expected {want:.6f}.")
+    check(np.isfinite(got), msg("feedback.binary_cost.not_finite", what=what, got=got, want=want))
     if not np.isclose(got, want, rtol=1e-6):
         mistake = first_mistake(got, mistakes, y.astype(float), p.astype(float), right=want)
-        head = f"{what} returned {got:.6f}, expected {want:.6f}"
         if mistake is not None:
-            raise ExerciseError(f"{head}: " + mistake.message.format(m=len(y)))
+            raise ExerciseError(
+                msg(
+                    "feedback.binary_cost.returned_mistake",
+                    what=what,
+                    got=got,
+                    want=want,
+                    mistake=mistake.says(m=len(y)),
+                )
+            )
         terms = " + ".join(f"log {(pi if yi else 1 - pi):g}" for yi, pi in zip(y, p))
-        raise ExerciseError(f"{head} = -(1/{len(y)}) * ({terms}).")
+        raise ExerciseError(
+            msg(
+                "feedback.binary_cost.returned_formula",
+                what=what,
+                got=got,
+                want=want,
+                m=len(y),
+                terms=terms,
+            )
+        )
 
     y_all, p_all = (y, p) if batch is None else (np.ravel(batch[0]), np.ravel(batch[1]))
     want = binary_cost_reference(y_all, p_all)
     for y_shape, p_shape in shapes:
         yy, pp = _shaped(y_all, y_shape), _shaped(p_all, p_shape)
-        what = f"{name} with y {yy.shape} and p {pp.shape}"
-        got = _cost(binary_cost, yy, pp, what)
-        check(
-            np.isclose(got, want, rtol=1e-6),
-            f"{what} returned {got:.6f}, expected {want:.6f}"
-            + (
-                ": y of shape (m,) and p of shape (m, 1) broadcast to an (m, m) matrix, so "
-                "every label gets paired with every prediction. Flatten both first, e.g. "
-                "y = np.ravel(y), p = np.ravel(p)."
-                if y_shape != p_shape
-                else ": the shapes (m, 1) should give the same cost as (m,)."
-            ),
+        what = msg(
+            "feedback.binary_cost.what_shapes", name=name, y_shape=yy.shape, p_shape=pp.shape
         )
+        got = _cost(binary_cost, yy, pp, what)
+        if not np.isclose(got, want, rtol=1e-6):
+            why = "shapes_broadcast" if y_shape != p_shape else "shapes_column"
+            raise ExerciseError(msg(f"feedback.binary_cost.{why}", what=what, got=got, want=want))
 
     if clipping is not None:
         yc, pc = np.ravel(clipping[0]), np.ravel(clipping[1])
         what = f"{name}(y={_listed(yc)}, p={_listed(pc)})"
         got, want_clipped = _cost(binary_cost, yc, pc, what), binary_cost_reference(yc, pc)
         eps = f"{EPSILON:.0e}".replace("e-0", "e-")  # 1e-7
-        check(
-            np.isfinite(got),
-            f"{what} returned {got}: a prediction of exactly 0 or 1 makes log(0) = -inf (and "
-            "0 * -inf = nan even when the prediction is right). Clip first, as Keras does: "
-            f"p = np.clip(p, {eps}, 1 - {eps}).",
-        )
+        check(np.isfinite(got), msg("feedback.binary_cost.clip_first", what=what, got=got, eps=eps))
         # In float32 (as a Keras model computes), 1 - 1e-7 rounds to 1 - 1.19e-7: a cost
         # clipped in float32 is as right as one clipped in float64.
         want_float32 = binary_cost_reference(yc, _clipped_in_float32(pc))
         check(
             np.isclose(got, want_clipped, rtol=1e-6) or np.isclose(got, want_float32, rtol=1e-5),
-            f"{what} returned {got:.6f}, expected {want_clipped:.6f}: clip p to [{eps}, "
-            f"1 - {eps}] exactly as Keras does (np.clip(p, {eps}, 1 - {eps})), not with "
-            "another epsilon.",
+            msg(
+                "feedback.binary_cost.other_epsilon",
+                what=what,
+                got=got,
+                want=want_clipped,
+                eps=eps,
+            ),
         )
 
     if batch is not None:
-        what = f"{name}(m={len(y_all)} random examples)"
+        what = msg("feedback.binary_cost.what_random", name=name, m=len(y_all))
         check_close(_cost(binary_cost, y_all, p_all, what), want, what, rtol=1e-6)
 
 
@@ -222,5 +219,9 @@ def compare_binary_cost_with_keras(binary_cost, *, model, X, y, name="binary_cos
     print(f"{name}(y_test, p_test)             = {ours:.6f}")
     print(f"keras.losses.BinaryCrossentropy()(y, p) = {direct:.6f}")
     print(f"model.evaluate(X_test, y_test)[0]       = {evaluated:.6f}")
-    check_close(ours, direct, f"{name} vs keras.losses.BinaryCrossentropy()", rtol=1e-4, atol=1e-6)
-    check_close(ours, evaluated, f"{name} vs model.evaluate", rtol=1e-4, atol=1e-6)
+    for other, value in (
+        ("keras.losses.BinaryCrossentropy()", direct),
+        ("model.evaluate", evaluated),
+    ):
+        what = msg("feedback.binary_cost.versus", name=name, other=other)
+        check_close(ours, value, what, rtol=1e-4, atol=1e-6)

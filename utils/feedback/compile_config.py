@@ -23,14 +23,16 @@ from utils.feedback.keras_model import (
     metric_names,
     outputs_sum_to_one,
 )
-from utils.feedback.mistakes import Mistake, first_mistake
+from utils.feedback.mistakes import Mistake, first_mistake, say
+from utils.i18n import msg
 
 
 @dataclass(frozen=True)
 class LossProbe:
     """A probe batch for one loss, the right value on it, and the ways to get it wrong.
 
-    Messages are formatted with ``loss`` (its name), ``got`` and ``want``.
+    Messages are catalogue keys (or plain text), formatted with ``loss`` (its name), ``got``
+    and ``want`` in the course's language when they are shown.
     """
 
     y: np.ndarray
@@ -39,7 +41,7 @@ class LossProbe:
     mistakes: tuple = ()  # Mistakes: what a wrong loss gives on the probe
     by_name: tuple = ()  # (part of the loss's name, message)
     on_error: str = ""  # the loss cannot even be computed on the probe
-    otherwise: str = "the loss {loss} gives {got:.4f} where the right loss gives {want:.4f}."
+    otherwise: str = "feedback.compile_config.loss_differs"
     # the loss is right, but the model ends in a softmax: when the loss really applies softmax
     # twice, and what Keras 3 does instead inside fit (tests/test_feedback_keras.py measures both)
     softmax_twice: str = ""
@@ -54,31 +56,16 @@ LOSSES = {
             Mistake(
                 "from_logits=True",
                 lambda y, p: nn.cost(nn.binary_crossentropy(y, p, from_logits=True)),
-                "the loss is BinaryCrossentropy(from_logits=True), which expects raw outputs "
-                "z, but your output layer already applies the sigmoid. Inside fit and evaluate "
-                "Keras 3 (TensorFlow backend) notices, warns on stderr and uses the sigmoid's "
-                "cached logits; but given probabilities (model.predict's output), in float16 "
-                "or with another backend, the loss applies the sigmoid a second time. Use "
-                "BinaryCrossentropy() (from_logits=False).",
+                "feedback.compile_config.binary_crossentropy.from_logits",
             ),
             Mistake(
                 "squared error",
                 lambda y, p: nn.cost(nn.mean_squared_error(y, p)),
-                "the loss is {loss}, the mean squared error, which is meant for regression; "
-                "a 0/1 classifier with a sigmoid output uses "
-                "keras.losses.BinaryCrossentropy().",
+                "feedback.compile_config.binary_crossentropy.squared_error",
             ),
         ),
-        by_name=(
-            (
-                "categorical",
-                "the loss is {loss}, which is meant for several classes with a softmax output "
-                "(lesson 03); with one sigmoid output unit use "
-                "keras.losses.BinaryCrossentropy().",
-            ),
-        ),
-        otherwise="the loss {loss} is not binary cross-entropy: compile with "
-        "loss=keras.losses.BinaryCrossentropy().",
+        by_name=(("categorical", "feedback.compile_config.binary_crossentropy.categorical"),),
+        otherwise="feedback.compile_config.binary_crossentropy.otherwise",
     ),
     "sparse_categorical_crossentropy_from_logits": LossProbe(
         y=np.array([3, 7]),
@@ -94,39 +81,31 @@ LOSSES = {
             Mistake(
                 "from_logits=False",
                 lambda y, z: nn.cost(nn.sparse_categorical_crossentropy(y, z)),
-                "the loss treats the model's outputs as probabilities: set from_logits=True "
-                "(SparseCategoricalCrossentropy(from_logits=True)), since the output layer is "
-                "linear and outputs logits.",
+                "feedback.compile_config.sparse_from_logits.from_logits_false",
             ),
         ),
-        on_error="the loss {loss} fails on the integer labels 0-9 (CategoricalCrossentropy, for "
-        "example, expects one-hot labels). Use SparseCategoricalCrossentropy("
-        "from_logits=True) with the integer labels as they are.",
-        otherwise="the loss gives {got:.4f} on a test batch where sparse categorical "
-        "cross-entropy from logits gives {want:.4f}: use "
-        "keras.losses.SparseCategoricalCrossentropy(from_logits=True).",
-        softmax_twice="from_logits=True on a softmax output layer: the loss takes the "
-        "outputs for logits. Inside fit and evaluate Keras 3 (TensorFlow backend) notices, warns "
-        "on stderr and uses the softmax's cached logits; but given probabilities "
-        "(model.predict's output), in float16 or with another backend, the loss applies "
-        "softmax a second time. Make the output layer linear.",
+        on_error="feedback.compile_config.sparse_from_logits.on_error",
+        otherwise="feedback.compile_config.sparse_from_logits.otherwise",
+        softmax_twice="feedback.compile_config.sparse_from_logits.softmax_twice",
     ),
 }
 """The losses the course's exercises ask for, by name."""
 
 
+def _about(what: str, message: str, **fields) -> str:
+    """``what: message``, the message (a key or text) filled in with ``fields``."""
+    return msg("feedback.compile_config.about", what=what, problem=say(message, **fields))
+
+
 def check_compiled(model, *, what: str, when: str = "") -> None:
-    """The model was compiled with a loss and an optimizer."""
+    """The model was compiled with a loss and an optimizer (``when``: the end of the message,
+    e.g. " before returning it", in the course's language)."""
     compiled = (
         getattr(model, "compiled", False)
         and getattr(model, "loss", None) is not None
         and getattr(model, "optimizer", None) is not None
     )
-    check(
-        compiled,
-        f"{what}: the model is not compiled (it was never compiled with "
-        f"model.compile(loss=..., optimizer=..., metrics=[...]){when}).",
-    )
+    check(compiled, msg("feedback.compile_config.not_compiled", what=what, when=when))
 
 
 def check_loss(model, *, what: str, loss: str) -> None:
@@ -136,16 +115,17 @@ def check_loss(model, *, what: str, loss: str) -> None:
     got = loss_value(model.loss, probe.y, probe.pred)
     fields = dict(loss=loss_name(model.loss), got=got, want=want)
     if np.isnan(got) and probe.on_error:
-        raise ExerciseError(f"{what}: " + probe.on_error.format(**fields))
+        raise ExerciseError(_about(what, probe.on_error, **fields))
     if not np.isclose(got, want, rtol=1e-4):
         mistake = first_mistake(got, probe.mistakes, probe.y, probe.pred, right=want, rtol=1e-4)
         if mistake is not None:
-            raise ExerciseError(f"{what}: " + mistake.message.format(**fields))
+            raise ExerciseError(_about(what, mistake.message, **fields))
         for part, message in probe.by_name:
-            check(part not in fields["loss"].lower(), f"{what}: " + message.format(**fields))
-        raise ExerciseError(f"{what}: " + probe.otherwise.format(**fields))
-    if probe.softmax_twice:
-        check(not outputs_sum_to_one(model), f"{what}: {probe.softmax_twice}")
+            if part in fields["loss"].lower():
+                raise ExerciseError(_about(what, message, **fields))
+        raise ExerciseError(_about(what, probe.otherwise, **fields))
+    if probe.softmax_twice and outputs_sum_to_one(model):
+        raise ExerciseError(_about(what, probe.softmax_twice))
 
 
 def check_optimizer(model, *, what: str, optimizer: str = "Adam", rate: float = 1e-3) -> None:
@@ -154,14 +134,24 @@ def check_optimizer(model, *, what: str, optimizer: str = "Adam", rate: float = 
 
     check(
         isinstance(model.optimizer, getattr(keras.optimizers, optimizer)),
-        f"{what}: the optimizer is {type(model.optimizer).__name__}; use "
-        f"keras.optimizers.{optimizer}(learning_rate={rate:g}) (without an optimizer argument, "
-        "Keras uses RMSprop).",
+        msg(
+            "feedback.compile_config.optimizer",
+            what=what,
+            got=type(model.optimizer).__name__,
+            optimizer=optimizer,
+            rate=rate,
+        ),
     )
     lr = learning_rate(model.optimizer)
     check(
         np.isclose(lr, rate, rtol=1e-4),
-        f"{what}: {optimizer}'s learning rate is {lr:g}, expected {rate:g}.",
+        msg(
+            "feedback.compile_config.learning_rate",
+            what=what,
+            optimizer=optimizer,
+            lr=lr,
+            rate=rate,
+        ),
     )
 
 
@@ -172,17 +162,10 @@ ACCURACY = ("accuracy", "acc")
 def check_metrics(model, *, what: str, accepted=ACCURACY) -> None:
     """An accuracy metric, one of ``accepted`` (names or class names), and not ``Accuracy()``."""
     names = metric_names(model)
-    check(
-        "Accuracy" not in names,
-        f"{what}: keras.metrics.Accuracy() counts a prediction as right only when p equals y "
-        "exactly, so a probability like 0.97 never counts: "
-        "use metrics=['accuracy'] (Keras then picks the accuracy that fits the loss: "
-        "BinaryAccuracy thresholds p at 0.5, SparseCategoricalAccuracy takes the argmax).",
-    )
+    check("Accuracy" not in names, msg("feedback.compile_config.accuracy_class", what=what))
     check(
         any(name in accepted for name in names),
-        f"{what}: compile was given metrics={names or None}: add metrics=['accuracy'] (an "
-        "accuracy metric) so that fit reports the share of correctly classified examples.",
+        msg("feedback.compile_config.no_accuracy", what=what, names=names or None),
     )
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from utils import nn
 from utils.feedback.core import ExerciseError, check, quietly
+from utils.i18n import msg
 
 PROBE_Z = np.linspace(-3.0, 3.0, 13, dtype=np.float32)[None, :]
 """The values on which an activation is evaluated: both signs, zero, one row."""
@@ -65,7 +66,7 @@ def input_shape(model, *, what: str, inputs: int) -> tuple:
 
     check(
         isinstance(model, keras.Model),
-        f"{what} should return the Keras model, got {type(model).__name__}.",
+        msg("feedback.keras_model.not_a_model", what=what, kind=type(model).__name__),
     )
     try:
         shape = tuple(model.input_shape) if model.built else None
@@ -73,8 +74,7 @@ def input_shape(model, *, what: str, inputs: int) -> tuple:
         shape = None
     check(
         shape is not None,
-        f"{what} returned a model that does not know its input size: start "
-        f"the Sequential list with keras.Input(shape=({inputs},)).",
+        msg("feedback.keras_model.no_input_size", what=what, inputs=inputs),
     )
     return shape
 
@@ -91,22 +91,17 @@ def dense_layers(model, *, what: str) -> list[DenseLayer]:
         elif kind in ACTIVATION_LAYERS:
             check(
                 layers,
-                f"{what}: the model starts with an activation layer ({kind}); "
-                "activations follow a Dense layer.",
+                msg("feedback.keras_model.starts_with_activation", what=what, kind=kind),
             )
             check(
                 layers[-1].activation == "linear",
-                f"{what}: a Dense layer with an activation is followed by another activation "
-                f"layer ({kind}): use one of the two.",
+                msg("feedback.keras_model.two_activations", what=what, kind=kind),
             )
             fn = layer.activation if kind == "Activation" else layer
             layers[-1] = DenseLayer(layers[-1].units, activation_name(fn), via=kind)
         elif kind not in PASSIVE_LAYERS:
-            raise ExerciseError(
-                f"{what}: unexpected layer {kind} in the model: this exercise "
-                "needs only Dense layers (and their activations)."
-            )
-    check(layers, f"{what} has no Dense layers.")
+            raise ExerciseError(msg("feedback.keras_model.unexpected_layer", what=what, kind=kind))
+    check(layers, msg("feedback.keras_model.no_dense_layers", what=what))
     return layers
 
 
@@ -160,8 +155,4 @@ def learning_rate(optimizer) -> float:
 
 def check_new_model_each_call(first, second, *, what: str = "build_model") -> None:
     """Two calls of a model builder must give two models (a shared one is trained twice)."""
-    check(
-        first is not second,
-        f"{what} returned the same model object twice: create a new "
-        "keras.Sequential inside the function on every call.",
-    )
+    check(first is not second, msg("feedback.keras_model.same_model_twice", what=what))

@@ -29,6 +29,7 @@ from utils.feedback.core import (
     shown,
 )
 from utils.feedback.mistakes import Mistake, first_mistake
+from utils.i18n import msg
 
 
 def _shifted_softmax(z, shift):
@@ -40,18 +41,13 @@ VALUE_MISTAKES = (
     Mistake(
         "ratio",
         lambda z: z / np.sum(z, axis=-1, keepdims=True),
-        "{what} gave {got} = z / sum(z): it sums to one but it is not softmax. Softmax "
-        "divides exponentials, a_j = e^(z_j) / sum_k e^(z_k) (use np.exp).",
+        "feedback.softmax.mistakes.ratio",
     ),
-    Mistake(
-        "not divided",
-        np.exp,
-        "{what} gave {got}: these are the exponentials, not yet divided by their sum.",
-    ),
+    Mistake("not divided", np.exp, "feedback.softmax.mistakes.not_divided"),
     Mistake(
         "shifted, not divided",
         lambda z: np.exp(z - np.max(z, axis=-1, keepdims=True)),
-        "{what} gave {got}: these are the exponentials, not yet divided by their sum.",
+        "feedback.softmax.mistakes.not_divided",
     ),
 )
 """Wrong softmax values on ordinary logits."""
@@ -60,29 +56,22 @@ STABILITY_MISTAKES = (
     Mistake(
         "mean subtracted",
         lambda z: _shifted_softmax(z, np.mean(z, axis=-1, keepdims=True)),
-        "{what} gave {got}: subtract the largest logit, not the mean or the smallest one; "
-        "only max(z) keeps every exponent <= 0.",
+        "feedback.softmax.mistakes.not_the_max",
     ),
     Mistake(
         "smallest subtracted",
         lambda z: _shifted_softmax(z, np.min(z, axis=-1, keepdims=True)),
-        "{what} gave {got}: subtract the largest logit, not the mean or the smallest one; "
-        "only max(z) keeps every exponent <= 0.",
+        "feedback.softmax.mistakes.not_the_max",
     ),
     Mistake(
         "no max",
         lambda z: _shifted_softmax(z, 0),
-        "{what} gave {got}: {overflow} and inf/inf is nan. Subtract max(z) from every logit "
-        "before np.exp: it cancels in the ratio, and then every exponent is <= 0, so nothing "
-        "overflows (in any dtype).",
+        "feedback.softmax.mistakes.no_max",
     ),
     Mistake(
         "one max for the batch",
         lambda z: _shifted_softmax(z, np.max(z)),
-        "{what} gave nan or inf in rows {rows}: each row needs its own max. With the max of "
-        "the whole batch ({top:g}), every e^(z - {top:g}) of such a row underflows to 0 and "
-        "0/0 = nan: subtract each row's own maximum, np.max(z, axis=-1, keepdims=True), not "
-        "one number for the batch.",
+        "feedback.softmax.mistakes.one_max_for_the_batch",
     ),
 )
 """Softmax without (or with the wrong) max subtraction, on logits that need it."""
@@ -99,12 +88,10 @@ def _fields(what, got, z) -> dict:
     with quietly():
         overflowing = [float(v) for v in np.ravel(z) if not np.isfinite(np.exp(dtype.type(v)))]
     first = min(overflowing, default=float(np.max(z)))
-    overflow = f"e^{first:g} overflows to inf"
+    overflow = msg("feedback.softmax.overflow", first=first)
     if dtype != np.float64:
-        overflow = (
-            f"in {dtype} the largest number is {float(np.finfo(dtype).max):g}, so "
-            f"e^{first:g} already overflows to inf"
-        )
+        largest = float(np.finfo(dtype).max)
+        overflow = msg("feedback.softmax.overflow_dtype", dtype=dtype, largest=largest, first=first)
     bad = np.flatnonzero(~np.all(np.isfinite(np.atleast_2d(got)), axis=-1)).tolist()
     return dict(what=what, got=shown(got), overflow=overflow, rows=bad, top=float(np.max(z)))
 
@@ -113,7 +100,7 @@ def _diagnose(got, want, z, mistakes, what) -> None:
     """Name the first mistake of the catalogue that ``got`` is, if any."""
     mistake = first_mistake(got, mistakes, z, right=want)
     if mistake is not None:
-        raise ExerciseError(mistake.message.format(**_fields(what, got, z)))
+        raise ExerciseError(mistake.says(**_fields(what, got, z)))
 
 
 def check_softmax_values(
@@ -133,27 +120,22 @@ def check_softmax_values(
     if not matches(a, want):
         check(
             np.all(np.isfinite(a)),
-            f"{what} gave {shown(a)}: it contains nan or inf even for small logits.",
+            msg("feedback.softmax.values_not_finite", what=what, got=shown(a)),
         )
         _diagnose(a, want, z, mistakes, what)
         check(
             abs(a.sum() - 1) < 1e-6,
-            f"{what} gave {shown(a)}, which sums to {a.sum():.4g} instead of 1: softmax outputs "
-            "are probabilities; divide each e^(z_j) by the sum of all the e^(z_k).",
+            msg("feedback.softmax.values_sum", what=what, got=shown(a), total=a.sum()),
         )
-        check_close(
-            a, want, what, rtol=1e-6, hint=f"Expected {np.array2string(want.round(3))} (rounded)."
-        )
+        hint = msg("feedback.softmax.expected_rounded", want=np.array2string(want.round(3)))
+        check_close(a, want, what, rtol=1e-6, hint=hint)
     if integer_input:
-        what_int = f"{name}(np.array({_listed(z)})) (integers)"
+        what_int = msg("feedback.softmax.what_integers", name=name, z=_listed(z))
         raw = call(my_softmax, z.astype(int), what=what_int, untouched=untouched)
         a_int = as_result_array(raw, what_int, shape=z.shape)
         check(
             np.issubdtype(np.asarray(raw).dtype, np.floating) and matches(a_int, want),
-            f"{what_int} gave {shown(a_int)}: an integer input must give the same "
-            "probabilities. np.zeros_like(z) or np.empty_like(z) of an integer array is an "
-            "integer array that truncates every probability to 0; start with "
-            "z = np.asarray(z, dtype=float) or build the result from np.exp(...).",
+            msg("feedback.softmax.integer_input", what=what_int, got=shown(a_int)),
         )
 
 
@@ -162,52 +144,33 @@ def check_softmax_batch(
 ) -> None:
     """``my_softmax(Z)`` for a batch, one example per row: every row sums to 1 on its own."""
     Z = np.asarray(Z)
-    what = f"{name} of a batch of shape {Z.shape}"
+    what = msg("feedback.softmax.what_batch", name=name, shape=Z.shape)
     m = Z.shape[0]
     try:
         A = call(my_softmax, Z, what=what, untouched=untouched)
     except ExerciseError as err:
         if "broadcast" in str(err):
             raise ExerciseError(
-                f"{err} -- with a batch of shape {Z.shape}, np.max(z, axis=-1) and the row sums "
-                f"have shape ({m},). Keep the axis with keepdims=True so they have shape ({m}, 1) "
-                "and divide each row by its own sum."
+                msg("feedback.softmax.broadcast", error=err, shape=Z.shape, m=m)
             ) from None
         raise
     A = as_result_array(A, what)
     check(
         A.shape == Z.shape,
-        f"{what} returned shape {A.shape}: it should return one row of probabilities per row "
-        f"of logits, shape {Z.shape}. Work along axis=-1.",
+        msg("feedback.softmax.batch_shape", what=what, got=A.shape, want=Z.shape),
     )
     want = nn.softmax(Z)
     if matches(A, want, rtol=rtol):
         return
     _diagnose(A, want, Z, mistakes, what)
     bad = np.flatnonzero(~np.all(np.isfinite(A), axis=1)).tolist()
-    check(
-        not bad,
-        f"{what} gave nan or inf in rows {bad}: each row needs its own max, "
-        "np.max(z, axis=-1, keepdims=True), subtracted before np.exp.",
-    )
+    check(not bad, msg("feedback.softmax.rows_not_finite", what=what, rows=bad))
     rows, cols = A.sum(axis=1), A.sum(axis=0)
     if not np.allclose(rows, 1):
-        check(
-            not np.allclose(cols, 1),
-            f"{what}: softmax over the wrong axis. The columns of your result sum to 1 but the "
-            f"rows sum to {shown(rows)}. Each row is one example: normalise along axis=-1 (the "
-            "classes), not axis=0, with keepdims=True.",
-        )
-        check(
-            abs(A.sum() - 1) > 1e-6,
-            f"{what}: the whole batch sums to 1 but each row should: you divided by the sum "
-            f"over all examples, and the rows sum to {shown(rows)}. Sum over the classes only: "
-            "np.sum(e, axis=-1, keepdims=True).",
-        )
-        raise ExerciseError(
-            f"{what}: each row should sum to 1; yours sum to {shown(rows)}. "
-            "Normalise along axis=-1 with keepdims=True."
-        )
+        fields = dict(what=what, rows=shown(rows))
+        check(not np.allclose(cols, 1), msg("feedback.softmax.wrong_axis", **fields))
+        check(abs(A.sum() - 1) > 1e-6, msg("feedback.softmax.whole_batch", **fields))
+        raise ExerciseError(msg("feedback.softmax.rows_sum", **fields))
     check_close(A, want, what, rtol=rtol)
 
 
@@ -228,7 +191,9 @@ def check_softmax_stable(
     """
     for z in probes:
         z = np.asarray(z) if isinstance(z, np.ndarray) else np.asarray(z, dtype=float)
-        what = f"{name}({_listed(z)})" + ("" if z.dtype == np.float64 else f" of {z.dtype} logits")
+        what = f"{name}({_listed(z)})"
+        if z.dtype != np.float64:
+            what = msg("feedback.softmax.what_dtype", what=what, dtype=z.dtype)
         a = as_result_array(
             call(my_softmax, z, what=what, untouched=untouched), what, shape=z.shape
         )
@@ -239,8 +204,7 @@ def check_softmax_stable(
         _diagnose(a, want, z, mistakes, what)
         check(
             np.all(np.isfinite(a)),
-            f"{what} gave {shown(a)}: subtract max(z) from every logit "
-            "before np.exp, so that no exponential overflows.",
+            msg("feedback.softmax.stable_not_finite", what=what, got=shown(a)),
         )
         check_close(a, want, what, **tolerance)
     if batch is not None:

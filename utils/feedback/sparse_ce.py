@@ -22,6 +22,7 @@ from utils.feedback.core import (
     shown,
 )
 from utils.feedback.mistakes import Mistake, first_mistake
+from utils.i18n import msg
 
 
 def _losses(y, z):
@@ -36,31 +37,27 @@ SMALL_LOGIT_MISTAKES = (
     Mistake(
         "no minus sign",
         lambda y, z: -_losses(y, z),
-        "{what} gave {got}, the negatives of the losses: the loss is MINUS log a_y, which is "
-        ">= 0. Check the minus sign.",
+        "feedback.sparse_ce.mistakes.no_minus_sign",
     ),
     Mistake(
         "class y + 1",
         lambda y, z: _losses((y + 1) % z.shape[1], z),
-        "{what} used the wrong class: your losses match class y + 1 ({got}). Use the true "
-        "label y of each example as the column index.",
+        "feedback.sparse_ce.mistakes.class_y_plus_1",
     ),
     Mistake(
         "class y - 1",
         lambda y, z: _losses((y - 1) % z.shape[1], z),
-        "{what} used the wrong class: your losses match class y - 1 ({got}). Use the true "
-        "label y of each example as the column index.",
+        "feedback.sparse_ce.mistakes.class_y_minus_1",
     ),
     Mistake(
         "predicted class",
         lambda y, z: _losses(np.argmax(z, axis=1), z),
-        "{what} used the predicted class (the argmax of z) instead of the true label y.",
+        "feedback.sparse_ce.mistakes.predicted_class",
     ),
     Mistake(
         "max not added back",
         lambda y, z: _losses(y, z) - np.max(z, axis=1),
-        "{what} gave {got}: it looks as if you subtracted the max m inside the exp but did "
-        "not add it back. log sum_k e^(z_k) = m + log sum_k e^(z_k - m).",
+        "feedback.sparse_ce.mistakes.max_not_added_back",
     ),
 )
 """Wrong losses on ordinary logits."""
@@ -69,29 +66,22 @@ LARGE_LOGIT_MISTAKES = (
     Mistake(
         "one max for the batch",
         lambda y, z: np.max(z) + np.log(np.sum(np.exp(z - np.max(z)), axis=1)) - _picked(z, y),
-        "{shown}: -inf means the log of a sum that underflowed to 0. Each row needs its own "
-        "max (np.max(z, axis=1, keepdims=True)); with one max for the whole batch ({top:g}), "
-        "every e^(z_k - {top:g}) of row(s) {rows} underflows to 0.",
+        "feedback.sparse_ce.mistakes.one_max_for_the_batch",
     ),
     Mistake(
         "softmax, then log",
         lambda y, z: -np.log(_picked(nn.softmax(z), y)),
-        "{shown}: the loss of row(s) {rows} should be {want_rows}, but you took the softmax "
-        "first and then the log: a_y = e^(z_y - m) / ... underflows to 0 and -log(0) = inf. "
-        "Compute log a_y directly: z_y - m - log sum_k e^(z_k - m), with m the row's max.",
+        "feedback.sparse_ce.mistakes.softmax_then_log",
     ),
     Mistake(
         "no max subtracted",
         lambda y, z: np.log(np.sum(np.exp(z), axis=1)) - _picked(z, y),
-        "{shown}: e^{top:g} overflowed to inf. Use log-sum-exp: subtract each row's max m "
-        "before exp, and add m back after the log.",
+        "feedback.sparse_ce.mistakes.no_max_subtracted",
     ),
     Mistake(
         "clipped",
         lambda y, z: -np.log(np.clip(_picked(nn.softmax(z), y), nn.EPSILON, 1 - nn.EPSILON)),
-        "{shown}: you clipped the probabilities (as Keras does when given probabilities), "
-        "which caps every loss at -log(1e-7) = 16.12. The true losses are {want}: work from "
-        "the logits, without clipping.",
+        "feedback.sparse_ce.mistakes.clipped",
     ),
 )
 """Losses that overflow, underflow or are capped when the logits are huge."""
@@ -100,20 +90,12 @@ LARGE_LOGIT_MISTAKES = (
 def _one_number(got, want, what, m) -> str:
     value = float(got.reshape(-1)[0])
     if np.isclose(value, want.mean()):
-        return (
-            f"{what} returned one number, {value:.4f}, the mean over the batch. Return one "
-            f"loss per example, shape ({m},) here: {shown(want)}. (Keras's loss functions do "
-            "the same; the cost J is their mean, taken later.)"
+        return msg(
+            "feedback.sparse_ce.one_number_mean", what=what, value=value, m=m, want=shown(want)
         )
     if np.isclose(value, want.sum()):
-        return (
-            f"{what} returned one number, the sum over the batch. Return one loss per "
-            f"example, shape ({m},)."
-        )
-    return (
-        f"{what} returned one number ({value:.4f}); return one loss per example, shape "
-        f"({m},), and let the caller take the mean."
-    )
+        return msg("feedback.sparse_ce.one_number_sum", what=what, m=m)
+    return msg("feedback.sparse_ce.one_number", what=what, value=value, m=m)
 
 
 def _check_per_example(got, want, what, m, k) -> None:
@@ -121,24 +103,22 @@ def _check_per_example(got, want, what, m, k) -> None:
     check(got.size != 1, _one_number(got, want, what, m))
     check(
         got.shape != (m, m),
-        f"{what} returned shape {(m, m)} for {m} examples: z[:, y] picks the columns y for "
-        "EVERY row. Pick one entry per row: z[np.arange(len(y)), y].",
+        msg("feedback.sparse_ce.columns_for_every_row", what=what, shape=(m, m), m=m),
     )
     check(
         got.shape != (k,) or k == m,
-        f"{what} returned shape ({k},) for {m} examples with {k} classes: did you sum or take "
-        "the max over axis 0 (the examples) instead of axis 1 / axis=-1 (the classes)?",
+        msg("feedback.sparse_ce.over_the_examples", what=what, k=k, m=m),
     )
     check(
         got.shape == (m,),
-        f"{what} should return one loss per example, shape ({m},), got shape {got.shape}.",
+        msg("feedback.sparse_ce.per_example_shape", what=what, m=m, shape=got.shape),
     )
 
 
 def _name_mistake(got, want, y, z, mistakes, **fields) -> None:
     mistake = first_mistake(got, mistakes, y, z, right=want)
     if mistake is not None:
-        raise ExerciseError(mistake.message.format(got=shown(got), want=shown(want), **fields))
+        raise ExerciseError(mistake.says(got=shown(got), want=shown(want), **fields))
 
 
 def check_sparse_ce(
@@ -163,30 +143,34 @@ def check_sparse_ce(
     want = _losses(y, z)
     got = as_result_array(call(fn, y, z, what=what, untouched=untouched), what)
     _check_per_example(got, want, what, m, k)
-    check(np.all(np.isfinite(got)), f"{what} gave {shown(got)} for small logits: nan or inf.")
+    check(
+        np.all(np.isfinite(got)),
+        msg("feedback.sparse_ce.small_not_finite", what=what, got=shown(got)),
+    )
     if not matches(got, want, rtol=rtol):
         _name_mistake(got, want, y, z, small_mistakes, what=what)
         check_close(
             got,
             want,
-            f"{what} for y = {y.tolist()}",
+            msg("feedback.sparse_ce.for_labels", what=what, y=y.tolist()),
             rtol=rtol,
-            hint="The loss is L = log(sum_k e^(z_k)) - z_y for each row.",
+            hint=msg("feedback.sparse_ce.loss_formula"),
         )
     if z_big is None:
         return
 
     y_big, z_big = np.asarray(y_big), np.asarray(z_big)
     want = _losses(y_big, z_big)
+    what_large = msg("feedback.sparse_ce.for_large_logits", what=what)
     got = as_result_array(
-        call(fn, y_big, z_big, what=what, untouched=untouched),
-        f"{what} for large logits",
-        shape=want.shape,
+        call(fn, y_big, z_big, what=what, untouched=untouched), what_large, shape=want.shape
     )
     if matches(got, want, rtol=rtol_big, atol=atol_big):
         return
     logits = "[" + ", ".join("[" + ", ".join(f"{v:g}" for v in row) + "]" for row in z_big) + "]"
-    shown_case = f"{what} gave {shown(got)} for y = {y_big.tolist()} and the logits {logits}"
+    shown_case = msg(
+        "feedback.sparse_ce.shown_case", what=what, got=shown(got), y=y_big.tolist(), logits=logits
+    )
     bad = np.flatnonzero(~np.isfinite(got))
     fields = dict(
         what=what,
@@ -198,20 +182,17 @@ def check_sparse_ce(
     _name_mistake(got, want, y_big, z_big, large_mistakes, **fields)
     check(
         not np.any(np.isneginf(got)),
-        f"{shown_case}: -inf means the log of a sum that underflowed to 0. Each row needs its "
-        "own max, np.max(z, axis=1, keepdims=True).",
+        msg("feedback.sparse_ce.underflow", shown=shown_case),
     )
     check(
         np.all(np.isfinite(got)),
-        f"{shown_case}: inf or nan, because computing softmax and then log overflows or "
-        "underflows. Use log-sum-exp: log a_y = z_y - m - log(sum(exp(z - m))), with m the "
-        "row's max.",
+        msg("feedback.sparse_ce.large_not_finite", shown=shown_case),
     )
     check_close(
         got,
         want,
-        f"{what} for large logits",
+        what_large,
         rtol=rtol_big,
         atol=atol_big,
-        hint=f"The exact losses are {shown(want)}: the from-logits formula is exact.",
+        hint=msg("feedback.sparse_ce.exact", want=shown(want)),
     )
