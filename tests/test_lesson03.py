@@ -22,6 +22,7 @@ from autograder.notebooks import (
     stderr_text,
     with_solution,
 )
+from utils import i18n
 from utils.feedback import ExerciseError
 from utils.lessons.softmax_multiclass import widgets as W
 from utils.lessons.softmax_multiclass.checks import (
@@ -489,6 +490,177 @@ def test_quiz_has_three_questions():
     from utils.lessons.softmax_multiclass import quiz
 
     assert len(quiz().questions) == 3
+
+
+def test_quiz_answers_are_the_lectures():
+    from utils.lessons.softmax_multiclass.questions import QUESTIONS
+
+    answers = [q.choices[q.correct[0]].text for q in QUESTIONS]
+    assert answers == ["1.", "-log(a3)", "a 'linear' activation"]
+    assert [q.key for q in QUESTIONS] == ["softmax-1", "softmax-2", "softmax-3"]
+
+
+# --------------------------------------------------------------------------
+# Two languages: what the lesson shows follows the language in use
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def chinese(monkeypatch):
+    monkeypatch.setenv(i18n.LANG_ENV, "zh")
+
+
+def test_the_english_words_are_unchanged(monkeypatch):
+    monkeypatch.delenv(i18n.LANG_ENV, raising=False)
+    w = W.softmax_explorer()
+    assert (
+        w.message == "a = [0.032, 0.087, 0.237, 0.644] (sum 1.000); loss −log a<sub>3</sub> = 0.440"
+    )
+    assert w.figure.axes[0].get_title() == "true class 3: loss = −log p = 0.440"
+    assert w.figure.axes[0].get_ylabel() == "probability"
+    assert w.controls["true_class"].description == "true class"
+    lab = W.stability_lab(scale=100.0)
+    assert lab.message.split("<br>")[1] == (
+        "<b>stable softmax, then log</b>: 99.9831 — lost digits: a_y is so small that only a "
+        "few of its digits are stored (relative error 1.7e-04)"
+    )
+    with pytest.raises(ExerciseError) as err:
+        check_predict_labels(lambda p, t=0.5: (p > t).astype(int))
+    assert str(err.value).startswith(
+        "predict_labels([[0.5, 0.49, 0.51]], 0.5) returned [[0. 0. 1.]], expected [[1, 0, 1]]: "
+        "a probability equal to the threshold gets label 1"
+    )
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (not_written, "还没有完成"),
+        (lambda p, t=0.5: np.argmax(p, axis=1), "这是多分类的思路"),
+        (
+            lambda p, t=0.5: np.eye(p.shape[1], dtype=int)[np.argmax(p, axis=1)],
+            "只把一个标签设为 1",
+        ),
+        (lambda p, t=0.5: p, "标签必须是 0 或 1"),
+        (lambda p, t=0.5: p >= t, "返回的是布尔值"),
+        (lambda p, t=0.5: (p < t).astype(int), "给出的标签正好反了"),
+        (lambda p, t=0.5: np.round(p).astype(int), "请使用参数 threshold"),
+        (lambda p, t=0.5: (p >= float(t)).astype(int), "在每个标签各用一个阈值"),
+        (lambda p, t=0.5: (p >= t).astype(float), "dtype 为 float64"),
+        (lambda p, t=0.5: (p > t).astype(int), "概率等于阈值时标签为 1"),
+        (
+            lambda p, t=0.5: (p >= t).astype(int) if np.ndim(t) == 0 else np.zeros(3, int),
+            "predict_labels(probs, threshold)（threshold = [0.5, 0.5, 0.9]）",
+        ),
+    ],
+)
+def test_check_messages_follow_the_language(chinese, wrong, message):
+    with pytest.raises(ExerciseError, match=re.escape(message)):
+        check_predict_labels(wrong)
+
+
+def test_passed_messages_follow_the_language(chinese, capsys):
+    check_my_softmax(softmax_right)
+    check_sparse_ce_from_logits(ce_right)
+    check_predict_labels(labels_right)
+    out = capsys.readouterr().out
+    assert "my_softmax 正确" in out and "sparse_ce_from_logits 为每个样本给出" in out
+    assert "predict_labels 对每个输出分别与阈值比较" in out
+
+
+def test_the_quiz_follows_the_language(chinese):
+    from utils.lessons.softmax_multiclass import quiz
+    from utils.lessons.softmax_multiclass.questions import QUESTIONS
+
+    questions = quiz().questions
+    assert [q.key for q in questions] == [q.key for q in QUESTIONS]
+    right, text = questions[1].answer(questions[1].correct[0])
+    assert right and text.startswith("回答正确！") and "稀疏分类交叉熵" in text
+    assert questions[2].choices[questions[2].correct[0]].text == "'linear'（线性）激活函数"
+    assert questions[0].answer(0)[1].startswith("还不太对。")
+    assert QUESTIONS[0].prompt.startswith("For a multiclass")  # what tools read stays English
+
+
+def test_widget_words_follow_the_language(chinese):
+    from utils.synthetic import make_multilabel
+
+    w = W.softmax_explorer()
+    assert w.title == "Softmax：拖动 logits，观察概率"
+    assert w.controls["true_class"].description == "真实类别" and "（总和 1.000）" in w.message
+    lab = W.stability_lab(scale=100.0)
+    assert lab.title.startswith("先 softmax 再取对数") and lab.controls["scale"].description == (
+        "logit 缩放系数"
+    )
+    assert "<b>教科书式 softmax，再取对数</b>：nan" in lab.message
+    assert (
+        "丢失有效数字" in lab.message
+        and "<b>直接从 logits 计算（log-sum-exp）</b>：100 — 精确" in (lab.message)
+    )
+    X, Y = make_multilabel(100, seed=5)
+    ml = W.multilabel_explorer(toy_multilabel_predict, X, Y, resolution=20)
+    assert ml.title.startswith("多标签") and ml.controls["threshold"].description == "阈值"
+    assert ml.message.startswith("阈值 0.50：各标签的准确率为 右半边 ")
+    mine = W.multilabel_explorer(toy_multilabel_predict, X, Y, names=["a", "b", "c"], resolution=20)
+    assert "为 a " in mine.message  # names of the caller's own are shown as given
+
+
+def test_figures_speak_chinese_only_where_a_font_draws_it(chinese, monkeypatch):
+    import utils.style as style
+
+    if style.cjk_font() is not None:
+        left = W.plot_two_class_softmax().axes[0]
+        assert left.get_ylabel() == "类别 0 的概率" and left.get_title().startswith("最大 |差值|：")
+        bars = W.softmax_explorer().figure.axes[0]
+        assert (
+            bars.get_title() == "真实类别 3：损失 = −log p = 0.440" and bars.get_ylabel() == "概率"
+        )
+    monkeypatch.setattr(style, "cjk_font", lambda: None)
+    w = W.softmax_explorer()
+    assert w.figure.axes[0].get_title() == "true class 3: loss = −log p = 0.440"
+    assert "（总和 1.000）" in w.message  # the message is text, not drawn: still Chinese
+    lab = W.stability_lab(scale=100.0)
+    assert lab.figure.axes[0].get_ylabel() == "relative error"
+
+
+DRAW_IN_CHINESE = """
+import warnings
+warnings.simplefilter("always")
+import numpy as np
+from utils.lessons.softmax_multiclass import widgets as W
+from utils.style import cjk_font, png_bytes
+from utils.synthetic import BLOB_CENTERS, make_blobs, make_multilabel
+X, y = make_blobs(20, seed=3)
+Xm, Ym = make_multilabel(60, seed=5)
+nearest = lambda P: -((P[:, None, :] - BLOB_CENTERS[None]) ** 2).sum(-1)
+labels = lambda P: np.column_stack([P[:, 0] > 0, P[:, 1] > 0, (P**2).sum(1) < 1]) * 0.8 + 0.1
+for fig in (
+    W.softmax_explorer().figure,
+    W.plot_two_class_softmax(),
+    W.stability_lab(scale=100.0, dtype="float16").figure,
+    W.compare_decision_regions({"softmax output": nearest}, X, y),
+    W.multilabel_explorer(labels, Xm, Ym, resolution=20).figure,
+):
+    png_bytes(fig)
+print(cjk_font())
+"""
+
+
+def test_chinese_figures_write_nothing_to_stderr():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ, COURSE_LANG="zh")
+    out = subprocess.run(
+        [sys.executable, "-c", DRAW_IN_CHINESE],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == "", out.stderr  # a missing glyph would warn: nbgrader fails such a cell
 
 
 # --------------------------------------------------------------------------

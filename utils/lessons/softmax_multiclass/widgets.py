@@ -11,7 +11,9 @@ r"""Widgets and figures for lesson 03: softmax and multiclass classification.
 * :func:`multilabel_explorer` -- a threshold slider over three sigmoid outputs.
 
 Every widget is a :class:`~utils.ui.figure_widget.FigureWidget`; tests drive them
-with ``.set(...)``.
+with ``.set(...)``. Every word they show comes from the message catalogue (:mod:`utils.i18n`,
+keys ``softmax_multiclass.widget.*``); text drawn in a figure uses
+:func:`utils.style.figure_language` (English where the language has no font here).
 """
 
 from __future__ import annotations
@@ -22,9 +24,16 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from utils.nn import relative_error, sigmoid, softmax, sparse_categorical_crossentropy
+from utils.i18n import msg
+from utils.nn import (
+    log_softmax,
+    relative_error,
+    sigmoid,
+    softmax,
+    sparse_categorical_crossentropy,
+)
 from utils.plotting import plot_decision_regions, plot_softmax_bars
-from utils.style import COLORS, course_style, new_figure
+from utils.style import COLORS, course_style, figure_language, new_figure
 from utils.synthetic import MULTILABEL_NAMES
 from utils.ui.figure_widget import FigureWidget
 
@@ -45,6 +54,17 @@ __all__ = [
 
 LOGIT_RANGE = (-6.0, 6.0)
 _SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉"
+
+
+def _w(key, **params):
+    """A widget message in the language in use."""
+    return msg(f"softmax_multiclass.widget.{key}", **params)
+
+
+def _fig(key, **params):
+    """A message drawn inside a figure (English where the language has no font)."""
+    return msg(f"softmax_multiclass.widget.{key}", lang=figure_language(), **params)
+
 
 # --------------------------------------------------------------------------
 # Softmax explorer
@@ -97,23 +117,26 @@ def softmax_explorer(logits=(1.0, 2.0, 3.0, 4.0), true_class=3, labels=None) -> 
     controls["true_class"] = widgets.Dropdown(
         options=choices,
         value=int(true_class),
-        description="true class",
+        description=_w("true_class"),
         layout=widgets.Layout(width="200px"),
     )
 
+    @course_style()
     def draw(true_class, **zs):
         z = np.array([zs[f"z{k}"] for k in range(n)])
         a = softmax(z)
         fig = plot_softmax_bars(z, true_class=true_class, labels=names)
         fig.set_size_inches(6.0, 3.4)
+        ax = fig.axes[0]  # the bars' words, in the figure's language
+        ax.set_title(_fig("bars_title", name=names[true_class], loss=-log_softmax(z)[true_class]))
+        ax.set_ylabel(_fig("probability"))
         loss = -np.log(a[true_class]) if a[true_class] > 0 else np.inf
         probs = ", ".join(f"{p:.3f}" for p in a)
-        return fig, (
-            f"a = [{probs}] (sum {a.sum():.3f}); "
-            f"loss −log a<sub>{names[true_class]}</sub> = {loss:.3f}"
+        return fig, _w(
+            "explorer_message", probs=probs, total=a.sum(), name=names[true_class], loss=loss
         )
 
-    return FigureWidget(draw, controls, title="Softmax: move the logits, watch the probabilities")
+    return FigureWidget(draw, controls, title=_w("explorer_title"))
 
 
 # --------------------------------------------------------------------------
@@ -140,14 +163,14 @@ def plot_two_class_softmax(z=None, others=(-2.0, 0.0, 2.0)) -> Figure:
     left.plot(z[::8], two[::8], "o", color=COLORS["orange"], markersize=5, label="softmax([z, 0])₀")
     left.set(
         xlabel="z",
-        ylabel="probability of class 0",
-        title=f"largest |difference|: {np.abs(two - sig).max():.1e}",
+        ylabel=_fig("probability_of_class_0"),
+        title=_fig("largest_difference", gap=np.abs(two - sig).max()),
     )
     left.legend(loc="upper left")
     for color, c in zip((COLORS["green"], COLORS["blue"], COLORS["purple"]), others):
         pair = softmax(np.stack([z, np.full_like(z, c)], axis=1))[:, 0]
         right.plot(z, pair, color=color, label=f"softmax([z, {c:g}])₀ = σ(z − {c:g})")
-    right.set(xlabel="z", title="only the difference of the two logits matters")
+    right.set(xlabel="z", title=_fig("only_the_difference"))
     right.legend(loc="upper left", fontsize=8)
     return fig
 
@@ -168,11 +191,8 @@ Then $e^{z_0}$ overflows first (so the textbook formula gives inf, and nan once
 $e^{z_1}$ overflows too) and $a_1$ underflows (so a stable softmax then log
 loses digits, then gives inf), while the loss itself is an ordinary number.
 """
-PATHS = {
-    "textbook": "textbook softmax, then log",
-    "stable": "stable softmax, then log",
-    "from_logits": "from logits (log-sum-exp)",
-}
+PATHS = ("textbook", "stable", "from_logits")
+"""The three ways of computing the loss; each is named by the catalogue key ``path_<way>``."""
 PATH_COLORS = {
     "textbook": COLORS["vermillion"],
     "stable": COLORS["orange"],
@@ -252,14 +272,12 @@ def verdict(value: float, reference: float, dtype="float32") -> str:
     )
 
 
-_REASONS = {
-    "nan": "nan: e^z overflowed in both numerator and denominator, inf/inf = nan",
-    ("textbook", "inf"): (
-        "inf: the sum of e^z overflowed, so a_y = e^z_y/inf = 0 and −log 0 = inf"
-    ),
-    "inf": "inf: a_y underflowed to 0 and −log 0 = inf",
-    "lost digits": "lost digits: a_y is so small that only a few of its digits are stored",
-    "exact": "exact",
+_REASONS = {  # verdict (or (path, verdict)) -> the catalogue key of its explanation
+    "nan": "reason_nan",
+    ("textbook", "inf"): "reason_textbook_inf",
+    "inf": "reason_inf",
+    "lost digits": "reason_lost_digits",
+    "exact": "reason_exact",
 }
 
 
@@ -359,24 +377,25 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
         left.set_yscale("log")
         left.set(
             ylim=(_FLOOR / 3, _NAN * 300),
-            ylabel="relative error",
-            title=f"{dtype}, scale {scale:.3g}: exact loss {ref:.6g}",
+            ylabel=_fig("relative_error"),
+            title=_fig("lab_left_title", dtype=dtype, scale=scale, loss=ref),
         )
-        left.set_xticks(
-            range(len(PATHS)),
-            ["textbook\nsoftmax→log", "stable\nsoftmax→log", "from logits\n(log-sum-exp)"],
-        )
+        left.set_xticks(range(len(PATHS)), [_fig(f"tick_{path}") for path in PATHS])
         left.grid(False, axis="x")
-        for width, (path, label) in zip((4.0, 2.6, 1.4), PATHS.items()):
+        for width, path in zip((4.0, 2.6, 1.4), PATHS):
             right.plot(
                 sweep_scales,
                 sweeps[dtype][path],
                 color=PATH_COLORS[path],
-                label=label,
+                label=_fig(f"path_{path}"),
                 linewidth=width,
             )
         right.axhline(
-            eps, color=COLORS["black"], linestyle=":", linewidth=1, label=f"machine ε of {dtype}"
+            eps,
+            color=COLORS["black"],
+            linestyle=":",
+            linewidth=1,
+            label=_fig("machine_eps", dtype=dtype),
         )
         for level, text in ((_INF, "inf"), (_NAN, "nan")):
             right.axhspan(level / 4, level * 4, color=COLORS["vermillion"], alpha=0.08)
@@ -393,19 +412,21 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
             xscale="log",
             yscale="log",
             ylim=(_FLOOR / 3, _NAN * 30),
-            xlabel="logit scale",
-            ylabel="relative error",
-            title="the same losses across scales (error 0 drawn at 1e-18)",
+            xlabel=_fig("logit_scale"),
+            ylabel=_fig("relative_error"),
+            title=_fig("lab_right_title"),
         )
         right.legend(loc="center right", fontsize=8, frameon=True, framealpha=0.9)
         parts = []
-        for path, label in PATHS.items():
+        for path in PATHS:
             v = verdict(losses[path], ref, dtype)
             err = relative_error(losses[path], ref, relative_to="b")
-            detail = _REASONS.get((path, v), _REASONS[v])
+            detail = _w(_REASONS.get((path, v), _REASONS[v]))
             if v not in ("nan", "inf"):
-                detail += f" (relative error {err:.1e})"
-            parts.append(f"<b>{label}</b>: {losses[path]:.6g} — {detail}")
+                detail += _w("with_relative_error", error=err)
+            parts.append(
+                _w("lab_line", label=_w(f"path_{path}"), value=losses[path], detail=detail)
+            )
         return fig, "<br>".join(parts)
 
     controls = {
@@ -415,7 +436,7 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
             min=-1,
             max=3,
             step=0.01,
-            description="logit scale",
+            description=_w("logit_scale"),
             continuous_update=False,
             readout_format=".3g",
         ),
@@ -423,7 +444,7 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
             options=list(STABILITY_DTYPES), value=dt.name, description="dtype"
         ),
     }
-    return FigureWidget(draw, controls, title="Softmax then log, or from logits?")
+    return FigureWidget(draw, controls, title=_w("lab_title"))
 
 
 # --------------------------------------------------------------------------
@@ -448,13 +469,23 @@ def compare_decision_regions(predict_fns: Mapping, X, y) -> Figure:
             raise TypeError(f"predict_fns[{title!r}] must be a function, got {type(fn).__name__}")
         accuracy = float((np.asarray(fn(X)).argmax(axis=1) == y).mean())
         plot_decision_regions(fn, X, y, resolution=150, ax=ax)
-        ax.set_title(f"{title}\naccuracy {accuracy:.1%}")
+        ax.set_title(_fig("regions_title", title=title, accuracy=accuracy))
     return fig
 
 
 # --------------------------------------------------------------------------
 # Multi-label: one threshold over three sigmoid outputs
 # --------------------------------------------------------------------------
+
+#: The catalogue keys of the names of :data:`utils.synthetic.MULTILABEL_NAMES`, in order.
+_MULTILABEL_KEYS = ("name_right_half", "name_upper_half", "name_inside_the_circle")
+
+
+def _label_names(names, lang=None):
+    """``names`` to show in ``lang``: the toy data's own label names are translated."""
+    if tuple(names) == tuple(MULTILABEL_NAMES):
+        return [msg(f"softmax_multiclass.widget.{key}", lang=lang) for key in _MULTILABEL_KEYS]
+    return list(names)
 
 
 def multilabel_explorer(
@@ -465,7 +496,8 @@ def multilabel_explorer(
     ``predict_fn`` maps an (n, 2) array to probabilities (n, L); ``X`` (n, 2)
     and ``Y`` (n, L) of 0/1 are the examples shown.  Each panel shades where
     that output's probability is at least the threshold, marks wrong
-    predictions with a cross, and gives the label's accuracy.
+    predictions with a cross, and gives the label's accuracy.  The default ``names``, those of
+    :func:`utils.synthetic.make_multilabel`, are shown in the language in use.
     """
     if not callable(predict_fn):
         raise TypeError(f"predict_fn must be a function, got {type(predict_fn).__name__}")
@@ -493,6 +525,7 @@ def multilabel_explorer(
 
     @course_style()
     def draw(threshold):
+        drawn_names = _label_names(names, figure_language())
         predicted = (P >= threshold).astype(int)
         accuracy = (predicted == Y).mean(axis=0)
         fig = new_figure(figsize=(4.0 * len(names), 3.9))
@@ -515,24 +548,30 @@ def multilabel_explorer(
                     linewidths=0.8,
                 )
             yes = Y[:, k] == 1
-            ax.scatter(*X[yes].T, s=14, color=COLORS["blue"], label="label 1")
-            ax.scatter(*X[~yes].T, s=14, color=COLORS["grey"], alpha=0.6, label="label 0")
+            ax.scatter(*X[yes].T, s=14, color=COLORS["blue"], label=_fig("label_1"))
+            ax.scatter(*X[~yes].T, s=14, color=COLORS["grey"], alpha=0.6, label=_fig("label_0"))
             wrong = predicted[:, k] != Y[:, k]
-            ax.scatter(*X[wrong].T, s=40, marker="x", color=COLORS["vermillion"], label="wrong")
+            ax.scatter(
+                *X[wrong].T, s=40, marker="x", color=COLORS["vermillion"], label=_fig("wrong")
+            )
             ax.set(
-                title=f"{names[k]}: accuracy {accuracy[k]:.1%}",
+                title=_fig("label_accuracy", name=drawn_names[k], accuracy=accuracy[k]),
                 xlabel="$x_1$",
                 ylabel="$x_2$" if k == 0 else None,
                 aspect="equal",
             )
             ax.grid(False)
         fig.axes[0].legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
-        fig.suptitle(f"shaded: p ≥ {threshold:.2f} (predicted 1)")
-        rows = ", ".join(f"{n} {a:.1%}" for n, a in zip(names, accuracy))
-        return fig, (
-            f"threshold {threshold:.2f}: per-label accuracy {rows}; "
-            f"predicted 1s per label {predicted.sum(axis=0).tolist()} "
-            f"(true 1s {Y.sum(axis=0).tolist()})"
+        fig.suptitle(_fig("shaded", threshold=threshold))
+        rows = _w("row_separator").join(
+            _w("label_row", name=n, accuracy=a) for n, a in zip(_label_names(names), accuracy)
+        )
+        return fig, _w(
+            "multilabel_message",
+            threshold=threshold,
+            rows=rows,
+            predicted=predicted.sum(axis=0).tolist(),
+            true=Y.sum(axis=0).tolist(),
         )
 
     controls = {
@@ -541,10 +580,8 @@ def multilabel_explorer(
             min=0.05,
             max=0.95,
             step=0.05,
-            description="threshold",
+            description=_w("threshold"),
             continuous_update=False,
         )
     }
-    return FigureWidget(
-        draw, controls, title="Multi-label: one sigmoid and one threshold per label"
-    )
+    return FigureWidget(draw, controls, title=_w("multilabel_title"))
