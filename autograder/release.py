@@ -184,7 +184,44 @@ def write_course_maps() -> list[Path]:
     _put_section(nb, LANG_BEGIN, LANG_END, languages_section(), at=1)
     _put_section(nb, GLOSSARY_BEGIN, GLOSSARY_END, glossary_section(), at=len(nb.cells))
     nbformat.write(nb, str(START_HERE))
-    return [README, START_HERE]
+    return [README, START_HERE] + [
+        _write_start_here_in(nb, lang) for lang in translations.languages(nb)
+    ]
+
+
+def start_here_in(nb, lang: str):
+    """START_HERE's ``lang`` build: its text translated (kept in START_HERE's own metadata,
+    like a lesson's) and its generated sections written in ``lang``, with links relative to
+    ``notebooks/<lang>/``, where it goes."""
+    from utils.lessons import start_here_map
+
+    try:
+        built = translations.translate(nb, lang)
+    except ValueError:
+        stale = "\n  ".join(translations.problems(nb, lang))
+        raise SystemExit(
+            f"START_HERE: translation into {lang} is missing or out of date:\n  {stale}"
+            "\n(see autograder/I18N.md)"
+        ) from None
+    for cell in built.cells:
+        if MAP_BEGIN in cell.source:
+            cell.source = _with_map(cell.source, start_here_map(lang))
+    _put_section(built, LANG_BEGIN, LANG_END, languages_section(here=lang), at=1)
+    _put_section(built, GLOSSARY_BEGIN, GLOSSARY_END, glossary_section(), at=len(built.cells))
+    return built
+
+
+def start_here_path(lang: str) -> Path:
+    return START_HERE if lang == "en" else START_HERE.parent / lang / START_HERE.name
+
+
+def _write_start_here_in(nb, lang: str) -> Path:
+    import nbformat
+
+    path = start_here_path(lang)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(start_here_in(nb, lang), str(path))
+    return path
 
 
 def _put_section(nb, begin: str, end: str, text: str, at: int) -> None:
@@ -214,9 +251,12 @@ def translated_lessons() -> dict[str, list]:
     }
 
 
-def languages_section() -> str:
-    """START_HERE's bilingual "Language / 语言" section."""
+def languages_section(here: str = "en") -> str:
+    """START_HERE's bilingual "Language / 语言" section, for the START_HERE of language
+    ``here`` (``notebooks/`` for English, ``notebooks/<here>/`` otherwise: links are relative)."""
     from utils.lessons import WEEK
+
+    up = "" if here == "en" else "../"  # from notebooks/<here>/ back to notebooks/
 
     lines = [
         "## Language · 语言",
@@ -233,6 +273,9 @@ def languages_section() -> str:
         "提示的语言跟随笔记本所在的文件夹。若想一次性为所有内容选定语言，请用 "
         "`COURSE_LANG=zh make lab`（或 `COURSE_LANG=en`）启动 JupyterLab；该设置优先于文件夹。",
         "",
+        f"[English: `START_HERE.ipynb`]({up}START_HERE.ipynb) · "
+        f"[中文：`zh/START_HERE.ipynb`]({up}zh/START_HERE.ipynb)",
+        "",
         "| # | English | 中文 |",
         "|---|---------|------|",
     ]
@@ -240,9 +283,9 @@ def languages_section() -> str:
 
     done = translated_lessons()
     for item in LESSONS:
-        english = f"[`{WEEK}/{item.id}.ipynb`]({WEEK}/{item.id}.ipynb)"
+        english = f"[`{WEEK}/{item.id}.ipynb`]({up}{WEEK}/{item.id}.ipynb)"
         chinese = (
-            f"[`zh/{WEEK}/{item.id}.ipynb`](zh/{WEEK}/{item.id}.ipynb)"
+            f"[`zh/{WEEK}/{item.id}.ipynb`]({up}zh/{WEEK}/{item.id}.ipynb)"
             if item in done.get("zh", [])
             else "（翻译中，暂用英文版）"
         )

@@ -8,8 +8,8 @@ A source notebook that is translated into language ``zh`` says so in its metadat
 ``en_sha`` is :func:`text_hash` of the English text the translation was made from: when the
 English changes, the hash no longer matches and :func:`problems` names the cell. Code cells,
 nbgrader ids, points and hidden tests exist once, so every language's build grades alike.
-The generated lesson card under the title is left out of the hash (``make release`` writes it
-in every language).
+The generated regions (the lesson card under a title, START_HERE's course map) are left out of
+the hash (``make release`` writes them in every language).
 """
 
 from __future__ import annotations
@@ -36,9 +36,15 @@ def translatable(cell) -> bool:
     return cell.cell_type == "markdown"
 
 
+#: Any region ``make release`` writes between markers (the lesson card, START_HERE's course map,
+#: language section and glossary): release writes it in every language, so it is no part of
+#: the text a translator translates.
+GENERATED = re.compile(r"<!-- [^\n>]*generated[^\n>]*-->\n.*?<!-- end of [^\n>]*-->", re.S)
+
+
 def text_hash(source: str) -> str:
-    """The hash of an English text, without its generated lesson card (12 hex digits)."""
-    return hashlib.sha256(CARD.sub("", source).encode("utf-8")).hexdigest()[:12]
+    """The hash of an English text, without its generated regions (12 hex digits)."""
+    return hashlib.sha256(GENERATED.sub("", source).encode("utf-8")).hexdigest()[:12]
 
 
 def cell_name(cell, index: int) -> str:

@@ -27,10 +27,13 @@ from autograder.course import SOURCE, STUDENT_DIR
 from autograder.release import (
     GLOSSARY_BEGIN,
     LANG_BEGIN,
+    MAP_BEGIN,
     START_HERE,
     _write_builds,
     generate,
     glossary,
+    start_here_in,
+    start_here_path,
     translated_dir,
 )
 from utils import i18n
@@ -44,7 +47,12 @@ CONVERTED_NOTEBOOKS = tuple(
     for lesson in LESSONS
     if translations.languages(nbformat.read(str(SOURCE / lesson.id / f"{lesson.id}.ipynb"), 4))
 )
-CONVERTED_MODULES = ("utils/ui/quiz.py", "utils/feedback/core.py") + tuple(
+SHARED = ("utils/feedback", "utils/ui")  # the shared layer a student meets: all of it
+CONVERTED_MODULES = tuple(
+    str(path.relative_to(ROOT))
+    for folder in SHARED
+    for path in sorted((ROOT / folder).glob("*.py"))
+) + tuple(
     str(path.relative_to(ROOT))
     for lesson in LESSONS
     if lesson.id in CONVERTED_NOTEBOOKS
@@ -416,3 +424,43 @@ def test_every_blank_chinese_notebook_speaks_chinese_and_writes_no_stderr(name):
     assert stderr_text(nb) == ""
     english_only = [e for e in errors(nb, messages=True) if not CHINESE.search(e[2])]
     assert english_only == [], f"{name}: errors shown in English only"
+
+
+# ------------------------------------------------------------------ START_HERE in every language
+
+
+def test_start_here_is_translated_and_up_to_date():
+    nb = nbformat.read(str(START_HERE), as_version=4)
+    assert translations.languages(nb) == OTHER
+    for lang in OTHER:
+        assert translations.problems(nb, lang) == [], "START_HERE: see autograder/I18N.md"
+
+
+@pytest.mark.parametrize("lang", OTHER)
+def test_the_committed_start_here_builds_equal_a_fresh_build(lang):
+    nb = nbformat.read(str(START_HERE), as_version=4)
+    committed = start_here_path(lang).read_text(encoding="utf-8")
+    assert committed == nbformat.writes(start_here_in(nb, lang)) + "\n", "run `make release`"
+
+
+@pytest.mark.parametrize("lang", OTHER)
+def test_start_here_speaks_its_language_and_its_links_resolve(lang):
+    built = nbformat.read(str(start_here_path(lang)), as_version=4)
+    text = "\n".join(c.source for c in built.cells if c.cell_type == "markdown")
+    targets = re.findall(r"\]\(([^)#]+\.ipynb)\)", text)
+    assert len(targets) >= 2 * len(LESSONS)
+    missing = [t for t in targets if not (start_here_path(lang).parent / t).is_file()]
+    assert missing == []
+    assert all(lesson.you_learn(lang) in text for lesson in LESSONS)
+    english = nbformat.read(str(START_HERE), as_version=4)
+    assert [c.source for c in built.cells if c.cell_type == "code"] == [
+        c.source for c in english.cells if c.cell_type == "code"
+    ]
+
+
+def test_start_heres_generated_sections_are_not_part_of_the_hash():
+    nb = nbformat.read(str(START_HERE), as_version=4)
+    intro = next(c for c in nb.cells if MAP_BEGIN in c.source)
+    other_map = intro.source.replace("| 01 |", "| 1 |")
+    assert other_map != intro.source
+    assert translations.text_hash(other_map) == translations.text_hash(intro.source)

@@ -15,6 +15,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from utils.i18n import msg
+
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 WEEK = "week2"
 
@@ -24,10 +26,8 @@ class Lesson:
     id: str  # the nbgrader assignment and the notebook's name
     number: str  # as the course map shows it ("01", ..., "★")
     package: str  # utils/lessons/<package>/
-    title: str
     sections: tuple[str, ...]  # sections of the lecture notes it covers
     you_do: str  # the README course map's "what you do"
-    you_learn: str  # START_HERE's "you will learn"
     graded: bool = False  # the graded assignment (the lessons' exercises are practice)
 
     @property
@@ -38,67 +38,63 @@ class Lesson:
     def module(self) -> str:
         return f"utils.lessons.{self.package}"
 
+    def title(self, lang: str | None = None) -> str:
+        """Its title in ``lang`` (the message catalogue's ``lessons.<package>.title``)."""
+        return msg(f"lessons.{self.package}.title", lang=lang)
+
+    def you_learn(self, lang: str | None = None) -> str:
+        """START_HERE's "you will learn" in ``lang`` (``lessons.<package>.you_learn``)."""
+        return msg(f"lessons.{self.package}.you_learn", lang=lang)
+
 
 LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "01_compile_and_fit",
         "01",
         "compile_and_fit",
-        "Compile and fit",
         ("1.1", "1.2"),
         "define, compile, fit a 400-25-15-1 network on zeros vs ones; batches and epochs; "
         "the cost J by hand against Keras; MSE",
-        "the three steps *define, compile, fit*; loss, cost and what `fit` really does",
     ),
     Lesson(
         "02_activations",
         "02",
         "activations",
-        "Activation functions",
         ("2.1", "2.2", "2.3"),
         "explore six activations; pick output activations by the target's range; measure "
         "sigmoid's slow gradients; the ReLU puzzle; the linear collapse",
-        "sigmoid, ReLU and friends; choosing activations; why all-linear networks collapse",
     ),
     Lesson(
         "03_softmax_multiclass",
         "03",
         "softmax_multiclass",
-        "Softmax and multiclass",
         ("3.1", "3.2", "3.3", "3.4"),
         "softmax and its loss; the `from_logits` stability lab (float16/32/64); a 4-class "
         "model both ways; one-hot vs sparse; multi-label",
-        "softmax, multiclass cross-entropy, `from_logits=True`, multi-label outputs",
     ),
     Lesson(
         "04_adam_and_layers",
         "04",
         "adam_and_layers",
-        "Adam and other layers",
         ("4.1", "4.2"),
         "write Adam and race it against gradient descent and against Keras; a 1-D convolution "
         "on EKG signals; pooling, RNN, LSTM",
-        "the Adam optimizer; convolutional, pooling and recurrent layers",
     ),
     Lesson(
         "05_backprop",
         "05",
         "backprop",
-        "Backpropagation",
         ("5.1", "5.2"),
         "derivatives by nudging; step through a computation graph's backward pass; N+P vs "
         "N×P measured; backprop checked three ways",
-        "computation graphs, derivatives, backpropagation (optional; ends with a self-check)",
     ),
     Lesson(
         "assignment_digits",
         "★",
         "assignment_digits",
-        "Handwritten digits",
         ("4.3",),
         "**graded**: softmax, the losses, the 400-25-15-10 model, training, held-out "
         "accuracy, prediction; error analysis; draw your own digit",
-        "**graded**: recognise handwritten digits 0-9",
         graded=True,
     ),
 )
@@ -135,15 +131,14 @@ def readme_map() -> str:
     return "\n".join(rows)
 
 
-def start_here_map() -> str:
-    """START_HERE's course-map table (links relative to notebooks/)."""
-    rows = [
-        "| # | Notebook | You will learn | Lecture notes |",
-        "|---|----------|----------------|---------------|",
-    ]
+def start_here_map(lang: str = "en") -> str:
+    """START_HERE's course-map table in ``lang`` (links relative to the START_HERE of that
+    language: ``notebooks/`` and ``notebooks/<lang>/`` both hold a ``week2/`` folder)."""
+    head = [msg(f"lessons.map.{key}", lang=lang) for key in ("notebook", "you_learn", "notes")]
+    rows = [f"| # | {' | '.join(head)} |", "|---|" + "|".join("-" * 10 for _ in head) + "|"]
     rows += [
         f"| {item.number} | [`{WEEK}/{item.id}.ipynb`]({WEEK}/{item.id}.ipynb) | "
-        f"{item.you_learn} | {', '.join(item.sections)} |"
+        f"{item.you_learn(lang)} | {', '.join(item.sections)} |"
         for item in LESSONS
     ]
     return "\n".join(rows)
