@@ -43,7 +43,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml $(wildcard jupyter/*)
 lab: $(STAMP)
 	@tools/system-deps.sh fonts || true
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
-	  $(ROOT_FLAG) notebooks/START_HERE.ipynb
+	  $(ROOT_FLAG) notebooks/$(if $(filter zh%,$(COURSE_LANG)),zh/)START_HERE.ipynb
 
 test: $(STAMP)
 	tools/system-deps.sh

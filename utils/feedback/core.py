@@ -152,7 +152,7 @@ def check_close(got, want, what: str, rtol=1e-6, atol=1e-8, hint: str = "") -> N
     if not np.all(np.isfinite(got)):
         raise ExerciseError(
             msg("feedback.not_finite", what=what, got=np.array2string(got, precision=4))
-            + (f" {hint}" if hint else "")
+            + (msg("feedback.then_hint", hint=hint) if hint else "")
         )
     if not np.allclose(got, want, rtol=rtol, atol=atol):
         diff = float(np.max(np.abs(got - want)))
@@ -164,7 +164,7 @@ def check_close(got, want, what: str, rtol=1e-6, atol=1e-8, hint: str = "") -> N
                 got=np.array2string(got, precision=4),
                 diff=diff,
             )
-            + (f" {hint}" if hint else "")
+            + (msg("feedback.then_hint", hint=hint) if hint else "")
         )
 
 
