@@ -560,3 +560,113 @@ def test_the_text_states_the_courses_pixel_convention():
     nb = nbformat.read(str(source_notebook(NAME)), as_version=4)
     text = " ".join(c.source for c in nb.cells if c.cell_type == "markdown").replace("\n", " ")
     assert "0 is the blank background, drawn white; 1 is full ink, drawn black" in text
+
+
+# --- the two languages --------------------------------------------------------------------------
+
+
+def test_the_source_is_translated_into_chinese():
+    """Every markdown cell carries its Chinese (tests/test_i18n.py checks that it is up to
+    date); the title, the exercise headings and their points survive the translation."""
+    nb = nbformat.read(str(source_notebook(NAME)), as_version=4)
+    assert nb.metadata["i18n"]["languages"] == ["zh"]
+    zh = {c.id: c.metadata["i18n"]["zh"]["source"] for c in nb.cells if c.cell_type == "markdown"}
+    assert zh["intro"].startswith("# 第 1 课 · 编译与训练")
+    for cell_id, heading in (
+        ("ex1_md", "### 练习 1（1 分）：`count_parameters`"),
+        ("ex2_md", "### 练习 2（2 分）：`build_model`"),
+        ("ex3_md", "### 练习 3（2 分）：`binary_cost`"),
+    ):
+        assert zh[cell_id].startswith(heading), cell_id
+    assert "0 是空白背景，画成白色；1 是浓墨，画成黑色" in zh["data_md"]  # the pixel convention
+
+
+def test_messages_follow_the_language(monkeypatch, keras):
+    from utils.lessons.compile_and_fit import quiz
+
+    monkeypatch.setenv("COURSE_LANG", "zh")
+    # a check error, also where the lesson's words end a shared checker's sentence
+    fails_with(
+        ex.check_count_parameters,
+        lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])),
+        "返回了 10390，期望 10431：你只数了权重",
+    )
+    fails_with(ex.check_build_model, make_builder(keras, out_units=10), "只有一个输出单元")
+    fails_with(ex.check_build_model, make_builder(keras, compile=False), "就把模型返回了")
+    # a quiz answer
+    questions = quiz().questions
+    assert [q.key for q in questions] == ["compile-1", "compile-2"]
+    right, text = questions[0].answer(questions[0].correct[0])
+    assert right and text.startswith("回答正确！") and "逻辑回归的损失" in text
+    assert questions[1].choices[questions[1].correct[0]].text == "model.fit(X, y, epochs=100)"
+    # widget titles, labels and messages
+    w = wd.loss_explorer(p=0.1, y=1)
+    assert w.title == "单个样本的损失" and w.controls["y"].description == "标签"
+    assert w.controls["y"].options == (("标签 y = 1", 1), ("标签 y = 0", 0))
+    assert "这个预测错误" in w.message
+    w = wd.batches_explorer(m=5000, batch_size=32, epochs=20)
+    assert w.controls["m"].description == "样本数 m"
+    assert "156 个完整批次（每批 32 个），外加最后一批 8 个" in w.message
+    assert "20 个轮次 = 3,140 步梯度下降" in w.message
+
+
+def test_the_english_quiz_stays_english_whatever_the_language(monkeypatch):
+    """``questions.QUESTIONS`` (what tools that list every quiz read) is the English."""
+    from utils.lessons.compile_and_fit import questions
+
+    monkeypatch.setenv("COURSE_LANG", "zh")
+    assert questions.QUESTIONS[0].prompt.startswith("Here is some code that you saw")
+    assert questions.questions()[0].prompt.startswith("下面是你在课上见过的一段代码")
+
+
+def test_figures_speak_the_figure_language(monkeypatch):
+    """Figure text is Chinese where a CJK font is installed, English where none is."""
+    import utils.style as style
+
+    monkeypatch.setenv("COURSE_LANG", "zh")
+    x = np.linspace(0, 6, 50).reshape(-1, 1)
+    font = style.cjk_font()
+    if font is None:
+        pytest.fail("no CJK font: run tools/system-deps.sh (installs fonts-noto-cjk)")
+    monkeypatch.setattr(style, "cjk_font", lambda: None)
+    assert "label y = 1" in wd.loss_explorer().figure.axes[0].get_title()
+    monkeypatch.setattr(style, "cjk_font", lambda: font)
+    assert wd.loss_explorer().figure.axes[0].get_title() == "单个样本的二元交叉熵（标签 y = 1）"
+    assert "157 个批次" in wd.batches_explorer().figure.axes[0].get_title(loc="left")
+    fig = wd.plot_regression_fits(x, np.sin(x[:, 0]), {"sin": np.sin}, history={"loss": [1.0]})
+    assert [ax.get_title() for ax in fig.axes] == ["拟合出的曲线", "训练损失（对数坐标）"]
+
+
+DRAW_IN_CHINESE = """
+import warnings
+warnings.simplefilter("always")
+import numpy as np
+from utils.style import cjk_font, figure_language, png_bytes
+from utils.lessons.compile_and_fit import widgets as wd
+for w in (wd.loss_explorer(p=0.1, y=0), wd.batches_explorer(m=1000, batch_size=64)):
+    png_bytes(w.figure)
+x = np.linspace(0, 6, 50).reshape(-1, 1)
+fig = wd.plot_regression_fits(x, np.sin(x[:, 0]), {"sin": np.sin}, history={"loss": [1.0, 0.5]},
+                              baseline=("line", 0.7))
+png_bytes(fig)
+print(cjk_font(), figure_language(), fig.axes[1].get_xlabel(), sep="|")
+"""
+
+
+def test_chinese_figures_write_nothing_to_stderr():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, COURSE_LANG="zh")
+    out = subprocess.run(
+        [sys.executable, "-c", DRAW_IN_CHINESE], capture_output=True, text=True, env=env, cwd=root
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == "", out.stderr  # nbgrader scores a cell that writes stderr as failed
+    font, lang, xlabel = out.stdout.strip().split("|", 2)
+    if font == "None":
+        pytest.fail("no CJK font: run tools/system-deps.sh (installs fonts-noto-cjk)")
+    assert lang == "zh" and xlabel == "轮次（epoch）"

@@ -13,6 +13,9 @@ Three exercises, each checked by one function that names the mistake it finds:
 The model and the cost are checked by the shared checkers of :mod:`utils.feedback` (the
 graded assignment uses them too); this module chooses the inputs and the settings.
 
+Every message a student reads comes from the message catalogue (:mod:`utils.i18n`, keys
+``compile_and_fit.check.*``), also the texts this module hands to the shared checkers.
+
 The instructor's hidden tests are not here: they live only in the source notebook.
 """
 
@@ -33,6 +36,7 @@ from utils.feedback.binary_cost import check_binary_cost as _check_binary_cost
 from utils.feedback.compile_config import check_compile_config
 from utils.feedback.keras_model import check_new_model_each_call
 from utils.feedback.layer_sizes import dense_parameter_count as parameter_count
+from utils.i18n import msg
 
 __all__ = [
     "EPSILON",
@@ -54,48 +58,22 @@ def _count_mistakes(sizes):
     pairs = list(zip(sizes[:-1], sizes[1:]))
     weights = sum(a * b for a, b in pairs)
     biases = sum(b for _, b in pairs)
-    return [
-        (
-            weights,
-            "you counted only the weights: every unit also has one bias, so each layer "
-            "adds n_out biases (25 + 15 + 1 = 41 for 400-25-15-1).",
-        ),
-        (
-            weights + sum(a for a, _ in pairs),
-            "you gave each layer one bias per *input*; a layer has one bias per *unit*, "
-            "i.e. per output (n_out biases, not n_in).",
-        ),
-        (
-            weights + biases + sizes[0],
-            "you counted biases for the input layer too; the 400 inputs are just the pixels and "
-            "have no parameters. Count layers from the first hidden layer on.",
-        ),
-        (
-            parameter_count(sizes[:-1]),
-            "the last layer is missing: loop over all neighbouring pairs "
-            "zip(layer_sizes[:-1], layer_sizes[1:]).",
-        ),
-        (
-            parameter_count(sizes[1:]),
-            "the first layer (400 inputs -> 25 units, the biggest) is missing: loop over all "
-            "neighbouring pairs zip(layer_sizes[:-1], layer_sizes[1:]).",
-        ),
-        (
-            sum(a * a + a for a in sizes[1:]),
-            "a layer's weight matrix is n_in x n_out: multiply each layer's size by the size of "
-            "the layer *before* it, not by itself.",
-        ),
-        (
-            sum(a * b + b for a, b in zip(sizes, sizes[2:])),
-            "you multiplied sizes two layers apart; W of a layer connects it to its direct "
-            "neighbour: n_in x n_out with (n_in, n_out) = (400, 25), (25, 15), (15, 1).",
-        ),
-        (
-            int(np.prod(sizes)) + biases,
-            "the weights of different layers add up, they do not multiply: "
-            "400*25 + 25*15 + 15*1, not 400*25*15*1.",
-        ),
+    wrong = [
+        (weights, "only_weights"),
+        (weights + sum(a for a, _ in pairs), "bias_per_input"),
+        (weights + biases + sizes[0], "input_biases"),
+        (parameter_count(sizes[:-1]), "last_missing"),
+        (parameter_count(sizes[1:]), "first_missing"),
+        (sum(a * a + a for a in sizes[1:]), "times_itself"),
+        (sum(a * b + b for a, b in zip(sizes, sizes[2:])), "two_apart"),
+        (int(np.prod(sizes)) + biases, "multiplied"),
     ]
+    return [(value, _check(f"mistake_{key}")) for value, key in wrong]
+
+
+def _check(key, **params):
+    """A check message of this lesson in the language in use."""
+    return msg(f"compile_and_fit.check.{key}", **params)
 
 
 def check_count_parameters(count_parameters, model=None) -> None:
@@ -106,46 +84,38 @@ def check_count_parameters(count_parameters, model=None) -> None:
         isinstance(got, numbers.Number)
         and not isinstance(got, bool)
         or (isinstance(got, np.ndarray) and got.size == 1),
-        f"{what} should return one whole number, got {type(got).__name__}: {got!r}.",
+        _check("one_whole_number", what=what, kind=type(got).__name__, got=repr(got)),
     )
     got = got.item() if isinstance(got, np.ndarray) else got
     check(
         isinstance(got, numbers.Integral),
-        f"{what} should return a whole number (an int), got {got!r} "
-        f"({type(got).__name__}): a count of parameters is an integer.",
+        _check("not_an_int", what=what, got=repr(got), kind=type(got).__name__),
     )
     want = parameter_count([400, 25, 15, 1])
     if got != want:
         for value, message in _count_mistakes([400, 25, 15, 1]):
-            check(got != value, f"{what} returned {got}, expected {want}: {message}")
-        raise ExerciseError(
-            f"{what} returned {got}, expected {want} = (400*25 + 25) + (25*15 + 15) + (15*1 + 1)."
-        )
+            check(got != value, _check("returned", what=what, got=got, want=want, hint=message))
+        raise ExerciseError(_check("returned_formula", what=what, got=got, want=want))
     for sizes in ([2, 3, 1], [400, 25, 15, 10], (3, 1), np.array([5, 4, 3, 2])):
         shown = list(map(int, sizes))
         what = f"count_parameters({shown})"
         got = call(count_parameters, sizes, what=what)
         want = parameter_count(sizes)
         for value, message in _count_mistakes(shown):
-            check(got != value or got == want, f"{what} returned {got}, expected {want}: {message}")
-        check(
-            got == want,
-            f"{what} returned {got}, expected {want}. Does your code work for any "
-            "number of layers (and for a tuple or numpy array of sizes)?",
-        )
+            check(
+                got != value or got == want,
+                _check("returned", what=what, got=got, want=want, hint=message),
+            )
+        check(got == want, _check("any_layers", what=what, got=got, want=want))
     if model is not None:
         keras_count = int(model.count_params())
         ours = int(count_parameters([400, 25, 15, 1]))
-        check(
-            ours == keras_count,
-            f"count_parameters([400, 25, 15, 1]) = {ours}, but the Keras "
-            f"model has {keras_count} parameters.",
-        )
+        check(ours == keras_count, _check("keras_differs", ours=ours, keras_count=keras_count))
         print(
             f"count_parameters([400, 25, 15, 1]) = {ours:,}   "
             f"model.count_params() = {keras_count:,}"
         )
-    passed("count_parameters counts every weight and bias.")
+    passed(_check("passed_count"))
 
 
 # ------------------------------------------------------------------------------------------
@@ -163,10 +133,9 @@ def _check_one_model(build_model, hidden_units):
         units=[*hidden_units, 1],
         output="sigmoid",
         hidden=("sigmoid", "relu", "tanh"),
-        inputs_why=": each example is one image of 20x20 = 400 pixels",
-        units_why=" (one hidden layer per entry of hidden_units, then the output unit).",
-        output_units_why=": a 0-versus-1 classifier has ONE output unit, the "
-        "probability that the image is a 1.",
+        inputs_why=_check("inputs_why"),
+        units_why=_check("units_why"),
+        output_units_why=_check("output_units_why"),
     )
     check_compile_config(
         model,
@@ -175,7 +144,7 @@ def _check_one_model(build_model, hidden_units):
         optimizer="Adam",
         rate=1e-3,
         metrics=("accuracy", "acc", "binary_accuracy", "BinaryAccuracy"),
-        when=" before returning it",
+        when=_check("compile_when"),
     )
     return model
 
@@ -186,10 +155,7 @@ def check_build_model(build_model) -> None:
     second = _check_one_model(build_model, (25, 15))
     check_new_model_each_call(first, second)
     _check_one_model(build_model, (10,))
-    passed(
-        "build_model defines and compiles a 400-...-1 sigmoid classifier "
-        f"({first.count_params():,} parameters for hidden_units=(25, 15))."
-    )
+    passed(_check("passed_build", params=first.count_params()))
 
 
 # ------------------------------------------------------------------------------------------
@@ -210,4 +176,4 @@ def check_binary_cost(binary_cost, model=None, X=None, y=None) -> None:
     )
     if model is not None:
         compare_binary_cost_with_keras(binary_cost, model=model, X=X, y=y)
-    passed("binary_cost computes the binary cross-entropy cost exactly as Keras does.")
+    passed(_check("passed_cost"))

@@ -7,6 +7,9 @@ r"""Widgets and figures for lesson 01 (compile and fit).
   a whole training run takes;
 * :func:`plot_regression_fits` -- a regression data set, the curves that models fit
   to it, and (optionally) the training loss next to the best straight line's.
+
+Every word they show comes from the message catalogue (:mod:`utils.i18n`, keys
+``compile_and_fit.widget.*``); text drawn in a figure uses :func:`utils.style.figure_language`.
 """
 
 from __future__ import annotations
@@ -17,11 +20,22 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
+from utils.i18n import msg
 from utils.nn import binary_crossentropy
-from utils.style import COLORS, course_style, new_figure
+from utils.style import COLORS, course_style, figure_language, new_figure
 from utils.ui.figure_widget import FigureWidget
 
 _P = np.linspace(0.001, 0.999, 500)
+
+
+def _w(key, **params):
+    """A widget message in the language in use."""
+    return msg(f"compile_and_fit.widget.{key}", **params)
+
+
+def _fig(key, **params):
+    """A message drawn inside a figure (English where the language has no font)."""
+    return msg(f"compile_and_fit.widget.{key}", lang=figure_language(), **params)
 
 
 # ------------------------------------------------------------------------------------------
@@ -75,18 +89,15 @@ def _draw_loss(p, y):
     ax.set(
         xlim=(0, 1),
         ylim=(0, 5),
-        xlabel="predicted probability p that the image is a 1",
-        ylabel="loss L",
-        title=f"Binary cross-entropy of one example with label y = {y}",
+        xlabel=_fig("probability_axis"),
+        ylabel=_fig("loss_axis"),
+        title=_fig("loss_figure_title", y=y),
     )
     ax.legend(loc="upper center")
     right = (p >= 0.5) == (y == 1)
-    verdict = "right" if right else "wrong"
     term = f"−log({p:.2f})" if y == 1 else f"−log(1 − {p:.2f})"
-    message = (
-        f"y = {y}, p = {p:.2f}: L = {term} = {loss:.3f}. The prediction is {verdict} "
-        f"(threshold 0.5); the more confident a wrong prediction, the larger the loss."
-    )
+    verdict = _w("right" if right else "wrong")
+    message = _w("loss_message", y=y, p=p, term=term, loss=loss, verdict=verdict)
     return fig, message
 
 
@@ -103,10 +114,12 @@ def loss_explorer(p=0.8, y=1) -> FigureWidget:
             readout_format=".2f",
         ),
         "y": widgets.ToggleButtons(
-            options=[("label y = 1", 1), ("label y = 0", 0)], value=y, description="label"
+            options=[(_w("label_option", y=1), 1), (_w("label_option", y=0), 0)],
+            value=y,
+            description=_w("label"),
         ),
     }
-    return FigureWidget(_draw_loss, controls, title="The loss of one example")
+    return FigureWidget(_draw_loss, controls, title=_w("loss_title"))
 
 
 # ------------------------------------------------------------------------------------------
@@ -129,10 +142,15 @@ def batch_sizes(m: int, batch_size: int) -> list[int]:
     return [batch_size] * full + ([rest] if rest else [])
 
 
-def _batches(k: int, size=None) -> str:
-    """'1 batch', '157 batches', '156 full batches of 32' ..."""
-    noun = "batch" if k == 1 else "batches"
-    return f"{k:,} {noun}" if size is None else f"{k:,} full {noun} of {size}"
+def _batches(k: int, size=None, lang=None) -> str:
+    """'1 batch', '157 batches', '156 full batches of 32' ... (in ``lang``, default: in use)"""
+    key = ("batch" if size is None else "full") + ("_one" if k == 1 else "_many")
+    return msg(f"compile_and_fit.widget.{key}", lang=lang, k=k, size=size)
+
+
+def _count(key: str, n: int) -> str:
+    """'1 epoch', '20 epochs', '3,140 gradient steps' ..."""
+    return _w(f"{key}_one" if n == 1 else f"{key}_many", n=n)
 
 
 @course_style()
@@ -147,14 +165,15 @@ def _draw_batches(m, batch_size, epochs):
     if partial:
         colors[-1] = COLORS["vermillion"]
     ax.broken_barh(list(zip(starts, sizes)), (0, 1), facecolors=colors)
-    ax.set(xlim=(0, m), ylim=(0, 1), yticks=[], xlabel="examples (after shuffling)")
+    ax.set(xlim=(0, m), ylim=(0, 1), yticks=[], xlabel=_fig("examples_axis"))
+    batches = _batches(n, lang=figure_language())
     ax.set_title(
-        f"One epoch: {m:,} examples in batches of {batch_size} → {_batches(n)}", loc="left"
+        _fig("epoch_figure_title", m=m, batch_size=batch_size, batches=batches), loc="left"
     )
     ax.grid(False)
     if partial:
         ax.annotate(
-            f"last batch: {sizes[-1]}",
+            _fig("last_batch", size=sizes[-1]),
             (m - sizes[-1] / 2, 0.5),
             xytext=(0.97, 1.08),
             textcoords="axes fraction",
@@ -166,13 +185,17 @@ def _draw_batches(m, batch_size, epochs):
     if not partial:
         split = _batches(n, batch_size)
     elif n == 1:
-        split = f"a single batch of {m} (fewer examples than batch_size)"
+        split = _w("single_batch", m=m)
     else:
-        split = f"{_batches(n - 1, batch_size)} and a last one of {sizes[-1]}"
-    message = (
-        f"ceil({m:,} / {batch_size}) = {_batches(math.ceil(m / batch_size))} per epoch: "
-        f"{split}. {epochs} epoch{'s' if epochs != 1 else ''} = {n * epochs:,} "
-        f"gradient step{'s' if n * epochs != 1 else ''}."
+        split = _w("full_and_last", full=_batches(n - 1, batch_size), size=sizes[-1])
+    message = _w(
+        "batches_message",
+        m=m,
+        batch_size=batch_size,
+        per_epoch=_batches(math.ceil(m / batch_size)),
+        split=split,
+        epochs=_count("epochs", epochs),
+        steps=_count("steps", n * epochs),
     )
     return fig, message
 
@@ -181,16 +204,21 @@ def batches_explorer(m=5000, batch_size=32, epochs=20) -> FigureWidget:
     """Choose the examples, the batch size and the epochs; see the batches of one epoch."""
     controls = {
         "m": widgets.IntSlider(
-            value=m, min=10, max=5000, step=10, description="examples m", continuous_update=False
+            value=m,
+            min=10,
+            max=5000,
+            step=10,
+            description=_w("examples_m"),
+            continuous_update=False,
         ),
         "batch_size": widgets.Dropdown(
             options=[8, 16, 32, 64, 128, 256, 512, 1024], value=batch_size, description="batch_size"
         ),
         "epochs": widgets.IntSlider(
-            value=epochs, min=1, max=100, description="epochs", continuous_update=False
+            value=epochs, min=1, max=100, description=_w("epochs"), continuous_update=False
         ),
     }
-    return FigureWidget(_draw_batches, controls, title="How fit cuts the data into mini-batches")
+    return FigureWidget(_draw_batches, controls, title=_w("batches_title"))
 
 
 # ------------------------------------------------------------------------------------------
@@ -217,25 +245,25 @@ def plot_regression_fits(x, y, fits, history=None, baseline=None) -> Figure:
     fig = new_figure(figsize=(5.2 * panels, 3.6))
     axes = fig.subplots(1, panels, squeeze=False)[0]
     ax = axes[0]
-    ax.scatter(x, y, s=12, color=COLORS["grey"], label="data")
+    ax.scatter(x, y, s=12, color=COLORS["grey"], label=_fig("data"))
     grid = np.linspace(x.min(), x.max(), 300).reshape(-1, 1)
     colors = [COLORS["vermillion"], COLORS["blue"], COLORS["green"], COLORS["purple"]]
     for (label, f), color in zip(fits.items(), colors * 3):
         ax.plot(grid[:, 0], np.asarray(f(grid), dtype=float).reshape(-1), color=color, label=label)
-    ax.set(xlabel="x", ylabel="y", title="Fitted curves")
+    ax.set(xlabel="x", ylabel="y", title=_fig("fitted_title"))
     ax.legend()
     if history is not None:
         loss = list(getattr(history, "history", history)["loss"])
         ax = axes[1]
-        ax.plot(range(1, len(loss) + 1), loss, color=COLORS["train"], label="network: training MSE")
+        ax.plot(range(1, len(loss) + 1), loss, color=COLORS["train"], label=_fig("training_mse"))
         if baseline is not None:
             label, value = baseline
             ax.axhline(value, color=COLORS["vermillion"], linestyle="--", label=label)
         ax.set(
-            xlabel="epoch",
-            ylabel="mean squared error",
+            xlabel=_fig("epoch_axis"),
+            ylabel=_fig("mse_axis"),
             yscale="log",
-            title="Training loss (log scale)",
+            title=_fig("training_loss_title"),
         )
         ax.legend()
     return fig
