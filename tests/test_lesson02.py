@@ -1,7 +1,8 @@
 """Lesson 02, activation functions: each check names the mistake it is meant to catch (in-process
-and in a real kernel), every widget control redraws, and the numbers the prose relies on hold.
-That the notebook runs clean (also as nbgrader runs it) and that the blank release fails every
-check helpfully is ``tests/test_lesson_execution.py``."""
+and in a real kernel), every widget control redraws, the numbers the prose relies on hold, and
+the messages, the quiz and the figure text follow the language (issue 10). That the notebook
+runs clean (also as nbgrader runs it) and that the blank release fails every check helpfully is
+``tests/test_lesson_execution.py``."""
 
 import inspect
 import re
@@ -608,3 +609,126 @@ def test_the_quiz_has_three_questions():
 def test_relu_reference_is_what_the_checks_compare_with():
     z = np.array([-2.0, 0.0, 3.0])
     assert np.array_equal(relu(z), [0.0, 0.0, 3.0])
+
+
+# --- two languages (issue 10): one source, messages from the catalogue ---------------------------
+
+
+def test_messages_follow_the_language(monkeypatch):
+    """With COURSE_LANG=zh a check's error, a quiz answer and a widget's labels are Chinese."""
+    monkeypatch.setenv("COURSE_LANG", "zh")
+    expect(ex.check_relu, lambda z: max(0, z), match=r"内置的 max\(0, z\).*np\.maximum")
+    expect(ex.check_relu_derivative, lambda z: (z >= 0).astype(float), match="折点 z = 0")
+    expect(ex.check_collapse, collapse_biases_added, match="简单相加 b1 \\+ b2")
+    expect(ex.check_relu_puzzle, 1, -1, 2, -3, match="单元 2 在 x = -b2/w2 = 1.5 处开启")
+    expect(ex.check_relu_puzzle, None, None, None, None, match="ReLU 拼图的答案还没有写")
+
+    q = quiz()
+    right, text = q.questions[0].answer(q.questions[0].correct[0])
+    assert right and text.startswith("回答正确！") and "ReLU" in text
+    assert q.questions[0].prompt.startswith("下列哪种激活函数")
+    assert "还有一个正确选项" in q.questions[1].answer([0])[1]  # the two-answer question
+    assert q.widgets[0].children[2].description == "检查"
+
+    w = wa.activation_explorer()
+    assert w.title == "激活函数探索器" and w.controls["z_range"].description == "z 的范围"
+    assert w.controls["compare"].options[0] == ("无", "none")  # the label only is translated
+    assert w.message.startswith("sigmoid 在 [-6, 6] 上") and "平坦" in w.message
+    m = wa.output_matcher()
+    assert dict(m.controls["target"].options)["房价（千美元）"] == "house price ($1000s)"
+    assert m.message.startswith("✗ sigmoid 只能输出") and "300 个房价中有 300 个" in m.message
+    m.set(target="stock price change (%)", activation="linear")  # values stay English
+    assert m.message.startswith("✓ linear 合适")
+    p = wa.relu_puzzle()
+    assert p.title.startswith("ReLU 拼图") and p.message.startswith("还没有对上")
+
+
+def test_english_stays_english_and_the_quiz_list_is_english(monkeypatch):
+    """The English words did not change; ``QUESTIONS`` (read by tools) is English in any
+    language, and the target names the controls return are the catalogue's English labels."""
+    from utils.i18n import msg
+    from utils.lessons.activations import questions
+
+    monkeypatch.setenv("COURSE_LANG", "zh")
+    assert questions.QUESTIONS[0].prompt.startswith("Which of the following activation")
+    assert [q.key for q in questions.QUESTIONS] == [q.key for q in quiz().questions]
+    for target in wa.TARGETS:
+        assert wa._target_word(target, "label", "en") == target
+        assert target.startswith(msg(f"activations.widget.{wa._TARGET_KEYS[target]}.one", "en"))
+    monkeypatch.setenv("COURSE_LANG", "en")
+    w = wa.output_matcher()
+    assert dict(w.controls["target"].options) == {t: t for t in wa.TARGETS}
+    assert w.controls["activation"].description == "output g"
+    assert wa.activation_explorer().controls["compare"].options[0] == ("none", "none")
+
+
+def test_the_layer_table_lines_up_in_chinese(monkeypatch):
+    """Chinese characters take two columns: the table's columns still line up."""
+    import unicodedata
+
+    def width(text):
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    results = {
+        "sigmoid": {"layer_gradients": [0.01, 0.1, 1.0]},
+        "relu": {"layer_gradients": [2.0, 1.0, 2.0]},
+    }
+    monkeypatch.setenv("COURSE_LANG", "zh")
+    lines = wa.format_layer_gradients(results).splitlines()
+    assert lines[0].split() == ["第", "1", "层", "第", "2", "层", "第", "3", "层"]
+    assert lines[-1].startswith("比值 relu/sigmoid")
+    assert numbers_in(lines[-1])[-3:] == [200.0, 10.0, 2.0]
+    assert len({width(line) for line in lines}) == 1
+
+
+DRAW_IN_CHINESE = """
+import warnings
+warnings.simplefilter("always")
+from utils.style import cjk_font, figure_language, png_bytes
+from utils.lessons.activations import widgets as wa
+figures = [
+    wa.draw_activation("tanh")[0],
+    wa.draw_output_match("binary label (0 or 1)", "linear")[0],
+    wa.draw_race(epochs=3)[0],
+    wa.draw_relu_puzzle(1, -1, 2, -3)[0],
+    wa.plot_fits([0, 1, 2], [0, 1, 4], {"line": [0, 2, 4]}),
+]
+for fig in figures:
+    png_bytes(fig)
+titles = [ax.get_title() for fig in figures for ax in fig.axes]
+print(cjk_font(), figure_language(), *titles, sep="|")
+"""
+
+
+def test_chinese_figures_write_nothing_to_stderr():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ, COURSE_LANG="zh")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", DRAW_IN_CHINESE], capture_output=True, text=True, env=env, cwd=root
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == "", out.stderr  # nbgrader scores a cell that writes stderr as failed
+    font, lang, *titles = out.stdout.strip().split("|")
+    if font == "None":
+        pytest.fail("no CJK font: run tools/system-deps.sh (installs fonts-noto-cjk)")
+    assert lang == "zh"
+    for title in ("斜率 g'(z)", "输出层：linear", "二元标签（0 或 1）", "到达各层的梯度"):
+        assert title in titles, titles
+    assert "三个 ReLU 单元" in titles and "和 vs 目标" in titles
+
+
+def test_without_a_cjk_font_figures_stay_english_and_messages_do_not(monkeypatch):
+    import utils.style as style
+
+    monkeypatch.setenv("COURSE_LANG", "zh")
+    monkeypatch.setattr(style, "cjk_font", lambda: None)
+    fig, message = wa.draw_output_match("house price ($1000s)", "relu")
+    assert [ax.get_title() for ax in fig.axes] == ["output layer: relu", "house price ($1000s)"]
+    assert message.startswith("✓ relu 合适")
+    legend = wa.plot_fits([0, 1], [0, 1], {"a": [0, 1]}).axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["data", "a (MSE 0.000)"]

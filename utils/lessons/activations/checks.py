@@ -2,7 +2,8 @@ r"""Visible checks for lesson 02 (activation functions), and the ReLU puzzle's m
 
 Each ``check_*`` function raises :class:`utils.feedback.ExerciseError` with a message
 that names the mistake, and prints a green tick when everything passes.  The
-instructor's hidden tests live only in the source notebook.
+instructor's hidden tests live only in the source notebook. Every message comes from the
+message catalogue (:mod:`utils.i18n`, keys ``activations.check.*``), in the language in use.
 
 The ReLU puzzle: on $0 \le x \le 3$ the target is the broken line through the
 corners :data:`PUZZLE_CORNERS`.  Three ReLU units $a_k = \max(0, w_k x + b_k)$
@@ -14,10 +15,12 @@ one that switches on at the second bend).
 from __future__ import annotations
 
 import numbers
+import re
 
 import numpy as np
 
 from utils.feedback import ExerciseError, call, check, check_close, passed
+from utils.i18n import msg
 from utils.nn import relu as _relu_reference
 from utils.nn import relu_derivative as _relu_derivative_reference
 
@@ -75,34 +78,33 @@ def _fmt(v) -> str:
     return f"{float(v) + 0.0:.3g}"  # + 0.0 turns -0.0 into 0.0
 
 
+def _m(key, **params) -> str:
+    """A check message in the language in use."""
+    return msg(f"activations.check.{key}", **params)
+
+
 def _unit_problem(k, w, b, bend, slope, sum_slopes):
     """What is wrong with unit k (1 or 2), or '' when it has the right shape and place."""
     seg = k + 1  # unit k's slope first shows in segment k+1 (1-based), right of bend x = bend
     lo, hi = PUZZLE_CORNERS[k][0], PUZZLE_CORNERS[k + 1][0]
     target_slope = _segment_slopes(puzzle_target())[k]
     if abs(w) < TOLERANCE:
-        return (
-            f"unit {k} never bends: with w{k} = 0 it adds the constant max(0, b{k}) = "
-            f"{_fmt(max(0.0, b))} everywhere. It should switch on at the bend x = {bend:g}."
-        )
+        return _m("never_bends", k=k, constant=_fmt(max(0.0, b)), bend=bend)
     if w < 0:
-        return (
-            f"unit {k} has w{k} = {_fmt(w)} < 0, so it is active to the LEFT of its breakpoint "
-            f"x = -b{k}/w{k} = {_fmt(-b / w)}; the target needs it to switch on to the RIGHT "
-            f"of x = {bend:g}. Make w{k} positive."
-        )
+        return _m("faces_left", k=k, w=_fmt(w), breakpoint=_fmt(-b / w), bend=bend)
     breakpoint = -b / w
     if abs(breakpoint - bend) > 1e-6:
-        return (
-            f"unit {k} switches on at x = -b{k}/w{k} = {_fmt(breakpoint)}, but the target "
-            f"bends at x = {bend:g}: choose b{k} so that w{k}·{bend:g} + b{k} = 0."
-        )
+        return _m("wrong_breakpoint", k=k, breakpoint=_fmt(breakpoint), bend=bend)
     if abs(w - slope) > 1e-6:
-        return (
-            f"unit {k} switches on at the right place (x = {bend:g}), but segment {seg} "
-            f"({lo:g} < x < {hi:g}) of your sum has slope {_fmt(sum_slopes[k])} where the "
-            f"target has slope {_fmt(target_slope)}: unit {k} adds w{k} to the slope from "
-            f"x = {bend:g} on."
+        return _m(
+            "wrong_slope",
+            k=k,
+            bend=bend,
+            segment=seg,
+            lo=lo,
+            hi=hi,
+            got=_fmt(sum_slopes[k]),
+            want=_fmt(target_slope),
         )
     return ""
 
@@ -125,30 +127,22 @@ def puzzle_report(w1, b1, w2, b2):
     matched = float(gaps.max()) < TOLERANCE
     problem = next((p for p in problems if p), "")
     if matched and problem:  # the sum is right but units 1 and 2 do each other's job
-        problem = (
-            f"your sum matches the target, but units 1 and 2 have swapped roles: "
-            f"unit 1 should switch on at the first bend (x = {bends[0]:g}) and unit 2 at "
-            f"the second (x = {bends[1]:g})."
-        )
+        problem = _m("swapped", first=bends[0], second=bends[1])
     return matched, float(gaps.max()), float(PUZZLE_X[worst]), problem
 
 
 def _as_weight(value, name):
     if value is None:
-        raise ExerciseError(
-            "The ReLU puzzle answer is not written yet: set w1, b1, w2 and b2 in "
-            "the cell above (replace `raise NotImplementedError()` with your "
-            "values)."
-        )
+        raise ExerciseError(_m("puzzle_not_written"))
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.integer, np.floating)):
         if isinstance(value, np.ndarray) and value.size == 1:
             value = value.item()
         else:
             raise ExerciseError(
-                f"{name} should be a single number, got {type(value).__name__} {value!r}."
+                _m("not_one_number", name=name, kind=type(value).__name__, value=repr(value))
             )
     value = float(value)
-    check(np.isfinite(value), f"{name} should be a finite number, got {value}.")
+    check(np.isfinite(value), _m("not_finite_number", name=name, value=value))
     return value
 
 
@@ -157,11 +151,11 @@ def check_relu_puzzle(w1, b1, w2, b2):
     w1, b1, w2, b2 = (_as_weight(v, n) for v, n in ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2")))
     matched, gap, where, problem = puzzle_report(w1, b1, w2, b2)
     if problem:
-        off = "" if matched else f"Your sum is off by up to {gap:.3g} (at x = {where:.2f}): "
+        off = "" if matched else _m("off_by_then", gap=gap, where=where)
         message = off + problem
         raise ExerciseError(message[0].upper() + message[1:])
-    check(matched, f"Your sum is off by up to {gap:.3g} (at x = {where:.2f}).")
-    passed("The three ReLU units add up to the target exactly.")
+    check(matched, _m("off_by", gap=gap, where=where))
+    passed(_m("passed_puzzle"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -173,6 +167,12 @@ _EXTREME = np.array([-1e300, -1e-300, 1e-300, 1e300])
 _BATCH = np.array([[-2.0, 1.5, 0.0], [4.0, -0.25, -7.0]])
 
 
+def _detail(text: str) -> str:
+    """The error's own words from a crash message of :func:`utils.feedback.call` (in English
+    "calling f(z) raised TypeError: <detail>", in Chinese with a full-width colon)."""
+    return re.split(r": |：", text, maxsplit=1)[-1]
+
+
 def _call_elementwise(fn, z, name):
     """Call the student's function on a copy of ``z``; name crashes and in-place changes."""
     given = z.copy()
@@ -181,51 +181,24 @@ def _call_elementwise(fn, z, name):
     except ExerciseError as err:
         text = str(err)
         if "truth value of an array" in text:
-            raise ExerciseError(
-                f"{name}(z) crashed on an array: Python's built-in max(0, z) (or an `if z > 0:`) "
-                "needs ONE number, but z holds many. Use numpy's element-wise np.maximum(0, z) "
-                "or np.where(z > 0, ...)."
-            ) from None
+            raise ExerciseError(_m("builtin_max", name=name)) from None
         if "axis" in text or "integer scalar arrays" in text:
-            raise ExerciseError(
-                f"{name}(z) crashed: {text.split(': ', 1)[-1]}. np.max(0, z) does not compare two "
-                "values; its second argument is an axis. Use np.maximum(0, z)."
-            ) from None
+            raise ExerciseError(_m("np_max_axis", name=name, detail=_detail(text))) from None
         raise
-    check(
-        np.array_equal(given, z),
-        f"{name}(z) changed its input z in place (e.g. `z[z < 0] = 0`): the caller's array "
-        "was overwritten. Build a new array instead (np.maximum(0, z), or work on z.copy()).",
-    )
+    check(np.array_equal(given, z), _m("in_place", name=name))
     check(
         not isinstance(result, (list, tuple)),
-        f"{name}(z) returned a {type(result).__name__}; return a numpy array of the same shape "
-        "as z (vectorise with numpy instead of looping into a list).",
+        _m("returned_sequence", name=name, kind=type(result).__name__),
     )
     arr = np.asarray(result)
-    check(
-        arr.dtype != bool,
-        f"{name}(z) returned True/False values (dtype bool), e.g. from `z > 0`; "
-        + (
-            "relu must return the numbers max(0, z), such as 3.0 for z = 3."
-            if name == "relu"
-            else "return numbers: convert with .astype(float)."
-        ),
-    )
+    advice = _m("bool_relu") if name == "relu" else _m("bool_other")
+    check(arr.dtype != bool, _m("returned_bool", name=name, advice=advice))
     check(
         arr.dtype != object and np.issubdtype(arr.dtype, np.number),
-        f"{name}(z) should return numbers; got an array of dtype {arr.dtype}.",
+        _m("not_numbers", name=name, dtype=arr.dtype),
     )
-    check(
-        arr.shape == z.shape,
-        f"{name}(z) should return an array of z's shape {z.shape}, got shape {arr.shape}"
-        + (
-            ": np.max(...) gives ONE number, the largest element; use np.maximum(0, z), which "
-            "works element by element."
-            if arr.size == 1 and z.size > 1
-            else "."
-        ),
-    )
+    shape = "wrong_shape_np_max" if arr.size == 1 and z.size > 1 else "wrong_shape"
+    check(arr.shape == z.shape, _m(shape, name=name, want=z.shape, got=arr.shape))
     return arr.astype(float)
 
 
@@ -235,31 +208,26 @@ def check_relu(relu):
     want = _relu_reference(_ORDINARY)
     for z, g, w in zip(_ORDINARY, got, want):
         if z < 0 and g != 0:
-            raise ExerciseError(
-                f"relu({z:g}) should be 0 (ReLU is flat at 0 for negative z), got "
-                f"{g:g}" + (": did you take the absolute value?" if g == -z else ".")
-            )
+            key = "relu_negative_abs" if g == -z else "relu_negative"
+            raise ExerciseError(_m(key, z=z, got=g))
         if z > 0 and g != w:
-            raise ExerciseError(
-                f"relu({z:g}) should be {w:g} (ReLU passes positive z through "
-                f"unchanged), got {g:g}."
-            )
-    check_close(got, want, "relu(z) for z = [-3, -0.5, 0, 0.5, 3]")
+            raise ExerciseError(_m("relu_positive", z=z, want=w, got=g))
+    check_close(got, want, _m("on_ordinary", name="relu"))
     check_close(
         _call_elementwise(relu, _BATCH, "relu"),
         _relu_reference(_BATCH),
-        "relu(z) on a 2-D batch of z (one row per example)",
+        _m("relu_on_batch"),
     )
     extreme = _call_elementwise(relu, _EXTREME, "relu")
     check_close(
         extreme,
         _relu_reference(_EXTREME),
-        "relu(z) for z = [-1e300, -1e-300, 1e-300, 1e300]",
+        _m("on_extreme", name="relu"),
         rtol=1e-12,
         atol=0,
-        hint="Keep it to a comparison with 0: no exp, no rounding, no added constants.",
+        hint=_m("extreme_hint"),
     )
-    passed("relu(z) matches utils.nn.relu on ordinary, batched and extreme inputs.")
+    passed(_m("passed_relu"))
 
 
 def check_relu_derivative(relu_derivative):
@@ -267,44 +235,30 @@ def check_relu_derivative(relu_derivative):
     got = _call_elementwise(relu_derivative, _ORDINARY, "relu_derivative")
     want = _relu_derivative_reference(_ORDINARY)
     if np.allclose(got, _relu_reference(_ORDINARY)):
-        raise ExerciseError(
-            "relu_derivative(z) returns relu(z) itself, not its slope: at z = 3 "
-            "ReLU's slope is 1, not 3."
-        )
+        raise ExerciseError(_m("returns_relu"))
     negative = _ORDINARY < 0
     if not np.all(got[negative] == 0):
         bad = int(np.argmax(negative & (got != 0)))
-        raise ExerciseError(
-            f"relu_derivative({_ORDINARY[bad]:g}) should be 0: for negative z "
-            f"ReLU is flat (constant 0), so its slope is 0; got {got[bad]:g}."
-        )
+        raise ExerciseError(_m("derivative_negative", z=_ORDINARY[bad], got=got[bad]))
     positive = _ORDINARY > 0
     if not np.all(got[positive] == 1):
         bad = int(np.argmax(positive & (got != 1)))
-        raise ExerciseError(
-            f"relu_derivative({_ORDINARY[bad]:g}) should be 1: for positive z "
-            f"ReLU is the line g(z) = z, whose slope is 1; got {got[bad]:g}."
-        )
-    check(
-        got[_ORDINARY == 0][0] == 0,
-        f"relu_derivative(0) should be 0, got {got[_ORDINARY == 0][0]:g}: at the kink z = 0 the "
-        "slope is not defined, and TensorFlow (like this course) uses 0 there. Use z > 0, "
-        "not z >= 0.",
-    )
-    check_close(got, want, "relu_derivative(z) for z = [-3, -0.5, 0, 0.5, 3]")
+        raise ExerciseError(_m("derivative_positive", z=_ORDINARY[bad], got=got[bad]))
+    check(got[_ORDINARY == 0][0] == 0, _m("derivative_kink", got=got[_ORDINARY == 0][0]))
+    check_close(got, want, _m("on_ordinary", name="relu_derivative"))
     check_close(
         _call_elementwise(relu_derivative, _BATCH, "relu_derivative"),
         _relu_derivative_reference(_BATCH),
-        "relu_derivative(z) on a 2-D batch of z",
+        _m("derivative_on_batch"),
     )
     check_close(
         _call_elementwise(relu_derivative, _EXTREME, "relu_derivative"),
         _relu_derivative_reference(_EXTREME),
-        "relu_derivative(z) for z = [-1e300, -1e-300, 1e-300, 1e300]",
+        _m("on_extreme", name="relu_derivative"),
         rtol=0,
         atol=0,
     )
-    passed("relu_derivative(z) matches utils.nn.relu_derivative, kink included.")
+    passed(_m("passed_derivative"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -352,23 +306,18 @@ def _random_layers(rng, sizes):
 
 def _as_pair(result):
     ok = isinstance(result, (tuple, list)) and len(result) == 2
-    check(
-        ok,
-        "collapse(layers) should return a pair (W, b), e.g. `return W, b`; got "
-        + (
-            f"a {type(result).__name__} of length {len(result)}"
-            if isinstance(result, (tuple, list))
-            else f"a {type(result).__name__}"
-        )
-        + ".",
+    kind = type(result).__name__
+    got = (
+        _m("a_kind_of_length", kind=kind, n=len(result))
+        if isinstance(result, (tuple, list))
+        else _m("a_kind", kind=kind)
     )
+    check(ok, _m("not_pair", got=got))
     W, b = result
     try:
         return np.asarray(W, dtype=float), np.asarray(b, dtype=float)
     except (TypeError, ValueError):
-        raise ExerciseError(
-            "collapse(layers) should return numbers: W a 2-D array, b a 1-D array."
-        ) from None
+        raise ExerciseError(_m("pair_not_numbers")) from None
 
 
 def _call_collapse(collapse, layers):
@@ -379,88 +328,58 @@ def _call_collapse(collapse, layers):
         if "matmul" in str(err) or "shapes" in str(err) or "mismatch" in str(err):
             shapes = ", ".join(f"W{i + 1} {W.shape}" for i, (W, _) in enumerate(layers))
             raise ExerciseError(
-                "collapse(layers) crashed multiplying the weights "
-                f"({str(err).split(': ', 1)[-1]}). "
-                f"With one example per row the network computes ((x W1 + b1) W2 + b2) ..., so the "
-                f"product runs in layer order, W1 @ W2 @ W3 ...; the shapes ({shapes}) only fit "
-                "in that order."
+                _m("crashed_order", detail=_detail(str(err)), shapes=shapes)
             ) from None
         raise
     for i, ((W, b), (W0, b0)) in enumerate(zip(copies, layers)):
         check(
             np.array_equal(W, W0) and np.array_equal(b, b0),
-            f"collapse(layers) changed layer {i + 1}'s arrays in place (e.g. `b += ...` or "
-            "`W @= ...` on an array from the list): the network's own weights were overwritten. "
-            "Write `b = b @ W_next + b_next` (a new array) instead.",
+            _m("layers_in_place", layer=i + 1),
         )
     return result
 
 
+_BIAS_MISTAKES = (
+    "biases added",
+    "last bias only",
+    "first bias only",
+    "biases dropped",
+    "later biases not carried",
+    "bias carried one layer",
+)
+"""The wrong biases of :func:`_collapse_candidates` that have a message, in the order tried."""
+
+
 def _diagnose_collapse(W, b, layers, what):
     want_W, want_b = _collapse_candidates(layers)["right"]
-    check(
-        W.shape == want_W.shape,
-        f"{what}: W should have shape {want_W.shape} (inputs of the first layer x units of the "
-        f"last), got {W.shape}.",
-    )
-    check(
-        b.shape == want_b.shape,
-        f"{what}: b should have shape {want_b.shape} (one bias per output unit), got {b.shape}.",
-    )
+    check(W.shape == want_W.shape, _m("w_shape", what=what, want=want_W.shape, got=W.shape))
+    check(b.shape == want_b.shape, _m("b_shape", what=what, want=want_b.shape, got=b.shape))
     candidates = _collapse_candidates(layers)
     if not np.allclose(W, want_W, rtol=1e-6, atol=1e-8):
         rev = candidates.get("reversed", (None, None))[0]
         if rev is not None and np.allclose(W, rev):
-            raise ExerciseError(
-                f"{what}: W is the product in reverse order (... W3 @ W2 @ W1). With one example "
-                "per row the network computes x W1 first, then multiplies by W2, and so on: "
-                "W = W1 @ W2 @ W3 ..."
-            )
-        check_close(
-            W,
-            want_W,
-            f"{what}: W",
-            hint="W is the product of all the layers' weight matrices, W1 @ W2 @ ...",
-        )
+            raise ExerciseError(_m("reversed", what=what))
+        check_close(W, want_W, _m("part", what=what, part="W"), hint=_m("w_hint"))
     if not np.allclose(b, want_b, rtol=1e-6, atol=1e-8):
-        hints = {
-            "biases added": "b is the plain sum b1 + b2 + ...: but every bias also passes through "
-            "all LATER layers' weights. Carry it along: b = b @ W_next + b_next.",
-            "last bias only": "b is just the last layer's bias: the earlier biases are lost. Each "
-            "bias passes through all later layers: b = b @ W_next + b_next.",
-            "first bias only": "b carries only the first layer's bias: add each later layer's own "
-            "bias too (b = b @ W_next + b_next).",
-            "biases dropped": "b is all zeros: the biases of the layers were dropped.",
-            "later biases not carried": "the first bias goes through all later layers, but the "
-            "biases of the middle layers must pass through the "
-            "layers after THEM too: b = b @ W_next + b_next.",
-            "bias carried one layer": "each bias is multiplied by the NEXT layer's weights only, "
-            "but it passes through ALL later layers: carry the running "
-            "b along, b = b @ W_next + b_next.",
-        }
-        for name, hint in hints.items():
+        for name in _BIAS_MISTAKES:  # the catalogue key of each mistake is its name, with _
             cand = candidates.get(name, (None, None))[1]
             if cand is not None and cand.shape == b.shape and np.allclose(b, cand):
-                raise ExerciseError(f"{what}: {hint}")
-        check_close(
-            b,
-            want_b,
-            f"{what}: b",
-            hint="Check: x @ W + b must equal the network's output for any x.",
-        )
+                hint = _m(name.replace(" ", "_"))
+                raise ExerciseError(_m("bias_problem", what=what, hint=hint))
+        check_close(b, want_b, _m("part", what=what, part="b"), hint=_m("b_hint"))
 
 
 def check_collapse(collapse):
     """Check ``collapse(layers) -> (W, b)`` on random linear layers, naming the usual mistakes."""
     rng = np.random.default_rng(2)
     cases = [
-        ("3 square layers of size 3", _random_layers(rng, [3, 3, 3, 3])),
-        ("layers 4 -> 5 -> 2 -> 1", _random_layers(rng, [4, 5, 2, 1])),
-        ("2 layers 2 -> 3 -> 2", _random_layers(rng, [2, 3, 2])),
+        ("case_square", _random_layers(rng, [3, 3, 3, 3])),
+        ("case_chain", _random_layers(rng, [4, 5, 2, 1])),
+        ("case_two", _random_layers(rng, [2, 3, 2])),
     ]
-    for what, layers in cases:
+    for case, layers in cases:
         W, b = _as_pair(_call_collapse(collapse, layers))
-        _diagnose_collapse(W, b, layers, f"collapse on {what}")
+        _diagnose_collapse(W, b, layers, _m("collapse_on", case=_m(case)))
     # the meaning: one linear layer predicts what the network predicts
     layers = cases[1][1]
     X = rng.normal(size=(6, 4))
@@ -468,5 +387,5 @@ def check_collapse(collapse):
     for Wl, bl in layers:
         out = out @ Wl + bl
     W, b = _as_pair(_call_collapse(collapse, layers))
-    check_close(X @ W + b, out, "x @ W + b compared with the 3-layer linear network's output")
-    passed("collapse(layers) turns a stack of linear layers into one equivalent layer.")
+    check_close(X @ W + b, out, _m("against_network"))
+    passed(_m("passed_collapse"))

@@ -1,64 +1,49 @@
-"""The lecture's quiz for this lesson (lecture notes, week 2), with feedback for every choice."""
+"""The lecture's quiz for this lesson (lecture notes, week 2), with feedback for every choice.
 
+The words are in the message catalogue (:mod:`utils.i18n`, keys ``activations.quiz.*``);
+:func:`quiz` builds the questions in the language in use.
+"""
+
+from utils.i18n import DEFAULT, msg
 from utils.ui.quiz import Choice, Question, QuizSet
 
-QUESTIONS = [
-    Question(
-        "activations-1",
-        "Which of the following activation functions is the most common choice for the hidden "
-        "layers of a neural network?",
-        [
-            Choice(
-                "Most hidden layers do not use any activation function.",
-                False,
-                "Without activations the whole network collapses to one linear function.",
-            ),
-            Choice(
-                "ReLU (rectified linear unit)",
-                True,
-                "Yes: cheap, and its slope is 1 wherever it is active, so gradients do not fade.",
-            ),
-            Choice(
-                "Sigmoid", False, "Sigmoid is flat on both sides, which slows gradient descent."
-            ),
-            Choice("Linear", False, "Linear hidden layers add no power: see the linear collapse."),
-        ],
-        "ReLU is flat on one side only, so gradient descent learns faster than with sigmoid.",
-    ),
-    Question(
-        "activations-2",
-        "For the task of predicting housing prices, which activation functions could you choose "
-        "for the output layer? Choose the 2 options that apply.",
-        [
-            Choice("Linear", True, "Yes: a linear output can produce any number."),
-            Choice(
-                "ReLU", True, "Yes: prices are never negative, and ReLU outputs any value >= 0."
-            ),
-            Choice("Sigmoid", False, "Sigmoid only outputs values between 0 and 1."),
-        ],
-        "Choose the output activation by the target's range: "
-        "y >= 0 suggests ReLU; any number, linear.",
-        multiple=True,
-    ),
-    Question(
-        "activations-3",
-        "A neural network with many layers but no activation function (in the hidden layers) is "
-        "not effective; that's why we should instead use the linear activation function in every "
-        "hidden layer.",
-        [
-            Choice("True", False, "A linear activation is the same as no activation: g(z) = z."),
-            Choice(
-                "False",
-                True,
-                "Right: 'no activation' already is the linear activation, and a stack of linear "
-                "layers is still one linear function. Use ReLU in hidden layers.",
-            ),
-        ],
-        "Composing linear functions gives a linear function, whatever the depth.",
-    ),
-]
+#: (key, catalogue section, letters of the choices, letters of the correct ones) per question.
+_QUESTIONS = (
+    ("activations-1", "q1", "abcd", "b"),
+    ("activations-2", "q2", "abc", "ab"),
+    ("activations-3", "q3", "ab", "b"),
+)
+
+
+def questions(lang=None) -> list[Question]:
+    """The three quiz questions in language ``lang`` (default: the language in use)."""
+
+    def text(section, name):
+        return msg(f"activations.quiz.{section}.{name}", lang=lang)
+
+    return [
+        Question(
+            key,
+            text(section, "prompt"),
+            [
+                Choice(text(section, letter), letter in right, text(section, f"{letter}_feedback"))
+                for letter in letters
+            ],
+            text(section, "explanation"),
+            multiple=len(right) > 1,
+        )
+        for key, section, letters, right in _QUESTIONS
+    ]
+
+
+def __getattr__(name):
+    """``QUESTIONS``: the questions in English (what tools that list every quiz read), made
+    when asked for, so that importing this module reads no catalogue."""
+    if name == "QUESTIONS":
+        return questions(DEFAULT)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def quiz() -> QuizSet:
     """This lesson's quiz questions, shown together."""
-    return QuizSet(QUESTIONS)
+    return QuizSet(questions())

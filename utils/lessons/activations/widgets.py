@@ -15,13 +15,20 @@ function is public too, so a test (or a curious student) can call it directly.
 - :func:`plot_fits`: data and the curves of several fitted models, with their MSE.
 
 The maths comes from :mod:`utils.nn` (``ACTIVATIONS``, ``DenseNetwork``, ``train``).
+Every word they show comes from the message catalogue (:mod:`utils.i18n`, keys
+``activations.widget.*``); text drawn in a figure uses :func:`utils.style.figure_language`.
+The controls' values stay the same in every language (activation names, the English target
+names of :data:`TARGETS`); only their labels are translated.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
 import ipywidgets as widgets
 import numpy as np
 
+from utils.i18n import msg
 from utils.lessons.activations.checks import (
     PUZZLE_CORNERS,
     PUZZLE_UNIT0,
@@ -31,7 +38,7 @@ from utils.lessons.activations.checks import (
     puzzle_units,
 )
 from utils.nn import ACTIVATIONS, DenseNetwork, GradientDescent, mean_squared_error_grad, train
-from utils.style import COLORS, course_style, new_figure
+from utils.style import COLORS, course_style, figure_language, new_figure
 from utils.synthetic import make_wavy_regression
 from utils.ui.figure_widget import FigureWidget
 
@@ -41,6 +48,16 @@ FLAT = 0.05
 NAMES = tuple(ACTIVATIONS)
 """The element-wise activations of :mod:`utils.nn`:
 linear, sigmoid, relu, tanh, leaky_relu, swish."""
+
+
+def _w(key, **params):
+    """A widget message in the language in use."""
+    return msg(f"activations.widget.{key}", **params)
+
+
+def _fig(key, **params):
+    """A message drawn inside a figure (English where the language has no font)."""
+    return msg(f"activations.widget.{key}", lang=figure_language(), **params)
 
 
 def _check_name(name, what="name"):
@@ -86,10 +103,17 @@ def describe_activation(name, z_range=(-6.0, 6.0)):
 
 def _describe_text(facts):
     lo, hi = facts["z_range"]
-    return (
-        f"{facts['name']} on [{lo:g}, {hi:g}]: outputs from {facts['low']:.3g} to "
-        f"{facts['high']:.3g}; slope g'(z) from {facts['slope_min']:.3g} to "
-        f"{facts['slope_max']:.3g}; flat (|g'| < {FLAT}) on {facts['flat']:.0%} of this range."
+    return _w(
+        "describe",
+        name=facts["name"],
+        lo=lo,
+        hi=hi,
+        low=facts["low"],
+        high=facts["high"],
+        slope_min=facts["slope_min"],
+        slope_max=facts["slope_max"],
+        flat=FLAT,
+        share=facts["flat"],
     )
 
 
@@ -104,7 +128,7 @@ def draw_activation(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compar
     if high - low < 0.5:  # a range slider can be pinched to a point: widen it a little
         mid = (low + high) / 2
         low, high = mid - 0.25, mid + 0.25
-        note = " (z-range widened to 0.5 to draw it)"
+        note = _w("widened")
     z = _z_grid((low, high))
     shown = [name] + ([compare] if compare not in ("none", name) else [])
     styles = {
@@ -117,7 +141,7 @@ def draw_activation(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compar
         for n in shown:
             ax.plot(z, ACTIVATIONS[n][which](z), label=n, **styles[n])
         ax.axhline(0, color=COLORS["grey"], linewidth=0.8)
-        ax.set(xlabel="z", title="g(z)" if which == 0 else "slope g'(z)")
+        ax.set(xlabel="z", title="g(z)" if which == 0 else _fig("slope_title"))
     if derivative:
         flat = np.abs(ACTIVATIONS[name][1](z)) < FLAT
         axes[1].fill_between(
@@ -129,7 +153,7 @@ def draw_activation(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compar
             color=COLORS["grey"],
             alpha=0.25,
             linewidth=0,
-            label=f"{name} flat: |g'| < {FLAT}",
+            label=_fig("flat_label", name=name, flat=FLAT),
         )
     handles = [h for ax in axes for h in ax.get_legend_handles_labels()[0]]
     labels = [t for ax in axes for t in ax.get_legend_handles_labels()[1]]
@@ -157,13 +181,17 @@ def activation_explorer(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, co
             min=-20.0,
             max=20.0,
             step=0.5,
-            description="z-range",
+            description=_w("z_range"),
             continuous_update=False,
         ),
-        "derivative": widgets.Checkbox(value=bool(derivative), description="show slope g'(z)"),
-        "compare": widgets.Dropdown(options=["none", *NAMES], value=compare, description="compare"),
+        "derivative": widgets.Checkbox(value=bool(derivative), description=_w("show_slope")),
+        "compare": widgets.Dropdown(
+            options=[(_w("none"), "none")] + [(n, n) for n in NAMES],
+            value=compare,
+            description=_w("compare"),
+        ),
     }
-    return FigureWidget(draw_activation, controls, title="Activation explorer")
+    return FigureWidget(draw_activation, controls, title=_w("explorer_title"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -186,6 +214,18 @@ BEST_OUTPUT = {
     "house price ($1000s)": "relu",
 }
 """The activation whose range is exactly the target's range."""
+
+_TARGET_KEYS = {
+    "binary label (0 or 1)": "binary",
+    "stock price change (%)": "stock",
+    "house price ($1000s)": "house",
+}
+"""Each target's section of the catalogue (``activations.widget.<key>``: label, one, many)."""
+
+
+def _target_word(target, form, lang=None):
+    """The ``form`` ('label', 'one' or 'many') of ``target`` in ``lang`` (default: in use)."""
+    return msg(f"activations.widget.{_TARGET_KEYS[target]}.{form}", lang=lang)
 
 
 def target_samples(target, n=300, seed=0):
@@ -224,34 +264,42 @@ def output_verdict(target, activation, n=300, seed=0):
     lo, hi = OUTPUT_RANGES[activation]
     dlo, dhi = TARGETS[target]
     unreachable = int(np.sum((values < lo) | (values > hi)))
-    name = target.split(" (")[0]
+    name = _target_word(target, "one")
     span = _range_text(lo, hi, open_ends=activation == "sigmoid")
     if lo > dlo or hi < dhi:
         kind = "too narrow"
-        text = (
-            f"✗ {activation} outputs only values in {span}: {unreachable} of {n} "
-            f"{name}s ({unreachable / n:.0%}) lie outside, "
-            "so the network can never predict them."
+        text = _w(
+            "too_narrow",
+            g=activation,
+            span=span,
+            unreachable=unreachable,
+            n=n,
+            names=_target_word(target, "many"),
+            share=unreachable / n,
         )
     elif lo < dlo or hi > dhi:
         kind = "too wide"
-        extra = " and ".join(
-            ([f"values below {dlo:g}"] if lo < dlo else [])
-            + ([f"values above {dhi:g}"] if hi > dhi else [])
+        extra = _w("and").join(
+            ([_w("values_below", value=dlo)] if lo < dlo else [])
+            + ([_w("values_above", value=dhi)] if hi > dhi else [])
         )
-        why = "which are not probabilities" if dhi == 1.0 else f"which a {name} never is"
-        text = (
-            f"~ {activation} can reach every {name}, but also {extra}, {why}. "
-            f"{BEST_OUTPUT[target]} matches the range exactly."
+        why = _w("not_probabilities") if dhi == 1.0 else _w("never_is", name=name)
+        text = _w(
+            "too_wide",
+            g=activation,
+            name=name,
+            extra=extra,
+            why=why,
+            best=BEST_OUTPUT[target],
         )
     else:
         kind = "match"
         what = (
-            "the probability that the label is 1"
+            _w("probability_of_1")
             if target.startswith("binary")
-            else f"exactly the values a {name} can take"
+            else _w("values_it_takes", name=name)
         )
-        text = f"✓ {activation} fits: it outputs values in {span}, {what}."
+        text = _w("fits", g=activation, span=span, what=what)
     return {"kind": kind, "unreachable": unreachable, "n": n, "verdict": text}
 
 
@@ -272,7 +320,12 @@ def draw_output_match(target="house price ($1000s)", activation="sigmoid"):
     fig = new_figure(figsize=(9.0, 3.6))
     curve, hist = fig.subplots(1, 2, sharey=True, width_ratios=[1, 1.3])
     curve.plot(z, ACTIVATIONS[activation][0](z), color=COLORS["blue"])
-    curve.set(xlabel="z", ylabel="output value", title=f"output layer: {activation}", ylim=ylim)
+    curve.set(
+        xlabel="z",
+        ylabel=_fig("output_value"),
+        title=_fig("output_layer", g=activation),
+        ylim=ylim,
+    )
     for ax in (curve, hist):
         ax.axhspan(
             max(lo, ylim[0]),
@@ -280,7 +333,7 @@ def draw_output_match(target="house price ($1000s)", activation="sigmoid"):
             color=COLORS["green"],
             alpha=0.15,
             linewidth=0,
-            label=f"{activation} can output",
+            label=_fig("can_output", g=activation),
         )
         impossible = [
             (a, b) for a, b in ((max(lo, ylim[0]), dlo), (dhi, min(hi, ylim[1]))) if a < b
@@ -293,7 +346,7 @@ def draw_output_match(target="house price ($1000s)", activation="sigmoid"):
                 edgecolor=COLORS["wrong"],
                 hatch="//",
                 linewidth=0,
-                label="impossible for this target" if k == 0 else None,
+                label=_fig("impossible") if k == 0 else None,
             )
     if target.startswith("binary"):
         bins = np.array([-0.1, 0.1, 0.9, 1.1])
@@ -304,7 +357,7 @@ def draw_output_match(target="house price ($1000s)", activation="sigmoid"):
         bins=bins,
         orientation="horizontal",
         color=COLORS["blue"],
-        label="reachable targets",
+        label=_fig("reachable"),
     )
     if (~inside).any():
         hist.hist(
@@ -312,9 +365,11 @@ def draw_output_match(target="house price ($1000s)", activation="sigmoid"):
             bins=bins,
             orientation="horizontal",
             color=COLORS["wrong"],
-            label="out of reach",
+            label=_fig("out_of_reach"),
         )
-    hist.set(xlabel="number of examples", title=target)
+    hist.set(
+        xlabel=_fig("number_of_examples"), title=_target_word(target, "label", figure_language())
+    )
     hist.legend(loc="best")
     return fig, result["verdict"]
 
@@ -323,18 +378,16 @@ def output_matcher(target="house price ($1000s)", activation="sigmoid"):
     """Choose a target and an output activation; see which values the network could produce."""
     controls = {
         "target": widgets.Dropdown(
-            options=list(TARGETS),
+            options=[(_target_word(t, "label"), t) for t in TARGETS],
             value=target,
-            description="target",
+            description=_w("target"),
             layout=widgets.Layout(width="300px"),
         ),
         "activation": widgets.ToggleButtons(
-            options=list(OUTPUT_RANGES), value=activation, description="output g"
+            options=list(OUTPUT_RANGES), value=activation, description=_w("output_g")
         ),
     }
-    return FigureWidget(
-        draw_output_match, controls, title="Which output activation fits the target?"
-    )
+    return FigureWidget(draw_output_match, controls, title=_w("matcher_title"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -437,21 +490,29 @@ def format_layer_gradients(results):
         raise ValueError("results is empty: pass what race() returned")
     grads = {n: np.asarray(results[n]["layer_gradients"], dtype=float) for n in names}
     n_layers = len(grads[names[0]])
-    rows = [[""] + [f"layer {k}" for k in range(1, n_layers + 1)]]
+    rows = [[""] + [_w("layer", k=k) for k in range(1, n_layers + 1)]]
     rows += [[n] + [f"{g:#.3g}" for g in grads[n]] for n in names]
     if len(names) == 2:
         first, second = names
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = grads[second] / grads[first]
-        rows.append([f"ratio {second}/{first}"] + [f"{q:.1f}×" for q in ratio])
-    widths = [max(len(row[i]) for row in rows) for i in range(n_layers + 1)]
+        rows.append([_w("ratio", first=first, second=second)] + [f"{q:.1f}×" for q in ratio])
+    widths = [max(_width(row[i]) for row in rows) for i in range(n_layers + 1)]
     return "\n".join(
-        "  ".join(
-            cell.ljust(w) if i == 0 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(row, widths))
-        )
+        "  ".join(_pad(cell, w, left=i == 0) for i, (cell, w) in enumerate(zip(row, widths)))
         for row in rows
     )
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced font (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, left: bool) -> str:
+    """``text`` padded with spaces to ``width`` columns, on the right if ``left`` else before."""
+    gap = " " * max(width - _width(text), 0)
+    return text + gap if left else gap + text
 
 
 @course_style()
@@ -474,7 +535,8 @@ def draw_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.0
             np.arange(1, loss.size + 1),
             loss,
             color=color,
-            label=f"{name}: {r['final_loss']:.3g}" + (" (diverged)" if r["diverged"] else ""),
+            label=_fig("final_loss_label", name=name, loss=r["final_loss"])
+            + (_fig("diverged") if r["diverged"] else ""),
         )
         right.bar(
             layers + (k - (len(names) - 1) / 2) * width,
@@ -485,26 +547,30 @@ def draw_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.0
         )
     left.set(
         yscale="log",
-        xlabel="epoch",
-        ylabel="mean squared error",
-        title=f"training, {hidden_layers} hidden layer(s), α = {learning_rate:g}",
+        xlabel=_fig("epoch"),
+        ylabel=_fig("mean_squared_error"),
+        title=_fig("training_title", layers=hidden_layers, learning_rate=learning_rate),
     )
-    left.legend(title="final loss")
+    left.legend(title=_fig("final_loss"))
     right.set(
         yscale="log",
-        xlabel="layer (1 = first)",
-        ylabel="RMS of dJ/dW's entries at the start",
-        title="gradient reaching each layer",
+        xlabel=_fig("layer_axis"),
+        ylabel=_fig("rms_axis"),
+        title=_fig("reaching_title"),
         xticks=layers,
     )
     right.legend()
     parts = [
-        f"{n}: loss {results[n]['final_loss']:.3g}"
-        + (" (diverged)" if results[n]["diverged"] else "")
-        + f", layer-1 gradient {results[n]['layer_gradients'][0]:.3g}"
+        _w(
+            "race_part",
+            name=n,
+            loss=results[n]["final_loss"],
+            diverged=_w("diverged") if results[n]["diverged"] else "",
+            gradient=results[n]["layer_gradients"][0],
+        )
         for n in names
     ]
-    return fig, f"After {epochs} epochs of gradient descent — " + "; ".join(parts) + "."
+    return fig, _w("race_message", epochs=epochs, parts=_w("race_separator").join(parts))
 
 
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -515,13 +581,13 @@ def gradient_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate
     """Race two hidden activations on the wavy data set; each redraw trains both networks."""
     controls = {
         "first": widgets.Dropdown(
-            options=list(NAMES), value=_check_name(first), description="hidden A"
+            options=list(NAMES), value=_check_name(first), description=_w("hidden_a")
         ),
         "second": widgets.Dropdown(
-            options=list(NAMES), value=_check_name(second), description="hidden B"
+            options=list(NAMES), value=_check_name(second), description=_w("hidden_b")
         ),
         "hidden_layers": widgets.IntSlider(
-            value=hidden_layers, min=1, max=6, description="layers", continuous_update=False
+            value=hidden_layers, min=1, max=6, description=_w("layers"), continuous_update=False
         ),
         "learning_rate": widgets.SelectionSlider(
             options=list(LEARNING_RATES),
@@ -530,9 +596,7 @@ def gradient_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate
             continuous_update=False,
         ),
     }
-    return FigureWidget(
-        draw_race, controls, title="Gradient race: same network, two hidden activations"
-    )
+    return FigureWidget(draw_race, controls, title=_w("race_title"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -551,27 +615,33 @@ def draw_relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
     fig = new_figure(figsize=(9.5, 3.6))
     left, right = fig.subplots(1, 2, sharey=True)
     for k, ((w, b), unit, color) in enumerate(zip(pairs, units, colors)):
-        fixed = " (fixed)" if k == 0 else ""
+        fixed = _fig("fixed") if k == 0 else ""
         sign = "+" if b >= 0 else "−"
-        left.plot(
-            PUZZLE_X, unit, color=color, label=f"unit {k}: max(0, {w:g}·x {sign} {abs(b):g}){fixed}"
-        )
+        label = _fig("unit_label", k=k, w=w, sign=sign, b=abs(b), fixed=fixed)
+        left.plot(PUZZLE_X, unit, color=color, label=label)
         if w != 0 and 0 <= -b / w <= 3:
             left.axvline(-b / w, color=color, linestyle=":", linewidth=1.2)
-    left.set(xlabel="x", ylabel="output", title="the three ReLU units")
+    left.set(xlabel="x", ylabel=_fig("output"), title=_fig("units_title"))
     left.legend(loc="upper center", fontsize=9)
-    right.plot(PUZZLE_X, target, color=COLORS["black"], linestyle="--", linewidth=3, label="target")
-    right.plot(PUZZLE_X, total, color=COLORS["blue"], label="sum of the units")
+    right.plot(
+        PUZZLE_X,
+        target,
+        color=COLORS["black"],
+        linestyle="--",
+        linewidth=3,
+        label=_fig("target_line"),
+    )
+    right.plot(PUZZLE_X, total, color=COLORS["blue"], label=_fig("sum_line"))
     right.fill_between(PUZZLE_X, target, total, color=COLORS["wrong"], alpha=0.2, linewidth=0)
     corners_x, corners_y = zip(*PUZZLE_CORNERS)
     right.plot(corners_x, corners_y, "o", color=COLORS["black"], markersize=5)
-    right.set(xlabel="x", title="sum vs target", ylim=(-0.5, 6.5))
+    right.set(xlabel="x", title=_fig("sum_title"), ylim=(-0.5, 6.5))
     right.legend(loc="upper center")
     if matched and not problem:
-        return fig, "✓ The sum matches the target everywhere on 0 ≤ x ≤ 3."
+        return fig, _w("puzzle_solved")
     if matched:
-        return fig, f"The sum matches, but: {problem}"
-    return fig, f"Not yet: the sum is off by up to {gap:.2f} (at x = {where:.2f}). Hint: {problem}"
+        return fig, _w("puzzle_matches_but", problem=problem)
+    return fig, _w("puzzle_not_yet", gap=gap, where=where, problem=problem)
 
 
 def relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
@@ -594,9 +664,7 @@ def relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
         "w2": slider(w2, -3, 3, "w2"),
         "b2": slider(b2, -6, 6, "b2"),
     }
-    return FigureWidget(
-        draw_relu_puzzle, controls, title="ReLU puzzle: make the sum match the target"
-    )
+    return FigureWidget(draw_relu_puzzle, controls, title=_w("puzzle_title"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -620,7 +688,7 @@ def plot_fits(x, y, fits):
     colors = [COLORS["vermillion"], COLORS["blue"], COLORS["green"], COLORS["purple"]]
     fig = new_figure(figsize=(6.0, 3.8))
     ax = fig.add_subplot()
-    ax.scatter(x, y, s=12, color=COLORS["grey"], label="data")
+    ax.scatter(x, y, s=12, color=COLORS["grey"], label=_fig("data"))
     for (name, pred), color in zip(fits.items(), colors * 2):
         pred = np.asarray(pred, dtype=float).ravel()
         if pred.shape != x.shape:
@@ -628,7 +696,7 @@ def plot_fits(x, y, fits):
                 f"fits[{name!r}] must hold one prediction per point ({x.size}), got {pred.size}"
             )
         mse = float(np.mean((pred - y) ** 2))
-        ax.plot(x[order], pred[order], color=color, label=f"{name} (MSE {mse:.3f})")
+        ax.plot(x[order], pred[order], color=color, label=_fig("fit_label", name=name, mse=mse))
     ax.set(xlabel="x", ylabel="y")
     ax.legend(loc="upper left")
     return fig
