@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from pathlib import Path
 
 import nbformat
 
@@ -12,15 +13,21 @@ from autograder.notebooks import RELEASED, source_notebook
 MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*\n", re.M)
 
 
-def solved(assignment: str = "assignment_digits"):
-    """The student release with every solution cell answered as in the source."""
+def released(assignment: str, lang: str = "en") -> Path:
+    """The student notebook of ``assignment`` in language ``lang``."""
+    folder = RELEASED if lang == "en" else RELEASED.parent / lang / RELEASED.name
+    return folder / f"{assignment}.ipynb"
+
+
+def solved(assignment: str = "assignment_digits", *, lang: str = "en"):
+    """The student release (in ``lang``) with every solution cell answered as in the source."""
     source = nbformat.read(str(source_notebook(assignment)), as_version=4)
     answers = {
         c.metadata["nbgrader"]["grade_id"]: MARKERS.sub("", c.source)
         for c in source.cells
         if c.metadata.get("nbgrader", {}).get("solution")
     }
-    nb = nbformat.read(str(RELEASED / f"{assignment}.ipynb"), as_version=4)
+    nb = nbformat.read(str(released(assignment, lang)), as_version=4)
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id in answers:
@@ -28,8 +35,8 @@ def solved(assignment: str = "assignment_digits"):
     return nb
 
 
-def blank(assignment: str = "assignment_digits"):
-    return nbformat.read(str(RELEASED / f"{assignment}.ipynb"), as_version=4)
+def blank(assignment: str = "assignment_digits", *, lang: str = "en"):
+    return nbformat.read(str(released(assignment, lang)), as_version=4)
 
 
 def answer(nb, grade_id: str, code: str):

@@ -56,6 +56,12 @@ START_PAGE = "notebooks/START_HERE.ipynb"
 WEEK2 = "notebooks/week2"
 # Every student notebook of week 2 (the lessons and the assignment), as in the repository.
 STUDENT_NOTEBOOKS = sorted(p.stem for p in (ROOT / WEEK2).glob("*.ipynb"))
+# language -> its notebooks (notebooks/<lang>/week2/, written by `make release`)
+TRANSLATED = {
+    folder.parent.name: sorted(p.stem for p in folder.glob("*.ipynb"))
+    for folder in sorted((ROOT / "notebooks").glob("*/week2"))
+    if folder.parent.name != "week2"
+}
 SERVER_START_TIMEOUT = 180  # seconds; two busy cores can make the first start slow
 
 
@@ -78,9 +84,10 @@ class Lab:
     _workspaces: int = field(default=0)
 
     @staticmethod
-    def solved_path(name: str) -> str:
-        """Server-relative path of the solved copy of a student notebook."""
-        return f"{WEEK2}/{name}-solved.ipynb"
+    def solved_path(name: str, lang: str = "en") -> str:
+        """Server-relative path of the solved copy of a student notebook (in ``lang``)."""
+        folder = WEEK2 if lang == "en" else WEEK2.replace("notebooks/", f"notebooks/{lang}/")
+        return f"{folder}/{name}-solved.ipynb"
 
     @staticmethod
     def released_path(name: str) -> str:
@@ -171,6 +178,9 @@ def _prepare_root(root: Path):
         ]
         assert not leftover, f"autograder.catalogue.solved({name!r}) left stubs in {leftover}"
         nbformat.write(nb, str(root / Lab.solved_path(name)))
+    for lang, names in TRANSLATED.items():
+        for name in names:
+            nbformat.write(solved(name, lang=lang), str(root / Lab.solved_path(name, lang)))
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ notebook in a fresh tab and workspace, and its kernels are shut down afterwards.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -379,6 +380,63 @@ def test_solved_notebook_runs_and_its_widgets_respond(page, lab, screenshots, na
         page.screenshot(path=str(screenshots / f"{name}-FAILED.png"))
         raise
     print(f"{name}: ran in {result['seconds']:.1f} s; moved {len(moved)} controls")
+
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+TRANSLATED = [
+    (folder.parent.name, p.stem)
+    for folder in sorted((ROOT / "notebooks").glob("*/week2"))
+    if folder.parent.name != "week2"
+    for p in sorted(folder.glob("*.ipynb"))
+]
+
+
+@pytest.mark.parametrize(("lang", "name"), TRANSLATED)
+def test_translated_notebook_runs_and_speaks_its_language(page, lab, screenshots, lang, name):
+    """The solved notebook of another language runs top to bottom with no error and nothing on
+    stderr; its widgets are live, speak the language (titles, labels) and redraw."""
+    path = lab.solved_path(name, lang)
+    open_notebook(page, lab, path)
+    try:
+        result = run_all_cells(page, path)
+        panel = page.locator(".jp-NotebookPanel:visible")
+        assert not stderr_in_dom(page).count(), stderr_in_dom(page).all_text_contents()
+        views = panel.locator(".jp-OutputArea-output > .jupyter-widgets")
+        assert views.count() == result["widgetViews"] > 0, (views.count(), result["widgetViews"])
+        assert not panel.get_by_text("Error displaying widget").count()
+        widgets = page.locator(f"{FIGURE_WIDGET}, {DIGIT_PAD}")
+        first = widgets.first
+        first.scroll_into_view_if_needed()
+        text = first.text_content() or ""
+        assert CHINESE.search(text), f"the first widget of {name} speaks English: {text[:200]!r}"
+        headings = panel.locator(".jp-RenderedMarkdown h1").first.text_content() or ""
+        assert CHINESE.search(headings), headings
+        save_screenshot(page, screenshots, f"{lang}-{name}", focus=widgets)
+        assert not state(page, path)["problems"]
+        assert not page.js_errors, f"uncaught JavaScript errors: {page.js_errors}"
+    except Exception:
+        page.screenshot(path=str(screenshots / f"{lang}-{name}-FAILED.png"))
+        raise
+    print(f"{lang}/{name}: ran in {result['seconds']:.1f} s")
+
+
+def test_the_chinese_start_page_and_the_interface_language_pack(page, lab, screenshots):
+    """notebooks/zh/START_HERE.ipynb opens and runs; JupyterLab offers its Chinese interface
+    (the pinned language pack), without making it the default."""
+    path = "notebooks/zh/START_HERE.ipynb"
+    open_notebook(page, lab, path)
+    title = nbformat.read(str(ROOT / path), as_version=4).cells[0].source.splitlines()[0]
+    heading = page.get_by_role("heading", name=title.lstrip("#").strip())
+    heading.wait_for(state="visible", timeout=OPEN_TIMEOUT * 1000)
+    result = run_all_cells(page, path, timeout=120)
+    assert result["codeCells"] >= 1 and not state(page, path)["problems"]
+    save_screenshot(page, screenshots, "zh-START_HERE", focus=heading)
+    languages = lab.api("GET", "lab/api/translations/")["data"]
+    assert "zh_CN" in languages, sorted(languages)
+    pack = lab.api("GET", "lab/api/translations/zh_CN")["data"]
+    assert CHINESE.search(json.dumps(pack, ensure_ascii=False)), "the zh_CN pack has no Chinese"
+    menu = page.locator(".lm-MenuBar-itemLabel").first.text_content()
+    assert menu == "File", f"the interface is not English by default: {menu!r}"
 
 
 DIGIT_PAD = ".jp-OutputArea-output .widget-vbox:has(> .widget-hbox > .widget-gridbox)"
