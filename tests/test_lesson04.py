@@ -665,3 +665,129 @@ def test_wrong_answers_in_a_real_kernel():
     assert found[2][0] == "ExerciseError" and "eps inside the square root" in found[2][1]
     assert found[4][0] == "AssertionError" and "theta must keep its shape" in found[4][1]
     assert set(found) == {2, 4}
+
+
+# ----------------------------------------------------------------------------------------
+# The two languages (issue 10): the same checks, widgets and quiz speak Chinese when asked to
+# ----------------------------------------------------------------------------------------
+
+
+def test_check_messages_follow_the_language(monkeypatch, capsys):
+    from utils import i18n
+
+    monkeypatch.setenv(i18n.LANG_ENV, "zh")
+    for mistake, chinese in [
+        ("eps inside sqrt", "你把 eps 放进了平方根里"),
+        ("t from 0", "返回了 nan 或 inf（第 t = 1 步）"),
+        ("returns m_hat", "m（第 t = 1 步）：你返回的是经过偏差修正的 m_hat"),
+        ("not written", "还没有完成"),
+    ]:
+        with pytest.raises(ExerciseError, match=re.escape(chinese)):
+            check_adam_step(adam_variant(mistake))
+    with pytest.raises(ExerciseError, match=r"应该是 9，实际得到 8：少了一个窗口"):
+        check_conv1d_output_length(CONV_LENGTH_MISTAKES["one window short"])
+    with pytest.raises(ExerciseError, match="你忘了偏置"):
+        check_conv1d_param_count(CONV_PARAM_MISTAKES["forgot the biases"])
+    check_conv1d_param_count(lambda n, k, s, c, f: (k * c + 1) * f)
+    assert "✓ conv1d_param_count 与 Keras 一致" in capsys.readouterr().out
+    theta0, grads = np.zeros(3), [np.ones(3)] * 2
+    assert compare_with_keras(adam_variant("not written"), theta0, grads, [theta0] * 2) is None
+    assert "adam_step 还没有完成" in capsys.readouterr().out
+    compare_with_keras(adam_step, theta0, grads, np.array([theta0] * 2), keras_eps=True)
+    assert "Keras 用 ε = 1e-07，你的用 ε/√(1−β2^t)：2 步中 max |θ_yours − θ_Keras|" in (
+        capsys.readouterr().out
+    )
+
+
+def test_quiz_follows_the_language(monkeypatch):
+    from utils import i18n
+    from utils.lessons.adam_and_layers import questions
+
+    english = [q.prompt for q in questions.QUESTIONS]  # what tools that list quizzes read
+    assert english[0].startswith("The Adam optimizer is the recommended optimizer")
+    monkeypatch.setenv(i18n.LANG_ENV, "zh")
+    q1, q2 = quiz().questions
+    assert [q.key for q in (q1, q2)] == ["adam-1", "adam-2"] and q1.correct == (3,)
+    assert q1.prompt.startswith("Adam 优化器是求模型最优参数时推荐使用的优化器")
+    right, text = q2.answer(q2.correct[0])
+    assert right and text.startswith("回答正确！") and "卷积层的单元只看一个窗口" in text
+    assert q2.choices[q2.correct[0]].text == "卷积层。"
+    assert [q.prompt for q in questions.QUESTIONS] == english  # English, whatever the language
+
+
+def test_widgets_follow_the_language(monkeypatch):
+    from utils import i18n
+
+    monkeypatch.setenv(i18n.LANG_ENV, "zh")
+    w = optimizer_race_widget()
+    assert w.title == "优化器赛跑：梯度下降 vs Adam"
+    surface = w.controls["surface"]
+    assert surface.description == "曲面" and w.controls["gd_lr"].description == "梯度下降 α"
+    assert dict(surface.options)["狭长的碗"] == "elongated bowl"  # the value stays the code's name
+    assert w.message.startswith("梯度下降（α = 0.03）：200 步后 J = ")
+    w.set(surface="elongated bowl", gd_lr=0.1)
+    assert "在第 10 步发散" in w.message and w.figure.axes[0].get_title().startswith("狭长的碗：")
+    assert "梯度下降（发散）" in [t.get_text() for t in w.figure.axes[1].get_legend().get_texts()]
+    assert race("round bowl")["gradient descent"].name == "gradient descent"  # the key stays
+    assert sweep_summary("badly conditioned bowl", steps=50).startswith("病态的碗：")
+    assert "第 50 步时 Adam 的步长 / α —— 稳定：1.00" in step_size_widget().message
+    X, y = make_ekg(n=20, seed=0)
+    w = conv_window_widget(X, y)
+    assert w.message.startswith("100 个采样点中放得下 9 个长为 20 的窗口")
+    assert w.controls["example"].options[0][0] == "信号 0（心律整齐）"
+    assert w.figure.axes[0].get_title() == "心律整齐：Conv1D(kernel_size=20, strides=10)"
+
+
+def test_without_a_cjk_font_figures_stay_english(monkeypatch):
+    import utils.style as style
+    from utils import i18n
+
+    monkeypatch.setenv(i18n.LANG_ENV, "zh")
+    monkeypatch.setattr(style, "cjk_font", lambda: None)
+    w = optimizer_race_widget()
+    assert w.figure.axes[0].get_title() == "elongated bowl: J = w1² + 25 w2²"
+    assert w.figure.axes[1].get_xlabel() == "step"
+    assert w.message.startswith("梯度下降（α = 0.03）")  # text outside the figure needs no font
+
+
+DRAW_IN_CHINESE = """
+import warnings
+warnings.simplefilter("always")
+import numpy as np
+from utils.style import cjk_font, figure_language, png_bytes
+from utils.synthetic import make_ekg
+from utils.lessons.adam_and_layers import widgets as w
+signal = make_ekg(n=4, seed=0)[0][0]
+figures = [w.race_figure("banana (Rosenbrock)", 0.1)[0], w.sweep_figure(steps=50),
+           w.step_size_figure()[0], w.conv_windows_figure(signal, 20, 30, 1)[0],
+           w.training_curves_figure({"Adam": {"loss": [1.0, 0.5], "val_accuracy": [0.5, 0.7]}})]
+for fig in figures:
+    png_bytes(fig)
+print(cjk_font(), figure_language(), *(fig.axes[0].get_title() for fig in figures), sep="\\n")
+"""
+
+
+def test_chinese_figures_write_nothing_to_stderr():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, COURSE_LANG="zh")
+    out = subprocess.run(
+        [sys.executable, "-c", DRAW_IN_CHINESE], capture_output=True, text=True, env=env, cwd=root
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == "", out.stderr  # nbgrader scores a cell that writes stderr as failed
+    font, lang, *titles = out.stdout.strip().splitlines()
+    if font == "None":
+        pytest.fail("no CJK font: run tools/system-deps.sh (installs fonts-noto-cjk)")
+    assert lang == "zh"
+    assert titles == [
+        "香蕉函数（Rosenbrock）：J = (1 − w1)² + 100 (w2 − w1²)²",
+        "圆碗：J = w1² + w2²",
+        "梯度下降：步长 = α·|g|",
+        "心律不齐：Conv1D(kernel_size=20, strides=30)",
+        "训练集数字图片上的损失",
+    ]

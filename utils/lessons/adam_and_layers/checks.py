@@ -13,7 +13,8 @@ r"""Visible checks for lesson 04 (Adam and other layer types), and the Keras com
 
 Each ``check_*`` raises :class:`utils.feedback.ExerciseError` with a message that names
 the mistake, and prints a green tick when everything passes.  The instructor's
-hidden tests live only in the source notebook.
+hidden tests live only in the source notebook.  Every word they show comes from the message
+catalogue (:mod:`utils.i18n`, keys ``adam_and_layers.check.*`` and ``adam_and_layers.compare.*``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from utils.feedback import (
     passed,
     quietly,
 )
+from utils.i18n import msg
 
 DEFAULTS = dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7)
 """``adam_step``'s default hyper-parameters (Keras's defaults)."""
@@ -72,44 +74,23 @@ def _theta_candidates(theta, grad, m, v, t, lr, beta1, beta2, eps):
 
 
 THETA_MISTAKES = {
-    "no bias correction": (
-        "you used m and v without the bias correction. Both start at 0, so early on they are "
-        "far too small (after step 1, m is only (1 - β1)·g = 0.1·g); divide by (1 - β1**t) and "
-        "(1 - β2**t) to get m_hat and v_hat, and step with those."
-    ),
-    "m not corrected": (
-        "you corrected v but not m: use m_hat = m / (1 - beta1**t) in the step (without it the "
-        "first steps are about 10 times too small)."
-    ),
-    "v not corrected": (
-        "you corrected m but not v: use v_hat = v / (1 - beta2**t) under the square root "
-        "(without it the first steps are about 30 times too large)."
-    ),
-    "eps inside the sqrt": (
-        "you put eps inside the square root, sqrt(v_hat + eps). This exercise uses the textbook "
-        "form sqrt(v_hat) + eps: add eps after taking the root."
-    ),
-    "keras form": (
-        "you added eps to sqrt(v) with the bias corrections folded into the learning rate: that "
-        "is Keras's form of Adam, a valid variant, but this exercise asks for the textbook form "
-        "m_hat / (sqrt(v_hat) + eps) (see the docstring). The two differ only by where eps goes; "
-        "section 4 of the notebook shows it."
-    ),
-    "t + 1": (
-        "your bias correction uses t + 1: t is already this step's number (1 for the first "
-        "step), so use beta1**t and beta2**t as given."
-    ),
-    "t - 1": (
-        "your bias correction uses t - 1: t is already this step's number (1 for the first "
-        "step), so use beta1**t and beta2**t as given."
-    ),
-    "wrong sign": "θ moved uphill: subtract the step (θ - α·m_hat / ...), do not add it.",
-    "gradient instead of m_hat": (
-        "you stepped with the raw gradient g instead of the moving average m_hat: Adam's "
-        "numerator is m_hat = m / (1 - beta1**t)."
-    ),
-    "no learning rate": "the step is missing the learning rate: multiply it by lr.",
+    "no bias correction": "no_bias_correction",
+    "m not corrected": "m_not_corrected",
+    "v not corrected": "v_not_corrected",
+    "eps inside the sqrt": "eps_inside_sqrt",
+    "keras form": "keras_form",
+    "t + 1": "t_plus_1",
+    "t - 1": "t_minus_1",
+    "wrong sign": "wrong_sign",
+    "gradient instead of m_hat": "gradient_not_m_hat",
+    "no learning rate": "no_learning_rate",
 }
+"""Each mistake of :func:`_theta_candidates` -> its hint, ``adam_and_layers.check.theta.<key>``."""
+
+
+def _c(key, **params):
+    """A check message in the language in use."""
+    return msg(f"adam_and_layers.check.{key}", **params)
 
 
 def _call_adam_step(adam_step, theta, grad, m, v, t, **hyper):
@@ -119,20 +100,18 @@ def _call_adam_step(adam_step, theta, grad, m, v, t, **hyper):
         result = call(lambda: adam_step(*args, **hyper), what="adam_step")
     except ExerciseError as err:
         if "ZeroDivisionError" in str(err):
-            raise ExerciseError(
-                f"adam_step divided by zero at t = {t}: the bias correction 1 - beta1**t is 0 "
-                "only when the exponent is 0. t counts steps from 1 (the first step has t = 1); "
-                "did you use t - 1, or start counting at 0?"
-            ) from None
+            raise ExerciseError(_c("divided_by_zero", t=t)) from None
         raise
     check(
         isinstance(result, (tuple, list)) and len(result) == 3,
-        f"adam_step should return the tuple (theta, m, v); got {type(result).__name__}"
-        + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else "")
-        + ".",
+        _c(
+            "not_a_triple",
+            kind=type(result).__name__,
+            length=_c("of_length", n=len(result)) if isinstance(result, (tuple, list)) else "",
+        ),
     )
     return tuple(
-        as_result_array(r, f"adam_step's {name}", theta.shape)
+        as_result_array(r, _c("result_of", name=name), theta.shape)
         for r, name in zip(result, ("theta", "m", "v"))
     )
 
@@ -145,66 +124,44 @@ def _check_one_step(adam_step, theta, grad, m, v, t, hyper):
     """Compare one call of the student's ``adam_step`` with the textbook step."""
     lr, beta1, beta2, eps = (hyper.get(k, DEFAULTS[k]) for k in ("lr", "beta1", "beta2", "eps"))
     got_theta, got_m, got_v = _call_adam_step(adam_step, theta, grad, m, v, t, **hyper)
-    where = f"at step t = {t}" + ("".join(f", {k}={val}" for k, val in hyper.items()))
+    hyper_text = "".join(_c("hyper_item", name=k, value=val) for k, val in hyper.items())
+    where = _c("at_step", t=t, hyper=hyper_text)
     if not (
         np.all(np.isfinite(got_theta)) and np.all(np.isfinite(got_m)) and np.all(np.isfinite(got_v))
     ):
-        hint = (
-            " The first step has t = 1; if you used t - 1 (or counted from 0), the bias "
-            "correction 1 - beta1**0 = 0 divides by zero."
-            if t == 1
-            else " Did you divide by zero somewhere?"
-        )
-        raise ExerciseError(f"adam_step returned nan or inf {where}.{hint}")
+        hint = _c("nan_first_step" if t == 1 else "nan_later")
+        raise ExerciseError(_c("nan_or_inf", where=where, hint=hint))
 
     m1, v1 = _moments(grad, m, v, beta1, beta2)
     if not _same(got_m, m1):
         if _same(got_m, m1 / (1 - beta1**t)):
-            raise ExerciseError(
-                f"m {where}: you returned the bias-corrected m_hat. Return the raw "
-                "moving average m; m_hat is only used inside the step (and "
-                "recomputed from m next time)."
-            )
+            raise ExerciseError(_c("m_hat_returned", where=where))
         if _same(got_m, (1 - beta1) * m + beta1 * grad):
-            raise ExerciseError(
-                f"m {where}: β1 and 1 - β1 are swapped. The old average keeps "
-                "weight beta1: m = beta1 * m + (1 - beta1) * grad."
-            )
+            raise ExerciseError(_c("m_swapped", where=where))
         check_close(
             got_m,
             m1,
-            f"m {where}",
+            _c("named", name="m", where=where),
             rtol=1e-7,
             atol=1e-12,
-            hint="m is the moving average of the gradients: m = beta1 * m + (1 - beta1) * grad.",
+            hint=_c("m_hint"),
         )
     if not _same(got_v, v1):
         if _same(got_v, beta2 * v + (1 - beta2) * m1**2):
-            raise ExerciseError(
-                f"v {where}: you averaged the square of m. v is the moving "
-                "average of the squared gradient: v = beta2 * v + (1 - beta2) * "
-                "grad**2."
-            )
+            raise ExerciseError(_c("v_from_m", where=where))
         if _same(got_v, beta2 * v + (1 - beta2) * grad):
-            raise ExerciseError(
-                f"v {where}: square the gradient: v = beta2 * v + (1 - beta2) * grad**2."
-            )
+            raise ExerciseError(_c("v_not_squared", where=where))
         if _same(got_v, v1 / (1 - beta2**t)):
-            raise ExerciseError(
-                f"v {where}: you returned the bias-corrected v_hat. Return the raw "
-                "moving average v."
-            )
+            raise ExerciseError(_c("v_hat_returned", where=where))
         if _same(got_v, (1 - beta2) * v + beta2 * grad**2):
-            raise ExerciseError(
-                f"v {where}: β2 and 1 - β2 are swapped: v = beta2 * v + (1 - beta2) * grad**2."
-            )
+            raise ExerciseError(_c("v_swapped", where=where))
         check_close(
             got_v,
             v1,
-            f"v {where}",
+            _c("named", name="v", where=where),
             rtol=1e-7,
             atol=1e-12,
-            hint="v = beta2 * v + (1 - beta2) * grad**2.",
+            hint=_c("v_hint"),
         )
 
     # Compare the steps taken (not theta itself, which would hide a small error in the step).
@@ -214,16 +171,17 @@ def _check_one_step(adam_step, theta, grad, m, v, t, hyper):
         return right, m1, v1
     for name, candidate in wrong.items():
         if _same(got_step, candidate - theta, rtol=1e-6, atol=1e-15):
-            raise ExerciseError(f"θ {where}: {THETA_MISTAKES[name]}")
+            hint = _c(f"theta.{THETA_MISTAKES[name]}")
+            raise ExerciseError(_c("theta_mistake", where=where, hint=hint))
     if np.all(got_step == 0):
-        raise ExerciseError(f"θ {where} did not change: return the updated theta.")
+        raise ExerciseError(_c("theta_unchanged", where=where))
     check_close(
         got_step,
         right - theta,
-        f"the step θ_new - θ {where}",
+        _c("step_what", where=where),
         rtol=1e-6,
         atol=1e-15,
-        hint="θ ← θ - lr · m_hat / (sqrt(v_hat) + eps).",
+        hint=_c("step_hint"),
     )
     return right, m1, v1  # pragma: no cover - check_close raised
 
@@ -259,7 +217,7 @@ def check_adam_step(adam_step) -> None:
         [rng.normal(size=3) for _ in range(4)],
         dict(lr=0.05, beta1=0.5, beta2=0.8),
     )
-    passed("adam_step matches the textbook Adam step by step, with its bias correction.")
+    passed(_c("passed_adam"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -269,13 +227,9 @@ def check_adam_step(adam_step) -> None:
 
 def _as_count(result, what):
     if isinstance(result, bool) or not isinstance(result, numbers.Real):
-        raise ExerciseError(f"{what} should return a whole number; got {type(result).__name__}.")
+        raise ExerciseError(_c("not_whole", what=what, kind=type(result).__name__))
     if result != int(result):
-        raise ExerciseError(
-            f"{what} returned {result}, a fraction. A window either fits "
-            "inside the signal or not: round down, e.g. with // (floor "
-            "division)."
-        )
+        raise ExerciseError(_c("fraction", what=what, result=result))
     return int(result)
 
 
@@ -287,44 +241,25 @@ def check_conv1d_output_length(conv1d_output_length) -> None:
         got = call(conv1d_output_length, n, k, s, what=what)
         if isinstance(got, numbers.Real) and not isinstance(got, bool) and got != int(got):
             if np.isclose(got, (n - k) / s + 1):
-                raise ExerciseError(
-                    f"{what} returned {got:.4g}, a fraction: the number of "
-                    "windows is a whole number. Round down, e.g. with // "
-                    "(a last, partial window does not count)."
-                )
+                raise ExerciseError(_c("length_fraction", what=what, got=got))
         got = _as_count(got, what)
         want = layer_sizes.conv1d_output_length(n, k, s)
         if got == want:
             continue
         if got == want - 1 and got == (n - k) // s:
-            msg = (
-                "one window short. The first window starts at sample 0 and is not counted by "
-                "(n - kernel_size) // stride, which counts the moves after it: add 1."
-            )
+            hint = "one_short"
         elif got == -(-(n - k) // s) + 1:
-            msg = (
-                "you rounded up: a last window that would stick out past the end of the "
-                "signal does not exist (Keras's default padding='valid'). Round down."
-            )
+            hint = "rounded_up"
         elif got == n - k + 1:
-            msg = (
-                "you ignored the stride: the window moves `stride` samples at a time, so "
-                "only every stride-th start counts."
-            )
+            hint = "ignored_stride"
         elif got in (n // s, -(-n // s)):
-            msg = (
-                "you divided the whole signal length by the stride, but a window must fit "
-                "inside the signal: the last window starts at n - kernel_size at most."
-            )
+            hint = "whole_signal"
         elif got == n // k:
-            msg = (
-                "you counted windows that do not overlap, one every kernel_size samples; "
-                "the window moves by `stride`, not by its own length."
-            )
+            hint = "not_overlapping"
         else:
-            msg = "count the window starts 0, stride, 2·stride, ... that leave room for the window."
-        raise ExerciseError(f"{what} should be {want}, got {got}: {msg}")
-    passed("conv1d_output_length counts the windows the way Keras's Conv1D does.")
+            hint = "count_starts"
+        raise ExerciseError(_c("should_be", what=what, want=want, got=got, hint=_c(hint)))
+    passed(_c("passed_length"))
 
 
 def check_conv1d_param_count(conv1d_param_count) -> None:
@@ -340,32 +275,19 @@ def check_conv1d_param_count(conv1d_param_count) -> None:
             continue
         length = layer_sizes.conv1d_output_length(n, k, s)
         if got == want * length:
-            msg = (
-                "you gave every window position its own weights. In a Conv1D layer all "
-                "positions share one filter (the same detector slides along the signal), "
-                "so neither the signal's length nor the stride changes the count."
-            )
+            hint = "own_weights"
         elif got == k * c * f:
-            msg = "you forgot the biases: each filter also has one bias."
+            hint = "forgot_biases"
         elif got == k * c * f + 1:
-            msg = "each filter has its own bias: that is `filters` biases, not one."
+            hint = "one_bias"
         elif got == (k + 1) * f:
-            msg = (
-                "a filter covers every input channel: it has kernel_size × in_channels "
-                "weights, plus one bias."
-            )
+            hint = "every_channel"
         elif got in ((n * c + 1) * f, (n * c + 1) * f * length):
-            msg = (
-                "that is what a dense layer would need (every unit sees all n samples); a "
-                "Conv1D filter sees only kernel_size samples at a time."
-            )
+            hint = "dense_layer"
         else:
-            msg = (
-                "count one filter's weights (one per sample of the window and per input "
-                "channel) and its bias, then multiply by the number of filters."
-            )
-        raise ExerciseError(f"{what} should be {want}, got {got}: {msg}")
-    passed("conv1d_param_count agrees with Keras: the window positions share their weights.")
+            hint = "count_filter"
+        raise ExerciseError(_c("should_be", what=what, want=want, got=got, hint=_c(hint)))
+    passed(_c("passed_params"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -414,23 +336,25 @@ def compare_with_keras(
                 )
             mine.append(np.asarray(theta, dtype=float).copy())
     except NotImplementedError:
-        print("adam_step is not written yet: complete it above, then run this cell again.")
+        print(msg("adam_and_layers.compare.not_written"))
         return None
     except Exception as err:  # noqa: BLE001 - report any crash of student code clearly
-        print(f"adam_step raised {type(err).__name__}: {err}. Run its check above first.")
+        print(msg("adam_and_layers.compare.raised", error=type(err).__name__, detail=err))
         return None
     mine = np.array(mine)
     if mine.shape != keras_path.shape:
-        print(
-            f"adam_step's results have shape {mine.shape}, Keras's {keras_path.shape}: "
-            "run its check above first."
-        )
+        print(msg("adam_and_layers.compare.bad_shape", mine=mine.shape, keras=keras_path.shape))
         return None
     diff = float(np.max(np.abs(mine - keras_path)))
     moved = float(np.max(np.abs(keras_path[-1] - theta0)))
-    label = f"ε = {eps:g} for Keras, ε/√(1−β2^t) for yours" if keras_eps else f"ε = {eps:g} in both"
+    label = msg(f"adam_and_layers.compare.{'keras_eps' if keras_eps else 'same_eps'}", eps=eps)
     print(
-        f"{label}: max |θ_yours − θ_Keras| over {len(mine)} steps = {diff:.1e} "
-        f"(θ moved up to {moved:.1e})"
+        msg(
+            "adam_and_layers.compare.result",
+            label=label,
+            steps=len(mine),
+            diff=diff,
+            moved=moved,
+        )
     )
     return diff

@@ -19,11 +19,17 @@ The numbers come from the course's reference optimizers, ``utils.nn.Adam`` and
 is a :class:`~utils.ui.figure_widget.FigureWidget`; the functions that compute
 and draw (:func:`optimizer_race`, :func:`race_figure`, :func:`adam_step_ratios`, ...)
 can also be called on their own.
+
+Every word they show comes from the message catalogue (:mod:`utils.i18n`, keys
+``adam_and_layers.widget.*``); text drawn in a figure uses :func:`utils.style.figure_language`.
+The names that pick things in code (``SURFACES``, ``OPTIMIZERS``, ``GRADIENT_PATTERNS``, the
+keys of :func:`optimizer_race`'s result) stay English in every language.
 """
 
 from __future__ import annotations
 
 import functools
+import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
@@ -31,10 +37,11 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
+from utils.i18n import msg
 from utils.nn import Adam, GradientDescent
 from utils.nn.conv import conv1d_windows as conv_windows  # re-exported under the lesson's name
 from utils.plotting import plot_optimizer_paths
-from utils.style import CLASS_COLORS, COLORS, course_style, new_figure
+from utils.style import CLASS_COLORS, COLORS, course_style, figure_language, new_figure
 from utils.ui.figure_widget import FigureWidget
 from utils.validation import as_float_array, as_labels, check_positive
 
@@ -75,6 +82,42 @@ RATES = tuple(float(f"{10 ** (k / 10):.3g}") for k in range(-40, 6))
 
 SWEEP_STEPS = 1000
 """The sweep's budget: every optimizer gets this many steps at every learning rate."""
+
+
+def _w(key, **params):
+    """A widget message in the language in use."""
+    return msg(f"adam_and_layers.widget.{key}", **params)
+
+
+def _fig(key, **params):
+    """A message drawn inside a figure (English where the language has no font)."""
+    return msg(f"adam_and_layers.widget.{key}", lang=figure_language(), **params)
+
+
+#: The catalogue key of each English name shown to a student (surfaces, optimizers, patterns).
+_NAME_KEYS = {
+    "round bowl": "round_bowl",
+    "elongated bowl": "elongated_bowl",
+    "badly conditioned bowl": "badly_conditioned_bowl",
+    "banana (Rosenbrock)": "banana",
+    "gradient descent": "gradient_descent",
+    "Adam": "adam",
+    "steady, g = 1": "steady",
+    "steady and tiny, g = 0.001": "tiny",
+    "oscillating, g = +1, −1, +1, …": "oscillating",
+    "noisy with a drift, g = 0.3 + noise": "noisy",
+}
+
+
+def _shown(name, lang=None) -> str:
+    """``name`` (a surface, optimizer or gradient pattern) in ``lang`` (default: in use)."""
+    key = _NAME_KEYS.get(name)
+    return name if key is None else msg(f"adam_and_layers.widget.{key}", lang=lang)
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced font (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # ----------------------------------------------------------------------------------------
@@ -248,19 +291,16 @@ class RaceResult:
     def summary(self) -> str:
         """One line such as 'Adam (α = 0.3): J = 3.1e-09 after 200 steps; J < 0.001 from step
         102 on'."""
-        head = f"{self.name} (α = {self.learning_rate:.3g}): "
+        head = _w("race_head", name=_shown(self.name), rate=self.learning_rate)
         if self.diverged is not None:
-            return head + (
-                f"diverged at step {self.diverged} (the steps grow instead of "
-                "shrinking): lower its learning rate"
-            )
+            return head + _w("race_diverged", step=self.diverged)
         steps = len(self.costs) - 1
         settled = (
-            f"J < {self.tolerance:g} from step {self.settled} on"
+            _w("race_settled", tolerance=self.tolerance, step=self.settled)
             if self.settled is not None
-            else f"J not yet below {self.tolerance:g} for good"
+            else _w("race_not_settled", tolerance=self.tolerance)
         )
-        return head + f"J = {self.final_cost:.2g} after {steps} steps; {settled}"
+        return head + _w("race_final", final=self.final_cost, steps=steps, settled=settled)
 
 
 def _result(surface, name, rate, steps, tolerance) -> RaceResult:
@@ -315,12 +355,22 @@ def race_figure(
     results = optimizer_race(surface, gd_lr, adam_lr, steps, tolerance)
     fig = new_figure(figsize=(10.5, 4.2))
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
+    lang = figure_language()
     plot_optimizer_paths(
-        surface.J, {r.name: r.path for r in results.values()}, surface.xlim, surface.ylim, ax=left
+        surface.J,
+        {_shown(r.name, lang): r.path for r in results.values()},
+        surface.xlim,
+        surface.ylim,
+        ax=left,
     )
-    left.set_title(f"{surface.name}: {surface.formula}")
+    marks = {"start": _fig("path_start"), "end": _fig("path_end")}  # plot_optimizer_paths's
+    for text in left.get_legend().get_texts():
+        text.set_text(marks.get(text.get_text(), text.get_text()))
+    left.set_title(_fig("surface_title", name=_shown(surface.name, lang), formula=surface.formula))
     for color, r in zip(CLASS_COLORS, results.values()):
-        label = r.name + (" (diverged)" if r.diverged is not None else "")
+        label = _shown(r.name, lang)
+        if r.diverged is not None:
+            label = _fig("diverged_label", name=label)
         right.semilogy(
             np.arange(len(r.costs)), np.maximum(r.costs, 1e-16), color=color, label=label
         )
@@ -338,27 +388,34 @@ def race_figure(
         color=COLORS["grey"],
         linestyle="--",
         linewidth=1,
-        label=f"tolerance {tolerance:g}",
+        label=_fig("tolerance_label", tolerance=tolerance),
     )
     right.set(
-        xlabel="step", ylabel="cost J (log scale)", xlim=(0, steps), title="cost after each step"
+        xlabel=_fig("step_axis"),
+        ylabel=_fig("cost_axis"),
+        xlim=(0, steps),
+        title=_fig("cost_title"),
     )
     right.legend(loc="best")
-    message = "; ".join(r.summary() for r in results.values())
+    message = _w("summary_separator").join(r.summary() for r in results.values())
     return fig, message
 
 
 def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=200):
     """Gradient descent against Adam: surface, each learning rate (log sliders), steps."""
     controls = {
-        "surface": widgets.Dropdown(options=list(SURFACES), value=surface, description="surface"),
+        "surface": widgets.Dropdown(
+            options=[(_shown(name), name) for name in SURFACES],
+            value=surface,
+            description=_w("surface"),
+        ),
         "gd_lr": widgets.FloatLogSlider(
             value=gd_lr,
             base=10,
             min=-4,
             max=0,
             step=0.1,
-            description="GD α",
+            description=_w("gd_alpha"),
             readout_format=".3g",
             continuous_update=False,
         ),
@@ -373,10 +430,15 @@ def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, ste
             continuous_update=False,
         ),
         "steps": widgets.IntSlider(
-            value=steps, min=10, max=1000, step=10, description="steps", continuous_update=False
+            value=steps,
+            min=10,
+            max=1000,
+            step=10,
+            description=_w("steps"),
+            continuous_update=False,
         ),
     }
-    return FigureWidget(race_figure, controls, title="Optimizer race: gradient descent vs Adam")
+    return FigureWidget(race_figure, controls, title=_w("race_title"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -406,11 +468,11 @@ class Sweep:
         return None if not runs else (min(runs)[1], min(runs)[0])
 
     def summary(self) -> str:
-        head = f"{self.name}: {self.working} of {len(self.rates)} rates"
+        head = _w("sweep_head", name=_shown(self.name), working=self.working, total=len(self.rates))
         if self.fastest is None:
             return head
         rate, step = self.fastest
-        return head + f", soonest from step {step} (α = {rate:.3g})"
+        return head + _w("sweep_soonest", step=step, rate=rate)
 
 
 def learning_rate_sweep(
@@ -435,12 +497,15 @@ def sweep_summary(surface, steps=SWEEP_STEPS) -> str:
     """One line: how many rates make each optimizer settle within ``steps``, and the soonest."""
     surface = _surface(surface)
     sweeps = learning_rate_sweep(surface, steps)
-    return f"{surface.name + ':':24}" + " | ".join(s.summary() for s in sweeps.values())
+    label = _w("sweep_label", name=_shown(surface.name))
+    label += " " * max(24 - _width(label), 1)  # aligned in a monospaced font, also in Chinese
+    return label + " | ".join(s.summary() for s in sweeps.values())
 
 
 @course_style()
 def sweep_figure(steps=SWEEP_STEPS, surfaces=tuple(SURFACES)) -> Figure:
     """One panel per surface: the step from which J stays below the tolerance, against α."""
+    lang = figure_language()
     fig = new_figure(figsize=(10.5, 6.4))
     axes = fig.subplots(2, (len(surfaces) + 1) // 2, sharex=True, sharey=True).ravel()
     for ax, name in zip(axes, surfaces):
@@ -450,17 +515,25 @@ def sweep_figure(steps=SWEEP_STEPS, surfaces=tuple(SURFACES)) -> Figure:
         ):
             rates = np.array(sweep.rates)
             steps_ = np.array([np.nan if s is None else s for s in sweep.settled], dtype=float)
-            ax.plot(rates, steps_, marker=marker, markersize=4, color=color, label=sweep.name)
-        ax.set(xscale="log", yscale="log", title=f"{surface.name}: {surface.formula}")
+            ax.plot(
+                rates,
+                steps_,
+                marker=marker,
+                markersize=4,
+                color=color,
+                label=_shown(sweep.name, lang),
+            )
+        title = _fig("surface_title", name=_shown(surface.name, lang), formula=surface.formula)
+        ax.set(xscale="log", yscale="log", title=title)
         ax.set_ylim(0.7, steps * 1.5)
     for ax in axes[len(surfaces) :]:
         ax.set_visible(False)
     for ax in axes[-2:]:
-        ax.set_xlabel("learning rate α")
+        ax.set_xlabel(_fig("rate_axis"))
     for ax in axes[::2]:
-        ax.set_ylabel(f"steps until J < {TOLERANCE:g} for good")
+        ax.set_ylabel(_fig("settled_axis", tolerance=TOLERANCE))
     axes[0].legend(loc="upper right")
-    fig.suptitle(f"{steps} steps each; a missing point: not settled within the budget")
+    fig.suptitle(_fig("sweep_title", steps=steps))
     return fig
 
 
@@ -484,8 +557,16 @@ def training_curves_figure(histories) -> Figure:
         epochs = np.arange(1, len(history["loss"]) + 1)
         left.plot(epochs, history["loss"], marker=marker, color=color, label=name)
         right.plot(epochs, 100 * np.asarray(history["val_accuracy"]), marker=marker, color=color)
-    left.set(xlabel="epoch", ylabel="training loss", title="loss on the training digits")
-    right.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy on the held-out digits")
+    left.set(
+        xlabel=_fig("epoch_axis"),
+        ylabel=_fig("training_loss_axis"),
+        title=_fig("training_loss_title"),
+    )
+    right.set(
+        xlabel=_fig("epoch_axis"),
+        ylabel=_fig("accuracy_axis"),
+        title=_fig("accuracy_title"),
+    )
     for ax in (left, right):
         ax.set_xticks(epochs)
     left.legend(loc="upper right")
@@ -542,26 +623,35 @@ def adam_step_ratios(beta1=0.9, beta2=0.999, steps=50, learning_rate=0.01):
 def step_size_figure(beta1=0.9, beta2=0.999, steps=50) -> tuple[Figure, str]:
     """Step size / learning rate per gradient pattern: gradient descent (left), Adam (right)."""
     adam, gd = adam_step_ratios(beta1, beta2, steps)
+    lang = figure_language()
     k = np.arange(1, steps + 1)
     fig = new_figure(figsize=(10.5, 3.8))
     axes = fig.subplots(1, 2, sharey=True)
     for ax, ratios, title in (
-        (axes[0], gd, "gradient descent: step = α·|g|"),
-        (axes[1], adam, "Adam: step = α·|m̂| / (√v̂ + ε)"),
+        (axes[0], gd, _fig("gd_step_title")),
+        (axes[1], adam, _fig("adam_step_title")),
     ):
         # the steady line is drawn wide and the others on top, so overlaps stay visible
         for color, style, width, (name, r) in zip(
             CLASS_COLORS, ("-", "--", "-", "-"), (4.0, 2.0, 1.5, 1.5), ratios.items()
         ):
             ax.semilogy(
-                k, np.maximum(r, 1e-6), color=color, linestyle=style, linewidth=width, label=name
+                k,
+                np.maximum(r, 1e-6),
+                color=color,
+                linestyle=style,
+                linewidth=width,
+                label=_shown(name, lang),
             )
-        ax.set(title=title, xlabel="step t", ylim=(1e-4, 10))
-    axes[0].set_ylabel("step size / learning rate α")
+        ax.set(title=title, xlabel=_fig("step_t_axis"), ylim=(1e-4, 10))
+    axes[0].set_ylabel(_fig("ratio_axis"))
     axes[1].legend(loc="lower left", fontsize=9)
     fig.suptitle(f"β1 = {beta1:g}, β2 = {beta2:g}")
-    last = ", ".join(f"{name.split(',')[0]}: {r[-1]:.2f}" for name, r in adam.items())
-    return fig, f"Adam's step / α at step {steps} — {last}"
+    last = _w("last_step_separator").join(
+        _w("last_step_item", name=_w(f"{_NAME_KEYS[name]}_short"), ratio=r[-1])
+        for name, r in adam.items()
+    )
+    return fig, _w("last_steps", steps=steps, last=last)
 
 
 def step_size_widget(beta1=0.9, beta2=0.999, steps=50):
@@ -580,10 +670,15 @@ def step_size_widget(beta1=0.9, beta2=0.999, steps=50):
             continuous_update=False,
         ),
         "steps": widgets.IntSlider(
-            value=steps, min=5, max=200, step=5, description="steps", continuous_update=False
+            value=steps,
+            min=5,
+            max=200,
+            step=5,
+            description=_w("steps"),
+            continuous_update=False,
         ),
     }
-    return FigureWidget(step_size_figure, controls, title="How big is each parameter's step?")
+    return FigureWidget(step_size_figure, controls, title=_w("step_size_title"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -622,24 +717,29 @@ def conv_windows_figure(signal, kernel_size=20, stride=10, label=None) -> tuple[
             signal.size - 0.5,
             color=COLORS["vermillion"],
             alpha=0.15,
-            label="seen by no window",
+            label=_fig("no_window"),
         )
         ax.legend(loc="upper right")
-    kind = "" if label is None else ("irregular rhythm: " if label else "regular rhythm: ")
+    title = f"Conv1D(kernel_size={kernel_size}, strides={stride})"
+    if label is not None:
+        kind = _fig("irregular_rhythm" if label else "regular_rhythm")
+        title = _fig("conv_title_kind", kind=kind, conv=title)
     ax.set(
-        xlabel="sample",
+        xlabel=_fig("sample_axis"),
         yticks=[],
         ylim=(bottom - 0.45 * height, top + 0.1 * height),
         xlim=(-1, signal.size),
-        title=f"{kind}Conv1D(kernel_size={kernel_size}, strides={stride})",
+        title=title,
     )
     ax.grid(False)
     missed = signal.size - covered
-    message = (
-        f"{len(windows)} windows of {kernel_size} samples fit in {signal.size} samples, "
-        f"one every {stride}: each filter gives {len(windows)} outputs"
-        + (f"; the last {missed} samples are seen by no window" if missed else "")
-    )
+    message = _w(
+        "windows_message",
+        windows=len(windows),
+        kernel_size=kernel_size,
+        n=signal.size,
+        stride=stride,
+    ) + (_w("missed_message", missed=missed) if missed else "")
     return fig, message
 
 
@@ -651,11 +751,11 @@ def conv_window_widget(X, y=None, kernel_size=20, stride=10, n_examples=6):
         raise ValueError(f"y must hold one label per signal ({X.shape[0]}), got shape {y.shape}")
     check_positive(n_examples, "n_examples", integer=True)
     if y is None:
-        options = [(f"signal {i}", i) for i in range(min(n_examples, len(X)))]
+        options = [(_w("signal_option", i=i), i) for i in range(min(n_examples, len(X)))]
     else:  # alternate the two classes so both are in the menu
         picks = [i for pair in zip(np.flatnonzero(y == 0), np.flatnonzero(y == 1)) for i in pair]
         options = [
-            (f"signal {i} ({'irregular' if y[i] else 'regular'})", int(i))
+            (_w("signal_irregular" if y[i] else "signal_regular", i=i), int(i))
             for i in picks[:n_examples]
         ]
 
@@ -675,6 +775,6 @@ def conv_window_widget(X, y=None, kernel_size=20, stride=10, n_examples=6):
         "stride": widgets.IntSlider(
             value=stride, min=1, max=30, description="strides", continuous_update=False
         ),
-        "example": widgets.Dropdown(options=options, value=options[0][1], description="signal"),
+        "example": widgets.Dropdown(options=options, value=options[0][1], description=_w("signal")),
     }
-    return FigureWidget(draw, controls, title="What each unit of a Conv1D layer sees")
+    return FigureWidget(draw, controls, title=_w("conv_widget_title"))
