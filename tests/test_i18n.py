@@ -267,6 +267,7 @@ def test_the_language_builds_differ_in_markdown_text_only(name, lang):
 
 MATH = re.compile(r"\$\$.*?\$\$|\$[^$]+\$", re.S)
 TEXT = re.compile(r"\\text\{[^{}]*\}")
+FENCED = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1", re.S | re.M)  # a fenced code block
 
 
 @pytest.mark.parametrize("name", CONVERTED_NOTEBOOKS)
@@ -278,10 +279,11 @@ def test_formulas_are_identical_in_every_language(name):
                 en = [TEXT.sub("", m) for m in MATH.findall(cell.source)]
                 other = [TEXT.sub("", m) for m in MATH.findall(cell.metadata.i18n[lang].source)]
                 assert sorted(en) == sorted(other), (cell.id, lang)  # word order may differ
-                code = re.findall(r"`[^`]+`", cell.source)
-                assert sorted(code) == sorted(
-                    re.findall(r"`[^`]+`", cell.metadata.i18n[lang].source)
-                ), (cell.id, lang)
+                theirs = cell.metadata.i18n[lang].source
+                fenced = [[m[0] for m in FENCED.finditer(t)] for t in (cell.source, theirs)]
+                assert fenced[0] == fenced[1], (cell.id, lang)  # code blocks: identical
+                code = [re.findall(r"`[^`]+`", FENCED.sub("", t)) for t in (cell.source, theirs)]
+                assert sorted(code[0]) == sorted(code[1]), (cell.id, lang)
 
 
 @pytest.mark.slow
