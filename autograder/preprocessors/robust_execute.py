@@ -75,6 +75,12 @@ class RobustExecute(Execute):
         "source notebook; off only for tests of execution itself",
     ).tag(config=True)
 
+    warm_checker = Bool(
+        True,
+        help="fork each notebook's checker from a warm start that has imported the setup "
+        "cells' modules once per grading process (autograder.remote.trusted)",
+    ).tag(config=True)
+
     def preprocess(self, nb, resources=None, km=None):
         self._died_in = None
         self._why = ""
@@ -83,7 +89,9 @@ class RobustExecute(Execute):
         self._dropped = set()
         self._checks = None
         if self.checks_outside:
-            self._checks = TrustedChecks.start(self.config, resources, self._box, self.timeout)
+            self._checks = TrustedChecks.start(
+                self.config, resources, self._box, self.timeout, warm=self.warm_checker
+            )
         try:
             return super().preprocess(nb, resources, km)
         except DeadKernelError:  # raised while shutting the dead kernel down

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import importlib
 import io
 import json
 import os
+import re
 import sys
 
 from autograder.remote import wire
@@ -275,23 +277,98 @@ def _error(ename: str, evalue: str) -> dict:
     return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": [shown]}
 
 
+def answer(checker: Checker, message: dict) -> None:
+    """Run one ``prelude`` or ``run`` message and send its ``done``."""
+    try:
+        if message["op"] == "prelude":
+            names = message.get("student_names")
+            checker.student_names = None if names is None else {str(n) for n in names}
+            outputs = checker.run(message["code"], "prelude")
+        else:
+            outputs = checker.run(message["code"], message["cell"])
+    except StudentKernelDied as err:
+        outputs = [_error("KernelDied", str(err))]
+    checker.channel.send({"op": "done", "outputs": outputs})
+
+
+def serve(checker: Checker, first: dict | None = None) -> None:
+    """Answer the host until it ends this notebook (``{"op": "end"}``) or closes the pipe."""
+    message = first if first is not None else checker.channel.receive()
+    while message is not None and message.get("op") != "end":
+        answer(checker, message)
+        message = checker.channel.receive()
+
+
+MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+LANG_ENV = "COURSE_LANG"  # utils.i18n's switch: the language of one notebook's messages
+
+
+def warm(channel: Channel, modules) -> None:
+    """Serve as the warm start of every notebook's checker (``{"op": "zygote"}``).
+
+    Import the modules the setup cells import (the instructor's, from the source notebook:
+    TensorFlow's import is most of a checker's start-up) and wait. For each notebook the host
+    sends ``{"op": "fork"}``: a child process, a fresh copy of this one that has run nothing
+    but those imports, says ``ready`` and serves that notebook's checks until ``end``; then this
+    process reports ``ended`` and waits for the next. No student's data ever reaches this
+    process, so no notebook's checks can leave anything behind for another's.
+    """
+    for name in modules if isinstance(modules, list) else []:
+        if isinstance(name, str) and MODULE.match(name):
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the setup cell reports it, in the child
+                pass
+    _not_dumpable()
+    channel.send({"op": "warm"})
+    while (request := channel.receive()) is not None and request.get("op") == "fork":
+        pid = os.fork()
+        if pid == 0:  # the notebook's checker
+            status = 1
+            try:
+                _this_notebook(request)
+                channel.send({"op": "ready"})
+                serve(Checker(channel))
+                status = 0
+            finally:
+                os._exit(status)
+        _, status = os.waitpid(pid, 0)
+        channel.send({"op": "ended", "status": os.waitstatus_to_exitcode(status)})
+
+
+def _this_notebook(request: dict) -> None:
+    """The per-notebook settings of a forked checker: its messages' language, its folder."""
+    lang = request.get("lang")
+    if isinstance(lang, str) and MODULE.match(lang):
+        os.environ[LANG_ENV] = lang
+    else:
+        os.environ.pop(LANG_ENV, None)
+    if isinstance(request.get("cwd"), str):
+        os.chdir(request["cwd"])
+
+
+def _not_dumpable() -> None:
+    """No process of the sandbox's uid may trace or read the warm start (a forked checker
+    gone wrong must not reach the next notebook's through it)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
+    except (OSError, AttributeError):
+        pass
+
+
 def main() -> None:
     # The protocol owns the original stdout; anything else printed goes to stderr (a log).
     protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    checker = Checker(Channel(sys.stdin, protocol))
-    while (message := checker.channel.receive()) is not None:
-        try:
-            if message["op"] == "prelude":
-                names = message.get("student_names")
-                checker.student_names = None if names is None else {str(n) for n in names}
-                outputs = checker.run(message["code"], "prelude")
-            else:
-                outputs = checker.run(message["code"], message["cell"])
-        except StudentKernelDied as err:
-            outputs = [_error("KernelDied", str(err))]
-        checker.channel.send({"op": "done", "outputs": outputs})
+    channel = Channel(sys.stdin, protocol)
+    first = channel.receive()
+    if first is not None and first.get("op") == "zygote":
+        warm(channel, first.get("modules"))
+    else:
+        serve(Checker(channel), first)
 
 
 if __name__ == "__main__":

@@ -93,6 +93,29 @@ class CheckerProcess:
     def prelude_outputs(self, ask) -> list:
         return self._until_done(ask)
 
+    # A warm start (see autograder.remote.checker.warm): this process imports once, and each
+    # notebook gets a fresh fork of it.
+
+    def warm(self, modules: list[str]) -> None:
+        """Make this checker the warm start of later ones: it imports ``modules`` and waits."""
+        self._send({"op": "zygote", "modules": sorted(modules)})
+        self._expect("warm")
+
+    def fork(self, *, lang: str | None = None, cwd: str | None = None) -> None:
+        """A fresh checker for the next notebook, forked from the warm start."""
+        self._send({"op": "fork", "lang": lang, "cwd": cwd})
+        self._expect("ready")
+
+    def end(self) -> None:
+        """End the current notebook's checker; the warm start waits for the next."""
+        self._send({"op": "end"})
+        self._expect("ended")
+
+    def _expect(self, op: str) -> None:
+        if self._receive().get("op") != op:
+            self.close()
+            raise CheckerError(f"the checker did not say {op!r}")
+
     def _until_done(self, ask) -> list:
         while True:
             message = self._receive()
