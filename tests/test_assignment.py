@@ -346,6 +346,13 @@ def test_the_data_stores_ink_as_one_and_the_text_says_so():
     assert "0 is the blank background and 1 is full ink" in text
     assert "draws 0 white and 1 black" in text
     assert "ink, value 1, drawn black" in text  # the pad
+    chinese = "".join(
+        c.metadata.i18n.zh.source
+        for c in nbformat.read(str(source_notebook(NAME)), as_version=4).cells
+        if c.cell_type == "markdown"
+    )
+    assert "0 是空白的背景，1 是最浓的墨迹" in chinese and "把 0 画成白色、1 画成黑色" in chinese
+    assert "涂上墨迹，值为 1，显示为黑色" in chinese  # the pad
     assert (plotting.PAPER, plotting.INK) == ("#ffffff", "#000000")
 
 
@@ -370,3 +377,149 @@ def test_the_pad_paints_ink_black_on_white_as_the_figures_draw_it():
     assert mcolors.to_hex(image.cmap(image.norm(1.0))) == plotting.INK
     assert mcolors.to_hex(image.cmap(image.norm(0.0))) == plotting.PAPER
     assert image.get_array()[1, 1] == 1.0 and image.get_array()[0, 0] == 0.0
+
+
+# --- two languages: the same checks, their messages in the student's language ----------------
+
+
+@pytest.fixture
+def chinese(monkeypatch):
+    from utils import i18n
+
+    monkeypatch.setenv(i18n.LANG_ENV, "zh")
+
+
+@pytest.fixture
+def english(monkeypatch, tmp_path):
+    from utils import i18n
+
+    monkeypatch.delenv(i18n.LANG_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)  # not under notebooks/zh
+
+
+def fit_once(m, X, y):
+    return m.fit(X, y, epochs=1, batch_size=32, verbose=0)
+
+
+def test_check_messages_follow_the_language(chinese, keras, capsys):
+    ex.check_binary_cost(binary_cost_ok)
+    assert "二元交叉熵代价 J" in capsys.readouterr().out
+    units = lambda: model(keras, units=(20, 15, 10))  # noqa: E731 - the why is this lesson's
+    expect(ex.check_model, units, match="两个隐藏层分别有 25 和 15 个单元")
+    X = np.random.default_rng(0).uniform(size=(8, 400)).astype(np.float32)
+    logits = lambda m, X: (np.asarray(m(X)).argmax(1), np.asarray(m(X)))  # noqa: E731
+    expect(ex.check_predict, logits, None, X, match="返回的是 logits，而不是概率")
+    good = compiler(keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    X, y = np.zeros((64, 400), np.float32), np.zeros(64, int)
+    run = ex.run_training(fit_once, lambda: model(keras), good, X, y)
+    expect(ex.check_training, run, X, y, match="模型训练了 1 个轮次（epoch）")
+
+
+def test_the_training_notices_follow_the_language(chinese, keras, capsys):
+    """What run_training, show_training and predictions print, in Chinese: the course's model
+    or compile settings standing in, the one-hot labels, what is not written yet."""
+    from utils.lessons.assignment_digits import predictions, show_training
+
+    good = compiler(keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    X, y = np.zeros((64, 400), np.float32), np.zeros(64, int)
+    ex.run_training(fit_once, build_not_written, good, X, y)
+    assert "build_model() 还不正确：train_model 会改为训练课程提供的" in capsys.readouterr().out
+    run = ex.run_training(fit_once, lambda: model(keras), compiler("mse"), X, y)
+    assert "compile_model 还不正确：train_model 会改用课程的编译设置" in capsys.readouterr().out
+
+    def one_hot(m, X, y):
+        return m.fit(X, keras.utils.to_categorical(y, 10), epochs=1, verbose=0)
+
+    assert "独热编码" in ex.run_training(one_hot, lambda: model(keras), good, X, y).error
+    capsys.readouterr()
+    show_training(ex.TrainingRun())
+    predictions(lambda m, X: build_not_written(), run.model, X[0])
+    out = capsys.readouterr().out
+    assert "train_model 还没有训练模型（见练习 5）" in out
+    assert "predict_digits 还没有完成（练习 6）" in out
+    show_training(run)
+    assert capsys.readouterr().out.startswith("训练用时 ")
+
+
+def test_the_english_notices_are_unchanged(english, keras, capsys):
+    from utils.lessons.assignment_digits import show_training
+
+    good = compiler(keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    X, y = np.zeros((64, 400), np.float32), np.zeros(64, int)
+    ex.run_training(fit_once, build_not_written, good, X, y)
+    ex.run_training(fit_once, lambda: model(keras), compiler("mse"), X, y)
+    show_training(ex.TrainingRun())
+    assert capsys.readouterr().out == (
+        "\x1b[33mbuild_model() is not right yet: train_model trains a 400-25-15-10 model of the "
+        "course's instead, so that training is graded on its own.\x1b[0m\n"
+        "\x1b[33mcompile_model is not right yet: train_model trains the course's compile "
+        "settings instead, so that training is graded on its own.\x1b[0m\n"
+        "train_model has not trained the model yet (see exercise 5): the loss curves appear "
+        "here once it has.\n"
+    )
+
+
+def test_the_pad_speaks_the_language_and_draws_chinese_without_a_warning(chinese):
+    import warnings
+
+    from utils.lessons.assignment_digits.widgets import draw_digit
+    from utils.style import cjk_font
+
+    if cjk_font() is None:
+        pytest.fail("no CJK font: run tools/system-deps.sh (installs fonts-noto-cjk)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph would warn (and write to stderr)
+        pad = draw_digit(lambda X: np.full((len(X), 10), 0.1), examples=np.zeros((1, 400)))
+        pad.toggle(21)
+    assert pad.title == "画一个数字" and pad.message == "模型认为这是 <b>0</b>（把握 10%）。"
+    assert pad.cells[21].tooltip == "第 1 行，第 1 列"
+    assert [w.description for w in pad.box.children[1].children] == ["清除", "样例", "载入样例"]
+    image, bars = pad.figure.axes
+    assert (image.get_title(), bars.get_xlabel(), bars.get_ylabel()) == (
+        "模型看到的图像",
+        "数字",
+        "概率",
+    )
+
+
+def test_without_a_cjk_font_the_pads_figure_stays_english(chinese, monkeypatch):
+    import utils.style as style
+    from utils.lessons.assignment_digits.widgets import draw_digit
+
+    monkeypatch.setattr(style, "cjk_font", lambda: None)
+    pad = draw_digit(lambda X: np.full((len(X), 10), 0.1))
+    assert pad.figure.axes[0].get_title() == "what the model sees"
+    assert pad.message == "点击画板上的格子，画一个数字。"  # the page has fonts: Chinese
+
+
+def test_the_english_pad_is_unchanged(english):
+    from utils.lessons.assignment_digits.widgets import draw_digit
+
+    pad = draw_digit(lambda X: np.full((len(X), 10), 0.1), examples=np.zeros((1, 400)))
+    assert (pad.title, pad.message, pad.cells[21].tooltip) == (
+        "Draw a digit",
+        "Click cells on the pad to draw a digit.",
+        "row 1, column 1",
+    )
+    assert [w.description for w in pad.box.children[1].children] == [
+        "Clear",
+        "example",
+        "Load example",
+    ]
+    image, bars = pad.figure.axes
+    assert (image.get_title(), bars.get_xlabel(), bars.get_ylabel()) == (
+        "what the model sees",
+        "digit",
+        "probability",
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_text_names_the_pads_button_as_the_pad_labels_it(lang):
+    from utils.i18n import msg
+
+    pad_md = next(
+        c for c in nbformat.read(str(source_notebook(NAME)), as_version=4).cells if c.id == "pad_md"
+    )
+    text = pad_md.source if lang == "en" else pad_md.metadata.i18n[lang].source
+    assert f"*{msg('assignment_digits.widget.load_example', lang=lang)}*" in text.replace("\n", " ")

@@ -1,6 +1,10 @@
 """A submission written in the Chinese notebook is graded exactly like one written in the English
-notebook: the real grader, the same answers in both builds of lesson 05, the same points per
-cell."""
+notebook: the real grader, the same answers in both builds of a converted lesson (lesson 05 and
+the graded assignment), the same points per cell.
+
+One grading run per lesson, in one test per lesson: a solved and a wrong submission in each
+language.  The assignment's wrong submission leaves ``train_model`` unwritten, so it never
+trains: only its two solved submissions train the network."""
 
 from __future__ import annotations
 
@@ -14,13 +18,29 @@ from autograder.release import translated_dir
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 
-LESSON = "05_backprop"
+LANGS = ("en", "zh")
 FORWARD = "def centred_difference(f, w, eps):\n    return (f(w + eps) - f(w)) / eps\n"
+COST_SIGN = (
+    "def binary_cost(y, p):\n"
+    "    y, p = np.ravel(y), np.ravel(p)\n"
+    "    return np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))\n"
+)
+NOT_TRAINED = "def train_model(model, X_train, y_train):\n    raise NotImplementedError()\n"
+WRONG = {
+    "05_backprop": {"centred_difference": FORWARD},
+    "assignment_digits": {"binary_cost": COST_SIGN, "train_model": NOT_TRAINED},
+}
+"""Per lesson, the answers (solution cell -> code) that make its wrong submission wrong."""
+LOST = {
+    "05_backprop": {"test_centred_difference"},
+    "assignment_digits": {"test_binary_cost", "test_training"},
+}
+"""Per lesson, the graded cells the wrong submission loses; it keeps the points of the others."""
 
 
-def solved(release):
+def solved(lesson, release):
     """The notebook ``release`` with every solution cell answered as in the source."""
-    source = nbformat.read(str(source_notebook(LESSON)), as_version=4)
+    source = nbformat.read(str(source_notebook(lesson)), as_version=4)
     answers = {
         c.metadata["nbgrader"]["grade_id"]: MARKERS.sub("", c.source)
         for c in source.cells
@@ -34,33 +54,39 @@ def solved(release):
     return nb
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("languages")
+def wrong(lesson, release):
+    nb = solved(lesson, release)
+    for grade_id, code in WRONG[lesson].items():
+        nb = answer(nb, grade_id, code)
+    return nb
+
+
+def grade_both_languages(lesson, tmp):
+    """A solved and a wrong submission of ``lesson`` in each language, graded in one run."""
     releases = {
-        "en": RELEASED / f"{LESSON}.ipynb",
-        "zh": translated_dir(RELEASED, "zh") / f"{LESSON}.ipynb",
-    }
-    kinds = {
-        "solved": solved,
-        "wrong": lambda release: answer(solved(release), "centred_difference", FORWARD),
+        "en": RELEASED / f"{lesson}.ipynb",
+        "zh": translated_dir(RELEASED, "zh") / f"{lesson}.ipynb",
     }
     for lang, release in releases.items():
         assert release.exists(), release
-        for kind, make in kinds.items():
-            write(tmp / "submissions", f"{kind}_{lang}", make(release), LESSON)
-    return grade(tmp / "submissions", tmp / "out", assignment=LESSON, workers=2)
+        for kind, make in {"solved": solved, "wrong": wrong}.items():
+            write(tmp / "submissions", f"{kind}_{lang}", make(lesson, release), lesson)
+    return grade(tmp / "submissions", tmp / "out", assignment=lesson, workers=2)
 
 
-@pytest.mark.parametrize("kind", ["solved", "wrong"])
-def test_both_languages_get_the_same_points_in_every_cell(graded, kind):
-    scores = graded["scores"]
-    en, zh = scores[f"{kind}_en"], scores[f"{kind}_zh"]
-    assert en["cells"] == zh["cells"] and en["score"] == zh["score"]
-    assert not graded["failed"]
-
-
-def test_the_points_are_those_the_answers_earn(graded):
-    scores = graded["scores"]
-    full = scores["solved_en"]["max_score"]
-    assert scores["solved_en"]["score"] == full > scores["wrong_en"]["score"] > 0
+@pytest.mark.parametrize("lesson", list(WRONG))
+def test_both_languages_get_the_same_points_in_every_cell(lesson, tmp_path):
+    """One test per lesson, so each lesson is graded once however the tests are distributed."""
+    result = grade_both_languages(lesson, tmp_path)
+    scores = result["scores"]
+    assert not result["failed"]
+    for kind in ("solved", "wrong"):
+        en, zh = scores[f"{kind}_en"], scores[f"{kind}_zh"]
+        assert en["cells"] == zh["cells"] and en["score"] == zh["score"], kind
+    # ... and they are the points the answers earn: all of them, or all but the wrong cells'
+    for lang in LANGS:
+        solved_, wrong_ = scores[f"solved_{lang}"], scores[f"wrong_{lang}"]
+        assert solved_["score"] == solved_["max_score"] > wrong_["score"] > 0, lang
+        lost = {cell for cell, (score, most) in wrong_["cells"].items() if score < most}
+        assert lost == LOST[lesson], lang
+        assert all(wrong_["cells"][cell][0] == 0 for cell in lost), lang

@@ -24,11 +24,17 @@ from utils.feedback.softmax import check_softmax_batch as _check_batch
 from utils.feedback.softmax import check_softmax_stable as _check_stable
 from utils.feedback.softmax import check_softmax_values as _check_values
 from utils.feedback.sparse_ce import check_sparse_ce
+from utils.i18n import msg
 
 INPUTS, UNITS = 400, (25, 15, 10)
 """The network: 400 pixels in, 25 and 15 hidden ReLU units, 10 logits out."""
 SEED = 1234
 """Seeds Keras, numpy and Python's random before the student's model is built and trained."""
+
+
+def _m(key: str, **params) -> str:
+    """A check message in the language in use (``assignment_digits.check.*`` in the catalogue)."""
+    return msg(f"assignment_digits.check.{key}", **params)
 
 
 # --- Exercise 1: softmax ---------------------------------------------------------------------
@@ -37,13 +43,13 @@ SEED = 1234
 def check_softmax_values(my_softmax):
     """1-D input: probabilities that sum to one and match e^z / sum e^z."""
     _check_values(my_softmax, z=[1.0, 2.0, 3.0, 4.0])
-    passed("my_softmax([1, 2, 3, 4]) = [0.032 0.087 0.237 0.644].")
+    passed(_m("passed_softmax_values"))
 
 
 def check_softmax_batch(my_softmax):
     """A batch (one example per row) of ordinary logits: every row sums to one on its own."""
     _check_batch(my_softmax, Z=np.random.default_rng(0).normal(size=(5, 4)) * 2)
-    passed("my_softmax works on batches: one probability distribution per row.")
+    passed(_m("passed_softmax_batch"))
 
 
 def check_softmax_stable(my_softmax):
@@ -54,7 +60,7 @@ def check_softmax_stable(my_softmax):
         rtol=1e-5,
         batch=np.array([[1e4, 0.0, -1e4], [5.0, 5.0, 5.0]], dtype=np.float32),
     )
-    passed("my_softmax is stable: logits of 1000 or 1e4 give exact probabilities.")
+    passed(_m("passed_softmax_stable"))
 
 
 # --- Exercise 2: the binary cost -------------------------------------------------------------
@@ -68,7 +74,7 @@ def check_binary_cost(binary_cost):
         p=[0.9, 0.2, 0.6, 0.8, 0.3],
         shapes=[("column", "column")],
     )
-    passed("binary_cost computes the binary cross-entropy cost J exactly as Keras does.")
+    passed(_m("passed_binary_cost"))
 
 
 # --- Exercise 3: sparse categorical cross-entropy from logits --------------------------------
@@ -88,7 +94,7 @@ def check_sparse_crossentropy(sparse_ce):
         atol_big=1e-3,
         z_big=np.array([[1e4, 0.0, -1e4], [0.0, 5e3, 0.0]], dtype=np.float32),
     )
-    passed("sparse_ce matches Keras's from_logits loss and is exact for logits up to 1e4.")
+    passed(_m("passed_sparse_ce"))
 
 
 # --- Exercise 4: the model and its compile settings ------------------------------------------
@@ -105,14 +111,12 @@ def check_model(build_model):
         units=UNITS,
         output="linear",
         hidden=("relu",),
-        inputs_why=": each image has 20x20 = 400 pixels",
-        units_why=": the network is 400-25-15-10, 25 and 15 hidden units, then "
-        "10 outputs (one per digit).",
-        output_units_why=": the output layer has 10 units, one logit per digit "
-        "(the network is 400-25-15-10).",
+        inputs_why=_m("inputs_why"),
+        units_why=_m("units_why"),
+        output_units_why=_m("output_units_why"),
     )
     check_new_model_each_call(model, call(build_model, what="build_model()"))
-    passed("The model is 400-25(relu)-15(relu)-10(linear): 10,575 parameters.")
+    passed(_m("passed_model"))
 
 
 def check_compile(compile_model):
@@ -130,7 +134,7 @@ def check_compile(compile_model):
         rate=1e-3,
         metrics=("accuracy", "acc", "sparse_categorical_accuracy", "SparseCategoricalAccuracy"),
     )
-    passed("Compiled with SparseCategoricalCrossentropy(from_logits=True), Adam(1e-3), accuracy.")
+    passed(_m("passed_compile"))
 
 
 def reference_model():
@@ -209,12 +213,12 @@ def run_training(train_model, build_model, compile_model, X_train, y_train) -> T
             run.model = call(build_model, what="build_model()")
         else:
             run.model = reference_model()
-            _stand_in("build_model() is not right yet", "a 400-25-15-10 model of the course's")
+            _stand_in("stand_in_model")
         if _passes(check_compile, compile_model):
             call(lambda: compile_model(run.model) or True, what="compile_model(model)")
         else:
             compile_reference(run.model)
-            _stand_in("compile_model is not right yet", "the course's compile settings")
+            _stand_in("stand_in_compile")
         start = time.perf_counter()
         run.history = call(
             train_model, run.model, X_train, y_train, what="train_model(model, X_train, y_train)"
@@ -223,21 +227,15 @@ def run_training(train_model, build_model, compile_model, X_train, y_train) -> T
     except ExerciseError as err:
         text = str(err)
         if "target.shape" in text and "output.shape" in text:
-            text = (
-                "It looks like you passed one-hot labels (shape (m, 10)) with the sparse "
-                "loss: SparseCategoricalCrossentropy takes the integer labels 0-9 as they "
-                "are, so pass y_train unchanged."
-            )
+            text = msg("assignment_digits.run.one_hot")
         run.error = text
         print(f"\x1b[31m✗ {text}\x1b[0m")
     return run
 
 
-def _stand_in(what: str, instead: str) -> None:
-    print(
-        f"\x1b[33m{what}: train_model trains {instead} instead, so that training is graded "
-        "on its own.\x1b[0m"
-    )
+def _stand_in(key: str) -> None:
+    """Say (in yellow) that the course's model or compile settings stand in for the student's."""
+    print(f"\x1b[33m{msg('assignment_digits.run.' + key)}\x1b[0m")
 
 
 def check_training(run: TrainingRun, X_test, y_test):
@@ -248,36 +246,24 @@ def check_training(run: TrainingRun, X_test, y_test):
     history, model, seconds = run.history, run.model, run.seconds
     check(
         isinstance(history, keras.callbacks.History),
-        "train_model should return what "
-        f"model.fit returns (a History object), got {type(history).__name__}.",
+        _m("not_history", kind=type(history).__name__),
     )
     epochs = len(history.history.get("loss", []))
-    check(epochs == 40, f"The model trained for {epochs} epochs; train for 40 (epochs=40).")
-    check(
-        history.params.get("steps") == 125,
-        f"fit ran {history.params.get('steps')} batches "
-        "per epoch; 4000 training images in batches of 32 make 125 (batch_size=32, training "
-        "split only).",
-    )
+    check(epochs == 40, _m("epochs", epochs=epochs))
+    check(history.params.get("steps") == 125, _m("steps", steps=history.params.get("steps")))
     losses = history.history["loss"]
-    check(
-        losses[-1] < losses[0] / 5,
-        f"The loss only fell from {losses[0]:.3f} to "
-        f"{losses[-1]:.3f}: the model barely learned (check the compile settings).",
-    )
+    check(losses[-1] < losses[0] / 5, _m("barely_learned", first=losses[0], last=losses[-1]))
     logits = np.asarray(model(X_test, training=False))
     accuracy = float(np.mean(logits.argmax(axis=1) == y_test))
     check(
         accuracy >= MIN_HELD_OUT_ACCURACY,
-        f"Held-out accuracy is {accuracy:.1%}; expected at "
-        f"least {MIN_HELD_OUT_ACCURACY:.0%}. Did you train on the training split, for 40 epochs?",
+        _m("accuracy", accuracy=accuracy, minimum=MIN_HELD_OUT_ACCURACY),
     )
     check(
         seconds <= MAX_TRAINING_SECONDS,
-        f"Training took {seconds:.0f} s; it should take well "
-        f"under {MAX_TRAINING_SECONDS} s (about 10 s here). Use batch_size=32 and verbose=0.",
+        _m("too_slow", seconds=seconds, limit=MAX_TRAINING_SECONDS),
     )
-    passed(f"Trained for 40 epochs in {seconds:.1f} s; held-out accuracy {accuracy:.1%}.")
+    passed(_m("passed_training", seconds=seconds, accuracy=accuracy))
     return accuracy
 
 
@@ -296,49 +282,26 @@ def check_predict(predict_digits, model, X):
     logits = np.asarray(model(X[:5], training=False))
     want_p, want_c = nn.softmax(logits), logits.argmax(axis=1)
     result = call(predict_digits, model, X[:5], what="predict_digits(model, X)")
-    check(
-        isinstance(result, tuple) and len(result) == 2,
-        "predict_digits should return a pair (classes, probabilities).",
-    )
+    check(isinstance(result, tuple) and len(result) == 2, _m("not_a_pair"))
     classes, probs = (np.asarray(r) for r in result)
-    check(
-        not (classes.shape == (5, 10) and probs.shape == (5,)),
-        "predict_digits returned (probabilities, classes): return the pair the other way "
-        "round, as a pair (classes, probabilities).",
-    )
-    check(
-        probs.shape == (5, 10),
-        f"For 5 images, probabilities should have shape (5, 10), got {probs.shape}.",
-    )
+    check(not (classes.shape == (5, 10) and probs.shape == (5,)), _m("swapped_pair"))
+    check(probs.shape == (5, 10), _m("probs_shape", shape=probs.shape))
     if np.allclose(probs, logits, atol=1e-5):
-        raise ExerciseError(
-            "predict_digits returned the logits, not probabilities: the output "
-            "layer is linear, so apply softmax (tf.nn.softmax or my_softmax) to "
-            "the model's output."
-        )
-    check(
-        np.allclose(probs.sum(axis=1), 1, atol=1e-5),
-        "Each row of probabilities should sum "
-        "to 1: apply softmax over axis=-1 (one distribution per image).",
-    )
-    check_close(probs, want_p, "probabilities for 5 test images", rtol=1e-4, atol=1e-6)
+        raise ExerciseError(_m("logits"))
+    check(np.allclose(probs.sum(axis=1), 1, atol=1e-5), _m("rows_sum"))
+    check_close(probs, want_p, _m("probs_compared"), rtol=1e-4, atol=1e-6)
     check(
         classes.shape == (5,) and np.array_equal(classes, want_c),
-        "classes should be the most "
-        f"likely digit per image, argmax over axis=1: expected {want_c}, got {classes}.",
+        _m("classes", want=want_c, got=classes),
     )
-    one = call(
-        predict_digits, model, X[0], what="predict_digits(model, x) for one image of shape (400,)"
-    )
+    one = call(predict_digits, model, X[0], what=_m("one_image_call"))
     c1, p1 = (np.asarray(r) for r in one)
     check(
         p1.shape == (10,) and c1.shape == (),
-        "For one image (shape (400,)) return one class "
-        f"and 10 probabilities; got shapes {c1.shape} and {p1.shape}. Reshape x to (1, 400) "
-        "first, then take row 0.",
+        _m("one_image_shapes", class_shape=c1.shape, probs_shape=p1.shape),
     )
     check(
         int(c1) == int(want_c[0]) and np.allclose(p1, want_p[0], atol=1e-5),
-        "For one image the answer should equal the first row of the batch answer.",
+        _m("one_image_row"),
     )
-    passed("predict_digits returns classes and softmax probabilities, for one image or a batch.")
+    passed(_m("passed_predict"))

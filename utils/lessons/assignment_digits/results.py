@@ -3,7 +3,8 @@
 A student may *Run All* before solving anything.  These helpers let the cells after the
 exercises run anyway: they say what is missing and use the course's own stand-in where the
 figures need one, so the notebook reaches its end (``utils/feedback/run_all.py``).  They grade
-nothing; the checks do.
+nothing; the checks do.  What they print comes from the message catalogue (:mod:`utils.i18n`,
+keys ``assignment_digits.run.*``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 
 from utils import nn
 from utils.feedback import quietly
+from utils.i18n import msg
 
 
 def show_training(run):
@@ -21,13 +23,12 @@ def show_training(run):
 
     history = getattr(getattr(run, "history", None), "history", None)
     if not history or not history.get("loss"):
-        print(
-            "train_model has not trained the model yet (see exercise 5): the loss curves appear "
-            "here once it has."
-        )
+        print(msg("assignment_digits.run.not_trained"))
         return None
     losses = history["loss"]
-    print(f"trained in {run.seconds:.1f} s: loss {losses[0]:.3f} -> {losses[-1]:.4f}")
+    print(
+        msg("assignment_digits.run.trained", seconds=run.seconds, first=losses[0], last=losses[-1])
+    )
     return plot_loss_curves(run.history, metrics=("loss", "accuracy"))
 
 
@@ -38,10 +39,7 @@ def predictions(predict_digits, model, X):
         with quietly():
             return predict_digits(model, X)
     except NotImplementedError:
-        print(
-            "predict_digits is not written yet (exercise 6): the figures below use the course's "
-            "softmax of the model's outputs until it is."
-        )
+        print(msg("assignment_digits.run.no_predict"))
     X = np.asarray(X, dtype=np.float32)
     probabilities = nn.softmax(np.asarray(model(X.reshape(-1, X.shape[-1]), training=False)))
     classes = probabilities.argmax(axis=-1)

@@ -6,6 +6,8 @@ The pad's state is one string control (400 characters of ``0``/``1``), so a
 test can "draw" by setting it: ``pad.set(pixels=...)``.  Pad and figure follow the course's
 pixel convention (:data:`utils.plotting.INK`): a painted cell is ink, value 1, drawn black on
 white, as every digit figure draws the data.
+Every word they show comes from the message catalogue (:mod:`utils.i18n`, keys
+``assignment_digits.widget.*``); text drawn in a figure uses :func:`utils.style.figure_language`.
 """
 
 from __future__ import annotations
@@ -13,13 +15,24 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from utils.i18n import msg
 from utils.plotting import DIGIT_CMAP, INK, PAPER
-from utils.style import COLORS, course_style, new_figure
+from utils.style import COLORS, course_style, figure_language, new_figure
 from utils.ui.figure_widget import FigureWidget
 from utils.validation import as_float_array
 
 SIDE = 20
 BLANK = "0" * SIDE * SIDE
+
+
+def _w(key, **params):
+    """A widget message in the language in use."""
+    return msg(f"assignment_digits.widget.{key}", **params)
+
+
+def _fig(key, **params):
+    """A message drawn inside a figure (English where the language has no font)."""
+    return msg(f"assignment_digits.widget.{key}", lang=figure_language(), **params)
 
 
 def stroke_image(pixels: str) -> np.ndarray:
@@ -52,19 +65,19 @@ def _draw_prediction(predict_proba, pixels):
     fig = new_figure(figsize=(8, 3.2))
     ax_img, ax_bar = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2]})
     ax_img.imshow(x.reshape(SIDE, SIDE), cmap=DIGIT_CMAP, vmin=0, vmax=1)
-    ax_img.set_title("what the model sees")
+    ax_img.set_title(_fig("model_sees"))
     ax_img.set_axis_off()
     guess = int(probs.argmax())
     colors = [COLORS["orange"] if k == guess else COLORS["blue"] for k in range(10)]
     ax_bar.bar(range(10), probs, color=colors)
     ax_bar.set_xticks(range(10))
     ax_bar.set_ylim(0, 1)
-    ax_bar.set_xlabel("digit")
-    ax_bar.set_ylabel("probability")
+    ax_bar.set_xlabel(_fig("digit"))
+    ax_bar.set_ylabel(_fig("probability"))
     ax_bar.grid(False, axis="x")
     if pixels == BLANK:
-        return fig, "Click cells on the pad to draw a digit."
-    return fig, f"The model reads a <b>{guess}</b> ({probs[guess]:.0%} sure)."
+        return fig, _w("blank")
+    return fig, _w("reads", guess=guess, sure=probs[guess])
 
 
 class DigitPad(FigureWidget):
@@ -78,7 +91,7 @@ class DigitPad(FigureWidget):
         super().__init__(
             lambda pixels: _draw_prediction(predict_proba, pixels),
             {"pixels": self.pixels},
-            title="Draw a digit",
+            title=_w("title"),
         )
         self.cells = [
             widgets.Button(
@@ -87,7 +100,7 @@ class DigitPad(FigureWidget):
                     width="18px", height="18px", padding="0", border=f"1px solid {COLORS['grey']}"
                 ),
                 style={"button_color": PAPER},
-                tooltip=f"row {k // SIDE}, column {k % SIDE}",
+                tooltip=_w("cell", row=k // SIDE, column=k % SIDE),
             )
             for k in range(SIDE * SIDE)
         ]
@@ -123,20 +136,20 @@ class DigitPad(FigureWidget):
                     grid_template_columns=f"repeat({SIDE}, 18px)", grid_gap="1px"
                 ),
             )
-            clear = widgets.Button(description="Clear")
+            clear = widgets.Button(description=_w("clear"))
             clear.on_click(self.clear)
             tools = [clear]
             if self.examples is not None:
                 pick = widgets.BoundedIntText(
-                    value=0, min=0, max=len(self.examples) - 1, description="example"
+                    value=0, min=0, max=len(self.examples) - 1, description=_w("example")
                 )
-                load = widgets.Button(description="Load example")
+                load = widgets.Button(description=_w("load_example"))
                 load.on_click(lambda _: self.load(pick.value))
                 tools += [pick, load]
             shown = widgets.VBox([self.output, self.status])
             self._box = widgets.VBox(
                 [
-                    widgets.HTML("<b>Draw a digit</b>"),
+                    widgets.HTML(f"<b>{_w('title')}</b>"),
                     widgets.HBox(tools),
                     widgets.HBox([grid, shown]),
                 ]
