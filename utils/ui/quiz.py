@@ -177,3 +177,35 @@ class QuizSet:
             return still
         box = widgets.VBox([quiz_css(), *self.widgets])
         return {**still, **box._repr_mimebundle_(include=include, exclude=exclude)}
+
+
+@dataclass(frozen=True)
+class Asked:
+    """Where a question's words are in the catalogue: ``<area>.quiz.<section>.prompt``, one
+    text and one ``<letter>_feedback`` per choice letter, and ``explanation``."""
+
+    key: str  # the question's id (stable across languages)
+    section: str  # "q1", "q2", ...
+    right: str  # the letters of the correct choices ("b", or "ab" for choose-all)
+    letters: str = "abcd"
+
+
+def catalogue_questions(area: str, asked, lang: str | None = None) -> list[Question]:
+    """The questions ``asked`` of lesson ``area`` in language ``lang`` (default: in use)."""
+
+    def text(section, name):
+        return msg(f"{area}.quiz.{section}.{name}", lang=lang)
+
+    return [
+        Question(
+            q.key,
+            text(q.section, "prompt"),
+            [
+                Choice(text(q.section, c), c in q.right, text(q.section, f"{c}_feedback"))
+                for c in q.letters
+            ],
+            text(q.section, "explanation"),
+            multiple=len(q.right) > 1,
+        )
+        for q in asked
+    ]

@@ -4,36 +4,20 @@ The words are in the message catalogue (:mod:`utils.i18n`, keys ``activations.qu
 :func:`quiz` builds the questions in the language in use.
 """
 
-from utils.i18n import DEFAULT, msg
-from utils.ui.quiz import Choice, Question, QuizSet
+from utils.i18n import DEFAULT
+from utils.ui.quiz import Asked, Question, QuizSet, catalogue_questions
 
-#: (key, catalogue section, letters of the choices, letters of the correct ones) per question.
+#: Each question's id, its catalogue section and its correct choices.
 _QUESTIONS = (
-    ("activations-1", "q1", "abcd", "b"),
-    ("activations-2", "q2", "abc", "ab"),
-    ("activations-3", "q3", "ab", "b"),
+    Asked("activations-1", "q1", "b"),
+    Asked("activations-2", "q2", "ab", letters="abc"),
+    Asked("activations-3", "q3", "b", letters="ab"),
 )
 
 
 def questions(lang=None) -> list[Question]:
     """The three quiz questions in language ``lang`` (default: the language in use)."""
-
-    def text(section, name):
-        return msg(f"activations.quiz.{section}.{name}", lang=lang)
-
-    return [
-        Question(
-            key,
-            text(section, "prompt"),
-            [
-                Choice(text(section, letter), letter in right, text(section, f"{letter}_feedback"))
-                for letter in letters
-            ],
-            text(section, "explanation"),
-            multiple=len(right) > 1,
-        )
-        for key, section, letters, right in _QUESTIONS
-    ]
+    return catalogue_questions("activations", _QUESTIONS, lang)
 
 
 def __getattr__(name):

@@ -4,31 +4,19 @@ The words are in the message catalogue (:mod:`utils.i18n`, keys ``backprop.quiz.
 :func:`self_check` builds the questions in the language in use.
 """
 
-from utils.i18n import DEFAULT, msg
-from utils.ui.quiz import Choice, Question, QuizSet
+from utils.i18n import DEFAULT
+from utils.ui.quiz import Asked, Question, QuizSet, catalogue_questions
 
-#: (key, catalogue section, letter of the correct choice) of each question.
-_QUESTIONS = (("backprop-1", "q1", "b"), ("backprop-2", "q2", "c"))
+#: Each question's id, its catalogue section and its correct choices.
+_QUESTIONS = (
+    Asked("backprop-1", "q1", "b"),
+    Asked("backprop-2", "q2", "c"),
+)
 
 
 def questions(lang=None) -> list[Question]:
     """The two self-check questions in language ``lang`` (default: the language in use)."""
-
-    def text(section, name):
-        return msg(f"backprop.quiz.{section}.{name}", lang=lang)
-
-    return [
-        Question(
-            key,
-            text(section, "prompt"),
-            [
-                Choice(text(section, letter), letter == right, text(section, f"{letter}_feedback"))
-                for letter in "abcd"
-            ],
-            text(section, "explanation"),
-        )
-        for key, section, right in _QUESTIONS
-    ]
+    return catalogue_questions("backprop", _QUESTIONS, lang)
 
 
 def __getattr__(name):

@@ -4,31 +4,19 @@ The words are in the message catalogue (:mod:`utils.i18n`, keys ``compile_and_fi
 :func:`quiz` builds the questions in the language in use.
 """
 
-from utils.i18n import DEFAULT, msg
-from utils.ui.quiz import Choice, Question, QuizSet
+from utils.i18n import DEFAULT
+from utils.ui.quiz import Asked, Question, QuizSet, catalogue_questions
 
-#: (key, catalogue section, letter of the correct choice) of each question.
-_QUESTIONS = (("compile-1", "q1", "c"), ("compile-2", "q2", "c"))
+#: Each question's id, its catalogue section and its correct choices.
+_QUESTIONS = (
+    Asked("compile-1", "q1", "c"),
+    Asked("compile-2", "q2", "c"),
+)
 
 
 def questions(lang=None) -> list[Question]:
     """The quiz questions in language ``lang`` (default: the language in use)."""
-
-    def text(section, name):
-        return msg(f"compile_and_fit.quiz.{section}.{name}", lang=lang)
-
-    return [
-        Question(
-            key,
-            text(section, "prompt"),
-            [
-                Choice(text(section, letter), letter == right, text(section, f"{letter}_feedback"))
-                for letter in "abcd"
-            ],
-            text(section, "explanation"),
-        )
-        for key, section, right in _QUESTIONS
-    ]
+    return catalogue_questions("compile_and_fit", _QUESTIONS, lang)
 
 
 def __getattr__(name):

@@ -4,35 +4,20 @@ The words are in the message catalogue (:mod:`utils.i18n`, keys ``softmax_multic
 :func:`quiz` builds the questions in the language in use.
 """
 
-from utils.i18n import DEFAULT, msg
-from utils.ui.quiz import Choice, Question, QuizSet
+from utils.i18n import DEFAULT
+from utils.ui.quiz import Asked, Question, QuizSet, catalogue_questions
 
-#: (key, catalogue section, letters of the choices, letter of the correct choice) per question.
+#: Each question's id, its catalogue section and its correct choices.
 _QUESTIONS = (
-    ("softmax-1", "q1", "abcd", "d"),
-    ("softmax-2", "q2", "abcd", "b"),
-    ("softmax-3", "q3", "ab", "a"),
+    Asked("softmax-1", "q1", "d"),
+    Asked("softmax-2", "q2", "b"),
+    Asked("softmax-3", "q3", "a", letters="ab"),
 )
 
 
 def questions(lang=None) -> list[Question]:
     """The three quiz questions in language ``lang`` (default: the language in use)."""
-
-    def text(section, name):
-        return msg(f"softmax_multiclass.quiz.{section}.{name}", lang=lang)
-
-    return [
-        Question(
-            key,
-            text(section, "prompt"),
-            [
-                Choice(text(section, letter), letter == right, text(section, f"{letter}_feedback"))
-                for letter in letters
-            ],
-            text(section, "explanation"),
-        )
-        for key, section, letters, right in _QUESTIONS
-    ]
+    return catalogue_questions("softmax_multiclass", _QUESTIONS, lang)
 
 
 def __getattr__(name):
