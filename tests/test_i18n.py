@@ -48,15 +48,19 @@ CONVERTED_NOTEBOOKS = tuple(
     if translations.languages(nbformat.read(str(SOURCE / lesson.id / f"{lesson.id}.ipynb"), 4))
 )
 SHARED = ("utils/feedback", "utils/ui")  # the shared layer a student meets: all of it
-CONVERTED_MODULES = tuple(
-    str(path.relative_to(ROOT))
-    for folder in SHARED
-    for path in sorted((ROOT / folder).glob("*.py"))
-) + tuple(
-    str(path.relative_to(ROOT))
-    for lesson in LESSONS
-    if lesson.id in CONVERTED_NOTEBOOKS
-    for path in sorted((ROOT / "utils" / "lessons" / lesson.package).glob("*.py"))
+CONVERTED_MODULES = (
+    tuple(
+        str(path.relative_to(ROOT))
+        for folder in SHARED
+        for path in sorted((ROOT / folder).glob("*.py"))
+    )
+    + ("utils/plotting.py",)
+    + tuple(
+        str(path.relative_to(ROOT))
+        for lesson in LESSONS
+        if lesson.id in CONVERTED_NOTEBOOKS
+        for path in sorted((ROOT / "utils" / "lessons" / lesson.package).glob("*.py"))
+    )
 )
 OTHER = [code for code in i18n.languages() if code != i18n.DEFAULT]
 

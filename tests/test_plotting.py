@@ -589,3 +589,23 @@ def test_figures_display_as_png_in_a_real_kernel(monkeypatch):
     assert count_png(last_value.outputs) == 1
     assert count_png(widget_cell.outputs) == 0  # it went into the Output widget ...
     assert count_png(dict(nb.metadata.get("widgets", {}))) == 1  # ... exactly once
+
+
+def test_the_shared_figures_speak_the_figure_language(monkeypatch):
+    """In Chinese (with a CJK font, as make test installs) the shared figures' words are
+    Chinese; the numbers are the same."""
+    from utils import i18n
+    from utils.style import cjk_font
+
+    assert cjk_font() is not None, "no CJK font: run tools/system-deps.sh"
+    english = plot_confusion_matrix([0, 1, 1], [0, 1, 0]).axes[0]
+    monkeypatch.setenv(i18n.LANG_ENV, "zh")
+    chinese = plot_confusion_matrix([0, 1, 1], [0, 1, 0]).axes[0]
+    assert (english.get_xlabel(), english.get_title()) == (
+        "predicted class",
+        "accuracy 66.7% (2/3)",
+    )
+    assert (chinese.get_xlabel(), chinese.get_title()) == ("预测类别", "准确率 66.7%（2/3）")
+    curves = plot_loss_curves({"loss": [0.9, 0.5], "val_loss": [1.0, 0.6]}).axes[0]
+    assert curves.get_xlabel() == "轮次"
+    assert [t.get_text() for t in curves.get_legend().get_texts()] == ["训练集", "验证集"]

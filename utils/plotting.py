@@ -27,9 +27,16 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from utils.i18n import msg
 from utils.nn.activations import ACTIVATIONS, log_softmax, softmax
-from utils.style import CLASS_COLORS, COLORS, STYLE, course_style, new_figure
+from utils.style import CLASS_COLORS, COLORS, STYLE, course_style, figure_language, new_figure
 from utils.validation import as_float_array, as_labels, check_positive, check_same_rows
+
+
+def _text(key: str, **params) -> str:
+    """A figure's words in the figure's language (English when no CJK font is installed)."""
+    return msg(f"plotting.{key}", lang=figure_language(), **params)
+
 
 __all__ = [
     "COLORS",
@@ -187,16 +194,16 @@ def plot_softmax_bars(logits, true_class=None, labels=None, ax=None) -> Figure:
 
     fig, ax = _figure_and_axes(ax, (max(4.0, 0.55 * z.size + 1.5), 3.4))
     colors = [COLORS["blue"]] * z.size
-    title = "softmax probabilities"
+    title = _text("softmax_title")
     if true_class is not None:
         t = _as_class_id(true_class, "true_class", z.size)
         colors[t] = COLORS["highlight"]
         loss = -log_softmax(z)[t]
-        title = f"true class {labels[t]}: loss = −log p = {loss:.3f}"
+        title = _text("true_class_loss", label=labels[t], loss=loss)
     bars = ax.bar(np.arange(z.size), probs, color=colors, edgecolor=COLORS["black"], linewidth=0.6)
     ax.bar_label(bars, fmt="{:.2f}", padding=2, fontsize=9)
     ax.set_xticks(np.arange(z.size), labels)
-    ax.set(ylim=(0, 1.12), ylabel="probability", title=title)
+    ax.set(ylim=(0, 1.12), ylabel=_text("probability"), title=title)
     ax.grid(False, axis="x")
     return fig
 
@@ -304,7 +311,7 @@ def plot_loss_curves(history, metrics=("loss",)) -> Figure:
 
     fig = new_figure(figsize=(4.5 * len(metrics), 3.4))
     for ax, metric in zip(fig.subplots(1, len(metrics), squeeze=False)[0], metrics):
-        _plot_series(ax, history[metric], metric, color=COLORS["train"], label="training")
+        _plot_series(ax, history[metric], metric, color=COLORS["train"], label=_text("training"))
         if f"val_{metric}" in history:
             _plot_series(
                 ax,
@@ -312,10 +319,10 @@ def plot_loss_curves(history, metrics=("loss",)) -> Figure:
                 f"val_{metric}",
                 color=COLORS["validation"],
                 linestyle="--",
-                label="validation",
+                label=_text("validation"),
             )
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set(title=metric, xlabel="epoch", ylabel=metric)
+        ax.set(title=metric, xlabel=_text("epoch"), ylabel=metric)
         ax.legend()
     return fig
 
@@ -486,9 +493,17 @@ def plot_optimizer_paths(f, paths, xlim, ylim, levels=30, ax=None) -> Figure:
             marker="o",
             markerfacecolor=COLORS["white"],
             markeredgecolor=COLORS["black"],
-            label="start",
+            label=_text("start"),
         ),
-        Line2D([], [], linestyle="", marker="*", markersize=11, color=COLORS["black"], label="end"),
+        Line2D(
+            [],
+            [],
+            linestyle="",
+            marker="*",
+            markersize=11,
+            color=COLORS["black"],
+            label=_text("end"),
+        ),
     ]
     ax.legend(
         handles=ax.get_legend_handles_labels()[0] + markers,
@@ -540,9 +555,9 @@ def plot_confusion_matrix(y_true, y_pred, n_classes=10, ax=None, class_names=Non
     ax.set_yticks(ticks, names)
     accuracy = np.trace(counts) / y_true.size
     ax.set(
-        xlabel="predicted class",
-        ylabel="true class",
-        title=f"accuracy {accuracy:.1%} ({np.trace(counts)}/{y_true.size})",
+        xlabel=_text("predicted_class"),
+        ylabel=_text("true_class"),
+        title=_text("accuracy", accuracy=accuracy, right=np.trace(counts), total=y_true.size),
     )
     ax.grid(False)
     ax.spines[:].set_visible(False)
