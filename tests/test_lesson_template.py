@@ -29,7 +29,7 @@ def test_a_throwaway_lesson_from_the_template_is_released_with_its_card(tmp_path
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    lesson = Lesson("06_throwaway", "06", "throwaway", "Throwaway", ("9.9",), "do", "learn")
+    lesson = Lesson("06_throwaway", "06", "throwaway", ("9.9",), "do")
     source = tmp_path / "source" / lesson.id / f"{lesson.id}.ipynb"
     source.parent.mkdir(parents=True)
     shutil.copyfile(TEMPLATE, source)
