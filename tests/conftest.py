@@ -8,10 +8,18 @@ import pytest
 
 from autograder.notebooks import RunCache
 from utils import quiet_tf
+from utils.i18n import LANG_ENV
 
 quiet_tf.install()  # TensorFlow imported by the tests stays quiet (the .pth hook does it too)
 matplotlib.use("Agg")
 os.environ.setdefault("PYTHONHASHSEED", "0")
+
+
+@pytest.fixture(params=["en", "zh"])
+def lang(request, monkeypatch):
+    """Each test that takes it runs in English and in Chinese (``COURSE_LANG``)."""
+    monkeypatch.setenv(LANG_ENV, request.param)
+    return request.param
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,10 @@
 spelling is recognised, every count agrees with Keras, and lesson 01 and the graded assignment
 name a mistake the same way, in every language."""
 
-import re
-
 import numpy as np
 import pytest
 
+from tests.chinese import CHINESE, numbers
 from utils.feedback import ExerciseError
 from utils.feedback.architecture import check_architecture
 from utils.feedback.compile_config import LOSSES, check_compile_config, check_loss
@@ -33,21 +32,6 @@ def message(check_fn, *args, **kwargs) -> str:
     with pytest.raises(ExerciseError) as info:
         check_fn(*args, **kwargs)
     return str(info.value)
-
-
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
-
-
-def numbers(text) -> list[str]:
-    return sorted(NUMBER.findall(text))
-
-
-@pytest.fixture(params=["en", "zh"])
-def lang(request, monkeypatch):
-    """Each test that takes it runs in English and in Chinese (``COURSE_LANG``)."""
-    monkeypatch.setenv(LANG_ENV, request.param)
-    return request.param
 
 
 def test_every_spelling_of_an_activation_is_recognised(keras, tf):

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 
+from tests.chinese import CHINESE, numbers
 from utils.feedback import ExerciseError
 from utils.feedback.binary_cost import COST_MISTAKES, binary_cost_reference, check_binary_cost
 from utils.feedback.sparse_ce import LARGE_LOGIT_MISTAKES, SMALL_LOGIT_MISTAKES, check_sparse_ce
@@ -27,21 +28,6 @@ def fixed_text(catalogue, name) -> str:
     """The longest stretch of the mistake's message (in the language in use) without fields."""
     (mistake,) = [m for m in catalogue if m.name == name]
     return max(re.split(r"\{[^}]*\}", mistake.template()), key=len)
-
-
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
-
-
-def numbers(text) -> list[str]:
-    return sorted(NUMBER.findall(text))
-
-
-@pytest.fixture(params=["en", "zh"])
-def lang(request, monkeypatch):
-    """Each test that takes it runs in English and in Chinese (``COURSE_LANG``)."""
-    monkeypatch.setenv(LANG_ENV, request.param)
-    return request.param
 
 
 # --- the binary cost --------------------------------------------------------------------------

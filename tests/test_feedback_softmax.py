@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pytest
 
+from tests.chinese import CHINESE, numbers
 from utils.feedback import ExerciseError
 from utils.feedback.softmax import (
     STABILITY_MISTAKES,
@@ -48,21 +49,6 @@ def catalogue_text(catalogue, name):
     """The fixed text of the mistake's message in the language in use."""
     (mistake,) = [m for m in catalogue if m.name == name]
     return fixed_text(mistake.template())
-
-
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
-
-
-def numbers(text) -> list[str]:
-    return sorted(NUMBER.findall(text))
-
-
-@pytest.fixture(params=["en", "zh"])
-def lang(request, monkeypatch):
-    """Each test that takes it runs in English and in Chinese (``COURSE_LANG``)."""
-    monkeypatch.setenv(LANG_ENV, request.param)
-    return request.param
 
 
 def test_right_answers_pass_every_checker():

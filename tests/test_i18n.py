@@ -36,6 +36,7 @@ from autograder.release import (
     start_here_path,
     translated_dir,
 )
+from tests.chinese import CHINESE
 from utils import i18n
 from utils.lessons import LESSONS
 
@@ -413,9 +414,6 @@ def test_the_chinese_notebook_runs_clean_in_chinese():
     assert len(failing) == 3 and all("还没有完成" in str(e) for e in failing), failing
     text = json.dumps([c.get("outputs", []) for c in nb.cells], ensure_ascii=False)
     assert "尚未完成" in text and "显示答案" in text
-
-
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.mark.slow

@@ -14,6 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.chinese import CHINESE
+
 ROOT = Path(__file__).resolve().parents[2]
 START_PAGE = "notebooks/START_HERE.ipynb"
 STUDENT_NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks" / "week2").glob("*.ipynb"))
@@ -382,7 +384,6 @@ def test_solved_notebook_runs_and_its_widgets_respond(page, lab, screenshots, na
     print(f"{name}: ran in {result['seconds']:.1f} s; moved {len(moved)} controls")
 
 
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
 TRANSLATED = [
     (folder.parent.name, p.stem)
     for folder in sorted((ROOT / "notebooks").glob("*/week2"))
