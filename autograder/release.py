@@ -51,20 +51,26 @@ def _write_builds(notebook: Path, target: Path) -> list[Path]:
         return [target]
     written = []
     for lang in langs:
-        try:
-            built = translations.translate(nb, lang)
-        except ValueError:
-            stale = "\n  ".join(translations.problems(nb, lang))
-            raise SystemExit(
-                f"{notebook.name}: translation into {lang} is missing or out of date:\n  {stale}"
-                "\n(see autograder/I18N.md)"
-            ) from None
+        built = _translated(nb, lang, notebook.name)
         out = translated_dir(target.parent, lang) / target.name
         out.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(built, str(out))
         written.append(out)
     nbformat.write(translations.strip(nb), str(target))
     return [target] + written
+
+
+def _translated(nb, lang: str, name: str):
+    """The ``lang`` build of ``nb``; a missing or stale translation stops the release, naming
+    each cell."""
+    try:
+        return translations.translate(nb, lang)
+    except ValueError:
+        stale = "\n  ".join(translations.problems(nb, lang))
+        raise SystemExit(
+            f"{name}: translation into {lang} is missing or out of date:\n  {stale}"
+            "\n(see autograder/I18N.md)"
+        ) from None
 
 
 def generate(names=None, out_dir: Path = STUDENT_DIR) -> list[Path]:
@@ -195,14 +201,7 @@ def start_here_in(nb, lang: str):
     ``notebooks/<lang>/``, where it goes."""
     from utils.lessons import start_here_map
 
-    try:
-        built = translations.translate(nb, lang)
-    except ValueError:
-        stale = "\n  ".join(translations.problems(nb, lang))
-        raise SystemExit(
-            f"START_HERE: translation into {lang} is missing or out of date:\n  {stale}"
-            "\n(see autograder/I18N.md)"
-        ) from None
+    built = _translated(nb, lang, START_HERE.name)
     for cell in built.cells:
         if MAP_BEGIN in cell.source:
             cell.source = _with_map(cell.source, start_here_map(lang))
