@@ -40,6 +40,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from autograder import cgroup as cgroups
+from utils.i18n import LANG_ENV
 
 KERNEL_NAME = "course-sandbox"
 ENV_VAR = "COURSE_SANDBOX"
@@ -63,7 +64,7 @@ PASSED_ENV = (
     "OPENBLAS_CORETYPE",
     "OPENBLAS_L2_SIZE",
     "COURSE_STATIC_FIGURES",
-    "COURSE_LANG",  # utils.i18n: the language of the messages
+    LANG_ENV,  # utils.i18n: the language of the messages
 )
 
 

@@ -36,9 +36,9 @@ from pathlib import Path
 
 from autograder import sandbox
 from autograder.course import COURSE_ID, course_config, gradebook_url, use_environment_bin
+from utils.i18n import LANG_ENV  # the language of a notebook's messages
 
 FORMAT = 1  # of the result's JSON
-LANG_ENV = "COURSE_LANG"  # utils.i18n.LANG_ENV (the worker does not import utils)
 STUDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")  # intake's safe ids
 _ONE_AT_A_TIME = threading.Lock()
 _TEMPLATES: dict[tuple, Path] = {}

@@ -29,6 +29,7 @@ import re
 import sys
 
 from autograder.remote import wire
+from utils.i18n import LANG_ENV  # the language of a notebook's messages
 
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 NOT_EXCEPTIONS = {"SystemExit", "KeyboardInterrupt", "GeneratorExit"}
@@ -300,7 +301,6 @@ def serve(checker: Checker, first: dict | None = None) -> None:
 
 
 MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
-LANG_ENV = "COURSE_LANG"  # utils.i18n's switch: the language of one notebook's messages
 
 
 def warm(channel: Channel, modules) -> None:

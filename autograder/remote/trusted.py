@@ -22,9 +22,9 @@ from nbformat import from_dict
 
 from autograder.remote.host import CheckerError, CheckerProcess
 from autograder.sandbox import ENV_VAR, Sandbox
+from utils.i18n import LANG_ENV  # the language of a notebook's messages
 
 TAG = "checker"
-LANG_ENV = "COURSE_LANG"  # utils.i18n.LANG_ENV
 
 
 def is_test_cell(cell) -> bool:
