@@ -92,3 +92,67 @@ def test_bad_questions_and_answers_are_rejected():
         QUESTIONS[0].answer([0, 1])
     with pytest.raises(KeyError, match="no lesson 'backprop'"):
         quiz("backprop")
+
+
+def test_quiz_text_shows_code_as_code_and_keeps_maths_for_mathjax():
+    from utils.ui.markup import inline_html, plain_text
+
+    text = "Use `from_logits=True` when $a_3 = z_3$ <b>here</b>"
+    assert inline_html(text) == (
+        "Use <code>from_logits=True</code> when $a_3 = z_3$ &lt;b&gt;here&lt;/b&gt;"
+    )
+    assert plain_text(text) == "Use from_logits=True when a_3 = z_3 <b>here</b>"
+    assert inline_html("costs $5 and `x") == "costs $5 and `x"  # unpaired: left as typed
+    assert inline_html("`<script>`") == "<code>&lt;script&gt;</code>"
+
+
+def test_choices_are_rows_with_rendered_text_and_one_radio_picked_at_a_time():
+    q = Question(
+        "x-1",
+        "Which is $-\\log a_3$?",
+        [Choice("`-log(a3)`", True, "yes"), Choice("$a_3$", False, "no"), Choice("c", False, "")],
+        "because",
+    )
+    box = q.widget()
+    rows = box.picker
+    assert len(rows.children) == 3
+    assert "<code>-log(a3)</code>" in rows.children[0].children[1].value
+    rows.value = 1
+    rows.value = 0
+    assert rows.picked == [0] and rows.marks[1].value is None
+    box.check(None)
+    assert "Correct!" in box.feedback.value and "$-\\log a_3$" in box.children[0].value
+    rows.value = None
+    box.check(None)
+    assert "Pick an answer first" in box.feedback.value
+
+
+def test_choose_all_questions_tick_several():
+    q = Question(
+        "x-2", "?", [Choice("a", True, ""), Choice("b", True, ""), Choice("c", False, "")], "", True
+    )
+    box = q.widget()
+    box.picker.value = [0, 1]
+    assert box.picker.picked == [0, 1]
+    box.check(None)
+    assert "Correct!" in box.feedback.value
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_quiz_text_has_paired_markup(lang):
+    """An odd number of backticks or dollars in a quiz text would show as stray symbols."""
+    import importlib
+
+    from utils.lessons import LESSONS
+
+    for item in LESSONS:
+        try:
+            module = importlib.import_module(f"{item.module}.questions")
+        except ModuleNotFoundError:
+            continue
+        for q in module.questions(lang):
+            for text in [q.prompt, q.explanation, *(c.text for c in q.choices)]:
+                assert text.count("`") % 2 == 0, f"{item.id} {q.key}: unpaired backtick in {text!r}"
+                assert text.replace("\\$", "").count("$") % 2 == 0, (
+                    f"{item.id} {q.key}: unpaired $ in {text!r}"
+                )

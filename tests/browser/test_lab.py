@@ -260,45 +260,64 @@ def exercise_figure_widgets(page, expect_at_least=1) -> list[str]:
 
 
 def answer_quiz(page, questions) -> list[str]:
-    """Answer the first single-choice question of the notebook's quiz: wrong first, then right."""
-    quizzes = page.locator(
-        ".jp-OutputArea-output .widget-vbox:has(> .widget-htmlmath)"
-        ":has(> .widget-radio):has(> .widget-button)"
-    )
+    """Answer the first single-choice question of the notebook's quiz: wrong first, then right.
+
+    Its choices must each lay out in a row of their own (no overlap, no text spilling out), and
+    show code as code (``<code>``) and maths typeset (MathJax), not backticks and dollars.
+    """
+    from utils.ui.markup import plain_text
+    from utils.ui.quiz import QUIZ_CLASS
+
+    by_key = {q.key: q for q in questions}
+    quizzes = page.locator(f".jp-OutputArea-output .{QUIZ_CLASS}")
     assert quizzes.count(), "this lesson shows no quiz widget"
-    quiz = quizzes.first
+    quiz = question = None
+    for i in range(quizzes.count()):
+        classes = quizzes.nth(i).get_attribute("class").split()
+        keys = [c[len(QUIZ_CLASS) + 1 :] for c in classes if c.startswith(f"{QUIZ_CLASS}-")]
+        if keys and keys[0] in by_key:
+            quiz, question = quizzes.nth(i), by_key[keys[0]]
+            break
+    assert question is not None, "no single-choice question of the quiz bank is shown"
     quiz.scroll_into_view_if_needed()
-    prompt = quiz.locator(".widget-htmlmath-content").text_content().strip()
-    question = next((q for q in questions if q.prompt.strip() == prompt), None)
-    assert question is not None, f"the quiz question {prompt!r} is not in the quiz bank"
     right = question.correct[0]
     wrong = next(i for i, c in enumerate(question.choices) if not c.correct)
-    labels = quiz.locator(".widget-radio-box label")
-    assert labels.count() == len(question.choices)
-    # Each choice in its own row, however long its text: no row overlaps the next.
-    rows = [labels.nth(i).bounding_box() for i in range(labels.count())]
-    for i, (above, below) in enumerate(zip(rows, rows[1:])):
+    rows = quiz.locator(f".{QUIZ_CLASS}-choice")
+    assert rows.count() == len(question.choices)
+    boxes = [rows.nth(i).bounding_box() for i in range(rows.count())]
+    for i, (above, below) in enumerate(zip(boxes, boxes[1:])):
         assert below["y"] >= above["y"] + above["height"] - 1, f"choice {i} overlaps the next"
-    for i in range(labels.count()):
-        spill = labels.nth(i).evaluate(
+    for i in range(rows.count()):
+        text = rows.nth(i).locator(".widget-htmlmath-content")
+        spill = text.evaluate(
             "e => [e.scrollWidth - e.clientWidth, e.scrollHeight - e.clientHeight]"
         )
         assert max(spill) <= 1, f"choice {i}'s text spills out of its row by {spill} px"
-    feedback = quiz.locator(":scope > .widget-html .widget-html-content")
+        shown = text.inner_text()
+        assert "`" not in shown, f"choice {i} shows raw backticks: {shown!r}"
+        if "$" in question.choices[i].text:
+            wait_until(
+                lambda t=text: t.locator("mjx-container").count(), 20, f"choice {i}'s maths typeset"
+            )
+    feedback = quiz.locator(":scope > .widget-htmlmath").last.locator(".widget-htmlmath-content")
     check = quiz.locator(":scope > .widget-button", has_text="Check")
     seen = []
     for pick, verdict in ((wrong, "Not quite."), (right, "Correct!")):
-        labels.nth(pick).click()
-        wait_until(lambda: labels.nth(pick).locator("input").is_checked(), 10, "the radio button")
+        radio = rows.nth(pick).locator("input")
+        radio.click()
+        wait_until(lambda r=radio: r.is_checked(), 10, "the radio button")
+        others = [rows.nth(i).locator("input") for i in range(rows.count()) if i != pick]
+        wait_until(lambda: not any(o.is_checked() for o in others), 10, "one radio button only")
         check.click()
         text = wait_until(
             lambda: (t := feedback.text_content() or "").startswith(verdict) and t,
             30,
             f"the feedback {verdict!r} for {question.key}",
         )
-        assert question.choices[pick].feedback in text
+        words = plain_text(question.choices[pick].feedback).split("$")[0][:30]
+        assert words in text.replace("`", "")
         seen.append(text)
-    assert question.explanation in seen[-1]
+    assert plain_text(question.explanation).split("$")[0][:30] in seen[-1]
     return seen
 
 

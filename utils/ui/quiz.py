@@ -24,6 +24,7 @@ import ipywidgets as widgets
 from utils.i18n import msg
 from utils.style import COLORS
 from utils.ui.figure_widget import static_mode
+from utils.ui.markup import inline_html, plain_text
 
 
 @dataclass(frozen=True)
@@ -77,59 +78,41 @@ class Question:
     # --- display -----------------------------------------------------------------------
     def widget(self):
         """The interactive version: choices, a Check button and a feedback area."""
-        options = [(c.text, i) for i, c in enumerate(self.choices)]
-        if self.multiple:
-            boxes = [
-                widgets.Checkbox(
-                    description=text, value=False, indent=False, layout=widgets.Layout(width="auto")
-                )
-                for text, _ in options
-            ]
-            pick = widgets.VBox(boxes)
-
-            def picked():
-                return [i for i, b in enumerate(boxes) if b.value]
-        else:
-            pick = widgets.RadioButtons(
-                options=options, value=None, layout=widgets.Layout(width="auto")
-            )
-
-            def picked():
-                return [] if pick.value is None else [pick.value]
-
+        pick = ChoiceRows(self.choices, multiple=self.multiple)
         button = widgets.Button(description=msg("quiz.check"), button_style="primary")
-        feedback = widgets.HTML()
+        feedback = widgets.HTMLMath()
 
         def on_click(_):
-            if not picked():
+            if not pick.picked:
                 feedback.value = f"<i>{html.escape(msg('quiz.pick_first'))}</i>"
                 return
-            right, text = self.answer(picked())
+            right, text = self.answer(pick.picked)
             colour = COLORS["right" if right else "wrong"]
-            body = "<br>".join(html.escape(line) for line in text.splitlines())
+            body = "<br>".join(inline_html(line) for line in text.splitlines())
             feedback.value = f'<div style="color:{colour}">{body}</div>'
 
         button.on_click(on_click)
         box = widgets.VBox(
-            [widgets.HTMLMath(f"<b>{html.escape(self.prompt)}</b>"), pick, button, feedback]
+            [widgets.HTMLMath(f"<b>{inline_html(self.prompt)}</b>"), pick, button, feedback]
         )
         box.add_class(QUIZ_CLASS)
+        box.add_class(f"{QUIZ_CLASS}-{self.key}")  # a browser test finds a question by its key
         box.check = on_click  # tests press the button through this
         box.picker, box.feedback = pick, feedback
         return box
 
     def static_html(self) -> str:
-        items = "".join(f"<li>{html.escape(c.text)}</li>" for c in self.choices)
-        answer = "; ".join(html.escape(self.choices[i].text) for i in self.correct)
+        items = "".join(f"<li>{inline_html(c.text)}</li>" for c in self.choices)
+        answer = "; ".join(inline_html(self.choices[i].text) for i in self.correct)
         hint = html.escape(msg("quiz.choose_all")) if self.multiple else ""
         return (
-            f"<p><b>{html.escape(self.prompt)}</b>{hint}</p><ol type='a'>{items}</ol>"
+            f"<p><b>{inline_html(self.prompt)}</b>{hint}</p><ol type='a'>{items}</ol>"
             f"<details><summary>{html.escape(msg('quiz.show_answer'))}</summary><p>{answer}. "
-            f"{html.escape(self.explanation)}</p></details>"
+            f"{inline_html(self.explanation)}</p></details>"
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        still = {"text/html": self.static_html(), "text/plain": self.prompt}
+        still = {"text/html": self.static_html(), "text/plain": plain_text(self.prompt)}
         if static_mode():
             return still
         live = widgets.VBox([quiz_css(), self.widget()])
@@ -137,19 +120,81 @@ class Question:
 
 
 QUIZ_CLASS = "course-quiz"
-# ipywidgets draws each choice in a row of fixed height: a long choice spills over the next one.
-# Rows that grow with their text, wrapped at word boundaries, at any width.
+LETTERS = "abcdefgh"
+
+
+class ChoiceRows(widgets.VBox):
+    """A question's choices, one row each: a radio button (a checkbox for "choose all") with the
+    choice's letter, and its text with code shown as code and maths as maths.
+
+    ``picked`` is the list of chosen indices; ``value`` sets the choice by index (several
+    indices for "choose all"), as a student's click does.  One radio button per row (ipywidgets'
+    own radio group draws its labels as plain text) kept exclusive here.
+    """
+
+    def __init__(self, choices, *, multiple: bool):
+        self.multiple = multiple
+        self.marks = [self._mark(i, multiple) for i in range(len(choices))]
+        rows = []
+        for mark, choice in zip(self.marks, choices):
+            text = widgets.HTMLMath(
+                inline_html(choice.text), layout=widgets.Layout(flex="1 1 0%", width="auto")
+            )
+            row = widgets.HBox([mark, text], layout=widgets.Layout(align_items="flex-start"))
+            row.add_class(f"{QUIZ_CLASS}-choice")
+            rows.append(row)
+        super().__init__(rows)
+        if not multiple:
+            for mark in self.marks:
+                mark.observe(self._keep_one, names="value")
+
+    @staticmethod
+    def _mark(i: int, multiple: bool):
+        layout = widgets.Layout(width="auto", flex="0 0 auto", margin="0 6px 0 0")
+        if multiple:
+            return widgets.Checkbox(description=LETTERS[i], indent=False, layout=layout)
+        return widgets.RadioButtons(options=[(LETTERS[i], i)], value=None, layout=layout)
+
+    def _keep_one(self, change):
+        if change["new"] is not None:
+            for mark in self.marks:
+                if mark.value is not None and mark.value != change["new"]:
+                    mark.value = None
+
+    @property
+    def picked(self) -> list[int]:
+        if self.multiple:
+            return [i for i, mark in enumerate(self.marks) if mark.value]
+        return [mark.value for mark in self.marks if mark.value is not None]
+
+    @property
+    def value(self):
+        picked = self.picked
+        return picked if self.multiple else (picked[0] if picked else None)
+
+    @value.setter
+    def value(self, picked):
+        if self.multiple:
+            chosen = {picked} if isinstance(picked, int) else set(picked)
+            for i, mark in enumerate(self.marks):
+                mark.value = i in chosen
+        elif picked is None:
+            for mark in self.marks:
+                mark.value = None
+        else:
+            self.marks[picked].value = picked
+
+
+# Each choice is a row that grows with its text, wrapped at word boundaries, at any width.
 QUIZ_CSS = f"""<style>
-.{QUIZ_CLASS} .widget-radio-box label, .{QUIZ_CLASS} .widget-checkbox label {{
-  height: auto !important; min-height: var(--jp-widgets-inline-height);
-  line-height: 1.4 !important; white-space: normal !important; overflow: visible;
-  align-items: flex-start; padding: 3px 0;
+.{QUIZ_CLASS} .{QUIZ_CLASS}-choice {{ height: auto !important; padding: 2px 0; }}
+.{QUIZ_CLASS} .{QUIZ_CLASS}-choice .widget-htmlmath-content {{
+  white-space: normal; overflow-wrap: break-word; line-height: 1.4;
 }}
-.{QUIZ_CLASS} .widget-radio-box input {{ flex-shrink: 0; margin-top: 0.2em; }}
-.{QUIZ_CLASS} .widget-radio-box {{ height: auto !important; }}
-.{QUIZ_CLASS} .widget-radio, .{QUIZ_CLASS} .widget-checkbox {{
-  width: auto !important; max-width: 100%; height: auto !important;
-}}
+.{QUIZ_CLASS} .widget-radio, .{QUIZ_CLASS} .widget-radio-box,
+.{QUIZ_CLASS} .widget-checkbox {{ width: auto !important; height: auto !important; }}
+.{QUIZ_CLASS} .widget-radio-box label {{ height: auto !important; }}
+.{QUIZ_CLASS} code {{ font-size: 0.95em; }}
 </style>"""
 
 
@@ -171,7 +216,7 @@ class QuizSet:
     def _repr_mimebundle_(self, include=None, exclude=None):
         still = {
             "text/html": self.static_html(),
-            "text/plain": "\n".join(q.prompt for q in self.questions),
+            "text/plain": "\n".join(plain_text(q.prompt) for q in self.questions),
         }
         if static_mode():
             return still
