@@ -137,17 +137,53 @@ def start_here_map(lang: str = "en") -> str:
     head = [msg(f"lessons.map.{key}", lang=lang) for key in ("notebook", "you_learn", "notes")]
     rows = [f"| # | {' | '.join(head)} |", "|---|" + "|".join("-" * 10 for _ in head) + "|"]
     rows += [
-        f"| {item.number} | [`{WEEK}/{item.id}.ipynb`]({WEEK}/{item.id}.ipynb) | "
-        f"{item.you_learn(lang)} | {', '.join(item.sections)} |"
+        f"| {item.number} | {_link(item)} | {item.you_learn(lang)} | {', '.join(item.sections)} |"
         for item in LESSONS
     ]
     return "\n".join(rows)
 
 
-def lesson_card(item: Lesson) -> str:
-    """The line under each notebook's title: the lecture-notes sections and the points."""
-    kind = "graded assignment" if item.graded else "exercises, each checked by the cell after it"
-    return (
-        f"*Lecture notes (Course 2, Week 2):* section{'s' if len(item.sections) > 1 else ''} "
-        f"{', '.join(item.sections)} · *Points:* {points(item):g} ({kind})"
+def notes_map(lang: str = "en") -> str:
+    """START_HERE's map from the lecture notes to the lessons: every section of the notes, its
+    figures and the lessons that teach it (links as in :func:`start_here_map`)."""
+    from utils.lessons.notes import SECTIONS
+
+    head = [msg(f"notes.{key}", lang=lang) for key in ("section", "title", "figures", "lessons")]
+    rows = [
+        f"### {msg('notes.heading', lang=lang)}",
+        "",
+        msg("notes.intro", lang=lang),
+        "",
+        f"| {' | '.join(head)} |",
+        "|" + "|".join("-" * 8 for _ in head) + "|",
+    ]
+    for part in SECTIONS:
+        teaching = [item for item in LESSONS if part.number in item.sections]
+        rows.append(
+            f"| {part.number} | {part.title(lang)} | {', '.join(part.figures) or '–'} | "
+            f"{', '.join(f'{item.number} {_link(item)}' for item in teaching) or '–'} |"
+        )
+    return "\n".join(rows)
+
+
+def _link(item: Lesson) -> str:
+    return f"[`{WEEK}/{item.id}.ipynb`]({WEEK}/{item.id}.ipynb)"
+
+
+def lesson_card(item: Lesson, lang: str | None = None) -> str:
+    """The line under each notebook's title, in ``lang``: the lecture notes' sections and their
+    figures, and the points."""
+    from utils.lessons.notes import figures
+
+    shown = figures(item.sections)
+    return msg(
+        "course.card",
+        lang=lang,
+        sections_word=msg(
+            "course.sections" if len(item.sections) > 1 else "course.section", lang=lang
+        ),
+        sections=msg("course.list_separator", lang=lang).join(item.sections),
+        figures=msg("notes.figures_note", lang=lang, figures=", ".join(shown)) if shown else "",
+        points=points(item),
+        kind=msg("course.kind_graded" if item.graded else "course.kind_exercises", lang=lang),
     )
