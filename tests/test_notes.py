@@ -1,10 +1,10 @@
-"""The lecture notes as data (utils/lessons/notes.py): every section taught, every figure placed."""
+"""The lecture notes as data (utils/lecture_notes.py): every section taught, every figure placed."""
 
 import pytest
 
 from utils.i18n import languages
+from utils.lecture_notes import SECTIONS, figures, section
 from utils.lessons import LESSONS, lesson_card, notes_map
-from utils.lessons.notes import SECTIONS, figures, section
 
 
 def test_the_notes_twenty_figures_are_each_in_one_section_in_order():
