@@ -388,6 +388,8 @@ def run_with_live_widgets(page, path) -> dict:
 @pytest.mark.parametrize("name", STUDENT_NOTEBOOKS)
 def test_solved_notebook_runs_and_its_widgets_respond(page, lab, screenshots, name):
     """A solved copy runs top to bottom with no error; every widget redraws; the quiz answers."""
+    from tests.browser.test_drawing_pad import DIGIT_PAD, exercise_digit_pad  # (it imports us)
+
     path = lab.solved_path(name)
     open_notebook(page, lab, path)
     try:
@@ -421,6 +423,8 @@ TRANSLATED = [
 def test_translated_notebook_runs_and_speaks_its_language(page, lab, screenshots, lang, name):
     """The solved notebook of another language runs top to bottom with no error and nothing on
     stderr; its widgets are live and speak the language (the first widget's title and labels)."""
+    from tests.browser.test_drawing_pad import DIGIT_PAD  # (it imports us)
+
     path = lab.solved_path(name, lang)
     open_notebook(page, lab, path)
     try:
@@ -459,70 +463,6 @@ def test_the_chinese_start_page_and_the_interface_language_pack(page, lab, scree
     assert CHINESE.search(json.dumps(pack, ensure_ascii=False)), "the zh_CN pack has no Chinese"
     menu = page.locator(".lm-MenuBar-itemLabel").first.text_content()
     assert menu == "File", f"the interface is not English by default: {menu!r}"
-
-
-DIGIT_PAD = ".jp-OutputArea-output .widget-vbox:has(> .widget-hbox > .widget-gridbox)"
-
-
-def exercise_digit_pad(page, screenshots) -> list[str]:
-    """Click cells of the draw-a-digit pad; the prediction and figure must follow."""
-    pad = page.locator(DIGIT_PAD).first
-    pad.scroll_into_view_if_needed()
-    cells = pad.locator(".widget-gridbox .widget-button")
-    assert cells.count() == 400
-
-    def inked() -> int:  # cells painted in ink (black), as the figures draw a pixel of 1
-        return cells.evaluate_all(
-            "els => els.filter(e => getComputedStyle(e).backgroundColor === 'rgb(0, 0, 0)').length"
-        )
-
-    result = pad.locator(".widget-vbox:has(> .widget-output)")
-    status = result.locator(":scope > .widget-html .widget-html-content")
-    image = result.locator(":scope > .widget-output img")
-    assert "Click cells" in status.text_content()
-    done = []
-    for row in range(4, 16):  # a vertical stroke: a one
-        before = image.get_attribute("src")
-        cells.nth(row * 20 + 10).click()
-        wait_until(
-            lambda: image.get_attribute("src") != before,
-            REDRAW_TIMEOUT,
-            f"the pad to redraw after clicking row {row}",
-        )
-        done.append(f"pad cell ({row}, 10)")
-    assert inked() == 12
-    text = wait_until(
-        lambda: "The model reads a" in (t := status.text_content()) and t,
-        30,
-        "the prediction message",
-    )
-    assert re.search(r"reads a \d \(\d+% sure\)", text), text
-    save_screenshot(page, screenshots, "assignment_digits-drawn", focus=pad)
-    before = image.get_attribute("src")
-    pad.locator("button", has_text="Clear").click()
-    wait_until(
-        lambda: "Click cells" in status.text_content() and image.get_attribute("src") != before,
-        REDRAW_TIMEOUT,
-        "the pad to clear",
-    )
-    # the 400 cells follow the pad one message each, possibly after the status line
-    wait_until(
-        lambda: not inked(),
-        REDRAW_TIMEOUT,
-        "every cell of the pad to be blank",
-    )
-    pad.locator("button", has_text="Load example").click()
-    wait_until(
-        lambda: "The model reads a" in status.text_content(),
-        REDRAW_TIMEOUT,
-        "an example digit to load",
-    )
-    wait_until(
-        lambda: inked() > 10,
-        REDRAW_TIMEOUT,
-        "the example's cells to be inked",
-    )
-    return done + ["clear", "load example"]
 
 
 def click_validate(page) -> tuple[str, str]:

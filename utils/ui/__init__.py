@@ -1,4 +1,6 @@
 """The course's interface pieces, shared by every lesson: the figure widget and the quiz widget.
+The drawing pad (``utils.ui.drawing_pad.DrawingCanvas``, an anywidget) is imported by the one
+lesson that draws, not here, so the other lessons never load anywidget.
 
 Each shows a still figure or question when no front end drives it (static renderings, nbgrader).
 """
