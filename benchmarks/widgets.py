@@ -56,6 +56,8 @@ def _run_cells(name, scope, found, FigureWidget) -> None:
 
 def positions(control) -> list:
     """The values a student would move ``control`` through."""
+    if hasattr(control, "rows") and hasattr(control, "columns"):  # the drawing pad
+        return strokes(control.rows, control.columns) + [control.value]
     if isinstance(control, widgets.Checkbox):
         return [not control.value, control.value]
     options = getattr(control, "options", None)
@@ -68,6 +70,20 @@ def positions(control) -> list:
             return [(lo, hi), start]
         return [lo + (hi - lo) * k / (SLIDER_STEPS - 1) for k in range(SLIDER_STEPS)] + [start]
     return []
+
+
+def strokes(rows: int, columns: int) -> list[str]:
+    """A seven drawn stroke by stroke on the pad (top bar, slant, cross bar): each value is the
+    pad after one more stroke, as a student's mouse sends it (the pad is at least 20 x 20)."""
+    grid = [["0"] * columns for _ in range(rows)]
+    lines = [[(4, c) for c in range(5, 15)], [(r, 14 - (r - 4) // 2) for r in range(4, 17)]]
+    lines.append([(10, c) for c in range(7, 13)])
+    drawn = []
+    for line in lines:
+        for r, c in line:
+            grid[r][c] = "1"
+        drawn.append("".join("".join(row) for row in grid))
+    return drawn
 
 
 def redraw_times(widget) -> list[float]:
