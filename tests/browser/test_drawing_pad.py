@@ -15,7 +15,7 @@ import re
 import nbformat
 import pytest
 
-from tests.browser.test_lab import (
+from tests.browser.notebook_page import (
     HELPERS,
     REDRAW_TIMEOUT,
     run_all_cells,
