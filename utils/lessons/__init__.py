@@ -35,6 +35,11 @@ class Lesson:
         return NOTEBOOKS / WEEK / f"{self.id}.ipynb"
 
     @property
+    def source(self) -> Path:
+        """Its nbgrader source notebook (the instructor's version)."""
+        return NOTEBOOKS.parent / "autograder" / "source" / self.id / f"{self.id}.ipynb"
+
+    @property
     def module(self) -> str:
         return f"utils.lessons.{self.package}"
 
@@ -97,6 +102,14 @@ LESSONS: tuple[Lesson, ...] = (
         "accuracy, prediction; error analysis; draw your own digit",
         graded=True,
     ),
+    Lesson(
+        "06_train_it_yourself",
+        "06",
+        "train_it_yourself",
+        ("1.2", "4.1", "5.2"),
+        "optional capstone: write the forward pass, backprop, Adam and the mini-batch loop in "
+        "numpy; train the digits network and match Keras's loss curve",
+    ),
 )
 
 
@@ -109,8 +122,10 @@ def lesson(lesson_id: str) -> Lesson:
 
 
 def points(item: Lesson) -> float:
-    """The lesson's points: the sum over its graded cells' nbgrader metadata."""
-    cells = json.loads(item.notebook.read_text(encoding="utf-8"))["cells"]
+    """The lesson's points: the sum over its graded cells' nbgrader metadata (of the released
+    notebook; of the source before a new lesson's first release: nbgrader keeps the points)."""
+    notebook = item.notebook if item.notebook.is_file() else item.source
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     return sum(
         float(c.get("metadata", {}).get("nbgrader", {}).get("points", 0))
         for c in cells
@@ -146,7 +161,7 @@ def start_here_map(lang: str = "en") -> str:
 def notes_map(lang: str = "en") -> str:
     """START_HERE's map from the lecture notes to the lessons: every section of the notes, its
     figures and the lessons that teach it (links as in :func:`start_here_map`)."""
-    from utils.lessons.notes import SECTIONS
+    from utils.lecture_notes import SECTIONS
 
     head = [msg(f"notes.{key}", lang=lang) for key in ("section", "title", "figures", "lessons")]
     rows = [
@@ -173,7 +188,7 @@ def _link(item: Lesson) -> str:
 def lesson_card(item: Lesson, lang: str | None = None) -> str:
     """The line under each notebook's title, in ``lang``: the lecture notes' sections and their
     figures, and the points."""
-    from utils.lessons.notes import figures
+    from utils.lecture_notes import figures
 
     shown = figures(item.sections)
     return msg(
