@@ -297,6 +297,64 @@ def test_race_widget_redraws_from_cached_runs(monkeypatch):
     assert "after 1000 steps" in w.message
 
 
+def test_widgets_redraw_in_place_from_cached_results(monkeypatch):
+    """A move updates the same figure's artists; the steps slider and a seen value compute
+    nothing (every race runs RACE_STEPS steps once; a shorter one is its beginning)."""
+    from utils.lessons.adam_and_layers import widgets
+
+    s = step_size_widget()
+    figure = s.figure
+    s.set(steps=120)
+    s.set(steps=50)
+    assert s.figure is figure and "at step 50" in s.message
+    w = optimizer_race_widget()
+    figure = w.figure
+    w.set(surface="banana (Rosenbrock)")
+    monkeypatch.setattr(widgets.GradientDescent, "step", lambda *a: pytest.fail("recomputed"))
+    monkeypatch.setattr(widgets.Adam, "step", lambda *a: pytest.fail("recomputed"))
+    for steps in (10, 370, widgets.RACE_STEPS):
+        w.set(steps=steps)
+        assert f"after {steps} steps" in w.message
+    for surface in SURFACES:  # the widget warmed every surface up at its default rates
+        w.set(surface=surface)
+    assert w.figure is figure and len(figure.axes) == 2 and len(figure.legends) == 1
+
+
+def test_a_short_race_is_the_beginning_of_a_long_one():
+    long = race("elongated bowl", gd_lr=0.0395, steps=2000)["gradient descent"]
+    short = race("elongated bowl", gd_lr=0.0395, steps=150)["gradient descent"]
+    np.testing.assert_array_equal(short.path, long.path[:151])
+    # diverging after the last step counted is not diverging
+    blows_up = race("banana (Rosenbrock)", gd_lr=0.003, steps=1000)["gradient descent"]
+    assert blows_up.diverged is not None and blows_up.diverged > 5
+    early = race("banana (Rosenbrock)", gd_lr=0.003, steps=blows_up.diverged - 1)
+    assert early["gradient descent"].diverged is None
+    assert len(early["gradient descent"].costs) == blows_up.diverged
+    assert (
+        race("banana (Rosenbrock)", gd_lr=0.003, steps=blows_up.diverged)[
+            "gradient descent"
+        ].diverged
+        == blows_up.diverged
+    )
+
+
+def _overlaps(artist, axes, renderer) -> bool:
+    return artist.get_window_extent(renderer).overlaps(axes.get_window_extent(renderer))
+
+
+def test_legends_cover_no_data():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    X, y = make_ekg(n=20, seed=0)
+    for w in (optimizer_race_widget(), step_size_widget(), conv_window_widget(X, y)):
+        w.set(**{"stride": 30} if "stride" in w.controls else {})
+        renderer = FigureCanvasAgg(w.figure).get_renderer()
+        w.figure.draw(renderer)
+        legends = w.figure.legends or [ax.get_legend() for ax in w.figure.axes]
+        assert legends and all(legend.get_visible() for legend in legends), w.title
+        assert not any(_overlaps(g, ax, renderer) for g in legends for ax in w.figure.axes)
+
+
 def test_race_widget_falls_back_to_a_still_figure(monkeypatch):
     w = optimizer_race_widget()
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
@@ -536,6 +594,47 @@ def test_quiz_has_two_questions():
     assert len(quiz().questions) == 2
 
 
+def test_quiz_marks_code_and_reads_well():
+    """Code is in backticks (the quiz shows it as code), and the lecture's garbled wording of
+    the second question ("What is this name of the layer type") is fixed, in both languages."""
+    from utils.lessons.adam_and_layers.questions import questions
+
+    for lang in ("en", "zh"):
+        q1, q2 = questions(lang)
+        texts = [q1.prompt, *(c.text for c in q1.choices), q1.explanation]
+        for text in texts:
+            bare = re.sub(r"`[^`]*`", "", text)
+            assert "compile()" not in bare and "optimizers.Adam" not in bare, text
+        assert "`optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3)`" in q1.choices[3].text
+        assert "this name" not in q2.prompt
+    assert questions("en")[1].prompt.endswith("What is the name of this layer type?")
+
+
+def test_open_questions_numbers(keras):
+    """The numbers of the open questions at the end of the notebook."""
+    conv = keras.layers.Conv1D(8, 20, strides=10)
+    conv.build((None, 1000, 1))
+    assert conv.count_params() == 168  # "still 168" on 1000 samples
+    for n, want in ((100, 808), (1000, 8008)):
+        dense = keras.layers.Dense(8)
+        dense.build((None, n))
+        assert dense.count_params() == want
+    for g, ratio in ((1e-3, 1.0), (1e-8, 1 / 11)):  # a steady gradient: the step is α g/(|g| + ε)
+        theta, m, v = np.zeros(1), np.zeros(1), np.zeros(1)
+        for t in range(1, 4):
+            before = theta.copy()
+            theta, m, v = adam_step(theta, np.array([g]), m, v, t, lr=0.01)
+            assert (before - theta)[0] / 0.01 == pytest.approx(
+                ratio, rel=1e-3 if g > 1e-6 else 1e-9
+            )
+    settled = {
+        a: race("elongated bowl", adam_lr=a, steps=1000)["Adam"].settled for a in (0.3, 0.1, 0.03)
+    }
+    assert settled[0.1] >= settled[0.3] and settled[0.03] > 3 * settled[0.3]
+    late = race("elongated bowl", adam_lr=0.3, steps=1000)["Adam"]
+    assert late.costs[-1] < 1e-6 * TOLERANCE  # "J falls far below the tolerance"
+
+
 # ----------------------------------------------------------------------------------------
 # The notebooks, executed in real kernels
 # ----------------------------------------------------------------------------------------
@@ -557,7 +656,15 @@ def test_source_notebook_structure():
     grade_ids = cells_by_grade_id(nb)
     assert len(grade_ids) == len(nb.cells)
     assert "import keras" in grade_ids["setup"].source
-    assert "quiz()" in nb.cells[-1].source
+    assert [c.id for c in nb.cells[-3:]] == ["quiz", "open_questions", "further_reading"]
+    assert "quiz()" in nb.cells[-3].source
+    assert nb.cells[-2].source.count("<details><summary>A model answer</summary>") == 3
+    deep_dive = grade_ids["s4_eps"].source
+    assert deep_dive.startswith("### Deep dive (optional): where Keras adds")
+    assert "do not need this part" in deep_dive
+    for exercise in ("ex2", "ex3"):  # hints unfold one at a time, the formula last
+        text = grade_ids[exercise].source
+        assert text.index("Hint 1: a nudge") < text.index("Hint 2: the formula"), exercise
     released = nbformat.read(RELEASED / f"{NAME}.ipynb", as_version=4)
     assert {
         c.id: c.metadata["nbgrader"]["points"]
@@ -727,7 +834,7 @@ def test_widgets_follow_the_language(monkeypatch):
     assert w.message.startswith("梯度下降（α = 0.03）：200 步后 J = ")
     w.set(surface="elongated bowl", gd_lr=0.1)
     assert "在第 10 步发散" in w.message and w.figure.axes[0].get_title().startswith("狭长的碗：")
-    assert "梯度下降（发散）" in [t.get_text() for t in w.figure.axes[1].get_legend().get_texts()]
+    assert "梯度下降（发散）" in [t.get_text() for t in w.figure.legends[0].get_texts()]
     assert race("round bowl")["gradient descent"].name == "gradient descent"  # the key stays
     assert sweep_summary("badly conditioned bowl", steps=50).startswith("病态的碗：")
     assert "第 50 步时 Adam 的步长 / α —— 稳定：1.00" in step_size_widget().message

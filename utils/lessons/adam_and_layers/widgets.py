@@ -34,13 +34,16 @@ from dataclasses import dataclass
 from typing import Callable
 
 import ipywidgets as widgets
+import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from utils.i18n import msg
 from utils.nn import Adam, GradientDescent
 from utils.nn.conv import conv1d_windows as conv_windows  # re-exported under the lesson's name
-from utils.plotting import plot_optimizer_paths
 from utils.style import CLASS_COLORS, COLORS, course_style, figure_language, new_figure
 from utils.ui.figure_widget import FigureWidget
 from utils.validation import as_float_array, as_labels, check_positive
@@ -83,6 +86,11 @@ RATES = tuple(float(f"{10 ** (k / 10):.3g}") for k in range(-40, 6))
 SWEEP_STEPS = 1000
 """The sweep's budget: every optimizer gets this many steps at every learning rate."""
 
+RACE_STEPS = 1000
+"""The most steps the race widget offers: every race runs this far once and is then cached."""
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
 
 def _w(key, **params):
     """A widget message in the language in use."""
@@ -113,6 +121,24 @@ def _shown(name, lang=None) -> str:
     """``name`` (a surface, optimizer or gradient pattern) in ``lang`` (default: in use)."""
     key = _NAME_KEYS.get(name)
     return name if key is None else msg(f"adam_and_layers.widget.{key}", lang=lang)
+
+
+def _looks(width="360px") -> dict:
+    """A control's layout: long enough for its steps, its description never cut off."""
+    return {"style": {"description_width": "initial"}, "layout": widgets.Layout(width=width)}
+
+
+def _power_of_ten(value, _position=None) -> str:
+    """``1e-16`` as plain text, 10⁻¹⁶ (plain tick labels draw much faster than mathtext ones)."""
+    exponent = round(float(np.log10(value)))
+    return "1" if exponent == 0 else "10" + str(exponent).translate(_SUPERSCRIPTS)
+
+
+def _plain_log_axis(axis) -> None:
+    """A log axis with powers of ten labelled in plain text, and no minor ticks."""
+    axis.set_major_locator(LogLocator(base=10, numticks=8))
+    axis.set_major_formatter(FuncFormatter(_power_of_ten))
+    axis.set_minor_locator(NullLocator())
 
 
 def _width(text: str) -> int:
@@ -304,16 +330,19 @@ class RaceResult:
 
 
 def _result(surface, name, rate, steps, tolerance) -> RaceResult:
-    paths, costs, diverged = _runs(surface, name, (float(rate),), steps)
-    stop = int(diverged[0]) or steps + 1
+    """The first ``steps`` steps of a run of at least :data:`RACE_STEPS` steps (cached): a
+    shorter race is the beginning of a longer one, so moving the steps slider computes nothing."""
+    paths, costs, diverged = _runs(surface, name, (float(rate),), max(steps, RACE_STEPS))
+    blew_up = int(diverged[0]) if 0 < diverged[0] <= steps else None
+    stop = blew_up or steps + 1
     path, cost = paths[0, :stop], costs[0, :stop]
     return RaceResult(
         name,
         rate,
         path,
         cost,
-        None if diverged[0] else _settled(cost, tolerance),
-        int(diverged[0]) or None,
+        None if blew_up else _settled(cost, tolerance),
+        blew_up,
         tolerance,
         surface.minimum,
     )
@@ -346,59 +375,127 @@ race = optimizer_race
 """The name the lesson's notebook uses (``race(...)``); lesson 02's ``race`` races activations."""
 
 
-@course_style()
+class _RaceCanvas:
+    """The race's figure, made once and redrawn in place: moving a control changes lines,
+    markers and texts, nothing is built anew; a new surface swaps the contours.  Few distinct
+    texts, plain-text tick labels and one legend below both panels keep a redraw quick."""
+
+    def __init__(self):
+        with course_style():
+            self.fig = new_figure(figsize=(10.5, 4.4), layout=None)
+            self.left, self.right = self.fig.subplots(
+                1,
+                2,
+                gridspec_kw={
+                    "width_ratios": [1.15, 1],
+                    **{"left": 0.06, "right": 0.99, "bottom": 0.2, "top": 0.93, "wspace": 0.2},
+                },
+            )
+            self.paths, self.starts, self.ends, self.curves, self.dots = [], [], [], [], []
+            for color in CLASS_COLORS[: len(OPTIMIZERS)]:
+                self.paths.append(self.left.plot([], [], color=color, marker="o", ms=3)[0])
+                self.starts.append(
+                    self.left.plot([], [], "o", ms=8, mfc=COLORS["white"], color=color)[0]
+                )
+                self.ends.append(
+                    self.left.plot([], [], "*", ms=13, color=color, mec=COLORS["black"])[0]
+                )
+                self.curves.append(self.right.semilogy([], [], color=color)[0])
+                self.dots.append(
+                    self.right.plot([], [], "o", color=color, ms=7, mec=COLORS["black"])[0]
+                )
+            self.tolerance = self.right.axhline(1.0, color=COLORS["grey"], linestyle="--", lw=1)
+            start = Line2D([], [], ls="", marker="o", mfc=COLORS["white"], mec=COLORS["black"])
+            end = Line2D([], [], ls="", marker="*", ms=11, color=COLORS["black"])
+            self.legend = self.fig.legend(
+                handles=[*self.paths, start, end, self.tolerance],
+                labels=[*OPTIMIZERS, _fig("path_start"), _fig("path_end"), ""],
+                loc="lower center",
+                ncol=5,
+                bbox_to_anchor=(0.5, 0.0),
+                frameon=False,
+            )
+            self.left.set(xlabel="w₁", ylabel="w₂")  # plain text: drawn faster than $w_1$
+            self.left.grid(False)
+            self.right.set(xlabel=_fig("step_axis"), ylabel=_fig("cost_axis"))
+            self.right.set_title(_fig("cost_title"))
+            self.right.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+            _plain_log_axis(self.right.yaxis)
+        self.surface, self.contours = None, None
+
+    def _show_surface(self, surface: Surface):
+        """Contours, limits and title of ``surface`` (in place of the previous surface's)."""
+        if self.contours is not None:
+            self.contours.remove()
+        xx, yy, values, levels = _contour_grid(surface)
+        with course_style():
+            self.contours = self.left.contour(
+                xx,
+                yy,
+                values,
+                levels=levels,
+                colors=mpl.colormaps["viridis"](np.linspace(0, 1, len(levels))),
+                linewidths=0.8,
+                alpha=0.7,
+                zorder=1,
+            )
+        lang = figure_language()
+        self.left.set(xlim=surface.xlim, ylim=surface.ylim)
+        self.left.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
+        self.left.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
+        title = _fig("surface_title", name=_shown(surface.name, lang), formula=surface.formula)
+        self.left.set_title(title)
+        self.surface = surface
+
+    def draw(self, surface, results, steps, tolerance) -> Figure:
+        if surface is not self.surface:
+            self._show_surface(surface)
+        lang = figure_language()
+        legend = self.legend.get_texts()
+        for i, r in enumerate(results.values()):
+            self.paths[i].set_data(r.path[:, 0], r.path[:, 1])
+            self.starts[i].set_data(r.path[:1, 0], r.path[:1, 1])
+            self.ends[i].set_data(r.path[-1:, 0], r.path[-1:, 1])
+            self.curves[i].set_data(np.arange(len(r.costs)), np.maximum(r.costs, 1e-16))
+            label = _shown(r.name, lang)
+            if r.diverged is not None:
+                label = _fig("diverged_label", name=label)
+            legend[i].set_text(label)
+            settled = [] if r.settled is None else [r.settled]
+            self.dots[i].set_data(settled, r.costs[settled])
+        self.tolerance.set_ydata([tolerance, tolerance])
+        legend[-1].set_text(_fig("tolerance_label", tolerance=tolerance))
+        self.right.set_xlim(0, steps)
+        self.right.relim()
+        self.right.autoscale_view(scalex=False)
+        return self.fig
+
+
+@functools.lru_cache(maxsize=len(SURFACES))
+def _contour_grid(surface: Surface, resolution=200, levels=30):
+    """The grid, the values of J on it and the contour levels (log-spaced for the banana)."""
+    xx, yy = np.meshgrid(
+        np.linspace(*surface.xlim, resolution), np.linspace(*surface.ylim, resolution)
+    )
+    values = surface.J(xx, yy)
+    depth = values - values.min()
+    low = np.percentile(depth, 5)
+    if low > 0 and depth.max() / low > 100:  # a narrow valley: even levels would hide it
+        return xx, yy, values, values.min() + np.geomspace(low, depth.max(), levels)
+    return xx, yy, values, np.linspace(values.min(), values.max(), levels)
+
+
+def _race_message(results) -> str:
+    return _w("summary_separator").join(r.summary() for r in results.values())
+
+
 def race_figure(
     surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=200, tolerance=TOLERANCE
 ) -> tuple[Figure, str]:
     """The race drawn: paths on the contours (left), J against the step (right); and a message."""
     surface = _surface(surface)
     results = optimizer_race(surface, gd_lr, adam_lr, steps, tolerance)
-    fig = new_figure(figsize=(10.5, 4.2))
-    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
-    lang = figure_language()
-    plot_optimizer_paths(
-        surface.J,
-        {_shown(r.name, lang): r.path for r in results.values()},
-        surface.xlim,
-        surface.ylim,
-        ax=left,
-    )
-    marks = {"start": _fig("path_start"), "end": _fig("path_end")}  # plot_optimizer_paths's
-    for text in left.get_legend().get_texts():
-        text.set_text(marks.get(text.get_text(), text.get_text()))
-    left.set_title(_fig("surface_title", name=_shown(surface.name, lang), formula=surface.formula))
-    for color, r in zip(CLASS_COLORS, results.values()):
-        label = _shown(r.name, lang)
-        if r.diverged is not None:
-            label = _fig("diverged_label", name=label)
-        right.semilogy(
-            np.arange(len(r.costs)), np.maximum(r.costs, 1e-16), color=color, label=label
-        )
-        if r.settled is not None:
-            right.plot(
-                r.settled,
-                r.costs[r.settled],
-                "o",
-                color=color,
-                markersize=7,
-                markeredgecolor=COLORS["black"],
-            )
-    right.axhline(
-        tolerance,
-        color=COLORS["grey"],
-        linestyle="--",
-        linewidth=1,
-        label=_fig("tolerance_label", tolerance=tolerance),
-    )
-    right.set(
-        xlabel=_fig("step_axis"),
-        ylabel=_fig("cost_axis"),
-        xlim=(0, steps),
-        title=_fig("cost_title"),
-    )
-    right.legend(loc="best")
-    message = _w("summary_separator").join(r.summary() for r in results.values())
-    return fig, message
+    return _RaceCanvas().draw(surface, results, steps, tolerance), _race_message(results)
 
 
 def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=200):
@@ -408,6 +505,7 @@ def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, ste
             options=[(_shown(name), name) for name in SURFACES],
             value=surface,
             description=_w("surface"),
+            **_looks("300px"),
         ),
         "gd_lr": widgets.FloatLogSlider(
             value=gd_lr,
@@ -418,6 +516,7 @@ def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, ste
             description=_w("gd_alpha"),
             readout_format=".3g",
             continuous_update=False,
+            **_looks(),
         ),
         "adam_lr": widgets.FloatLogSlider(
             value=adam_lr,
@@ -428,6 +527,7 @@ def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, ste
             description="Adam α",
             readout_format=".3g",
             continuous_update=False,
+            **_looks(),
         ),
         "steps": widgets.IntSlider(
             value=steps,
@@ -436,9 +536,20 @@ def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, ste
             step=10,
             description=_w("steps"),
             continuous_update=False,
+            **_looks(),
         ),
     }
-    return FigureWidget(race_figure, controls, title=_w("race_title"))
+    canvas = _RaceCanvas()
+    for name in SURFACES:  # warm up: a first move to another surface then computes nothing
+        _contour_grid(SURFACES[name])
+        optimizer_race(name, gd_lr, adam_lr, steps)
+
+    def draw(surface, gd_lr, adam_lr, steps):
+        surface = _surface(surface)
+        results = optimizer_race(surface, gd_lr, adam_lr, steps)
+        return canvas.draw(surface, results, steps, TOLERANCE), _race_message(results)
+
+    return FigureWidget(draw, controls, title=_w("race_title"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -601,8 +712,15 @@ def adam_step_ratios(beta1=0.9, beta2=0.999, steps=50, learning_rate=0.01):
     ``(adam, gd)``: dicts pattern -> array (``steps``,) of ``|Δθ| / α``.
     For gradient descent that is just ``|g|``; for Adam it is
     ``|m̂| / (√v̂ + ε)``, close to 1 for a steady gradient of any size.
+    Cached: asking again for the same values computes nothing (the arrays are read-only).
     """
     check_positive(steps, "steps", integer=True)
+    adam, gd = _step_ratios(float(beta1), float(beta2), int(steps), float(learning_rate))
+    return dict(adam), dict(gd)
+
+
+@functools.lru_cache(maxsize=256)
+def _step_ratios(beta1, beta2, steps, learning_rate):
     patterns = _gradient_patterns(steps)
     grads = np.stack(list(patterns.values()), axis=1)  # (steps, 4)
     adam = Adam(learning_rate, beta_1=beta1, beta_2=beta2)
@@ -612,53 +730,93 @@ def adam_step_ratios(beta1=0.9, beta2=0.999, steps=50, learning_rate=0.01):
         before = theta.copy()
         adam.step(theta, g)
         adam_steps[k] = np.abs(theta - before) / learning_rate
+    gd_steps = np.abs(grads)
+    for array in (adam_steps, gd_steps):
+        array.flags.writeable = False
     names = list(patterns)
     return (
-        {n: adam_steps[:, j] for j, n in enumerate(names)},
-        {n: np.abs(grads[:, j]) for j, n in enumerate(names)},
+        tuple((n, adam_steps[:, j]) for j, n in enumerate(names)),
+        tuple((n, gd_steps[:, j]) for j, n in enumerate(names)),
     )
 
 
-@course_style()
-def step_size_figure(beta1=0.9, beta2=0.999, steps=50) -> tuple[Figure, str]:
-    """Step size / learning rate per gradient pattern: gradient descent (left), Adam (right)."""
-    adam, gd = adam_step_ratios(beta1, beta2, steps)
-    lang = figure_language()
-    k = np.arange(1, steps + 1)
-    fig = new_figure(figsize=(10.5, 3.8))
-    axes = fig.subplots(1, 2, sharey=True)
-    for ax, ratios, title in (
-        (axes[0], gd, _fig("gd_step_title")),
-        (axes[1], adam, _fig("adam_step_title")),
-    ):
-        # the steady line is drawn wide and the others on top, so overlaps stay visible
-        for color, style, width, (name, r) in zip(
-            CLASS_COLORS, ("-", "--", "-", "-"), (4.0, 2.0, 1.5, 1.5), ratios.items()
-        ):
-            ax.semilogy(
-                k,
-                np.maximum(r, 1e-6),
-                color=color,
-                linestyle=style,
-                linewidth=width,
-                label=_shown(name, lang),
+class _StepSizeCanvas:
+    """The step-size figure, made once; a redraw moves its lines and rewrites its title."""
+
+    def __init__(self):
+        lang = figure_language()
+        with course_style():
+            self.fig = new_figure(figsize=(10.5, 4.4), layout=None)
+            self.axes = self.fig.subplots(
+                1,
+                2,
+                sharey=True,
+                gridspec_kw={"left": 0.08, "right": 0.99, "bottom": 0.28, "top": 0.86},
             )
-        ax.set(title=title, xlabel=_fig("step_t_axis"), ylim=(1e-4, 10))
-    axes[0].set_ylabel(_fig("ratio_axis"))
-    axes[1].legend(loc="lower left", fontsize=9)
-    fig.suptitle(f"β1 = {beta1:g}, β2 = {beta2:g}")
+            self.lines = []
+            for ax, title in zip(self.axes, (_fig("gd_step_title"), _fig("adam_step_title"))):
+                # the steady line is drawn wide and the others on top, so overlaps stay visible
+                self.lines.append(
+                    [
+                        ax.semilogy([], [], color=color, linestyle=style, linewidth=width)[0]
+                        for color, style, width in zip(
+                            CLASS_COLORS, ("-", "--", "-", "-"), (4.0, 2.0, 1.5, 1.5)
+                        )
+                    ]
+                )
+                ax.set(title=title, xlabel=_fig("step_t_axis"), ylim=(1e-4, 10))
+                ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10], integer=True))
+                _plain_log_axis(ax.yaxis)
+            self.axes[0].set_ylabel(_fig("ratio_axis"))
+            for line, name in zip(self.lines[1], GRADIENT_PATTERNS):
+                line.set_label(_shown(name, lang))
+            self.fig.legend(
+                handles=self.lines[1],
+                loc="lower center",
+                ncol=2,
+                bbox_to_anchor=(0.5, 0.0),
+                frameon=False,
+            )
+            self.title = self.fig.suptitle("")
+
+    def draw(self, beta1, beta2, steps, adam, gd) -> Figure:
+        k = np.arange(1, steps + 1)
+        for lines, ratios in zip(self.lines, (gd, adam)):
+            for line, r in zip(lines, ratios.values()):
+                line.set_data(k, np.maximum(r, 1e-6))
+        for ax in self.axes:
+            ax.relim()
+            ax.autoscale_view(scaley=False)
+        self.title.set_text(f"β1 = {beta1:g}, β2 = {beta2:g}")
+        return self.fig
+
+
+def _step_size_message(steps, adam) -> str:
     last = _w("last_step_separator").join(
         _w("last_step_item", name=_w(f"{_NAME_KEYS[name]}_short"), ratio=r[-1])
         for name, r in adam.items()
     )
-    return fig, _w("last_steps", steps=steps, last=last)
+    return _w("last_steps", steps=steps, last=last)
+
+
+def step_size_figure(beta1=0.9, beta2=0.999, steps=50) -> tuple[Figure, str]:
+    """Step size / learning rate per gradient pattern: gradient descent (left), Adam (right)."""
+    adam, gd = adam_step_ratios(beta1, beta2, steps)
+    fig = _StepSizeCanvas().draw(beta1, beta2, steps, adam, gd)
+    return fig, _step_size_message(steps, adam)
 
 
 def step_size_widget(beta1=0.9, beta2=0.999, steps=50):
     """Adam's per-parameter step sizes, with sliders for β1, β2 and the number of steps."""
     controls = {
         "beta1": widgets.FloatSlider(
-            value=beta1, min=0.0, max=0.99, step=0.01, description="β1", continuous_update=False
+            value=beta1,
+            min=0.0,
+            max=0.99,
+            step=0.01,
+            description="β1",
+            continuous_update=False,
+            **_looks(),
         ),
         "beta2": widgets.FloatSlider(
             value=beta2,
@@ -668,6 +826,7 @@ def step_size_widget(beta1=0.9, beta2=0.999, steps=50):
             description="β2",
             readout_format=".3f",
             continuous_update=False,
+            **_looks(),
         ),
         "steps": widgets.IntSlider(
             value=steps,
@@ -676,9 +835,16 @@ def step_size_widget(beta1=0.9, beta2=0.999, steps=50):
             step=5,
             description=_w("steps"),
             continuous_update=False,
+            **_looks(),
         ),
     }
-    return FigureWidget(step_size_figure, controls, title=_w("step_size_title"))
+    canvas = _StepSizeCanvas()
+
+    def draw(beta1, beta2, steps):
+        adam, gd = adam_step_ratios(beta1, beta2, steps)
+        return canvas.draw(beta1, beta2, steps, adam, gd), _step_size_message(steps, adam)
+
+    return FigureWidget(draw, controls, title=_w("step_size_title"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -686,61 +852,100 @@ def step_size_widget(beta1=0.9, beta2=0.999, steps=50):
 # ----------------------------------------------------------------------------------------
 
 
-@course_style()
+_NUMBERED = 30
+"""Windows are numbered when there are at most this many (more numbers would overlap)."""
+
+
+class _ConvCanvas:
+    """The windows figure, made once: a redraw moves the signal, the bars and their numbers."""
+
+    def __init__(self):
+        with course_style():
+            self.fig = new_figure(figsize=(10.5, 3.4), layout=None)
+            self.ax = self.fig.add_subplot()
+            self.fig.subplots_adjust(left=0.02, right=0.98, bottom=0.16, top=0.9)
+            # the windows in two lines (NaN between windows): even ones blue, odd ones sky, so
+            # overlapping windows stay visible
+            self.bars = [
+                self.ax.plot([], [], color=CLASS_COLORS[k * 5], lw=4, solid_capstyle="butt")[0]
+                for k in (0, 1)
+            ]
+            self.numbers = [
+                self.ax.text(0, 0, "", ha="center", va="top", fontsize=8, visible=False)
+                for _ in range(_NUMBERED)
+            ]
+            (self.signal,) = self.ax.plot([], [], color=COLORS["black"], linewidth=1.5)
+            self.unseen = Rectangle(
+                (0, 0),
+                0,
+                1,
+                transform=self.ax.get_xaxis_transform(),
+                color=COLORS["vermillion"],
+                alpha=0.15,
+                label=_fig("no_window"),
+            )
+            self.ax.add_patch(self.unseen)
+            # above the axes, right of the title: a legend inside would cover the signal
+            self.legend = self.ax.legend(
+                handles=[self.unseen], loc="lower right", bbox_to_anchor=(1.0, 1.0)
+            )
+            self.ax.set(xlabel=_fig("sample_axis"), yticks=[])
+            self.ax.grid(False)
+
+    def draw(self, signal, kernel_size, stride, windows, title) -> Figure:
+        top, bottom = float(signal.max()), float(signal.min())
+        height = top - bottom
+        for k, bar in enumerate(self.bars):
+            level = bottom - (0.1 + 0.18 * k) * height
+            ends = [(a, b - 1) for a, b in windows[k::2]]
+            xs = [x for a, b in ends for x in (a, b, np.nan)]
+            bar.set_data(xs, [level if np.isfinite(x) else np.nan for x in xs])
+        numbered = len(windows) <= _NUMBERED
+        for i, text in enumerate(self.numbers):
+            shown = numbered and i < len(windows)
+            text.set_visible(shown)
+            if shown:
+                a, b = windows[i]
+                text.set_position(((a + b - 1) / 2, bottom - (0.14 + 0.18 * (i % 2)) * height))
+                text.set_text(str(i + 1))
+                text.set_color(CLASS_COLORS[i % 2 * 5])
+        self.signal.set_data(np.arange(signal.size), signal)
+        covered = windows[-1][1]
+        self.unseen.set_x(covered - 0.5)
+        self.unseen.set_width(signal.size - covered)
+        self.unseen.set_visible(covered < signal.size)
+        self.legend.set_visible(covered < signal.size)
+        self.ax.set(
+            ylim=(bottom - 0.45 * height, top + 0.1 * height),
+            xlim=(-1, signal.size),
+            title=title,
+        )
+        return self.fig
+
+
+def _conv_title(kernel_size, stride, label) -> str:
+    title = f"Conv1D(kernel_size={kernel_size}, strides={stride})"
+    if label is None:
+        return title
+    kind = _fig("irregular_rhythm" if label else "regular_rhythm")
+    return _fig("conv_title_kind", kind=kind, conv=title)
+
+
+def _conv_message(n, kernel_size, stride, windows) -> str:
+    missed = n - windows[-1][1]
+    message = _w(
+        "windows_message", windows=len(windows), kernel_size=kernel_size, n=n, stride=stride
+    )
+    return message + (_w("missed_message", missed=missed) if missed else "")
+
+
 def conv_windows_figure(signal, kernel_size=20, stride=10, label=None) -> tuple[Figure, str]:
     """The signal with each window of a Conv1D(kernel_size, strides=stride) shaded and numbered."""
     signal = as_float_array(signal, "signal", ndim=1)
     windows = conv_windows(signal.size, kernel_size, stride)
-    fig = new_figure(figsize=(10.5, 3.4))
-    ax = fig.add_subplot()
-    top, bottom = float(signal.max()), float(signal.min())
-    height = top - bottom
-    for i, (a, b) in enumerate(windows):
-        color = CLASS_COLORS[i % 2 * 5]  # alternate blue / sky so overlaps stay visible
-        level = bottom - (0.1 + 0.18 * (i % 2)) * height
-        ax.plot([a, b - 1], [level, level], color=color, linewidth=4, solid_capstyle="butt")
-        if len(windows) <= 30:
-            ax.text(
-                (a + b - 1) / 2,
-                level - 0.04 * height,
-                str(i + 1),
-                ha="center",
-                va="top",
-                fontsize=8,
-                color=color,
-            )
-    ax.plot(np.arange(signal.size), signal, color=COLORS["black"], linewidth=1.5)
-    covered = windows[-1][1]
-    if covered < signal.size:
-        ax.axvspan(
-            covered - 0.5,
-            signal.size - 0.5,
-            color=COLORS["vermillion"],
-            alpha=0.15,
-            label=_fig("no_window"),
-        )
-        ax.legend(loc="upper right")
-    title = f"Conv1D(kernel_size={kernel_size}, strides={stride})"
-    if label is not None:
-        kind = _fig("irregular_rhythm" if label else "regular_rhythm")
-        title = _fig("conv_title_kind", kind=kind, conv=title)
-    ax.set(
-        xlabel=_fig("sample_axis"),
-        yticks=[],
-        ylim=(bottom - 0.45 * height, top + 0.1 * height),
-        xlim=(-1, signal.size),
-        title=title,
-    )
-    ax.grid(False)
-    missed = signal.size - covered
-    message = _w(
-        "windows_message",
-        windows=len(windows),
-        kernel_size=kernel_size,
-        n=signal.size,
-        stride=stride,
-    ) + (_w("missed_message", missed=missed) if missed else "")
-    return fig, message
+    title = _conv_title(kernel_size, stride, label)
+    fig = _ConvCanvas().draw(signal, kernel_size, stride, windows, title)
+    return fig, _conv_message(signal.size, kernel_size, stride, windows)
 
 
 def conv_window_widget(X, y=None, kernel_size=20, stride=10, n_examples=6):
@@ -759,10 +964,13 @@ def conv_window_widget(X, y=None, kernel_size=20, stride=10, n_examples=6):
             for i in picks[:n_examples]
         ]
 
+    canvas = _ConvCanvas()
+
     def draw(kernel_size, stride, example):
-        return conv_windows_figure(
-            X[example], kernel_size, stride, label=None if y is None else int(y[example])
-        )
+        windows = conv_windows(X.shape[1], kernel_size, stride)
+        title = _conv_title(kernel_size, stride, None if y is None else int(y[example]))
+        figure = canvas.draw(X[example], kernel_size, stride, windows, title)
+        return figure, _conv_message(X.shape[1], kernel_size, stride, windows)
 
     controls = {
         "kernel_size": widgets.IntSlider(
@@ -771,10 +979,18 @@ def conv_window_widget(X, y=None, kernel_size=20, stride=10, n_examples=6):
             max=min(60, X.shape[1]),
             description="kernel_size",
             continuous_update=False,
+            **_looks(),
         ),
         "stride": widgets.IntSlider(
-            value=stride, min=1, max=30, description="strides", continuous_update=False
+            value=stride,
+            min=1,
+            max=30,
+            description="strides",
+            continuous_update=False,
+            **_looks(),
         ),
-        "example": widgets.Dropdown(options=options, value=options[0][1], description=_w("signal")),
+        "example": widgets.Dropdown(
+            options=options, value=options[0][1], description=_w("signal"), **_looks("300px")
+        ),
     }
     return FigureWidget(draw, controls, title=_w("conv_widget_title"))
