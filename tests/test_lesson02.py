@@ -586,7 +586,89 @@ def test_relu_puzzle_widget_every_control():
     assert seen[0].startswith("Not yet: the sum is off by up to 4.00")
     assert seen[-1].startswith("✓ The sum matches the target")
     w.set(w1=2.0, b1=-4.0, w2=1.0, b2=-1.0)
-    assert "swapped roles" in w.message
+    assert w.message.startswith(
+        "Your sum matches the target, but units 1 and 2 have swapped roles: unit 1 should"
+    )
+    assert w.message.count("matches") == 1  # said once, not "The sum matches, but: ... matches"
+
+
+def test_puzzle_labels_print_negative_slopes_with_one_minus_sign():
+    fig, _ = wa.draw_relu_puzzle(-3.0, 6.0, 0.0, -2.5)
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "unit 0: max(0, −2·x + 2) (fixed)" in labels
+    assert "unit 1: max(0, −3·x + 6)" in labels and "unit 2: max(0, 0·x − 2.5)" in labels
+    assert not any("- -" in t or "+ -" in t or "(0, -" in t for t in labels)
+
+
+# --- widgets: fast redraws, readable controls --------------------------------------------------
+
+
+WIDGETS = {
+    "explorer": (wa.activation_explorer, {"name": "tanh", "compare": "swish"}),
+    "matcher": (wa.output_matcher, {"activation": "relu"}),
+    "race": (wa.gradient_race, {"first": "tanh", "hidden_layers": 5}),
+    "puzzle": (wa.relu_puzzle, {"w1": 1.0}),
+}
+
+
+@pytest.mark.parametrize("name", WIDGETS)
+def test_widgets_redraw_their_kept_figure_without_laying_it_out_again(name):
+    """A move updates the figure it has (no new figure, no constrained layout at each render),
+    and the data on it is the new data only."""
+    make, move = WIDGETS[name]
+    w = make()
+    first = w.figure
+    n_lines = len([line for ax in first.axes for line in ax.get_lines()])
+    w.set(**move)
+    assert w.figure is first and first.get_layout_engine().__class__.__name__ != (
+        "ConstrainedLayoutEngine"
+    )
+    assert len(first.legends) == 1  # one legend, under the axes: never on the data
+    assert not any(ax.get_legend() for ax in first.axes)
+    if name != "matcher":  # the matcher's lines do not change in number
+        assert len([line for ax in first.axes for line in ax.get_lines()]) <= n_lines + 2
+
+
+def test_the_race_widget_reads_what_race_computes():
+    """The table the race widget reads holds every setting its controls offer, and a few of
+    them, retrained here, are what race() gives (one diverging run among them)."""
+    from utils.lessons.activations import race_table
+
+    assert race_table.TABLE.exists()
+    w = wa.gradient_race()
+    assert tuple(w.controls["learning_rate"].options) == race_table.LEARNING_RATES
+    layers = w.controls["hidden_layers"]
+    assert (layers.min, layers.max) == (race_table.HIDDEN_LAYERS[0], race_table.HIDDEN_LAYERS[-1])
+    assert set(w.controls["first"].options) == set(ACTIVATIONS)
+    for name, hidden, rate in race_table.settings():
+        assert race_table.lookup(name, hidden, rate) is not None, (name, hidden, rate)
+    for name, hidden, rate in (("sigmoid", 3, 0.03), ("relu", 2, 0.1), ("tanh", 6, 1.0)):
+        stored = race_table.lookup(name, hidden, rate)
+        fresh = wa.race(name, hidden_layers=hidden, learning_rate=rate, epochs=300, seed=0)[name]
+        assert stored["diverged"] == fresh["diverged"]
+        assert stored["layer_gradients"] == pytest.approx(fresh["layer_gradients"], rel=1e-12)
+        assert np.allclose(stored["loss"], fresh["loss"], rtol=1e-6, equal_nan=True)
+        assert stored["final_loss"] == pytest.approx(fresh["final_loss"], rel=1e-12, nan_ok=True)
+    assert race_table.lookup("relu", 3, 0.03, epochs=50) is None  # other runs are trained
+
+
+def test_controls_are_long_enough_and_labels_fit():
+    explorer = wa.activation_explorer()
+    # "leaky_relu" is about 64 px wide in a 13 px font; a button also has 2 x 12 px of padding
+    assert int(explorer.controls["name"].style.button_width.removesuffix("px")) >= 88
+    assert int(explorer.controls["z_range"].layout.width.removesuffix("px")) >= 320
+    for slider in wa.relu_puzzle().controls.values():
+        assert int(slider.layout.width.removesuffix("px")) >= 320
+    for key in ("hidden_layers", "learning_rate"):
+        assert int(wa.gradient_race().controls[key].layout.width.removesuffix("px")) >= 320
+
+
+def test_the_open_questions_identity_of_tanh_and_sigmoid():
+    """Open question 3: tanh z = 2 sigmoid(2z) - 1, so (tanh z + 1) / 2 = sigmoid(2z)."""
+    z = np.linspace(-8, 8, 161)
+    sigmoid, tanh = ACTIVATIONS["sigmoid"][0], ACTIVATIONS["tanh"][0]
+    assert np.allclose(tanh(z), 2 * sigmoid(2 * z) - 1, atol=1e-6)
+    assert np.allclose(ACTIVATIONS["leaky_relu"][1](np.array([-3.0, -0.5])), 0.2)
 
 
 def test_plot_fits_shows_each_models_mse():

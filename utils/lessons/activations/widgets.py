@@ -10,11 +10,15 @@ function is public too, so a test (or a curious student) can call it directly.
 - :func:`gradient_race`: the same small network trained with two hidden
   activations by plain gradient descent; loss curves and the gradient that
   reaches each layer at the start (the numbers: :func:`activation_race`, which the
-  notebook calls ``race``).
+  notebook calls ``race``; the widget reads them for every setting it offers from
+  :mod:`utils.lessons.activations.race_table`, computed once).
 - :func:`relu_puzzle`: three ReLU units whose sum should draw a broken line.
 - :func:`plot_fits`: data and the curves of several fitted models, with their MSE.
 
 The maths comes from :mod:`utils.nn` (``ACTIVATIONS``, ``DenseNetwork``, ``train``).
+Each widget keeps its figure between redraws and only replaces the data on it
+(:mod:`utils.lessons.activations.kept_figures`), so a move redraws quickly; legends sit under
+the axes, where they never cover the data.
 Every word they show comes from the message catalogue (:mod:`utils.i18n`, keys
 ``activations.widget.*``); text drawn in a figure uses :func:`utils.style.figure_language`.
 The controls' values stay the same in every language (activation names, the English target
@@ -23,10 +27,12 @@ names of :data:`TARGETS`); only their labels are translated.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import ticker
 
 from utils.i18n import msg
 from utils.lessons.activations.checks import (
@@ -37,9 +43,11 @@ from utils.lessons.activations.checks import (
     puzzle_target,
     puzzle_units,
 )
-from utils.nn import ACTIVATIONS, DenseNetwork, GradientDescent, mean_squared_error_grad, train
+from utils.lessons.activations.kept_figures import KeptFigures, figure_of
+from utils.lessons.activations.race import activation_race
+from utils.lessons.activations.race_table import HIDDEN_LAYERS, LEARNING_RATES, lookup
+from utils.nn import ACTIVATIONS
 from utils.style import COLORS, course_style, figure_language, new_figure
-from utils.synthetic import make_wavy_regression
 from utils.ui.figure_widget import FigureWidget
 
 FLAT = 0.05
@@ -74,6 +82,40 @@ def _z_grid(z_range, points=801):
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
         raise ValueError(f"z_range must be (low, high) with low < high, got {z_range!r}")
     return np.linspace(low, high, points)
+
+
+def _figure_legend(fig, ncols=None, **options):
+    """One legend under all the axes of ``fig`` (each label once): it never covers the data,
+    and a fixed place costs nothing to find at each redraw."""
+    handles, labels = [], []
+    for ax in fig.axes:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    fig.legend(handles, labels, loc="outside lower center", ncols=ncols or len(labels), **options)
+
+
+class _PlainLogFormatter(ticker.LogFormatter):
+    """Tick labels of a log axis as plain text (10⁻³, 0.2), with no maths to typeset: the
+    default labels ($10^{-3}$) are typeset anew at every redraw, which is slow."""
+
+    def _num_to_string(self, x, vmin, vmax):
+        exponent = np.log10(x)
+        if abs(exponent) >= 3 and np.isclose(exponent, round(exponent)):
+            return "10" + str(int(round(exponent))).translate(_SUPERSCRIPTS)
+        return f"{x:g}"
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _log_scale(axis):
+    """Put ``axis`` (``ax.yaxis``) on a log scale with plain-text tick labels."""
+    axis.axes.set_yscale("log")
+    axis.set_major_formatter(_PlainLogFormatter())
+    axis.set_minor_locator(ticker.LogLocator(subs=(2.0, 5.0)))  # fewer ticks: faster
+    axis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(1, 1)))
 
 
 # ----------------------------------------------------------------------------------------
@@ -117,9 +159,20 @@ def _describe_text(facts):
     )
 
 
+def _explorer_figure(derivative):
+    fig = new_figure(figsize=(9.0 if derivative else 4.8, 3.4))
+    fig.subplots(1, 2 if derivative else 1, squeeze=False)
+    return fig
+
+
 @course_style()
-def draw_activation(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compare="none"):
-    """The curve of ``name`` (and of ``compare`` unless 'none'); its slope when ``derivative``."""
+def draw_activation(
+    name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compare="none", *, figures=None
+):
+    """The curve of ``name`` (and of ``compare`` unless 'none'); its slope when ``derivative``.
+
+    ``figures`` (a :class:`KeptFigures`): the widget's figures, updated instead of made anew.
+    """
     _check_name(name)
     if compare != "none":
         _check_name(compare, "compare")
@@ -135,8 +188,8 @@ def draw_activation(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compar
         name: dict(color=COLORS["blue"]),
         compare: dict(color=COLORS["orange"], linestyle="--"),
     }
-    fig = new_figure(figsize=(9.0 if derivative else 4.8, 3.4))
-    axes = fig.subplots(1, 2 if derivative else 1, squeeze=False)[0]
+    fig, _ = figure_of(figures, bool(derivative), lambda: _explorer_figure(bool(derivative)))
+    axes = fig.axes
     for which, ax in enumerate(axes):
         for n in shown:
             ax.plot(z, ACTIVATIONS[n][which](z), label=n, **styles[n])
@@ -155,15 +208,7 @@ def draw_activation(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compar
             linewidth=0,
             label=_fig("flat_label", name=name, flat=FLAT),
         )
-    handles = [h for ax in axes for h in ax.get_legend_handles_labels()[0]]
-    labels = [t for ax in axes for t in ax.get_legend_handles_labels()[1]]
-    keep = [i for i, t in enumerate(labels) if t not in labels[:i]]
-    fig.legend(
-        [handles[i] for i in keep],
-        [labels[i] for i in keep],
-        loc="outside lower center",
-        ncols=len(keep),
-    )
+    _figure_legend(fig)
     return fig, _describe_text(describe_activation(name, (low, high))) + note
 
 
@@ -174,7 +219,7 @@ def activation_explorer(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, co
             options=list(NAMES),
             value=_check_name(name),
             description="g(z)",
-            style={"button_width": "78px"},
+            style={"button_width": "100px"},  # wide enough for "leaky_relu"
         ),
         "z_range": widgets.FloatRangeSlider(
             value=tuple(z_range),
@@ -183,15 +228,29 @@ def activation_explorer(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, co
             step=0.5,
             description=_w("z_range"),
             continuous_update=False,
+            layout=widgets.Layout(width="400px"),
+            style={"description_width": "initial"},
         ),
-        "derivative": widgets.Checkbox(value=bool(derivative), description=_w("show_slope")),
+        "derivative": widgets.Checkbox(
+            value=bool(derivative),
+            description=_w("show_slope"),
+            style={"description_width": "initial"},
+        ),
         "compare": widgets.Dropdown(
             options=[(_w("none"), "none")] + [(n, n) for n in NAMES],
             value=compare,
             description=_w("compare"),
         ),
     }
-    return FigureWidget(draw_activation, controls, title=_w("explorer_title"))
+    figures = KeptFigures()
+    widget = FigureWidget(
+        functools.partial(draw_activation, figures=figures), controls, title=_w("explorer_title")
+    )
+    # The figure of the other shape (with or without the slope) is built and laid out now, so
+    # that ticking "show slope" is a redraw like any other, not the building of a new figure.
+    other, _ = draw_activation(name, z_range, not derivative, compare, figures=figures)
+    other.draw_without_rendering()
+    return widget
 
 
 # ----------------------------------------------------------------------------------------
@@ -303,9 +362,18 @@ def output_verdict(target, activation, n=300, seed=0):
     return {"kind": kind, "unreachable": unreachable, "n": n, "verdict": text}
 
 
+def _matcher_figure():
+    fig = new_figure(figsize=(9.0, 3.6))
+    fig.subplots(1, 2, sharey=True, width_ratios=[1, 1.3])
+    return fig
+
+
 @course_style()
-def draw_output_match(target="house price ($1000s)", activation="sigmoid"):
-    """The output activation's curve beside a histogram of the target, on the same value axis."""
+def draw_output_match(target="house price ($1000s)", activation="sigmoid", *, figures=None):
+    """The output activation's curve beside a histogram of the target, on the same value axis.
+
+    ``figures`` (a :class:`KeptFigures`): the widget's figures, updated instead of made anew.
+    """
     result = output_verdict(target, activation)
     values = target_samples(target)
     lo, hi = OUTPUT_RANGES[activation]
@@ -317,8 +385,8 @@ def draw_output_match(target="house price ($1000s)", activation="sigmoid"):
     dlo, dhi = TARGETS[target]
     reach = 1.2 * max(abs(ylim[0]), abs(ylim[1]))
     z = np.linspace(-reach, reach, 801)
-    fig = new_figure(figsize=(9.0, 3.6))
-    curve, hist = fig.subplots(1, 2, sharey=True, width_ratios=[1, 1.3])
+    fig, _ = figure_of(figures, "matcher", _matcher_figure)
+    curve, hist = fig.axes
     curve.plot(z, ACTIVATIONS[activation][0](z), color=COLORS["blue"])
     curve.set(
         xlabel="z",
@@ -352,25 +420,28 @@ def draw_output_match(target="house price ($1000s)", activation="sigmoid"):
         bins = np.array([-0.1, 0.1, 0.9, 1.1])
     else:
         bins = np.linspace(*ylim, 41)
-    hist.hist(
-        values[inside],
-        bins=bins,
-        orientation="horizontal",
-        color=COLORS["blue"],
-        label=_fig("reachable"),
-    )
+    if inside.any():
+        hist.hist(
+            values[inside],
+            bins=bins,
+            orientation="horizontal",
+            histtype="stepfilled",  # one polygon, not a patch per bin: faster to redraw
+            color=COLORS["blue"],
+            label=_fig("reachable"),
+        )
     if (~inside).any():
         hist.hist(
             values[~inside],
             bins=bins,
             orientation="horizontal",
+            histtype="stepfilled",  # one polygon, not a patch per bin: faster to redraw
             color=COLORS["wrong"],
             label=_fig("out_of_reach"),
         )
     hist.set(
         xlabel=_fig("number_of_examples"), title=_target_word(target, "label", figure_language())
     )
-    hist.legend(loc="best")
+    _figure_legend(fig)
     return fig, result["verdict"]
 
 
@@ -387,91 +458,13 @@ def output_matcher(target="house price ($1000s)", activation="sigmoid"):
             options=list(OUTPUT_RANGES), value=activation, description=_w("output_g")
         ),
     }
-    return FigureWidget(draw_output_match, controls, title=_w("matcher_title"))
+    draw = functools.partial(draw_output_match, figures=KeptFigures())
+    return FigureWidget(draw, controls, title=_w("matcher_title"))
 
 
 # ----------------------------------------------------------------------------------------
 # 3. The gradient race: sigmoid vs ReLU hidden layers
 # ----------------------------------------------------------------------------------------
-
-
-class _Diverged(Exception):
-    pass
-
-
-def _stop_if_diverged(_epoch, history):
-    if not np.isfinite(history["loss"][-1]):
-        raise _Diverged
-
-
-def activation_race(
-    activations=("sigmoid", "relu"),
-    hidden_layers=3,
-    width=16,
-    learning_rate=0.03,
-    epochs=300,
-    seed=0,
-):
-    """Train the same network once per hidden activation and measure how far each gets.
-
-    The network is 1 -> ``width`` x ``hidden_layers`` -> 1 (linear output), started from the
-    same seeded weights, trained on :func:`utils.synthetic.make_wavy_regression` with mean
-    squared error and plain gradient descent (batches of 32).  For each activation returns
-    ``layer_gradients`` (the typical size of one weight's gradient in each layer before
-    training, the root mean square of the entries of ``dJ/dW``: layer 1 first), ``loss`` (per
-    epoch), ``final_loss`` and ``diverged``.
-
-    Layers hold different numbers of weights and see inputs of different sizes, so compare a
-    layer with the same layer of another activation (:func:`format_layer_gradients` prints
-    their ratio), not with its neighbours.
-    """
-    if isinstance(activations, str):
-        activations = (activations,)
-    for name in activations:
-        _check_name(name, "activations")
-    if (
-        isinstance(hidden_layers, bool)
-        or not isinstance(hidden_layers, (int, np.integer))
-        or hidden_layers < 1
-    ):
-        raise ValueError(f"hidden_layers must be a whole number >= 1, got {hidden_layers!r}")
-    x, y = make_wavy_regression(200, seed=0)
-    sizes = [1] + [int(width)] * int(hidden_layers) + [1]
-    results = {}
-    for name in activations:
-        net = DenseNetwork(sizes, [name] * int(hidden_layers) + ["linear"], seed=seed)
-        with np.errstate(all="ignore"):
-            out = net.forward(x)
-            net.backward(mean_squared_error_grad(y.reshape(-1, 1), out))
-            grads = [float(np.sqrt(np.mean(dW**2))) for dW in net.dW]
-            history = {"loss": []}
-
-            def keep(epoch, h, _history=history):
-                _history["loss"] = list(h["loss"])
-                _stop_if_diverged(epoch, h)
-
-            try:
-                train(
-                    net,
-                    x,
-                    y,
-                    "mean_squared_error",
-                    GradientDescent(learning_rate),
-                    epochs=epochs,
-                    batch_size=32,
-                    seed=seed,
-                    callback=keep,
-                )
-                diverged = False
-            except _Diverged:
-                diverged = True
-        results[name] = {
-            "layer_gradients": grads,
-            "loss": history["loss"],
-            "final_loss": float(history["loss"][-1]),
-            "diverged": diverged,
-        }
-    return results
 
 
 race = activation_race
@@ -515,16 +508,48 @@ def _pad(text: str, width: int, left: bool) -> str:
     return text + gap if left else gap + text
 
 
-@course_style()
-def draw_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.03, epochs=300):
-    """Loss curves of the race (left) and the gradient reaching each layer at the start (right)."""
-    names = [first] if first == second else [first, second]
-    results = activation_race(
-        tuple(names), hidden_layers=hidden_layers, learning_rate=learning_rate, epochs=epochs
-    )
-    colors = [COLORS["vermillion"], COLORS["blue"]]
+def race_results(names, hidden_layers, learning_rate, epochs=300):
+    """:func:`activation_race` of ``names`` (seed 0): read from the precomputed table
+    (:mod:`utils.lessons.activations.race_table`) for every setting the widget offers,
+    trained here for any other."""
+    stored = {n: lookup(n, hidden_layers, learning_rate, epochs) for n in names}
+    missing = tuple(n for n, r in stored.items() if r is None)
+    if missing:
+        stored.update(
+            activation_race(
+                missing, hidden_layers=hidden_layers, learning_rate=learning_rate, epochs=epochs
+            )
+        )
+    return stored
+
+
+def _race_figure():
     fig = new_figure(figsize=(9.5, 3.6))
-    left, right = fig.subplots(1, 2)
+    fig.subplots(1, 2)
+    return fig
+
+
+@course_style()
+def draw_race(
+    first="sigmoid",
+    second="relu",
+    hidden_layers=3,
+    learning_rate=0.03,
+    epochs=300,
+    *,
+    figures=None,
+):
+    """Loss curves of the race (left) and the gradient reaching each layer at the start (right).
+
+    ``figures`` (a :class:`KeptFigures`): the widget's figures, updated instead of made anew.
+    """
+    names = [first] if first == second else [first, second]
+    for name in names:
+        _check_name(name)
+    results = race_results(names, hidden_layers, learning_rate, epochs)
+    colors = [COLORS["vermillion"], COLORS["blue"]]
+    fig, _ = figure_of(figures, "race", _race_figure)
+    left, right = fig.axes
     width = 0.8 / len(names)
     layers = np.arange(1, hidden_layers + 2)
     for k, (name, color) in enumerate(zip(names, colors)):
@@ -543,23 +568,21 @@ def draw_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.0
             r["layer_gradients"],
             width=width,
             color=color,
-            label=name,
         )
+    _log_scale(left.yaxis)
+    _log_scale(right.yaxis)
     left.set(
-        yscale="log",
         xlabel=_fig("epoch"),
         ylabel=_fig("mean_squared_error"),
         title=_fig("training_title", layers=hidden_layers, learning_rate=learning_rate),
     )
-    left.legend(title=_fig("final_loss"))
     right.set(
-        yscale="log",
         xlabel=_fig("layer_axis"),
         ylabel=_fig("rms_axis"),
         title=_fig("reaching_title"),
         xticks=layers,
     )
-    right.legend()
+    _figure_legend(fig, title=_fig("final_loss"))
     parts = [
         _w(
             "race_part",
@@ -573,12 +596,8 @@ def draw_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.0
     return fig, _w("race_message", epochs=epochs, parts=_w("race_separator").join(parts))
 
 
-LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
-"""The learning rates the race's slider offers."""
-
-
 def gradient_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.03):
-    """Race two hidden activations on the wavy data set; each redraw trains both networks."""
+    """Race two hidden activations on the wavy data set (results of every setting precomputed)."""
     controls = {
         "first": widgets.Dropdown(
             options=list(NAMES), value=_check_name(first), description=_w("hidden_a")
@@ -587,16 +606,23 @@ def gradient_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate
             options=list(NAMES), value=_check_name(second), description=_w("hidden_b")
         ),
         "hidden_layers": widgets.IntSlider(
-            value=hidden_layers, min=1, max=6, description=_w("layers"), continuous_update=False
+            value=hidden_layers,
+            min=HIDDEN_LAYERS[0],
+            max=HIDDEN_LAYERS[-1],
+            description=_w("layers"),
+            continuous_update=False,
+            layout=widgets.Layout(width="320px"),
         ),
         "learning_rate": widgets.SelectionSlider(
             options=list(LEARNING_RATES),
             value=learning_rate,
             description="α",
             continuous_update=False,
+            layout=widgets.Layout(width="320px"),
         ),
     }
-    return FigureWidget(draw_race, controls, title=_w("race_title"))
+    draw = functools.partial(draw_race, figures=KeptFigures())
+    return FigureWidget(draw, controls, title=_w("race_title"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -604,25 +630,34 @@ def gradient_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate
 # ----------------------------------------------------------------------------------------
 
 
+def _puzzle_figure():
+    fig = new_figure(figsize=(9.5, 3.6))
+    fig.subplots(1, 2, sharey=True)
+    return fig
+
+
 @course_style()
-def draw_relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
-    """Each unit's output max(0, w x + b) (left) and their sum against the target (right)."""
+def draw_relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0, *, figures=None):
+    """Each unit's output max(0, w x + b) (left) and their sum against the target (right).
+
+    ``figures`` (a :class:`KeptFigures`): the widget's figures, updated instead of made anew.
+    """
     units = puzzle_units(w1, b1, w2, b2)
     total, target = units.sum(axis=0), puzzle_target()
     matched, gap, where, problem = puzzle_report(w1, b1, w2, b2)
     pairs = (PUZZLE_UNIT0, (w1, b1), (w2, b2))
     colors = (COLORS["grey"], COLORS["orange"], COLORS["green"])
-    fig = new_figure(figsize=(9.5, 3.6))
-    left, right = fig.subplots(1, 2, sharey=True)
+    fig, _ = figure_of(figures, "puzzle", _puzzle_figure)
+    left, right = fig.axes
     for k, ((w, b), unit, color) in enumerate(zip(pairs, units, colors)):
         fixed = _fig("fixed") if k == 0 else ""
         sign = "+" if b >= 0 else "−"
-        label = _fig("unit_label", k=k, w=w, sign=sign, b=abs(b), fixed=fixed)
+        slope = f"{w + 0.0:g}".replace("-", "−")  # + 0.0: no "−0"
+        label = _fig("unit_label", k=k, w=slope, sign=sign, b=abs(b), fixed=fixed)
         left.plot(PUZZLE_X, unit, color=color, label=label)
         if w != 0 and 0 <= -b / w <= 3:
             left.axvline(-b / w, color=color, linestyle=":", linewidth=1.2)
     left.set(xlabel="x", ylabel=_fig("output"), title=_fig("units_title"))
-    left.legend(loc="upper center", fontsize=9)
     right.plot(
         PUZZLE_X,
         target,
@@ -636,11 +671,11 @@ def draw_relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
     corners_x, corners_y = zip(*PUZZLE_CORNERS)
     right.plot(corners_x, corners_y, "o", color=COLORS["black"], markersize=5)
     right.set(xlabel="x", title=_fig("sum_title"), ylim=(-0.5, 6.5))
-    right.legend(loc="upper center")
+    _figure_legend(fig, ncols=2)
     if matched and not problem:
         return fig, _w("puzzle_solved")
-    if matched:
-        return fig, _w("puzzle_matches_but", problem=problem)
+    if matched:  # the sum is right, so what is left is units 1 and 2 doing each other's job
+        return fig, problem[:1].upper() + problem[1:]
     return fig, _w("puzzle_not_yet", gap=gap, where=where, problem=problem)
 
 
@@ -655,7 +690,7 @@ def relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
             step=0.5,
             description=name,
             continuous_update=True,
-            layout=widgets.Layout(width="230px"),
+            layout=widgets.Layout(width="340px"),
         )
 
     controls = {
@@ -664,7 +699,8 @@ def relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
         "w2": slider(w2, -3, 3, "w2"),
         "b2": slider(b2, -6, 6, "b2"),
     }
-    return FigureWidget(draw_relu_puzzle, controls, title=_w("puzzle_title"))
+    draw = functools.partial(draw_relu_puzzle, figures=KeptFigures())
+    return FigureWidget(draw, controls, title=_w("puzzle_title"))
 
 
 # ----------------------------------------------------------------------------------------
