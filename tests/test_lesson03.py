@@ -276,7 +276,13 @@ def test_source_notebook_structure(source):
         visible = by_id[test].source.split("### BEGIN HIDDEN TESTS")[0]
         assert f"check_{solution}({solution})" in visible
     assert "import keras" in by_id["setup_keras"].source
-    assert source.cells[-1].source.strip() == "quiz()"
+    code = [c for c in source.cells if c.cell_type == "code"]
+    assert code[-1].source.strip() == "quiz()"
+    assert [c.id for c in source.cells[-2:]] == ["open_questions", "further_reading"]
+    assert source.cells[-2].source.count("<details>") == 3
+    # the optional material says so in its heading
+    for cid in ("lab_deep_dive", "keras_clipping", "mistake_deep_dive"):
+        assert by_id[cid].source.startswith("### Deep dive (optional):"), cid
 
 
 def hidden_part(source, test_id):
@@ -361,6 +367,9 @@ def test_two_class_figure_is_the_sigmoid():
     np.testing.assert_allclose(dots.get_ydata(), sigmoid(dots.get_xdata()), atol=1e-15)
     for curve, c in zip(right.lines, (-2.0, 0.0, 2.0)):
         np.testing.assert_allclose(curve.get_ydata(), sigmoid(curve.get_xdata() - c), atol=1e-15)
+    labels = [curve.get_label() for curve in right.lines]
+    assert labels[0].endswith("σ(z + 2)") and labels[2].endswith("σ(z − 2)")
+    assert not any("- -" in label or "− -" in label for label in labels)
     with pytest.raises(ValueError):
         W.plot_two_class_softmax(z=[1.0])
 
@@ -420,6 +429,119 @@ def test_lab_reference_is_exact():
     assert ref == pytest.approx(-log_softmax(z)[1], rel=1e-15)
     assert W.verdict(float("nan"), 1.0) == "nan" and W.verdict(float("inf"), 1.0) == "inf"
     assert W.verdict(1.001, 1.0) == "lost digits" and W.verdict(1.0, 1.0) == "exact"
+
+
+def test_failure_scales_is_the_scale_by_scale_search():
+    """The vectorised search finds what checking every scale one at a time finds."""
+    scales = np.geomspace(0.1, 1000, 401)
+    for dtype in ("float16", "float32"):
+        slow = {path: {} for path in W.PATHS}
+        for s in scales:
+            losses = W.losses_three_ways(s * W.STABILITY_LOGITS, W.STABILITY_TRUE_CLASS, dtype)
+            for path in W.PATHS:
+                v = W.verdict(losses[path], losses["reference"], dtype)
+                if v != "exact":
+                    slow[path].setdefault(v, float(s))
+        assert W.failure_scales(dtype, scales) == slow
+
+
+# The per-unit view ---------------------------------------------------------
+
+
+def test_the_small_network_is_trained_and_repeatable():
+    from utils.lessons.softmax_multiclass import neurons as N
+    from utils.synthetic import make_blobs
+
+    first, second = N.small_blob_weights(), N.small_blob_weights()
+    assert [w.shape for w in first] == [(2, 4), (4,), (4, 4), (4,)]
+    assert all(np.array_equal(a, b) for a, b in zip(first, second))
+    first[0][0, 0] += 1.0  # a copy: the cached network is not changed
+    assert not np.array_equal(first[0], N.small_blob_weights()[0])
+    W1, b1, W2, b2 = N.small_blob_weights()
+    X, y = make_blobs(100, seed=2)  # the test set the notebook draws
+    hidden = np.maximum(X @ W1 + b1, 0)
+    assert ((hidden @ W2 + b2).argmax(axis=1) == y).mean() >= 0.95
+    assert np.all((hidden > 0).mean(axis=0) > 0.2)  # every unit is alive somewhere
+
+
+def unit_and_logit_images(fig, H, K):
+    units = [np.asarray(ax.images[0].get_array()) for ax in fig.axes[:H]]
+    logits = [np.asarray(ax.images[0].get_array()) for ax in fig.axes[H + 1 : H + 1 + K]]
+    return units, logits
+
+
+def test_neuron_view_draws_the_network():
+    from utils.lessons.softmax_multiclass import neurons as N
+    from utils.synthetic import make_blobs
+
+    X, y = make_blobs(100, seed=2)
+    W1, b1, W2, b2 = weights = N.small_blob_weights()
+    H, K = W2.shape
+    w = N.neuron_view(weights, X, y, resolution=40)
+    units, logits = unit_and_logit_images(w.figure, H, K)
+    # each unit panel is relu(w_j . x + b_j) on the grid of its own extent
+    x0, x1, y0, y1 = w.figure.axes[0].images[0].get_extent()
+    xx, yy = np.meshgrid(np.linspace(x0, x1, 40), np.linspace(y0, y1, 40))
+    points = np.column_stack([xx.ravel(), yy.ravel()])
+    for j in range(H):
+        want = np.maximum(points @ W1[:, j] + b1[j], 0).reshape(40, 40)
+        np.testing.assert_allclose(units[j], want, atol=1e-12)
+        assert units[j].min() == 0 and units[j].max() > 0  # its zero line crosses the plane
+    # each logit panel is sum_j W_jk a_j + b_k of the unit panels
+    A = np.stack(units, axis=-1)
+    for k in range(K):
+        np.testing.assert_allclose(logits[k], A @ W2[:, k] + b2[k], atol=1e-12)
+    # the regions panel is the argmax of the logits (class 0's region brightest at first)
+    regions = np.stack(logits, axis=-1).argmax(axis=-1)
+    drawn = np.asarray(w.figure.axes[H + 1 + K].images[0].get_array())
+    np.testing.assert_allclose(drawn, N._region_images(regions, K)[0])
+    grids = N.neuron_grids(weights, (x0, x1, y0, y1), 40)
+    np.testing.assert_allclose(grids["hidden"], A, atol=1e-12)
+    assert np.array_equal(grids["regions"], regions)
+
+
+def test_neuron_view_callback_redraws_for_every_class():
+    from utils.lessons.softmax_multiclass import neurons as N
+    from utils.synthetic import make_blobs
+
+    X, y = make_blobs(100, seed=2)
+    W1, b1, W2, b2 = weights = N.small_blob_weights()
+    H, K = W2.shape
+    w = N.neuron_view(weights, X, y, resolution=40)
+    assert set(w.controls) == {"class_k"}
+    bars_ax, regions_ax = w.figure.axes[H], w.figure.axes[H + 1 + K]
+    _, logits = unit_and_logit_images(w.figure, H, K)
+    shares = np.stack(logits, axis=-1).argmax(axis=-1)[None] == np.arange(K)[:, None, None]
+    for k in [*range(1, K), 0]:
+        before, image = w.redraws, np.asarray(regions_ax.images[0].get_array()).copy()
+        w.set(class_k=k)
+        assert w.redraws == before + 1
+        assert not np.array_equal(np.asarray(regions_ax.images[0].get_array()), image)
+        heights = [bar.get_height() for bar in bars_ax.patches]
+        np.testing.assert_allclose(heights, [*W2[:, k], b2[k]])
+        for j in range(H):
+            title = w.figure.axes[j].get_title()
+            assert title.endswith(N._signed(float(W2[j, k]))) and f"z{N._sub(k)}" in title
+        widths = [ax.spines["top"].get_linewidth() for ax in w.figure.axes[H + 1 : H + 1 + K]]
+        assert int(np.argmax(widths)) == k
+        assert f"{N._signed(float(W2[0, k]))}·a₁" in w.message
+        assert f"{shares[k].mean():.0%}" in w.message
+        assert "- -" not in w.message and "+-" not in w.message
+
+
+def test_neuron_view_bad_values():
+    from utils.lessons.softmax_multiclass import neurons as N
+
+    X, y = np.zeros((4, 2)), np.zeros(4, dtype=int)
+    weights = N.small_blob_weights()
+    with pytest.raises(ValueError, match=r"\[W1, b1, W2, b2\]"):
+        N.neuron_view(weights[:3], X, y)
+    with pytest.raises(ValueError, match="shapes"):
+        N.neuron_view([weights[0].T, *weights[1:]], X, y)
+    with pytest.raises(ValueError, match="class index 0..3"):
+        N.neuron_view(weights, X, y, class_k=4)
+    with pytest.raises(ValueError, match="shape \\(n, 2\\)"):
+        N.neuron_view(weights, np.zeros((4, 3)), y)
 
 
 def test_compare_decision_regions_panels_and_accuracy():
@@ -496,7 +618,7 @@ def test_quiz_answers_are_the_lectures():
     from utils.lessons.softmax_multiclass.questions import QUESTIONS
 
     answers = [q.choices[q.correct[0]].text for q in QUESTIONS]
-    assert answers == ["1.", "-log(a3)", "a 'linear' activation"]
+    assert answers == ["1.", "$-\\log a_3$", "a `'linear'` activation"]
     assert [q.key for q in QUESTIONS] == ["softmax-1", "softmax-2", "softmax-3"]
 
 
@@ -521,7 +643,8 @@ def test_the_english_words_are_unchanged(monkeypatch):
     assert w.controls["true_class"].description == "true class"
     lab = W.stability_lab(scale=100.0)
     assert lab.message.split("<br>")[1] == (
-        "<b>stable softmax, then log</b>: 99.9831 — lost digits: a_y is so small that only a "
+        "<b>stable softmax, then log</b>: 99.9831 — lost digits: a<sub>y</sub> is so small that "
+        "only a "
         "few of its digits are stored (relative error 1.7e-04)"
     )
     with pytest.raises(ExerciseError) as err:
@@ -576,7 +699,7 @@ def test_the_quiz_follows_the_language(chinese):
     assert [q.key for q in questions] == [q.key for q in QUESTIONS]
     right, text = questions[1].answer(questions[1].correct[0])
     assert right and text.startswith("回答正确！") and "稀疏分类交叉熵" in text
-    assert questions[2].choices[questions[2].correct[0]].text == "'linear'（线性）激活函数"
+    assert questions[2].choices[questions[2].correct[0]].text == "`'linear'`（线性）激活函数"
     assert questions[0].answer(0)[1].startswith("还不太对。")
     assert QUESTIONS[0].prompt.startswith("For a multiclass")  # what tools read stays English
 
@@ -626,7 +749,7 @@ DRAW_IN_CHINESE = """
 import warnings
 warnings.simplefilter("always")
 import numpy as np
-from utils.lessons.softmax_multiclass import widgets as W
+from utils.lessons.softmax_multiclass import neurons as N, widgets as W
 from utils.style import cjk_font, png_bytes
 from utils.synthetic import BLOB_CENTERS, make_blobs, make_multilabel
 X, y = make_blobs(20, seed=3)
@@ -639,6 +762,7 @@ for fig in (
     W.stability_lab(scale=100.0, dtype="float16").figure,
     W.compare_decision_regions({"softmax output": nearest}, X, y),
     W.multilabel_explorer(labels, Xm, Ym, resolution=20).figure,
+    N.neuron_view(N.small_blob_weights(), X, y, resolution=20).figure,
 ):
     png_bytes(fig)
 print(cjk_font())
@@ -724,6 +848,7 @@ def test_the_widgets_and_figures_the_prose_refers_to(solved):
         "two_classes_plot": "figure",
         "lab_widget": "widget",
         "regions": "figure",
+        "neurons_widget": "widget",
         "multilabel_widget": "widget",
         "quiz": "quiz",
     }

@@ -18,11 +18,13 @@ keys ``softmax_multiclass.widget.*``); text drawn in a figure uses
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
 from utils.i18n import msg
 from utils.nn import (
@@ -80,7 +82,7 @@ def _logit_controls(logits):
             step=0.1,
             description=f"z{_SUBSCRIPTS[k]}",
             continuous_update=False,
-            layout=widgets.Layout(width="230px"),
+            layout=widgets.Layout(width="320px"),
         )
         for k, v in enumerate(logits)
     }
@@ -144,6 +146,18 @@ def softmax_explorer(logits=(1.0, 2.0, 3.0, 4.0), true_class=3, labels=None) -> 
 # --------------------------------------------------------------------------
 
 
+def _number(c: float) -> str:
+    """``c`` with a real minus sign: −2, 0, 2."""
+    return f"{c:g}".replace("-", "−")
+
+
+def _z_minus(c: float) -> str:
+    """z − c written properly: z + 2, z, z − 2 (never z − -2)."""
+    if c == 0:
+        return "z"
+    return f"z {'+' if c < 0 else '−'} {abs(c):g}"
+
+
 @course_style()
 def plot_two_class_softmax(z=None, others=(-2.0, 0.0, 2.0)) -> Figure:
     r"""Two classes: $\mathrm{softmax}([z, 0])_0$ on $\sigma(z)$ (left), and
@@ -169,7 +183,7 @@ def plot_two_class_softmax(z=None, others=(-2.0, 0.0, 2.0)) -> Figure:
     left.legend(loc="upper left")
     for color, c in zip((COLORS["green"], COLORS["blue"], COLORS["purple"]), others):
         pair = softmax(np.stack([z, np.full_like(z, c)], axis=1))[:, 0]
-        right.plot(z, pair, color=color, label=f"softmax([z, {c:g}])₀ = σ(z − {c:g})")
+        right.plot(z, pair, color=color, label=f"softmax([z, {_number(c)}])₀ = σ({_z_minus(c)})")
     right.set(xlabel="z", title=_fig("only_the_difference"))
     right.legend(loc="upper left", fontsize=8)
     return fig
@@ -211,11 +225,38 @@ def _as_dtype(dtype) -> np.dtype:
     return dt
 
 
-def _exact_loss(z64: np.ndarray, y: int) -> float:
-    """-log softmax(z)[y] in float64, accurate to about one unit in the last place."""
-    m = int(np.argmax(z64))
-    rest = np.exp(np.delete(z64, m) - z64[m]).sum()
-    return float((z64[m] - z64[y]) + np.log1p(rest))
+def _exact_losses(Z64: np.ndarray, y: int) -> np.ndarray:
+    """-log softmax(z)[y] of each row of ``Z64`` in float64, accurate to about one unit in the
+    last place: the largest logit is taken out exactly and the rest enters through ``log1p``."""
+    rows = np.arange(Z64.shape[0])
+    m = np.argmax(Z64, axis=1)
+    top = Z64[rows, m]
+    E = np.exp(Z64 - top[:, None])
+    E[rows, m] = 0.0  # the largest term, e^0 = 1, is the "1 +" of log1p
+    return (top - Z64[:, y]) + np.log1p(E.sum(axis=1))
+
+
+def _losses_of_rows(Z, y: int, dt: np.dtype) -> dict:
+    """:func:`losses_three_ways` for every row of ``Z`` (float64 logits) at once: arrays."""
+    with np.errstate(all="ignore"):
+        Zd = Z.astype(dt)
+        if not np.all(np.isfinite(Zd)):
+            bad = Z[~np.all(np.isfinite(Zd), axis=1)][0]
+            raise ValueError(
+                f"the logits {bad.tolist()} do not fit in {dt.name} (largest "
+                f"{float(np.finfo(dt).max):g})"
+            )
+        e = np.exp(Zd)
+        textbook = -np.log((e / e.sum(axis=1, keepdims=True))[:, y])
+        stable = -np.log(softmax(Zd)[:, y])
+        labels = np.full(Zd.shape[0], y)
+        from_logits = sparse_categorical_crossentropy(labels, Zd, from_logits=True)
+    return {
+        "textbook": textbook.astype(float),
+        "stable": stable.astype(float),
+        "from_logits": from_logits.astype(float),
+        "reference": _exact_losses(Zd.astype(float), y),
+    }
 
 
 def losses_three_ways(z, y, dtype="float32") -> dict:
@@ -236,25 +277,26 @@ def losses_three_ways(z, y, dtype="float32") -> dict:
         )
     if isinstance(y, bool) or not isinstance(y, (int, np.integer)) or not 0 <= y < z.size:
         raise ValueError(f"y must be a class index 0..{z.size - 1}, got {y!r}")
+    return {key: float(v[0]) for key, v in _losses_of_rows(z[None, :], int(y), dt).items()}
+
+
+def _relative_errors(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """``relative_error(value, reference, relative_to="b")`` of every entry (inf where a value
+    is not finite)."""
     with np.errstate(all="ignore"):
-        zd = z.astype(dt)
-        if not np.all(np.isfinite(zd)):
-            raise ValueError(
-                f"the logits {z.tolist()} do not fit in {dt.name} (largest "
-                f"{float(np.finfo(dt).max):g})"
-            )
-        e = np.exp(zd)
-        textbook = -np.log((e / e.sum())[y])
-        stable = -np.log(softmax(zd)[y])
-        from_logits = sparse_categorical_crossentropy(np.array([y]), zd[None, :], from_logits=True)[
-            0
-        ]
-    return {
-        "textbook": float(textbook),
-        "stable": float(stable),
-        "from_logits": float(from_logits),
-        "reference": _exact_loss(zd.astype(float), y),
-    }
+        diff = np.abs(values - reference)
+        err = np.where(diff == 0, 0.0, diff / np.abs(reference))
+    return np.where(np.isfinite(values), err, np.inf)
+
+
+def _verdicts(values: np.ndarray, reference: np.ndarray, eps: float) -> np.ndarray:
+    """:func:`verdict` of every entry at once."""
+    close = _relative_errors(values, reference) <= 4 * eps
+    return np.where(
+        np.isnan(values),
+        "nan",
+        np.where(np.isinf(values), "inf", np.where(close, "exact", "lost digits")),
+    )
 
 
 def verdict(value: float, reference: float, dtype="float32") -> str:
@@ -281,6 +323,12 @@ _REASONS = {  # verdict (or (path, verdict)) -> the catalogue key of its explana
 }
 
 
+def _lab_losses(dtype, scales) -> dict:
+    """The lab's losses (:func:`losses_three_ways`) at every scale, as arrays."""
+    Z = np.asarray(scales, dtype=float)[:, None] * STABILITY_LOGITS[None, :]
+    return _losses_of_rows(Z, STABILITY_TRUE_CLASS, _as_dtype(dtype))
+
+
 def failure_scales(dtype="float32", scales=None) -> dict:
     """Where each way of computing the lab's loss stops being exact, for one dtype.
 
@@ -290,29 +338,35 @@ def failure_scales(dtype="float32", scales=None) -> dict:
     exact over the whole range.
     """
     scales = np.geomspace(*SCALE_RANGE, 2001) if scales is None else np.asarray(scales, dtype=float)
+    losses = _lab_losses(dtype, scales)
+    eps = float(np.finfo(_as_dtype(dtype)).eps)
     out = {path: {} for path in PATHS}
-    for s in scales:
-        losses = losses_three_ways(s * STABILITY_LOGITS, STABILITY_TRUE_CLASS, dtype)
-        for path in PATHS:
-            v = verdict(losses[path], losses["reference"], dtype)
-            if v != "exact":
-                out[path].setdefault(v, float(s))
+    for path in PATHS:
+        verdicts = _verdicts(losses[path], losses["reference"], eps)
+        for v in ("lost digits", "inf", "nan"):  # the order a path usually fails in
+            where = np.flatnonzero(verdicts == v)
+            if where.size:
+                out[path][v] = float(scales[where[0]])
+        out[path] = dict(sorted(out[path].items(), key=lambda item: item[1]))
     return out
 
 
-def _sweep(dtype, scales):
-    """{path: relative errors ready to plot} over ``scales``."""
-    rows = [losses_three_ways(s * STABILITY_LOGITS, STABILITY_TRUE_CLASS, dtype) for s in scales]
+SWEEP_SCALES = np.geomspace(*SCALE_RANGE, 161)
+"""The scales of the lab's right panel."""
+
+
+@functools.lru_cache(maxsize=None)
+def _sweep(dtype) -> dict:
+    """{path: relative errors ready to plot} over :data:`SWEEP_SCALES`, computed once per dtype."""
+    losses = _lab_losses(dtype, SWEEP_SCALES)
     return {
-        path: _plotted(
-            np.array([relative_error(r[path], r["reference"], relative_to="b") for r in rows]),
-            [r[path] for r in rows],
-        )
+        path: _plotted(_relative_errors(losses[path], losses["reference"]), losses[path])
         for path in PATHS
     }
 
 
 _FLOOR, _INF, _NAN = 1e-18, 1e2, 1e4  # where exact zeros, inf and nan are drawn (log axis)
+_ERROR_TICKS = [1e-16, 1e-12, 1e-8, 1e-4, 1.0]
 
 
 def _plotted(err, values):
@@ -323,79 +377,57 @@ def _plotted(err, values):
     )
 
 
-def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
-    r"""The ``from_logits`` lab: logits ``scale * [2, 1, 0, -1]``, true class 1, in one dtype.
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
-    Controls: ``scale`` (log slider, 0.1 to 1000) and ``dtype`` (float16,
-    float32, float64).  Left: the relative error of each way of computing
-    $-\log a_1$ at this scale; right: the same errors over the whole range of
-    scales for this dtype, failures (nan/inf) drawn at the top.
-    """
-    dt = _as_dtype(dtype)
-    if not SCALE_RANGE[0] <= scale <= SCALE_RANGE[1]:
-        raise ValueError(
-            f"scale must be between {SCALE_RANGE[0]} and {SCALE_RANGE[1]}, got {scale}"
-        )
-    sweep_scales = np.geomspace(*SCALE_RANGE, 161)
-    sweeps = {}
+
+def _power_of_ten(value: float) -> str:
+    """``1e-16`` as plain text, 10⁻¹⁶ (plain labels draw much faster than mathtext ones)."""
+    return "1" if value == 1 else "10" + str(round(np.log10(value))).translate(_SUPERSCRIPTS)
+
+
+def _log_axis(axis, ticks) -> None:
+    """A log axis with the given major ticks labelled in plain text, and no minor ticks."""
+    axis.set_ticks(ticks, [_power_of_ten(t) for t in ticks])
+    axis.set_minor_locator(NullLocator())
+
+
+class _LabFigure:
+    """The lab's figure, built once; :meth:`show` moves its artists to a scale and a dtype."""
 
     @course_style()
-    def draw(scale, dtype):
-        if dtype not in sweeps:
-            sweeps[dtype] = _sweep(dtype, sweep_scales)
-        eps = float(np.finfo(np.dtype(dtype)).eps)
-        z = scale * STABILITY_LOGITS
-        losses = losses_three_ways(z, STABILITY_TRUE_CLASS, dtype)
-        ref = losses["reference"]
-        fig = new_figure(figsize=(10.5, 3.8))
-        left, right = fig.subplots(1, 2, width_ratios=[1, 1.4])
-        for i, path in enumerate(PATHS):
-            value = losses[path]
-            err = relative_error(value, ref, relative_to="b")
-            shown = float(_plotted(err, value))
-            failed = not np.isfinite(value)
-            left.bar(
-                i,
-                shown,
-                bottom=_FLOOR,
-                color=PATH_COLORS[path],
-                edgecolor=COLORS["black"],
-                linewidth=0.6,
-                hatch="//" if failed else None,
-            )
-            label = "nan" if np.isnan(value) else "inf" if np.isinf(value) else f"{value:.6g}"
-            left.text(
-                i,
-                shown * 2,
-                label,
-                ha="center",
-                va="bottom",
-                fontsize=9,
-                fontweight="bold" if failed else "normal",
-            )
-        left.axhline(eps, color=COLORS["black"], linestyle=":", linewidth=1)
-        left.set_yscale("log")
-        left.set(
-            ylim=(_FLOOR / 3, _NAN * 300),
-            ylabel=_fig("relative_error"),
-            title=_fig("lab_left_title", dtype=dtype, scale=scale, loss=ref),
+    def __init__(self):
+        self.fig = fig = new_figure(figsize=(12.0, 3.8), layout=None)
+        fig.subplots_adjust(left=0.07, right=0.8, bottom=0.2, top=0.9, wspace=0.28)
+        left, right = self.left, self.right = fig.subplots(1, 2, width_ratios=[1, 1.4])
+        self.bars = left.bar(
+            range(len(PATHS)),
+            [1.0] * len(PATHS),
+            bottom=_FLOOR,
+            color=[PATH_COLORS[path] for path in PATHS],
+            edgecolor=COLORS["black"],
+            linewidth=0.6,
         )
+        self.values = [
+            left.text(i, 1.0, "", ha="center", va="bottom", fontsize=9) for i in range(len(PATHS))
+        ]
+        self.left_eps = left.axhline(1.0, color=COLORS["black"], linestyle=":", linewidth=1)
+        left.set_yscale("log")
+        left.set(ylim=(_FLOOR / 3, _NAN * 300), ylabel=_fig("relative_error"))
+        _log_axis(left.yaxis, _ERROR_TICKS)
         left.set_xticks(range(len(PATHS)), [_fig(f"tick_{path}") for path in PATHS])
         left.grid(False, axis="x")
-        for width, path in zip((4.0, 2.6, 1.4), PATHS):
+        self.curves = [
             right.plot(
-                sweep_scales,
-                sweeps[dtype][path],
+                SWEEP_SCALES,
+                np.full(SWEEP_SCALES.shape, _FLOOR),
                 color=PATH_COLORS[path],
                 label=_fig(f"path_{path}"),
                 linewidth=width,
-            )
-        right.axhline(
-            eps,
-            color=COLORS["black"],
-            linestyle=":",
-            linewidth=1,
-            label=_fig("machine_eps", dtype=dtype),
+            )[0]
+            for width, path in zip((4.0, 2.6, 1.4), PATHS)
+        ]
+        self.right_eps = right.axhline(
+            1.0, color=COLORS["black"], linestyle=":", linewidth=1, label="ε"
         )
         for level, text in ((_INF, "inf"), (_NAN, "nan")):
             right.axhspan(level / 4, level * 4, color=COLORS["vermillion"], alpha=0.08)
@@ -407,7 +439,7 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
                 color=COLORS["vermillion"],
                 va="center",
             )
-        right.axvline(scale, color=COLORS["grey"], linewidth=1)
+        self.now = right.axvline(1.0, color=COLORS["grey"], linewidth=1)
         right.set(
             xscale="log",
             yscale="log",
@@ -416,18 +448,70 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
             ylabel=_fig("relative_error"),
             title=_fig("lab_right_title"),
         )
-        right.legend(loc="center right", fontsize=8, frameon=True, framealpha=0.9)
-        parts = []
-        for path in PATHS:
-            v = verdict(losses[path], ref, dtype)
-            err = relative_error(losses[path], ref, relative_to="b")
-            detail = _w(_REASONS.get((path, v), _REASONS[v]))
-            if v not in ("nan", "inf"):
-                detail += _w("with_relative_error", error=err)
-            parts.append(
-                _w("lab_line", label=_w(f"path_{path}"), value=losses[path], detail=detail)
-            )
-        return fig, "<br>".join(parts)
+        _log_axis(right.yaxis, _ERROR_TICKS)
+        right.xaxis.set_ticks([0.1, 1, 10, 100, 1000], ["0.1", "1", "10", "100", "1000"])
+        right.xaxis.set_minor_locator(NullLocator())
+        # outside the axes, on the right: it never covers a curve
+        self.legend = right.legend(
+            loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False
+        )
+
+    def show(self, scale, dtype, losses) -> Figure:
+        eps = float(np.finfo(np.dtype(dtype)).eps)
+        ref = losses["reference"]
+        for i, path in enumerate(PATHS):
+            value = losses[path]
+            shown = float(_plotted(relative_error(value, ref, relative_to="b"), value))
+            failed = not np.isfinite(value)
+            self.bars[i].set_height(shown)
+            self.bars[i].set_hatch("//" if failed else None)
+            label = "nan" if np.isnan(value) else "inf" if np.isinf(value) else f"{value:.6g}"
+            self.values[i].set(text=label, y=shown * 2, fontweight="bold" if failed else "normal")
+        self.left_eps.set_ydata([eps, eps])
+        self.right_eps.set_ydata([eps, eps])
+        self.legend.get_texts()[len(PATHS)].set_text(_fig("machine_eps", dtype=dtype))
+        self.left.set_title(_fig("lab_left_title", dtype=dtype, scale=scale, loss=ref))
+        for curve, path in zip(self.curves, PATHS):
+            curve.set_ydata(_sweep(dtype)[path])
+        self.now.set_xdata([scale, scale])
+        return self.fig
+
+
+def _lab_message(losses, dtype) -> str:
+    """One line per way of computing the loss: its value and why it failed, if it did."""
+    ref, parts = losses["reference"], []
+    for path in PATHS:
+        v = verdict(losses[path], ref, dtype)
+        err = relative_error(losses[path], ref, relative_to="b")
+        detail = _w(_REASONS.get((path, v), _REASONS[v]))
+        if v not in ("nan", "inf"):
+            detail += _w("with_relative_error", error=err)
+        parts.append(_w("lab_line", label=_w(f"path_{path}"), value=losses[path], detail=detail))
+    return "<br>".join(parts)
+
+
+def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
+    r"""The ``from_logits`` lab: logits ``scale * [2, 1, 0, -1]``, true class 1, in one dtype.
+
+    Controls: ``scale`` (log slider, 0.1 to 1000) and ``dtype`` (float16,
+    float32, float64).  Left: the relative error of each way of computing
+    $-\log a_1$ at this scale; right: the same errors over the whole range of
+    scales for this dtype, failures (nan/inf) drawn at the top.  The figure is built once and
+    the sweeps of every dtype computed once; a move only updates what it changes.
+    """
+    dt = _as_dtype(dtype)
+    if not SCALE_RANGE[0] <= scale <= SCALE_RANGE[1]:
+        raise ValueError(
+            f"scale must be between {SCALE_RANGE[0]} and {SCALE_RANGE[1]}, got {scale}"
+        )
+    for name in STABILITY_DTYPES:
+        _sweep(name)
+    lab = _LabFigure()
+
+    @course_style()
+    def draw(scale, dtype):
+        losses = losses_three_ways(scale * STABILITY_LOGITS, STABILITY_TRUE_CLASS, dtype)
+        return lab.show(scale, dtype, losses), _lab_message(losses, dtype)
 
     controls = {
         "scale": widgets.FloatLogSlider(
@@ -439,6 +523,8 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
             description=_w("logit_scale"),
             continuous_update=False,
             readout_format=".3g",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="380px"),
         ),
         "dtype": widgets.Dropdown(
             options=list(STABILITY_DTYPES), value=dt.name, description="dtype"
@@ -468,7 +554,7 @@ def compare_decision_regions(predict_fns: Mapping, X, y) -> Figure:
         if not callable(fn):
             raise TypeError(f"predict_fns[{title!r}] must be a function, got {type(fn).__name__}")
         accuracy = float((np.asarray(fn(X)).argmax(axis=1) == y).mean())
-        plot_decision_regions(fn, X, y, resolution=150, ax=ax)
+        plot_decision_regions(fn, X, y, resolution=100, ax=ax)
         ax.set_title(_fig("regions_title", title=title, accuracy=accuracy))
     return fig
 
@@ -486,6 +572,88 @@ def _label_names(names, lang=None):
     if tuple(names) == tuple(MULTILABEL_NAMES):
         return [msg(f"softmax_multiclass.widget.{key}", lang=lang) for key in _MULTILABEL_KEYS]
     return list(names)
+
+
+def _ticks(limits) -> list:
+    """A few whole-number ticks inside ``limits`` (about three per axis)."""
+    low, high = np.ceil(limits[0]), np.floor(limits[1])
+    step = max(1.0, np.ceil((high - low) / 3))
+    return list(np.arange(low, high + 0.5, step))
+
+
+class _MultilabelFigure:
+    """The multi-label panels, built once; :meth:`show` moves them to a threshold."""
+
+    @course_style()
+    def __init__(self, X, Y, names, extent):
+        from matplotlib.colors import ListedColormap
+
+        self.X, self.Y, self.names = X, Y, names
+        # a fixed layout (no layout engine) and few ticks: every redraw lays out less text
+        self.fig = new_figure(figsize=(4.0 * len(names), 3.9), layout=None)
+        self.fig.subplots_adjust(left=0.06, right=0.99, bottom=0.13, top=0.82, wspace=0.08)
+        self.axes = self.fig.subplots(1, len(names), squeeze=False, sharey=True)[0]
+        shade = ListedColormap([COLORS["white"], COLORS["sky"]])
+        self.shades, self.wrong, self.lines = [], [], [None] * len(names)
+        for k, ax in enumerate(self.axes):
+            self.shades.append(
+                ax.imshow(
+                    np.zeros((2, 2)),
+                    extent=extent,
+                    origin="lower",
+                    cmap=shade,
+                    vmin=0,
+                    vmax=1,
+                    alpha=0.35,
+                    interpolation="nearest",
+                    aspect="equal",
+                )
+            )
+            yes = Y[:, k] == 1
+            # marker lines rather than scatters: the same dots, drawn much faster
+            dots = {"linestyle": "none", "marker": "o", "markersize": 4, "markeredgewidth": 0}
+            ax.plot(*X[yes].T, color=COLORS["blue"], label=_fig("label_1"), **dots)
+            ax.plot(*X[~yes].T, color=COLORS["grey"], alpha=0.6, label=_fig("label_0"), **dots)
+            (cross,) = ax.plot(
+                [],
+                [],
+                linestyle="none",
+                marker="x",
+                markersize=6,
+                markeredgewidth=1.5,
+                color=COLORS["vermillion"],
+                label=_fig("wrong"),
+            )
+            self.wrong.append(cross)
+            ax.set(xlabel="$x_1$", ylabel="$x_2$" if k == 0 else None, aspect="equal")
+            ax.set_xlim(extent[:2])
+            ax.set_ylim(extent[2:])
+            ax.set_xticks(_ticks(extent[:2]))
+            ax.set_yticks(_ticks(extent[2:]))
+            ax.grid(False)
+        handles, labels = self.axes[0].get_legend_handles_labels()
+        self.fig.legend(  # below the panels: it never covers a point
+            handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=3, fontsize=9
+        )
+        self.suptitle = self.fig.suptitle("")
+
+    def show(self, threshold, grid, predicted, accuracy, mesh):
+        drawn_names = _label_names(self.names, figure_language())
+        for k, ax in enumerate(self.axes):
+            values = grid[:, :, k]
+            self.shades[k].set_data((values >= threshold).astype(float))
+            if self.lines[k] is not None:
+                self.lines[k].remove()
+                self.lines[k] = None
+            if values.min() < threshold < values.max():
+                self.lines[k] = ax.contour(
+                    *mesh, values, levels=[threshold], colors=COLORS["black"], linewidths=0.8
+                )
+            wrong = predicted[:, k] != self.Y[:, k]
+            self.wrong[k].set_data(*self.X[wrong].T)
+            ax.set_title(_fig("label_accuracy", name=drawn_names[k], accuracy=accuracy[k]))
+        self.suptitle.set_text(_fig("shaded", threshold=threshold))
+        return self.fig
 
 
 def multilabel_explorer(
@@ -517,52 +685,24 @@ def multilabel_explorer(
     if P.shape != Y.shape:
         raise ValueError(f"predict_fn must return probabilities of shape {Y.shape}, got {P.shape}")
     pad = 0.1
-    xs = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, resolution)
-    ys = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, resolution)
+    extent = (
+        X[:, 0].min() - pad,
+        X[:, 0].max() + pad,
+        X[:, 1].min() - pad,
+        X[:, 1].max() + pad,
+    )
+    xs = np.linspace(extent[0], extent[1], resolution)
+    ys = np.linspace(extent[2], extent[3], resolution)
     xx, yy = np.meshgrid(xs, ys)
     grid = np.asarray(predict_fn(np.column_stack([xx.ravel(), yy.ravel()])), dtype=float)
     grid = grid.reshape(resolution, resolution, -1)
+    panels = _MultilabelFigure(X, Y, names, extent)
 
     @course_style()
     def draw(threshold):
-        drawn_names = _label_names(names, figure_language())
         predicted = (P >= threshold).astype(int)
         accuracy = (predicted == Y).mean(axis=0)
-        fig = new_figure(figsize=(4.0 * len(names), 3.9))
-        for k, ax in enumerate(fig.subplots(1, len(names), squeeze=False)[0]):
-            ax.contourf(
-                xx,
-                yy,
-                (grid[:, :, k] >= threshold).astype(float),
-                levels=[0.5, 1.5],
-                colors=[COLORS["sky"]],
-                alpha=0.35,
-            )
-            if grid[:, :, k].min() < threshold < grid[:, :, k].max():
-                ax.contour(
-                    xx,
-                    yy,
-                    grid[:, :, k],
-                    levels=[threshold],
-                    colors=COLORS["black"],
-                    linewidths=0.8,
-                )
-            yes = Y[:, k] == 1
-            ax.scatter(*X[yes].T, s=14, color=COLORS["blue"], label=_fig("label_1"))
-            ax.scatter(*X[~yes].T, s=14, color=COLORS["grey"], alpha=0.6, label=_fig("label_0"))
-            wrong = predicted[:, k] != Y[:, k]
-            ax.scatter(
-                *X[wrong].T, s=40, marker="x", color=COLORS["vermillion"], label=_fig("wrong")
-            )
-            ax.set(
-                title=_fig("label_accuracy", name=drawn_names[k], accuracy=accuracy[k]),
-                xlabel="$x_1$",
-                ylabel="$x_2$" if k == 0 else None,
-                aspect="equal",
-            )
-            ax.grid(False)
-        fig.axes[0].legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
-        fig.suptitle(_fig("shaded", threshold=threshold))
+        fig = panels.show(threshold, grid, predicted, accuracy, (xx, yy))
         rows = _w("row_separator").join(
             _w("label_row", name=n, accuracy=a) for n, a in zip(_label_names(names), accuracy)
         )
@@ -582,6 +722,8 @@ def multilabel_explorer(
             step=0.05,
             description=_w("threshold"),
             continuous_update=False,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="360px"),
         )
     }
     return FigureWidget(draw, controls, title=_w("multilabel_title"))
