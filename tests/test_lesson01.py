@@ -73,8 +73,8 @@ def test_the_numbers_the_prose_relies_on(solved):
     assert "of which 100% are ones" in text("validation_split")  # the trap is real
     assert "W1 unchanged by compile: True" in text("compile")
     history = text("history")
-    assert "epochs recorded: 20" in history and "W1 changed by fit: True" in history
-    assert number_after(history, "gradient steps taken by the optimizer:") == 20 * 25
+    assert "epochs recorded: 10" in history and "W1 changed by fit: True" in history
+    assert number_after(history, "gradient steps taken by the optimizer:") == 10 * 25
     first, last = (number_after(history, f"{w} epoch") for w in ("first", "last"))
     assert last < first / 5  # the loss curve falls
     costs = text("test_binary_cost")
@@ -82,7 +82,14 @@ def test_the_numbers_the_prose_relies_on(solved):
     assert len(values) == 3 and max(values) - min(values) < 1e-5  # matched against Keras
     mse = text("mse_net")
     line, net = number_after(mse, "best straight line:"), number_after(mse, "ReLU network:")
-    assert net < line / 2  # "ends far below the best line's"
+    assert net < line / 2  # "ends well below the best line's"
+    truth = text("mse_truth")
+    dist_line = number_after(truth, "best straight line")
+    dist_net = number_after(truth, "ReLU network")
+    assert dist_line / dist_net >= 3  # "several times smaller": the network follows the bends
+    (times,) = re.findall(r"\((\d+\.\d) times smaller\)", truth)
+    assert float(times) == pytest.approx(dist_line / dist_net, abs=0.06), truth
+    assert 0 < dist_net < net  # the noise (mean square about 0.01) is in the MSE, not the distance
 
 
 @pytest.mark.slow
@@ -539,20 +546,33 @@ def test_batch_sizes():
         wd.batch_sizes(100, 0)
 
 
+def zero(g):
+    return np.zeros(len(g))
+
+
+def legend_texts(ax):
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
 def test_plot_regression_fits():
     x = np.linspace(0, 6, 50).reshape(-1, 1)
     y = np.sin(x[:, 0])
-    fig = wd.plot_regression_fits(x, y, {"zero": lambda g: np.zeros(len(g)), "sin": np.sin})
+    fig = wd.plot_regression_fits(x, y, line=zero, network=np.sin)
     assert len(fig.axes) == 1 and len(fig.axes[0].get_lines()) == 2
+    assert legend_texts(fig.axes[0]) == ["data", "best straight line", "ReLU network"]
     fig = wd.plot_regression_fits(
-        x, y, {"sin": np.sin}, history={"loss": [1.0, 0.5, 0.2]}, baseline=("line", 0.4)
+        x, y, line=zero, network=np.sin, truth=y, history={"loss": [1.0, 0.5, 0.2]}, line_mse=0.4
     )
-    assert len(fig.axes) == 2
+    assert len(fig.axes) == 2 and len(fig.axes[0].get_lines()) == 3
     assert [list(line.get_ydata()) for line in fig.axes[1].get_lines()][0] == [1.0, 0.5, 0.2]
+    assert "true curve (without the noise)" in legend_texts(fig.axes[0])
+    assert legend_texts(fig.axes[1]) == ["network: training MSE", "best straight line"]
     with pytest.raises(ValueError, match="same number"):
-        wd.plot_regression_fits(x, y[:-1], {})
-    with pytest.raises(TypeError, match="dict"):
-        wd.plot_regression_fits(x, y, [np.sin])
+        wd.plot_regression_fits(x, y[:-1], line=zero, network=np.sin)
+    with pytest.raises(TypeError, match="network must be a function"):
+        wd.plot_regression_fits(x, y, line=zero, network=[np.sin])
+    with pytest.raises(ValueError, match="one value per x"):
+        wd.plot_regression_fits(x, y, line=zero, network=np.sin, truth=y[:-1])
 
 
 def test_the_text_states_the_courses_pixel_convention():
@@ -598,7 +618,7 @@ def test_messages_follow_the_language(monkeypatch, keras):
     assert [q.key for q in questions] == ["compile-1", "compile-2"]
     right, text = questions[0].answer(questions[0].correct[0])
     assert right and text.startswith("回答正确！") and "逻辑回归的损失" in text
-    assert questions[1].choices[questions[1].correct[0]].text == "model.fit(X, y, epochs=100)"
+    assert questions[1].choices[questions[1].correct[0]].text == "`model.fit(X, y, epochs=100)`"
     # widget titles, labels and messages
     w = wd.loss_explorer(p=0.1, y=1)
     assert w.title == "单个样本的损失" and w.controls["y"].description == "标签"
@@ -633,8 +653,12 @@ def test_figures_speak_the_figure_language(monkeypatch):
     monkeypatch.setattr(style, "cjk_font", lambda: font)
     assert wd.loss_explorer().figure.axes[0].get_title() == "单个样本的二元交叉熵（标签 y = 1）"
     assert "157 个批次" in wd.batches_explorer().figure.axes[0].get_title(loc="left")
-    fig = wd.plot_regression_fits(x, np.sin(x[:, 0]), {"sin": np.sin}, history={"loss": [1.0]})
+    fig = wd.plot_regression_fits(
+        x, np.sin(x[:, 0]), line=zero, network=np.sin, history={"loss": [1.0]}, line_mse=0.5
+    )
     assert [ax.get_title() for ax in fig.axes] == ["拟合出的曲线", "训练损失（对数坐标）"]
+    assert legend_texts(fig.axes[0]) == ["数据", "最佳直线", "ReLU 神经网络"]
+    assert legend_texts(fig.axes[1])[1] == "最佳直线"
 
 
 DRAW_IN_CHINESE = """
@@ -646,8 +670,8 @@ from utils.lessons.compile_and_fit import widgets as wd
 for w in (wd.loss_explorer(p=0.1, y=0), wd.batches_explorer(m=1000, batch_size=64)):
     png_bytes(w.figure)
 x = np.linspace(0, 6, 50).reshape(-1, 1)
-fig = wd.plot_regression_fits(x, np.sin(x[:, 0]), {"sin": np.sin}, history={"loss": [1.0, 0.5]},
-                              baseline=("line", 0.7))
+fig = wd.plot_regression_fits(x, np.sin(x[:, 0]), line=np.cos, network=np.sin,
+                              truth=np.sin(x[:, 0]), history={"loss": [1.0, 0.5]}, line_mse=0.7)
 png_bytes(fig)
 print(cjk_font(), figure_language(), fig.axes[1].get_xlabel(), sep="|")
 """
@@ -670,3 +694,35 @@ def test_chinese_figures_write_nothing_to_stderr():
     if font == "None":
         pytest.fail("no CJK font: run tools/system-deps.sh (installs fonts-noto-cjk)")
     assert lang == "zh" and xlabel == "轮次（epoch）"
+
+
+def test_sliders_are_long_enough_and_descriptions_whole():
+    for w in (wd.loss_explorer(), wd.batches_explorer()):
+        for control in w.controls.values():
+            if hasattr(control, "min"):  # a slider
+                steps = (control.max - control.min) / control.step
+                assert control.layout.width == "400px", (w.title, control.description, steps)
+            else:
+                assert control.style.description_width == "initial", control.description
+
+
+def test_the_lesson_ends_with_questions_and_reading():
+    nb = nbformat.read(str(source_notebook(NAME)), as_version=4)
+    by_id = {c.id: c.source for c in nb.cells}
+    assert by_id["open_questions"].count("<details>") == 3
+    for work in ("training_with_built_in_methods", "chapter 8", "Bishop (2006)"):
+        assert work in by_id["further_reading"]
+    hints = by_id["ex1_md"]
+    assert hints.index("Hint 1: a nudge") < hints.index("Hint 2") < hints.index("zip(")
+
+
+def test_the_noise_of_the_regression_data():
+    """Section 6: 'even the true curve has a mean squared error of about 0.1² = 0.01 on them'."""
+    from utils.synthetic import make_wavy_regression
+
+    x, y = make_wavy_regression(n=200, noise=0.1, seed=0)
+    x_true, y_true = make_wavy_regression(n=200, noise=0.0, seed=0)
+    assert np.array_equal(
+        x, x_true
+    )  # the same x values, so the distance is measured point by point
+    assert np.mean((y - y_true) ** 2) == pytest.approx(0.01, rel=0.2)

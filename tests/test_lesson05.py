@@ -512,6 +512,60 @@ def test_backward_pass_messages_for_a_node_used_twice():
     assert "(-3)" in wb.step_message(r, 2)
 
 
+NOTEBOOK_WIDTH = 740
+"""Pixels a notebook's output area shows an image at before scaling it down (JupyterLab's
+default layout on a laptop screen; issue 13 measured the old graph's text at 8 px there)."""
+
+
+def test_the_graph_text_is_readable_at_the_notebooks_width():
+    import io
+
+    from PIL import Image
+
+    from utils.autodiff import draw_graph
+    from utils.style import PNG_DPI, png_bytes
+
+    J = lecture_graph()
+    J.backward()
+    for fig in (draw_graph(J, show_grads_upto=0, title="forward"), draw_graph(J)):
+        width = Image.open(io.BytesIO(png_bytes(fig))).size[0]
+        points = min(t.get_fontsize() for t in fig.axes[0].texts)
+        shown = points * PNG_DPI / 72 * min(1.0, NOTEBOOK_WIDTH / width)
+        assert shown >= 11, (width, points, shown)
+
+
+def test_epsilon_widget_updates_one_figure_that_matches_a_fresh_one():
+    """A move changes the artists of the widget's one figure (fast); what it shows is what a new
+    widget at those values shows."""
+    w = wb.epsilon_widget()
+    fig = w.figure
+    w.set(eps=1e-9, function="J = sin(w)", dtype="float32")
+    assert w.figure is fig and w.redraws == 4
+    fresh = wb.epsilon_widget(eps=1e-9, function="J = sin(w)", dtype="float32")
+    assert fresh.message == w.message
+    assert same_lines(line_data(fresh.figure), line_data(w.figure))
+    titles = [ax.get_title() for ax in w.figure.axes]
+    assert titles == [ax.get_title() for ax in fresh.figure.axes]
+    labels = [t.get_text() for t in w.figure.axes[0].get_xticklabels()]
+    assert "10⁻⁷" in labels and not any("$" in t for t in labels)  # plain text, no mathtext
+
+
+def test_the_lesson_says_it_is_optional_and_ends_with_questions_and_reading():
+    nb = nbformat.read(str(source_notebook(NAME)), as_version=4)
+    title = nb.cells[0]
+    assert "**Optional.**" in title.source and "选修" in title.metadata["i18n"]["zh"]["source"]
+    by_id = {c.id: c.source for c in nb.cells}
+    assert by_id["open_questions"].count("<details>") == 3
+    reading = by_id["further_reading"]
+    for work in (
+        "Rumelhart",
+        "section 6.5",
+        "How the backpropagation algorithm works",
+        "micrograd",
+    ):
+        assert work in reading
+
+
 def test_backward_pass_widget_bad_values():
     with pytest.raises(TypeError, match="Value"):
         wb.backward_pass_widget(3.0)
@@ -668,3 +722,24 @@ def test_self_check_has_two_questions_that_work():
     assert "Correct!" in box.feedback.value
     bundle = quiz._repr_mimebundle_()
     assert bundle["text/html"].count("<details>") == 2
+
+
+def test_the_backward_pass_figure_title_speaks_the_figure_language(monkeypatch):
+    import utils.style as style
+
+    if style.cjk_font() is None:
+        pytest.fail("no CJK font: run tools/system-deps.sh (installs fonts-noto-cjk)")
+    w = wb.backward_pass_widget(lecture_graph(), step=5)
+    assert w.figure.axes[0].get_title() == "backward pass: step 5 of 10"
+    monkeypatch.setenv("COURSE_LANG", "zh")
+    w = wb.backward_pass_widget(lecture_graph(), step=5)
+    assert w.figure.axes[0].get_title() == "反向传播：第 5 步，共 10 步"
+
+
+def test_sliders_are_long_and_descriptions_whole():
+    eps = wb.epsilon_widget().controls
+    assert eps["eps"].layout.width == "400px"
+    assert eps["function"].style.description_width == "initial"
+    assert eps["dtype"].style.description_width == "initial"
+    step = wb.backward_pass_widget(lecture_graph()).controls["step"]
+    assert step.style.description_width == "initial" and step.layout.width == "360px"

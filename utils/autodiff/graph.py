@@ -18,6 +18,12 @@ __all__ = ["backward_steps", "graph_table", "format_graph_table", "draw_graph", 
 
 MAX_DRAWN_NODES = 150  # draw_graph refuses bigger graphs (the figure would be metres wide)
 
+NODE_FONT_PT = 10
+"""Size of a node's text: 10 pt is 12.5 px at the course's 90 dpi (utils.style.PNG_DPI)."""
+COLUMN_INCHES, ROW_INCHES = 1.3, 1.1
+"""Spacing of the drawn columns and rows. Compact enough that the lecture's graph (6 columns)
+is about 700 px wide: a notebook shows it unscaled, so its node text stays 12.5 px."""
+
 
 def _names(nodes: list[Value]) -> dict[int, str]:
     """Display name per node: its label, or n<index> if it has none."""
@@ -190,11 +196,11 @@ def draw_graph(
         title = f"backward pass: step {show_grads_upto} of {len(steps)}"
     if ax is None:
         title_room = 0.0 if title is None else 0.35  # inches
-        height = 0.4 + 1.1 * n_rows + title_room
-        fig = new_figure(figsize=(0.2 + 1.9 * n_cols, height), layout=None)
+        height = 0.4 + ROW_INCHES * n_rows + title_room
+        fig = new_figure(figsize=(0.2 + COLUMN_INCHES * n_cols, height), layout=None)
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99 - title_room / height)
         ax = fig.add_subplot()
-    box_w, box_h = 0.72, 0.62
+    box_w, box_h = 0.74, 0.66
     names = _names(nodes)
     xy = {k: (float(c), -r) for k, (c, r) in where.items()}
 
@@ -225,7 +231,7 @@ def draw_graph(
             f"{head}\ndata = {fmt(n.data)}\ngrad = {grad}",
             ha="center",
             va="center",
-            fontsize=9,
+            fontsize=NODE_FONT_PT,
             zorder=3,
             fontweight="bold" if is_hl else "normal",
         )

@@ -24,6 +24,7 @@ Every word they show comes from the message catalogue (:mod:`utils.i18n`, keys
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import timeit
@@ -31,10 +32,11 @@ import unicodedata
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import ticker
 from matplotlib.figure import Figure
 
 from utils.autodiff import Value, backward_steps, draw_graph, trace
-from utils.i18n import msg
+from utils.i18n import language, msg
 from utils.nn import DenseNetwork, losses
 from utils.nn.gradcheck import finite_difference, numerical_gradients, relative_error
 from utils.style import COLORS, course_style, figure_language, new_figure
@@ -136,67 +138,100 @@ def most_accurate_eps(function="J = w²", dtype="float64", w=3.0):
     )
 
 
-def _accuracy_text(function, dtype, w):
+@functools.lru_cache(maxsize=32)
+def _accuracy_text(function, dtype, w, lang):
     best_f, best_c = most_accurate_eps(function, dtype, w)
     largest = EPS_GRID[-1 - ENVELOPE_POINTS]
     centred = (
-        _w("centred_largest", function=function)
+        msg("backprop.widget.centred_largest", lang=lang, function=function)
         if best_c >= largest
-        else _w("centred_around", eps=best_c)
+        else msg("backprop.widget.centred_around", lang=lang, eps=best_c)
     )
-    return _w("most_accurate", forward=best_f, centred=centred)
+    return msg("backprop.widget.most_accurate", lang=lang, forward=best_f, centred=centred)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_of_ten(value, _position=None) -> str:
+    """'10⁻⁸' for 1e-8: a tick label in plain text (mathtext labels cost a redraw ~0.5 s)."""
+    k = int(round(math.log10(value)))
+    return f"10{str(k).translate(_SUPERSCRIPT)}"
+
+
+def _decades(axis, exponents):
+    """Label ``axis`` (logarithmic) at the powers of ten ``exponents`` only, without minor ticks."""
+    axis.set_major_locator(ticker.FixedLocator([10.0**k for k in exponents]))
+    axis.set_major_formatter(ticker.FuncFormatter(_power_of_ten))
+    axis.set_minor_locator(ticker.NullLocator())
 
 
 @course_style()
-def _draw_epsilon(eps, function, dtype, w=3.0):
-    fwd, ctr, true = slope_estimates(EPS_GRID, function, dtype, w)
-    err_f, err_c = np.abs(fwd - true), np.abs(ctr - true)
-    f_now, c_now, _ = slope_estimates(eps, function, dtype, w)
-    f_now, c_now = float(f_now), float(c_now)
+def _epsilon_figure():
+    """The empty frame of the epsilon widget: two axes and every artist, drawn once.
 
+    Returns ``(fig, artists)``; :func:`_show_epsilon` moves the artists to show a state, so a
+    move of a control changes data, not the figure (the redraw then costs one PNG).
+    """
     fig = new_figure(figsize=(10.5, 3.9))
     left, right = fig.subplots(1, 2)
-    span = max(1.0, 0.2 * abs(true))
-    left.semilogx(EPS_GRID, fwd, color=COLORS["blue"], label=_fig("forward_difference"))
-    left.semilogx(EPS_GRID, ctr, color=COLORS["orange"], label=_fig("centred_difference"))
-    left.axhline(
-        true,
-        color=COLORS["black"],
-        linestyle="--",
-        linewidth=1,
-        label=_fig("true_slope", value=true),
-    )
-    left.plot([eps], [f_now], "o", color=COLORS["blue"], markersize=8)
-    left.plot([eps], [c_now], "s", color=COLORS["orange"], markersize=7)
-    left.axvline(eps, color=COLORS["grey"], linewidth=1)
-    left.set_ylim(true - span, true + span)
+    nan = [np.nan] * len(EPS_GRID)
+    a = {"left": left, "right": right}
+    a["fwd"] = left.semilogx(EPS_GRID, nan, color=COLORS["blue"], label=_fig("forward_difference"))[
+        0
+    ]
+    a["ctr"] = left.semilogx(
+        EPS_GRID, nan, color=COLORS["orange"], label=_fig("centred_difference")
+    )[0]
+    a["true"] = left.axhline(0, color=COLORS["black"], linestyle="--", linewidth=1, label=" ")
+    a["f_now"] = left.plot([1e-3], [0], "o", color=COLORS["blue"], markersize=8)[0]
+    a["c_now"] = left.plot([1e-3], [0], "s", color=COLORS["orange"], markersize=7)[0]
+    a["eps_left"] = left.axvline(1e-3, color=COLORS["grey"], linewidth=1)
     left.set_xlim(EPS_GRID[-1] * 3, EPS_GRID[0] / 3)  # large eps on the left, shrinking rightwards
     left.set_xlabel(_fig("shrinking"))
-    left.set_ylabel(_fig("estimate_axis", w=w))
-    left.set_title(_fig("estimates_title", function=function))
-    left.legend(loc="lower left")
+    a["legend"] = left.legend(loc="lower left")
 
-    right.loglog(
-        EPS_GRID, np.maximum(err_f, ERROR_FLOOR), color=COLORS["blue"], label=_fig("forward")
-    )
-    right.loglog(
-        EPS_GRID, np.maximum(err_c, ERROR_FLOOR), color=COLORS["orange"], label=_fig("centred")
-    )
-    right.plot(
-        [eps], [max(abs(f_now - true), ERROR_FLOOR)], "o", color=COLORS["blue"], markersize=8
-    )
-    right.plot(
-        [eps], [max(abs(c_now - true), ERROR_FLOOR)], "s", color=COLORS["orange"], markersize=7
-    )
-    right.axvline(eps, color=COLORS["grey"], linewidth=1)
+    a["err_f"] = right.loglog(EPS_GRID, nan, color=COLORS["blue"], label=_fig("forward"))[0]
+    a["err_c"] = right.loglog(EPS_GRID, nan, color=COLORS["orange"], label=_fig("centred"))[0]
+    a["ef_now"] = right.plot([1e-3], [1.0], "o", color=COLORS["blue"], markersize=8)[0]
+    a["ec_now"] = right.plot([1e-3], [1.0], "s", color=COLORS["orange"], markersize=7)[0]
+    a["eps_right"] = right.axvline(1e-3, color=COLORS["grey"], linewidth=1)
     right.set_xlim(EPS_GRID[-1] * 3, EPS_GRID[0] / 3)
     right.set_ylim(ERROR_FLOOR / 3, 1e2)
     right.set_xlabel(_fig("shrinking"))
     right.set_ylabel(_fig("error_axis"))
-    right.set_title(_fig("error_title", dtype=dtype))
     right.legend(loc="lower center")
+    for axis in (left.xaxis, right.xaxis):
+        _decades(axis, range(-16, 0, 3))
+    _decades(right.yaxis, range(-16, 2, 4))
+    return fig, a
 
-    message = _w(
+
+@course_style()
+def _show_epsilon(a, *, eps, function, dtype, w=3.0):
+    """Move the artists of :func:`_epsilon_figure` to show ``(eps, function, dtype)``."""
+    left, right = a["left"], a["right"]
+    fwd, ctr, true = slope_estimates(EPS_GRID, function, dtype, w)
+    f_now, c_now, _ = slope_estimates(eps, function, dtype, w)
+    f_now, c_now = float(f_now), float(c_now)
+    a["fwd"].set_ydata(fwd)
+    a["ctr"].set_ydata(ctr)
+    a["true"].set_ydata([true, true])
+    a["legend"].get_texts()[2].set_text(_fig("true_slope", value=true))
+    a["f_now"].set_data([eps], [f_now])
+    a["c_now"].set_data([eps], [c_now])
+    span = max(1.0, 0.2 * abs(true))
+    left.set_ylim(true - span, true + span)
+    left.set_ylabel(_fig("estimate_axis", w=w))
+    left.set_title(_fig("estimates_title", function=function))
+    a["err_f"].set_ydata(np.maximum(np.abs(fwd - true), ERROR_FLOOR))
+    a["err_c"].set_ydata(np.maximum(np.abs(ctr - true), ERROR_FLOOR))
+    a["ef_now"].set_data([eps], [max(abs(f_now - true), ERROR_FLOOR)])
+    a["ec_now"].set_data([eps], [max(abs(c_now - true), ERROR_FLOOR)])
+    right.set_title(_fig("error_title", dtype=dtype))
+    for line in (a["eps_left"], a["eps_right"]):
+        line.set_xdata([eps, eps])
+    return _w(
         "eps_message",
         eps=eps,
         dtype=dtype,
@@ -204,9 +239,28 @@ def _draw_epsilon(eps, function, dtype, w=3.0):
         forward_error=abs(f_now - true),
         centred=c_now,
         centred_error=abs(c_now - true),
-        accuracy=_accuracy_text(function, dtype, w),
+        accuracy=_accuracy_text(function, dtype, w, language()),
     )
-    return fig, message
+
+
+def _epsilon_drawer():
+    """A ``draw(eps, function, dtype)`` for one widget: its figure is made once, then updated."""
+    fig, artists = _epsilon_figure()
+    draws = []
+
+    def draw(eps, function, dtype):
+        if draws:  # laid out when first shown; keep that layout rather than redo it every move
+            fig.set_layout_engine("none")
+        draws.append((eps, function, dtype))
+        return fig, _show_epsilon(artists, eps=eps, function=function, dtype=dtype)
+
+    return draw
+
+
+def _draw_epsilon(eps, function, dtype, w=3.0):
+    """A new figure of the epsilon widget at these values, and its message (a still figure)."""
+    fig, artists = _epsilon_figure()
+    return fig, _show_epsilon(artists, eps=eps, function=function, dtype=dtype, w=w)
 
 
 def epsilon_widget(eps=1e-3, function="J = w²", dtype="float64"):
@@ -230,15 +284,22 @@ def epsilon_widget(eps=1e-3, function="J = w²", dtype="float64"):
             description="ε",
             readout_format=".0e",
             continuous_update=False,
+            layout={"width": "400px"},  # 60 steps: long enough to land on each
         ),
         "function": widgets.Dropdown(
-            options=list(FUNCTIONS), value=function, description=_w("function")
+            options=list(FUNCTIONS),
+            value=function,
+            description=_w("function"),
+            style={"description_width": "initial"},
         ),
         "dtype": widgets.ToggleButtons(
-            options=list(EPSILON_DTYPES), value=dtype, description=_w("precision")
+            options=list(EPSILON_DTYPES),
+            value=dtype,
+            description=_w("precision"),
+            style={"description_width": "initial"},
         ),
     }
-    return FigureWidget(_draw_epsilon, controls, title=_w("eps_title"))
+    return FigureWidget(_epsilon_drawer(), controls, title=_w("eps_title"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -322,11 +383,18 @@ def backward_pass_widget(root: Value, step: int = 0) -> FigureWidget:
         raise ValueError(f"step must be an integer between 0 and {n_steps}, got {step!r}")
 
     def draw(step):
-        return draw_graph(root, show_grads_upto=step), step_message(root, step)
+        title = _fig("backward_figure_title", step=step, steps=n_steps)
+        return draw_graph(root, show_grads_upto=step, title=title), step_message(root, step)
 
     controls = {
         "step": widgets.IntSlider(
-            value=step, min=0, max=n_steps, step=1, description=_w("backward_step")
+            value=step,
+            min=0,
+            max=n_steps,
+            step=1,
+            description=_w("backward_step"),
+            style={"description_width": "initial"},  # "backward step" is longer than the default
+            layout={"width": "360px"},
         )
     }
     return FigureWidget(draw, controls, title=_w("backward_title"))

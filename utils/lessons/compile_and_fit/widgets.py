@@ -19,6 +19,7 @@ import math
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from utils.i18n import msg
 from utils.nn import binary_crossentropy
@@ -26,6 +27,8 @@ from utils.style import COLORS, course_style, figure_language, new_figure
 from utils.ui.figure_widget import FigureWidget
 
 _P = np.linspace(0.001, 0.999, 500)
+_SLIDER = {"width": "400px"}  # long enough for its steps
+_INITIAL = {"description_width": "initial"}  # descriptions never cut off
 
 
 def _w(key, **params):
@@ -112,11 +115,13 @@ def loss_explorer(p=0.8, y=1) -> FigureWidget:
             description="p",
             continuous_update=False,
             readout_format=".2f",
+            layout=_SLIDER,
         ),
         "y": widgets.ToggleButtons(
             options=[(_w("label_option", y=1), 1), (_w("label_option", y=0), 0)],
             value=y,
             description=_w("label"),
+            style=_INITIAL,
         ),
     }
     return FigureWidget(_draw_loss, controls, title=_w("loss_title"))
@@ -210,12 +215,23 @@ def batches_explorer(m=5000, batch_size=32, epochs=20) -> FigureWidget:
             step=10,
             description=_w("examples_m"),
             continuous_update=False,
+            layout=_SLIDER,
+            style=_INITIAL,
         ),
         "batch_size": widgets.Dropdown(
-            options=[8, 16, 32, 64, 128, 256, 512, 1024], value=batch_size, description="batch_size"
+            options=[8, 16, 32, 64, 128, 256, 512, 1024],
+            value=batch_size,
+            description="batch_size",
+            style=_INITIAL,
         ),
         "epochs": widgets.IntSlider(
-            value=epochs, min=1, max=100, description=_w("epochs"), continuous_update=False
+            value=epochs,
+            min=1,
+            max=100,
+            description=_w("epochs"),
+            continuous_update=False,
+            layout=_SLIDER,
+            style=_INITIAL,
         ),
     }
     return FigureWidget(_draw_batches, controls, title=_w("batches_title"))
@@ -227,43 +243,55 @@ def batches_explorer(m=5000, batch_size=32, epochs=20) -> FigureWidget:
 
 
 @course_style()
-def plot_regression_fits(x, y, fits, history=None, baseline=None) -> Figure:
-    """The data ``(x, y)`` and each fitted curve; with ``history``, the training loss beside it.
+def plot_regression_fits(x, y, *, line, network, history=None, line_mse=None, truth=None) -> Figure:
+    """The data ``(x, y)``, the best straight line and the network's curve; with ``history``,
+    the network's training loss beside it.
 
-    fits: ``{label: f}`` where ``f(grid)`` takes an ``(n, 1)`` array of x values and returns
-    the model's predictions (e.g. ``lambda g: model.predict(g, verbose=0)``).
+    line, network: functions that take an ``(n, 1)`` array of x values and return the
+    predictions (e.g. ``lambda g: model.predict(g, verbose=0)``).
+    truth: optional, the noise-free values at ``x`` of the curve the data were drawn around.
     history: a Keras ``History`` (or its ``.history`` dict) with a ``loss`` list.
-    baseline: ``(label, value)`` drawn as a horizontal line on the loss panel.
+    line_mse: the best line's mean squared error, drawn as a dashed line on the loss panel.
+    Every label comes from the catalogue, in the figure language.
     """
     x = np.asarray(x, dtype=float).reshape(-1)
     y = np.asarray(y, dtype=float).reshape(-1)
     if x.shape != y.shape or x.size == 0:
         raise ValueError(f"x and y must hold the same number of values, got {x.size} and {y.size}")
-    if not isinstance(fits, dict):
-        raise TypeError("fits must be a dict {label: function of an (n, 1) array of x values}")
+    for key, f in {"line": line, "network": network}.items():
+        if not callable(f):
+            raise TypeError(f"{key} must be a function of an (n, 1) array of x values")
+    if truth is not None and np.shape(truth) != y.shape:
+        raise ValueError(f"truth must hold one value per x, got shape {np.shape(truth)}")
     panels = 1 if history is None else 2
     fig = new_figure(figsize=(5.2 * panels, 3.6))
     axes = fig.subplots(1, panels, squeeze=False)[0]
     ax = axes[0]
     ax.scatter(x, y, s=12, color=COLORS["grey"], label=_fig("data"))
     grid = np.linspace(x.min(), x.max(), 300).reshape(-1, 1)
-    colors = [COLORS["vermillion"], COLORS["blue"], COLORS["green"], COLORS["purple"]]
-    for (label, f), color in zip(fits.items(), colors * 3):
-        ax.plot(grid[:, 0], np.asarray(f(grid), dtype=float).reshape(-1), color=color, label=label)
+    if truth is not None:
+        order = np.argsort(x)
+        true_y = np.asarray(truth, dtype=float)[order]
+        ax.plot(x[order], true_y, color=COLORS["black"], linestyle=":", label=_fig("true_curve"))
+    for key, f, color in (("best_line", line, "vermillion"), ("relu_network", network, "blue")):
+        values = np.asarray(f(grid), dtype=float).reshape(-1)
+        ax.plot(grid[:, 0], values, color=COLORS[color], label=_fig(key))
     ax.set(xlabel="x", ylabel="y", title=_fig("fitted_title"))
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.18), ncol=2, frameon=False)
     if history is not None:
         loss = list(getattr(history, "history", history)["loss"])
         ax = axes[1]
         ax.plot(range(1, len(loss) + 1), loss, color=COLORS["train"], label=_fig("training_mse"))
-        if baseline is not None:
-            label, value = baseline
-            ax.axhline(value, color=COLORS["vermillion"], linestyle="--", label=label)
+        if line_mse is not None:
+            ax.axhline(
+                line_mse, color=COLORS["vermillion"], linestyle="--", label=_fig("best_line")
+            )
         ax.set(
             xlabel=_fig("epoch_axis"),
             ylabel=_fig("mse_axis"),
             yscale="log",
             title=_fig("training_loss_title"),
         )
-        ax.legend()
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(loc="upper right")
     return fig
