@@ -90,7 +90,13 @@ DRAWERS = {
     "loss": lambda: compile_fit.loss_explorer().figure,
     "batches": lambda: compile_fit.batches_explorer().figure,
     "regression fits": lambda: compile_fit.plot_regression_fits(
-        [0, 1, 2], [0, 1, 4], {"line": lambda g: 2 * g}, history={"loss": [2.0, 1.0]}
+        [0, 1, 2],
+        [0, 1, 4],
+        line=lambda g: 2 * g,
+        network=lambda g: g**2,
+        truth=[0, 1, 4],
+        history={"loss": [2.0, 1.0]},
+        line_mse=1.0,
     ),
     "softmax explorer": lambda: softmax_lesson.softmax_explorer().figure,
     "two-class softmax": lambda: softmax_lesson.plot_two_class_softmax(),

@@ -77,3 +77,52 @@ def test_each_lesson_names_its_own_race_and_dtypes():
     )
     assert backprop_widgets.EPSILON_DTYPES == ("float64", "float32")
     assert not hasattr(backprop_widgets, "DTYPES")
+
+
+def _png_size(widget) -> tuple[int, int]:
+    png = base64.b64decode(widget._png)
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def test_a_figure_updated_in_place_keeps_its_first_layout_and_crop():
+    """A draw that returns the same Figure each time (it moves its artists) is laid out and
+    cropped once: later frames are one drawing pass, the same size, and nothing drawn inside
+    the first frame's extent is cut off."""
+    from utils.style import new_figure, png_bytes
+
+    fig = new_figure(figsize=(5, 3))
+    ax = fig.add_subplot()
+    (line,) = ax.plot([0, 1], [0, 1])
+    ax.set_ylim(0, 5)
+    ax.set_title("slope 1.0")
+
+    def draw(a):
+        line.set_ydata([0, a])
+        ax.set_title(f"slope {a:.1f}")
+        return fig
+
+    w = FigureWidget(draw, {"a": widgets.FloatSlider(value=1.0, min=0, max=5)})
+    first = _png_size(w)  # the first frame is laid out and cropped as any figure
+    assert type(fig.get_layout_engine()).__name__ == "ConstrainedLayoutEngine"
+    for a in (0.5, 4.5, 3.0):
+        w.set(a=a)
+        assert _png_size(w) == first
+    assert type(fig.get_layout_engine()).__name__ == "PlaceHolderLayoutEngine"  # frozen
+    tight = png_bytes(fig)  # measured afresh: the kept crop holds all of it, with a margin
+    width, height = int.from_bytes(tight[16:20], "big"), int.from_bytes(tight[20:24], "big")
+    assert 0 <= first[0] - width <= 20 and 0 <= first[1] - height <= 20
+
+
+def test_a_new_figure_each_time_is_laid_out_and_cropped_afresh():
+    from utils.style import new_figure
+
+    def draw(a):
+        fig = new_figure(figsize=(4, 3))
+        fig.add_subplot().set_title("x" * int(10 * a))  # the title grows with a
+        return fig
+
+    w = FigureWidget(draw, {"a": widgets.FloatSlider(value=1.0, min=0, max=5)})
+    narrow = _png_size(w)
+    w.set(a=5.0)
+    assert type(w.figure.get_layout_engine()).__name__ == "ConstrainedLayoutEngine"
+    assert _png_size(w)[0] > narrow[0]  # measured again: the long title is not cut off

@@ -23,6 +23,7 @@ import base64
 import os
 
 import ipywidgets as widgets
+import matplotlib
 
 from utils.style import PNG_DPI, png_bytes
 
@@ -34,9 +35,13 @@ def static_mode() -> bool:
     return any(os.environ.get(name) for name in STATIC_ENV)
 
 
-def figure_png(fig, *, dpi=PNG_DPI) -> str:
+def figure_png(fig, *, dpi=PNG_DPI, crop=None) -> str:
     """A matplotlib figure as base64-encoded PNG (works under any backend, no pyplot)."""
-    return base64.b64encode(png_bytes(fig, dpi=dpi)).decode("ascii")
+    return base64.b64encode(png_bytes(fig, dpi=dpi, crop=crop)).decode("ascii")
+
+
+#: Extra margin (inches) around a kept figure's first crop, for tick labels that grow a little.
+CROP_MARGIN = 0.05
 
 
 def png_output(png: str, text="figure"):
@@ -69,7 +74,7 @@ class FigureWidget:
         self.draw, self.controls, self.title = draw, dict(controls), title
         self.output = widgets.Output()
         self.status = widgets.HTML()
-        self.figure, self.message, self.redraws = None, "", 0
+        self.figure, self.message, self.redraws, self._crop = None, "", 0, None
         self.redraw()
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
@@ -85,12 +90,28 @@ class FigureWidget:
     def redraw(self):
         """Call ``draw`` with the current values and show the result."""
         result = self.draw(**self.values)
-        self.figure, self.message = result if isinstance(result, tuple) else (result, "")
+        figure, self.message = result if isinstance(result, tuple) else (result, "")
+        kept, self.figure = figure is self.figure, figure
         self.redraws += 1
-        self._png = figure_png(self.figure)  # rendered once, shown live and as the still
+        self._png = self._render(kept)  # rendered once, shown live and as the still
         self.output.outputs = (png_output(self._png, self.title or "figure"),)
         self.status.value = self.message
         return self.figure
+
+    def _render(self, kept: bool) -> str:
+        """The figure as PNG, cropped to what is drawn plus a small margin.
+
+        A ``draw`` that updates its figure in place (returns the same ``Figure``) keeps the
+        layout and the crop of its first frame: the layout is not solved again and the crop not
+        measured again, so each move costs one drawing pass and every frame has the same size.
+        """
+        if kept and self._crop is not None:
+            self.figure.set_layout_engine("none")  # the axes stay where the first frame put them
+            return figure_png(self.figure, crop=self._crop)
+        self.figure.draw_without_rendering()  # lays the figure out and measures what is drawn
+        pad = matplotlib.rcParams["savefig.pad_inches"] + CROP_MARGIN
+        self._crop = self.figure.get_tightbbox().padded(pad)
+        return figure_png(self.figure, crop=self._crop)
 
     def set(self, **values):
         """Move controls (as a student would) and return the redrawn figure."""
