@@ -13,6 +13,7 @@ import nbformat
 import pytest
 
 from autograder.catalogue import answer, blank, solved, typical_mistakes, write
+from autograder.course import CELL_TIMEOUT
 from autograder.grade import grade, grades_table
 
 pytestmark = [
@@ -20,7 +21,7 @@ pytestmark = [
     pytest.mark.xdist_group("grading"),  # one grading class at a time (CI: --dist loadgroup)
     pytest.mark.filterwarnings("ignore::nbformat.warnings.DuplicateCellId"),
 ]
-FULL = 15.0
+FULL = 20.0
 THIEF = """
 import os, glob
 stolen = []
@@ -125,7 +126,7 @@ def graded(tmp_path_factory):
     with socket.create_server(("127.0.0.1", 0)) as listener:  # a service on the grading host
         students = class_of_submissions(root / "submissions", listener.getsockname()[1])
         out = root / "out"
-        result = grade(root / "submissions", out, timeout=40)
+        result = grade(root / "submissions", out, timeout=CELL_TIMEOUT)
     return root, out, students, result
 
 
@@ -184,7 +185,7 @@ def test_each_mistake_loses_the_intended_points_with_its_message(graded, student
 def test_a_correct_answer_that_writes_to_stderr_keeps_its_points(graded):
     """Its calls run in the kernel, not in the test cell: nbgrader never sees the stderr text."""
     _, _, _, result = graded
-    assert cell_scores(result, "stderr_noise")["test_binary_cost"] == 2
+    assert cell_scores(result, "stderr_noise")["test_binary_cost"] == 1
     assert result["scores"]["stderr_noise"]["score"] == FULL
 
 
@@ -245,7 +246,7 @@ def test_regrading_skips_unchanged_and_regrades_changed(graded, tmp_path):
     with zipfile.ZipFile(archive, "w") as zf:
         for path in subs.rglob("*"):
             zf.write(path, path.relative_to(tmp_path))
-    again = grade(archive, out, timeout=40)
+    again = grade(archive, out, timeout=CELL_TIMEOUT)
     assert again["graded"] == ["blank"] and len(again["skipped"]) == len(students) - 1
     assert grades_table(out / "grades.csv")["blank"] == FULL
     for student in students:
@@ -258,7 +259,7 @@ def test_grading_the_same_batch_twice_gives_identical_scores(graded, tmp_path):
     subset = ["solved", "wrong_axis", "one_hot", "crash"]
     for student in subset:
         shutil.copytree(root / "submissions" / student, tmp_path / "subs" / student)
-    second = grade(tmp_path / "subs", tmp_path / "out", timeout=40)
+    second = grade(tmp_path / "subs", tmp_path / "out", timeout=CELL_TIMEOUT)
     assert second["graded"] == sorted(subset)
     for student in subset:
         assert second["scores"][student] == first["scores"][student], student

@@ -1,5 +1,6 @@
 """Answers of the graded digits assignment: softmax, the two costs, the model, its compile
-settings, its training and the predictions.
+settings, the loss before training, the training, the accuracy, the improved model and the
+predictions.
 
 Test cells that use an answer besides its own, and what they get:
 
@@ -7,6 +8,10 @@ Test cells that use an answer besides its own, and what they get:
   softmax answer is graded there too, as it behaves;
 * ``test_compile`` compiles a fresh reference model of the right shape, whatever ``build_model``
   does: a softmax output layer is charged once, by ``test_model``;
+* ``test_initial_loss`` calls the student's ``initial_loss``, which calls ``sparse_ce``, with the
+  course's ``sparse_ce`` in its place: a ``sparse_ce`` answer keeps its points there;
+* ``test_accuracy`` and ``test_improved`` use nothing but their own answer (the improved model is
+  trained by the check, from the course's seed);
 * ``test_training`` and ``test_predict`` read ``run``, which the locked cell ``run_training``
   computes with ``build_model``, ``compile_model`` and ``train_model``.  Answers of
   ``train_model`` train again (``reruns``, from the same random seed as the solved notebook),
@@ -27,25 +32,34 @@ OWN = {
     "sparse_ce": ("test_sparse_ce",),
     "build_model": ("test_model",),
     "compile_model": ("test_compile",),
+    "initial_loss": ("test_initial_loss",),
     "train_model": ("test_training",),
+    "accuracy": ("test_accuracy",),
+    "improved_model": ("test_improved",),
     "predict_digits": ("test_predict",),
 }
 ALSO = {
     "my_softmax": ("test_predict",),
     "binary_cost": (),
-    "sparse_ce": (),
+    "sparse_ce": ("test_initial_loss",),
     "build_model": ("test_training", "test_predict"),
     "compile_model": ("test_training", "test_predict"),
+    "initial_loss": (),
     "train_model": ("test_predict",),
+    "accuracy": (),
+    "improved_model": (),
     "predict_digits": (),
 }
 
 softmax = maker("my_softmax")
 cost = maker("binary_cost", "test_binary_cost")
-sparse = maker("sparse_ce", "test_sparse_ce")
+sparse = maker("sparse_ce")
 build = maker("build_model")
 compile_ = maker("compile_model")
+initial = maker("initial_loss", "test_initial_loss")
 train = maker("train_model")
+accuracy = maker("accuracy", "test_accuracy")
+improved = maker("improved_model", "test_improved")
 predict = maker("predict_digits", "test_predict")
 
 
@@ -72,6 +86,11 @@ def compile_points(points):
     return {"test_compile": points, "test_training": 2, "test_predict": 2}
 
 
+def sparse_points(points):
+    """A sparse_ce answer: its own cell, and initial_loss's (graded with the course's sparse_ce)."""
+    return {"test_sparse_ce": points, "test_initial_loss": 2}
+
+
 def train_points(points, predict=2):
     return {"test_training": points, "test_predict": predict}
 
@@ -95,8 +114,8 @@ def compile_code(
 LOGITS_LOSS = "keras.losses.SparseCategoricalCrossentropy(from_logits=True)"
 
 
-def fit_code(call: str, extra: str = "") -> str:
-    return f"def train_model(model, X_train, y_train):\n{extra}    return {call}\n"
+def fit_code(call: str, extra: str = "", params: str = ", validation_data=None") -> str:
+    return f"def train_model(model, X_train, y_train{params}):\n{extra}    return {call}\n"
 
 
 def predict_code(body: str) -> str:
@@ -254,7 +273,7 @@ ANSWERS = [
             y, p = np.ravel(y), np.clip(np.ravel(p), 1e-7, 1 - 1e-7)
             return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
         """,
-        2,
+        1,
     ),
     cost(
         "where",
@@ -263,7 +282,7 @@ ANSWERS = [
             y, p = np.ravel(y), np.ravel(p)
             return -np.mean(np.where(y == 1, np.log(p), np.log(1 - p)))
         """,
-        2,
+        1,
     ),
     cost(
         "keras_float64",
@@ -272,7 +291,7 @@ ANSWERS = [
             y, p = np.reshape(y, (-1, 1)).astype(float), np.reshape(p, (-1, 1)).astype(float)
             return float(keras.losses.BinaryCrossentropy()(y, p))
         """,
-        2,
+        1,
         note="Keras's loss, given float64",
     ),
     cost(
@@ -285,7 +304,7 @@ ANSWERS = [
             terms = [math.log(q) if t else math.log(1 - q) for t, q in pairs]
             return -sum(terms) / len(terms)
         """,
-        2,
+        1,
     ),
     # --- sparse_ce -----------------------------------------------------------------------------
     sparse(
@@ -296,7 +315,7 @@ ANSWERS = [
             losses = c[:, 0] + np.log(np.sum(np.exp(z - c), axis=1)) - z[np.arange(len(y)), y]
             return np.mean(losses)
         """,
-        0,
+        sparse_points(0),
         message="one loss per example",
     ),
     sparse(
@@ -306,7 +325,7 @@ ANSWERS = [
             e = np.exp(z - np.max(z, axis=1, keepdims=True))
             return -np.log(e / np.sum(e, axis=1, keepdims=True))[:, y]
         """,
-        0,
+        sparse_points(0),
         message="z[:, y]",
     ),
     sparse(
@@ -315,7 +334,7 @@ ANSWERS = [
         def sparse_ce(y, z):
             return np.log(np.sum(np.exp(z), axis=1)) - z[np.arange(len(y)), y]
         """,
-        0,
+        sparse_points(0),
         message="log-sum-exp",
     ),
     sparse(
@@ -325,7 +344,7 @@ ANSWERS = [
             e = np.exp(z - np.max(z, axis=1, keepdims=True))
             return -np.log((e / np.sum(e, axis=1, keepdims=True))[np.arange(len(y)), y])
         """,
-        0,
+        sparse_points(0),
         message="softmax first and then the log",
     ),
     sparse(
@@ -335,7 +354,7 @@ ANSWERS = [
             c = np.max(z, axis=1, keepdims=True)
             return z[np.arange(len(y)), y] - c[:, 0] - np.log(np.sum(np.exp(z - c), axis=1))
         """,
-        0,
+        sparse_points(0),
         message="MINUS log a_y",
     ),
     sparse(
@@ -344,7 +363,7 @@ ANSWERS = [
         def sparse_ce(y, z):
             return np.logaddexp.reduce(z, axis=1) - z[np.arange(len(y)), y]
         """,
-        2,
+        sparse_points(1),
     ),
     sparse(
         "keras_loss",
@@ -352,7 +371,7 @@ ANSWERS = [
         def sparse_ce(y, z):
             return keras.losses.sparse_categorical_crossentropy(y, z, from_logits=True).numpy()
         """,
-        2,
+        sparse_points(1),
         note="float32 for float32 logits, within the check's tolerance",
     ),
     sparse(
@@ -364,7 +383,7 @@ ANSWERS = [
             log_a = z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
             return -np.take_along_axis(log_a, np.asarray(y).reshape(-1, 1), axis=1).ravel()
         """,
-        2,
+        sparse_points(1),
     ),
     sparse(
         "tf_log_softmax",
@@ -373,7 +392,7 @@ ANSWERS = [
             log_a = tf.nn.log_softmax(tf.constant(z, dtype=tf.float64), axis=1).numpy()
             return -log_a[np.arange(len(y)), y]
         """,
-        2,
+        sparse_points(1),
     ),
     # --- build_model ---------------------------------------------------------------------------
     build(
@@ -607,7 +626,8 @@ ANSWERS = [
         "one_hot_labels",
         fit_code(
             "model.fit(X_train, keras.utils.to_categorical(y_train, 10), epochs=40, batch_size=32, "
-            "verbose=0)"
+            "verbose=0, "
+            "validation_data=validation_data)"
         ),
         train_points(0),
         message="one-hot labels",
@@ -616,14 +636,20 @@ ANSWERS = [
     ),
     train(
         "four_epochs",
-        fit_code("model.fit(X_train, y_train, epochs=4, batch_size=32, verbose=0)"),
+        fit_code(
+            "model.fit(X_train, y_train, epochs=4, batch_size=32, verbose=0, "
+            "validation_data=validation_data)"
+        ),
         train_points(0),
         message="train for 40",
         reruns=("run_training",),
     ),
     train(
         "batches_of_320",
-        fit_code("model.fit(X_train, y_train, epochs=40, batch_size=320, verbose=0)"),
+        fit_code(
+            "model.fit(X_train, y_train, epochs=40, batch_size=320, verbose=0, "
+            "validation_data=validation_data)"
+        ),
         train_points(0),
         message="batches per epoch",
         reruns=("run_training",),
@@ -631,14 +657,19 @@ ANSWERS = [
     train(
         "keywords_in_another_order",
         fit_code(
-            "model.fit(batch_size=32, epochs=40, x=X_train, y=y_train, shuffle=True, verbose=False)"
+            "model.fit(batch_size=32, epochs=40, x=X_train, y=y_train, shuffle=True, "
+            "verbose=False, "
+            "validation_data=validation_data)"
         ),
         train_points(2),
         reruns=("run_training",),
     ),
     train(
         "verbose_2",
-        fit_code("model.fit(X_train, y_train, epochs=40, batch_size=32, verbose=2)"),
+        fit_code(
+            "model.fit(X_train, y_train, epochs=40, batch_size=32, verbose=2, "
+            "validation_data=validation_data)"
+        ),
         train_points(2),
         reruns=("run_training",),
         note="prints a line per epoch (in the run_training cell, not in a test cell)",
@@ -647,12 +678,273 @@ ANSWERS = [
         "history_then_print",
         fit_code(
             "history",
-            extra="    history = model.fit(X_train, y_train, batch_size=32, epochs=40, verbose=0)\n"
+            extra="    history = model.fit(X_train, y_train, batch_size=32, epochs=40, verbose=0,\n"
+            "        validation_data=validation_data)\n"
             "    print(f\"loss {history.history['loss'][0]:.3f} -> "
             "{history.history['loss'][-1]:.3f}\")\n",
         ),
         train_points(2),
         reruns=("run_training",),
+    ),
+    train(
+        "no_validation_data",
+        fit_code("model.fit(X_train, y_train, epochs=40, batch_size=32, verbose=0)", params=""),
+        train_points(0),
+        message="has no val_loss",
+        reruns=("run_training",),
+        note="the old signature: run_training trains without validation data and says so",
+    ),
+    train(
+        "validation_on_the_training_images",
+        fit_code(
+            "model.fit(X_train, y_train, epochs=40, batch_size=32, verbose=0, "
+            "validation_data=(X_train, y_train))"
+        ),
+        train_points(0),
+        message="not the training data",
+        reruns=("run_training",),
+    ),
+    train(
+        "fit_options",
+        fit_code(
+            "model.fit(X_train, y_train, epochs=40, batch_size=32, verbose=0, **fit_options)",
+            params=", **fit_options",
+        ),
+        train_points(2),
+        reruns=("run_training",),
+        note="validation_data arrives among **fit_options",
+    ),
+    # --- initial_loss ---------------------------------------------------------------------------
+    initial(
+        "per_example",
+        """
+        def initial_loss(model, X, y):
+            return sparse_ce(y, np.asarray(model(X)))
+        """,
+        0,
+        message="one number",
+    ),
+    initial(
+        "sum",
+        """
+        def initial_loss(model, X, y):
+            return np.sum(sparse_ce(y, np.asarray(model(X))))
+        """,
+        0,
+        message="SUM of the per-example losses",
+    ),
+    initial(
+        "ln_10",
+        """
+        def initial_loss(model, X, y):
+            return np.log(10)
+        """,
+        0,
+        message="not the answer itself",
+        note="what the loss should come out near, not the loss",
+    ),
+    initial(
+        "probabilities_as_logits",
+        """
+        def initial_loss(model, X, y):
+            return np.mean(sparse_ce(y, tf.nn.softmax(model(X)).numpy()))
+        """,
+        0,
+        message="The model outputs logits",
+    ),
+    initial(
+        "keras_loss",
+        """
+        def initial_loss(model, X, y):
+            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+            return float(loss(y, model(X)))
+        """,
+        2,
+    ),
+    initial(
+        "evaluate",
+        """
+        def initial_loss(model, X, y):
+            return model.evaluate(X, y, verbose=0)[0]
+        """,
+        2,
+        note="the model it is given is compiled (with the course's loss)",
+    ),
+    initial(
+        "log_softmax",
+        """
+        def initial_loss(model, X, y):
+            log_a = tf.nn.log_softmax(model(X), axis=1).numpy()
+            return -np.mean(log_a[np.arange(len(y)), y])
+        """,
+        2,
+    ),
+    # --- accuracy -------------------------------------------------------------------------------
+    accuracy(
+        "percent",
+        """
+        def accuracy(model, X, y):
+            return 100 * np.mean(np.argmax(model(X), axis=1) == y)
+        """,
+        0,
+        message="percentage",
+    ),
+    accuracy(
+        "count",
+        """
+        def accuracy(model, X, y):
+            return np.sum(np.argmax(model(X), axis=1) == y)
+        """,
+        0,
+        message="number of images classified right",
+    ),
+    accuracy(
+        "error_rate",
+        """
+        def accuracy(model, X, y):
+            return np.mean(np.argmax(model(X), axis=1) != y)
+        """,
+        0,
+        message="classified WRONG",
+    ),
+    accuracy(
+        "max_not_argmax",
+        """
+        def accuracy(model, X, y):
+            return np.mean(np.max(model(X), axis=1) == y)
+        """,
+        0,
+        message="argmax of the logits",
+    ),
+    accuracy(
+        "predict_then_count",
+        """
+        def accuracy(model, X, y):
+            classes = model.predict(X, verbose=0).argmax(axis=-1)
+            return (classes == y).sum() / len(y)
+        """,
+        2,
+    ),
+    accuracy(
+        "keras_metric",
+        """
+        def accuracy(model, X, y):
+            metric = keras.metrics.SparseCategoricalAccuracy()
+            metric.update_state(y, model(X))
+            return float(metric.result())
+        """,
+        2,
+    ),
+    accuracy(
+        "python_loop",
+        """
+        def accuracy(model, X, y):
+            logits = np.asarray(model(X))
+            right = sum(int(np.argmax(row) == label) for row, label in zip(logits, y))
+            return right / len(y)
+        """,
+        2,
+    ),
+    # --- improved_model (the check trains it: a few seconds each way) ---------------------------
+    improved(
+        "not_compiled",
+        model_code(
+            'keras.layers.Dense(100, activation="relu")',
+            'keras.layers.Dense(50, activation="relu")',
+            "keras.layers.Dense(10)",
+        ).replace("build_model", "improved_model"),
+        0,
+        message="not compiled",
+    ),
+    improved(
+        "too_big",
+        f"""
+        def improved_model():
+            model = keras.Sequential([
+                keras.Input(shape=(400,)),
+                keras.layers.Dense(512, activation="relu"),
+                keras.layers.Dense(10),
+            ])
+            model.compile(loss={LOGITS_LOSS}, optimizer="adam", metrics=["accuracy"])
+            return model
+        """,
+        0,
+        message="parameters",
+    ),
+    improved(
+        "own_loss",
+        """
+        def my_loss(y, z):
+            return keras.losses.sparse_categorical_crossentropy(y, z, from_logits=True)
+        def improved_model():
+            model = keras.Sequential([
+                keras.Input(shape=(400,)),
+                keras.layers.Dense(100, activation="relu"),
+                keras.layers.Dense(50, activation="relu"),
+                keras.layers.Dense(10),
+            ])
+            model.compile(loss=my_loss, optimizer="adam", metrics=["accuracy"])
+            return model
+        """,
+        0,
+        message="a loss of your own",
+    ),
+    improved(
+        "the_baseline",
+        """
+        def improved_model():
+            model = build_model()
+            compile_model(model)
+            return model
+        """,
+        0,
+        message="not better yet",
+        note="changes nothing: trained from the same seed, it reaches the baseline exactly",
+    ),
+    improved(
+        "functional_100_50",
+        f"""
+        def improved_model():
+            inputs = keras.Input(shape=(400,))
+            hidden = keras.layers.Dense(100, activation="relu")(inputs)
+            hidden = keras.layers.Dense(50, activation="relu")(hidden)
+            model = keras.Model(inputs, keras.layers.Dense(10)(hidden))
+            model.compile(loss={LOGITS_LOSS}, optimizer="adam", metrics=["accuracy"])
+            return model
+        """,
+        3,
+    ),
+    improved(
+        "add_and_adam_by_name",
+        f"""
+        def improved_model():
+            model = keras.Sequential()
+            model.add(keras.Input(shape=(400,)))
+            model.add(keras.layers.Dense(100, "relu"))
+            model.add(keras.layers.Dense(50, "relu"))
+            model.add(keras.layers.Dense(10))
+            model.compile(loss={LOGITS_LOSS}, optimizer="adam", metrics=["acc"])
+            return model
+        """,
+        3,
+        note="model.add, optimizer='adam' (learning rate 0.001), metrics=['acc']",
+    ),
+    improved(
+        "pretrained_weights_are_discarded",
+        f"""
+        def improved_model():
+            model = keras.Sequential([
+                keras.Input(shape=(400,)),
+                keras.layers.Dense(100, activation="relu"),
+                keras.layers.Dense(50, activation="relu"),
+                keras.layers.Dense(10),
+            ])
+            model.compile(loss={LOGITS_LOSS}, optimizer="adam", metrics=["accuracy"])
+            model.set_weights([np.zeros_like(w) for w in model.get_weights()])
+            return model
+        """,
+        3,
+        note="weights set to zero (a model that cannot learn): the check re-initialises them",
     ),
     # --- predict_digits -------------------------------------------------------------------------
     predict(
@@ -747,4 +1039,12 @@ return classes, probs
 ]
 
 UNFAIR = []
-DISAGREE = []
+DISAGREE = [
+    (
+        "improved_model/own_loss",
+        "test_improved",
+        "a model *returned* by a student function whose loss is the student's own function is "
+        "refused by the wire (WireError: 'not Keras's own'), where the student's kernel names the "
+        "loss: 0 points both ways, two different messages",
+    ),
+]

@@ -98,8 +98,9 @@ LESSONS: tuple[Lesson, ...] = (
         "★",
         "assignment_digits",
         ("4.3",),
-        "**graded**: softmax, the losses, the 400-25-15-10 model, training, held-out "
-        "accuracy, prediction; error analysis; draw your own digit",
+        "**graded**: a warm-up (softmax, the losses); the 400-25-15-10 model; the loss "
+        "before training (ln 10); training watched on held-out data; the overfitting gap; an "
+        "open task (beat the baseline); prediction; error analysis; draw your own digit",
         graded=True,
     ),
     Lesson(

@@ -5,8 +5,11 @@ exercises, ``results.py`` what the cells after the exercises show (before they a
 """
 
 from utils.lessons.assignment_digits.checks import (
+    check_accuracy,
     check_binary_cost,
     check_compile,
+    check_improved,
+    check_initial_loss,
     check_model,
     check_predict,
     check_softmax_batch,
@@ -16,13 +19,22 @@ from utils.lessons.assignment_digits.checks import (
     check_training,
     reference_model,
     run_training,
+    sparse_ce_reference,
 )
-from utils.lessons.assignment_digits.results import predictions, show_training
+from utils.lessons.assignment_digits.results import (
+    predictions,
+    show_gap,
+    show_initial_loss,
+    show_training,
+)
 from utils.lessons.assignment_digits.widgets import confident_mistakes, draw_digit
 
 __all__ = [
+    "check_accuracy",
     "check_binary_cost",
     "check_compile",
+    "check_improved",
+    "check_initial_loss",
     "check_model",
     "check_predict",
     "check_softmax_batch",
@@ -35,5 +47,8 @@ __all__ = [
     "predictions",
     "reference_model",
     "run_training",
+    "show_gap",
+    "show_initial_loss",
     "show_training",
+    "sparse_ce_reference",
 ]
