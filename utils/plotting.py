@@ -52,6 +52,7 @@ __all__ = [
     "plot_decision_regions",
     "plot_optimizer_paths",
     "plot_confusion_matrix",
+    "power_of_ten_label",
 ]
 
 
@@ -61,6 +62,17 @@ background, drawn white; values in between are greys.  The digits data is stored
 (the background is 0), and every digit figure and the drawing pad of the assignment draw it so."""
 
 DIGIT_CMAP = "gray_r"
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten_label(exponent: int) -> str:
+    """``10`` to the power ``exponent`` as plain text, e.g. ``10⁻⁸``: a log axis's tick label
+    that needs no maths typesetting, which would cost a widget far more at every redraw (the
+    log axes of lessons 02-05)."""
+    return "10" + str(int(exponent)).translate(_SUPERSCRIPTS)
+
+
 """The colormap of every digit image, used with ``vmin=0, vmax=1``: 0 -> white, 1 -> black."""
 
 

@@ -47,6 +47,7 @@ from utils.lessons.activations.kept_figures import KeptFigures, figure_of
 from utils.lessons.activations.race import activation_race
 from utils.lessons.activations.race_table import HIDDEN_LAYERS, LEARNING_RATES, lookup
 from utils.nn import ACTIVATIONS
+from utils.plotting import power_of_ten_label
 from utils.style import COLORS, course_style, figure_language, new_figure
 from utils.ui.figure_widget import FigureWidget
 
@@ -103,11 +104,8 @@ class _PlainLogFormatter(ticker.LogFormatter):
     def _num_to_string(self, x, vmin, vmax):
         exponent = np.log10(x)
         if abs(exponent) >= 3 and np.isclose(exponent, round(exponent)):
-            return "10" + str(int(round(exponent))).translate(_SUPERSCRIPTS)
+            return power_of_ten_label(round(exponent))
         return f"{x:g}"
-
-
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _log_scale(axis):

@@ -44,6 +44,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 from utils.i18n import msg
 from utils.nn import Adam, GradientDescent
 from utils.nn.conv import conv1d_windows as conv_windows  # re-exported under the lesson's name
+from utils.plotting import power_of_ten_label
 from utils.style import CLASS_COLORS, COLORS, course_style, figure_language, new_figure
 from utils.ui.figure_widget import FigureWidget
 from utils.validation import as_float_array, as_labels, check_positive
@@ -89,8 +90,6 @@ SWEEP_STEPS = 1000
 RACE_STEPS = 1000
 """The most steps the race widget offers: every race runs this far once and is then cached."""
 
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
 
 def _w(key, **params):
     """A widget message in the language in use."""
@@ -131,7 +130,7 @@ def _looks(width="360px") -> dict:
 def _power_of_ten(value, _position=None) -> str:
     """``1e-16`` as plain text, 10⁻¹⁶ (plain tick labels draw much faster than mathtext ones)."""
     exponent = round(float(np.log10(value)))
-    return "1" if exponent == 0 else "10" + str(exponent).translate(_SUPERSCRIPTS)
+    return "1" if exponent == 0 else power_of_ten_label(exponent)
 
 
 def _plain_log_axis(axis) -> None:

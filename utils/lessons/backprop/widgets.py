@@ -39,6 +39,7 @@ from utils.autodiff import Value, backward_steps, draw_graph, trace
 from utils.i18n import language, msg
 from utils.nn import DenseNetwork, losses
 from utils.nn.gradcheck import finite_difference, numerical_gradients, relative_error
+from utils.plotting import power_of_ten_label
 from utils.style import COLORS, course_style, figure_language, new_figure
 from utils.ui.figure_widget import FigureWidget
 
@@ -150,13 +151,9 @@ def _accuracy_text(function, dtype, w, lang):
     return msg("backprop.widget.most_accurate", lang=lang, forward=best_f, centred=centred)
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
 def _power_of_ten(value, _position=None) -> str:
     """'10⁻⁸' for 1e-8: a tick label in plain text (mathtext labels cost a redraw ~0.5 s)."""
-    k = int(round(math.log10(value)))
-    return f"10{str(k).translate(_SUPERSCRIPT)}"
+    return power_of_ten_label(round(math.log10(value)))
 
 
 def _decades(axis, exponents):

@@ -34,7 +34,7 @@ from utils.nn import (
     softmax,
     sparse_categorical_crossentropy,
 )
-from utils.plotting import plot_decision_regions, plot_softmax_bars
+from utils.plotting import plot_decision_regions, plot_softmax_bars, power_of_ten_label
 from utils.style import COLORS, course_style, figure_language, new_figure
 from utils.synthetic import MULTILABEL_NAMES
 from utils.ui.figure_widget import FigureWidget
@@ -377,12 +377,9 @@ def _plotted(err, values):
     )
 
 
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
 def _power_of_ten(value: float) -> str:
     """``1e-16`` as plain text, 10⁻¹⁶ (plain labels draw much faster than mathtext ones)."""
-    return "1" if value == 1 else "10" + str(round(np.log10(value))).translate(_SUPERSCRIPTS)
+    return "1" if value == 1 else power_of_ten_label(round(np.log10(value)))
 
 
 def _log_axis(axis, ticks) -> None:
