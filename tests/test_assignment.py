@@ -394,6 +394,36 @@ def test_training_starts_from_the_same_seed_whatever_ran_before(keras):
         np.testing.assert_array_equal(first, second)
 
 
+def test_training_runs_more_batches_per_call_and_that_changes_no_number(keras):
+    """run_training lets fit run STEPS_PER_CALL batches per call into TensorFlow (half the
+    time): the weights after training are exactly those of the plain fit, and a student's own
+    steps_per_execution is left alone."""
+    good = compiler(keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    rng = np.random.default_rng(8)
+    X, y = rng.uniform(size=(300, 400)).astype(np.float32), rng.integers(0, 10, size=300)
+
+    def fit(m, X, y):
+        return m.fit(X, y, epochs=2, batch_size=32, verbose=0)
+
+    run = ex.run_training(fit, lambda: model(keras), good, X, y)
+    assert run.model.steps_per_execution == ex.STEPS_PER_CALL > 1
+    keras.utils.set_random_seed(ex.SEED)
+    plain = model(keras)
+    good(plain)
+    fit(plain, X, y)
+    assert plain.steps_per_execution == 1
+    for ours, theirs in zip(run.model.get_weights(), plain.get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+    def own_setting(m):
+        good(m)
+        m.steps_per_execution = 5
+
+    assert (
+        ex.run_training(fit, lambda: model(keras), own_setting, X, y).model.steps_per_execution == 5
+    )
+
+
 def initial_loss_ok(model, X, y):
     return float(np.mean(sparse_ok(y, np.asarray(model(X)))))
 
