@@ -15,11 +15,13 @@ def validate(path: str) -> dict:
     from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError
     from nbgrader.validator import Validator
 
+    from autograder.validate.report import one_report
+
     app = NbGrader()
     app.config_file_paths.append([os.getcwd(), *jupyter_config_path()])
     app.load_config_file()
     try:
-        return {"success": True, "value": Validator(config=app.config).validate(path)}
+        return {"success": True, "value": one_report(Validator(config=app.config).validate(path))}
     except (SchemaTooOldError, SchemaTooNewError) as error:
         return {"success": False, "value": f"{type(error).__name__}: {error}"}
     except Exception:
