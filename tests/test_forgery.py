@@ -20,9 +20,7 @@ import pytest
 from autograder.grade import grade, grades_table
 from autograder.preprocessors.hide_tests import NOTE
 
-# One grading class at a time (CI: --dist loadgroup): two in parallel would oversubscribe
-# the cores and turn honest cells into timeouts.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
+pytestmark = [pytest.mark.slow, pytest.mark.heavy(minutes=5)]
 SOURCE = Path(__file__).parent / "assignments"
 ASSIGNMENT = "forgery_probe"
 FULL = 8.0

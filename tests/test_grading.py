@@ -18,7 +18,7 @@ from autograder.grade import grade, grades_table
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.xdist_group("grading"),  # one grading class at a time (CI: --dist loadgroup)
+    pytest.mark.heavy(minutes=20),
     pytest.mark.filterwarnings("ignore::nbformat.warnings.DuplicateCellId"),
 ]
 FULL = 20.0

@@ -32,9 +32,7 @@ import pytest
 
 from autograder.notebooks import ROOT
 
-# One grading class at a time (CI: --dist loadgroup): two in parallel would oversubscribe
-# the cores and turn honest cells into timeouts.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
+pytestmark = [pytest.mark.slow, pytest.mark.heavy(minutes=4)]
 SOURCE = Path(__file__).parent / "assignments"
 ASSIGNMENT = "sandbox_probe"
 FULL = 3.0

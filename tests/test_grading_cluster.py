@@ -26,7 +26,7 @@ from autograder.cluster.runner import connect, run_on_cluster
 from autograder.grade import grade, grades_table
 from tests.test_grading_attacks import ASSIGNMENT, SOURCE, blank, solved
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
+pytestmark = [pytest.mark.slow, pytest.mark.heavy(minutes=2)]
 ROOT = Path(__file__).resolve().parent.parent
 SLOW = "import time\ntime.sleep(3)\n"  # long enough to be killed in the middle of grading
 

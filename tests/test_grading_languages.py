@@ -16,7 +16,7 @@ from autograder.grade import grade
 from autograder.notebooks import RELEASED, source_notebook
 from autograder.release import translated_dir
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
+pytestmark = [pytest.mark.slow, pytest.mark.heavy(minutes=6)]
 
 LANGS = ("en", "zh")
 FORWARD = "def centred_difference(f, w, eps):\n    return (f(w + eps) - f(w)) / eps\n"

@@ -14,9 +14,7 @@ from autograder.course import COURSE, use_environment_bin
 from autograder.report import read_scores
 from tests.test_forgery import ASSIGNMENT, SOURCE, submission
 
-# One grading class at a time (CI: --dist loadgroup): two in parallel would oversubscribe
-# the cores and turn honest cells into timeouts.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
+pytestmark = [pytest.mark.slow, pytest.mark.heavy(minutes=2)]
 
 
 def test_plain_nbgrader_autograde_uses_the_checker(tmp_path):

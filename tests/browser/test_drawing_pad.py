@@ -25,7 +25,7 @@ from tests.browser.notebook_page import (
 )
 from utils.i18n import msg
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.heavy(minutes=2)]
 
 FOLDER = "drawing_pad_test"  # inside the lab's root (a temporary copy)
 CANVAS = ".jp-OutputArea-output canvas.course-drawing-pad"

@@ -32,10 +32,9 @@ ROOT = Path(__file__).resolve().parents[2]
 START_PAGE = "notebooks/START_HERE.ipynb"
 STUDENT_NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks" / "week2").glob("*.ipynb"))
 
-# xdist_group keeps these tests on one worker under --dist loadgroup once pytest-xdist honours it
-# again (xdist 3.8 sets item._nodeid, which pytest 9 no longer reads, so today the mark is inert).
-# Correctness never depends on it: every worker has its own lab, port and temp dir.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+# Every worker has its own lab, port and temp dir: correctness never depends on which worker
+# runs a file (CI: --dist loadfile keeps a file on one worker, so its lab starts once there).
+pytestmark = [pytest.mark.browser, pytest.mark.heavy(minutes=10)]
 
 FIGURE_WIDGET = ".jp-OutputArea-output .widget-vbox:has(> .widget-output):has(> .widget-hbox)"
 

@@ -11,7 +11,7 @@ import urllib.parse
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.heavy(minutes=2)]
 
 
 def validate(lab, path: str) -> dict:
