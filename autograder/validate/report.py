@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import html
 
+WRAP = "white-space: pre-wrap; overflow-wrap: normal; word-break: normal"
+
 
 def one_report(results: dict) -> dict:
     """``results`` (nbgrader's ``Validator.validate``) with its failed cells as one entry."""
@@ -21,9 +23,10 @@ def one_report(results: dict) -> dict:
     from utils.i18n import msg
 
     summary = msg("validate.summary", count=len(failed))
-    errors = "\n\n".join(
+    checks = "\n\n".join(
         f'<span class="course-validate-check">{html.escape(cell["source"])}</span>\n{cell["error"]}'
         for cell in failed
     )
+    errors = f'<span style="{WRAP}">{checks}</span>'  # a long message wraps between words
     raw = "\n\n".join(f"{cell['source']}\n{cell['raw_error']}" for cell in failed)
     return {**results, "failed": [{"source": summary, "error": errors, "raw_error": raw}]}

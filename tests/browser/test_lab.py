@@ -332,13 +332,16 @@ def test_the_chinese_start_page_and_the_interface_language_pack(page, lab, scree
     assert menu == "File", f"the interface is not English by default: {menu!r}"
 
 
-def click_validate(page) -> tuple[str, str]:
-    """Press the nbgrader Validate toolbar button; return (result classes, dialog text)."""
+def click_validate(page, screenshot=None) -> tuple[str, str]:
+    """Press the nbgrader Validate toolbar button; return (result classes, dialog text).
+    ``screenshot``: a path for a picture of the result dialog."""
     button = page.locator(".jp-NotebookPanel:visible .jp-Toolbar .validate-button")
     button.click()
     message = page.locator(".jp-Dialog #validation-message")
     message.wait_for(state="visible", timeout=VALIDATE_TIMEOUT * 1000)
     classes, text = message.get_attribute("class"), message.inner_text()
+    if screenshot is not None:
+        page.screenshot(path=str(screenshot))
     page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click()
     page.locator(".jp-Dialog").wait_for(state="detached")
     return classes, text
@@ -363,7 +366,7 @@ def test_validate_fails_the_blank_assignment(page, lab, screenshots):
     assert messages.count() >= 6  # one per exercise's check, at least
     assert "not written yet" in messages.first.text_content()
     assert not stderr_in_dom(page).count()
-    classes, text = click_validate(page)
+    classes, text = click_validate(page, screenshots / "validate-blank-assignment.png")
     assert "validation-failed" in classes, text
     # one report, not one header per failed cell: a summary, then each check's own message
     assert text.count("The following cell failed:") == 1, text
