@@ -126,3 +126,14 @@ def test_a_new_figure_each_time_is_laid_out_and_cropped_afresh():
     w.set(a=5.0)
     assert type(w.figure.get_layout_engine()).__name__ == "ConstrainedLayoutEngine"
     assert _png_size(w)[0] > narrow[0]  # measured again: the long title is not cut off
+
+
+def test_control_looks_keeps_descriptions_whole_and_sliders_long():
+    import ipywidgets as widgets
+
+    from utils.ui.figure_widget import control_looks
+
+    slider = widgets.IntSlider(description="examples m", **control_looks("400px"))
+    assert slider.style.description_width == "initial"
+    assert slider.layout.width == "400px"
+    assert "layout" not in control_looks()  # a dropdown keeps its natural width

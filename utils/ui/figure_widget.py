@@ -30,6 +30,15 @@ from utils.style import PNG_DPI, png_bytes
 STATIC_ENV = ("NBGRADER_EXECUTION", "COURSE_STATIC_FIGURES")
 
 
+def control_looks(width: str | None = None) -> dict:
+    """A control's look, as keyword arguments: its description never cut off and, given a
+    ``width``, long enough for its steps (``widgets.IntSlider(..., **control_looks("400px"))``)."""
+    looks = {"style": {"description_width": "initial"}}
+    if width is not None:
+        looks["layout"] = widgets.Layout(width=width)
+    return looks
+
+
 def static_mode() -> bool:
     """True when no front end can drive widgets (nbgrader, or figures forced static)."""
     return any(os.environ.get(name) for name in STATIC_ENV)

@@ -46,7 +46,7 @@ from utils.nn import Adam, GradientDescent
 from utils.nn.conv import conv1d_windows as conv_windows  # re-exported under the lesson's name
 from utils.plotting import power_of_ten_label
 from utils.style import CLASS_COLORS, COLORS, course_style, figure_language, new_figure
-from utils.ui.figure_widget import FigureWidget
+from utils.ui.figure_widget import FigureWidget, control_looks
 from utils.validation import as_float_array, as_labels, check_positive
 
 __all__ = [
@@ -101,6 +101,8 @@ def _fig(key, **params):
     return msg(f"adam_and_layers.widget.{key}", lang=figure_language(), **params)
 
 
+_SLIDER = "360px"  # long enough for its steps
+
 #: The catalogue key of each English name shown to a student (surfaces, optimizers, patterns).
 _NAME_KEYS = {
     "round bowl": "round_bowl",
@@ -120,11 +122,6 @@ def _shown(name, lang=None) -> str:
     """``name`` (a surface, optimizer or gradient pattern) in ``lang`` (default: in use)."""
     key = _NAME_KEYS.get(name)
     return name if key is None else msg(f"adam_and_layers.widget.{key}", lang=lang)
-
-
-def _looks(width="360px") -> dict:
-    """A control's layout: long enough for its steps, its description never cut off."""
-    return {"style": {"description_width": "initial"}, "layout": widgets.Layout(width=width)}
 
 
 def _power_of_ten(value, _position=None) -> str:
@@ -504,7 +501,7 @@ def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, ste
             options=[(_shown(name), name) for name in SURFACES],
             value=surface,
             description=_w("surface"),
-            **_looks("300px"),
+            **control_looks("300px"),
         ),
         "gd_lr": widgets.FloatLogSlider(
             value=gd_lr,
@@ -515,7 +512,7 @@ def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, ste
             description=_w("gd_alpha"),
             readout_format=".3g",
             continuous_update=False,
-            **_looks(),
+            **control_looks(_SLIDER),
         ),
         "adam_lr": widgets.FloatLogSlider(
             value=adam_lr,
@@ -526,7 +523,7 @@ def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, ste
             description="Adam α",
             readout_format=".3g",
             continuous_update=False,
-            **_looks(),
+            **control_looks(_SLIDER),
         ),
         "steps": widgets.IntSlider(
             value=steps,
@@ -535,7 +532,7 @@ def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, ste
             step=10,
             description=_w("steps"),
             continuous_update=False,
-            **_looks(),
+            **control_looks(_SLIDER),
         ),
     }
     canvas = _RaceCanvas()
@@ -815,7 +812,7 @@ def step_size_widget(beta1=0.9, beta2=0.999, steps=50):
             step=0.01,
             description="β1",
             continuous_update=False,
-            **_looks(),
+            **control_looks(_SLIDER),
         ),
         "beta2": widgets.FloatSlider(
             value=beta2,
@@ -825,7 +822,7 @@ def step_size_widget(beta1=0.9, beta2=0.999, steps=50):
             description="β2",
             readout_format=".3f",
             continuous_update=False,
-            **_looks(),
+            **control_looks(_SLIDER),
         ),
         "steps": widgets.IntSlider(
             value=steps,
@@ -834,7 +831,7 @@ def step_size_widget(beta1=0.9, beta2=0.999, steps=50):
             step=5,
             description=_w("steps"),
             continuous_update=False,
-            **_looks(),
+            **control_looks(_SLIDER),
         ),
     }
     canvas = _StepSizeCanvas()
@@ -978,7 +975,7 @@ def conv_window_widget(X, y=None, kernel_size=20, stride=10, n_examples=6):
             max=min(60, X.shape[1]),
             description="kernel_size",
             continuous_update=False,
-            **_looks(),
+            **control_looks(_SLIDER),
         ),
         "stride": widgets.IntSlider(
             value=stride,
@@ -986,10 +983,10 @@ def conv_window_widget(X, y=None, kernel_size=20, stride=10, n_examples=6):
             max=30,
             description="strides",
             continuous_update=False,
-            **_looks(),
+            **control_looks(_SLIDER),
         ),
         "example": widgets.Dropdown(
-            options=options, value=options[0][1], description=_w("signal"), **_looks("300px")
+            options=options, value=options[0][1], description=_w("signal"), **control_looks("300px")
         ),
     }
     return FigureWidget(draw, controls, title=_w("conv_widget_title"))

@@ -24,11 +24,10 @@ from matplotlib.ticker import MaxNLocator
 from utils.i18n import msg
 from utils.nn import binary_crossentropy
 from utils.style import COLORS, course_style, figure_language, new_figure
-from utils.ui.figure_widget import FigureWidget
+from utils.ui.figure_widget import FigureWidget, control_looks
 
 _P = np.linspace(0.001, 0.999, 500)
-_SLIDER = {"width": "400px"}  # long enough for its steps
-_INITIAL = {"description_width": "initial"}  # descriptions never cut off
+_SLIDER = "400px"  # long enough for its steps
 
 
 def _w(key, **params):
@@ -115,13 +114,13 @@ def loss_explorer(p=0.8, y=1) -> FigureWidget:
             description="p",
             continuous_update=False,
             readout_format=".2f",
-            layout=_SLIDER,
+            **control_looks(_SLIDER),
         ),
         "y": widgets.ToggleButtons(
             options=[(_w("label_option", y=1), 1), (_w("label_option", y=0), 0)],
             value=y,
             description=_w("label"),
-            style=_INITIAL,
+            **control_looks(),
         ),
     }
     return FigureWidget(_draw_loss, controls, title=_w("loss_title"))
@@ -215,14 +214,13 @@ def batches_explorer(m=5000, batch_size=32, epochs=20) -> FigureWidget:
             step=10,
             description=_w("examples_m"),
             continuous_update=False,
-            layout=_SLIDER,
-            style=_INITIAL,
+            **control_looks(_SLIDER),
         ),
         "batch_size": widgets.Dropdown(
             options=[8, 16, 32, 64, 128, 256, 512, 1024],
             value=batch_size,
             description="batch_size",
-            style=_INITIAL,
+            **control_looks(),
         ),
         "epochs": widgets.IntSlider(
             value=epochs,
@@ -230,8 +228,7 @@ def batches_explorer(m=5000, batch_size=32, epochs=20) -> FigureWidget:
             max=100,
             description=_w("epochs"),
             continuous_update=False,
-            layout=_SLIDER,
-            style=_INITIAL,
+            **control_looks(_SLIDER),
         ),
     }
     return FigureWidget(_draw_batches, controls, title=_w("batches_title"))

@@ -28,7 +28,7 @@ from utils.nn.optimizers import Adam
 from utils.nn.train import train
 from utils.style import CLASS_COLORS, COLORS, course_style, figure_language, new_figure
 from utils.synthetic import make_blobs
-from utils.ui.figure_widget import FigureWidget
+from utils.ui.figure_widget import FigureWidget, control_looks
 
 __all__ = ["SMALL_NETWORK", "small_blob_weights", "neuron_grids", "neuron_view"]
 
@@ -318,8 +318,7 @@ def neuron_view(weights, X, y, class_k=0, resolution=80) -> FigureWidget:
             options=[(f"k = {k}", k) for k in range(K)],
             value=int(class_k),
             description=_w("neuron_class"),
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="220px"),
+            **control_looks("220px"),
         )
     }
     return FigureWidget(draw, controls, title=_w("neuron_title"))

@@ -37,7 +37,7 @@ from utils.nn import (
 from utils.plotting import plot_decision_regions, plot_softmax_bars, power_of_ten_label
 from utils.style import COLORS, course_style, figure_language, new_figure
 from utils.synthetic import MULTILABEL_NAMES
-from utils.ui.figure_widget import FigureWidget
+from utils.ui.figure_widget import FigureWidget, control_looks
 
 __all__ = [
     "softmax_explorer",
@@ -82,7 +82,7 @@ def _logit_controls(logits):
             step=0.1,
             description=f"z{_SUBSCRIPTS[k]}",
             continuous_update=False,
-            layout=widgets.Layout(width="320px"),
+            **control_looks("320px"),
         )
         for k, v in enumerate(logits)
     }
@@ -120,7 +120,7 @@ def softmax_explorer(logits=(1.0, 2.0, 3.0, 4.0), true_class=3, labels=None) -> 
         options=choices,
         value=int(true_class),
         description=_w("true_class"),
-        layout=widgets.Layout(width="200px"),
+        **control_looks("200px"),
     )
 
     @course_style()
@@ -520,8 +520,7 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
             description=_w("logit_scale"),
             continuous_update=False,
             readout_format=".3g",
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="380px"),
+            **control_looks("380px"),
         ),
         "dtype": widgets.Dropdown(
             options=list(STABILITY_DTYPES), value=dt.name, description="dtype"
@@ -719,8 +718,7 @@ def multilabel_explorer(
             step=0.05,
             description=_w("threshold"),
             continuous_update=False,
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="360px"),
+            **control_looks("360px"),
         )
     }
     return FigureWidget(draw, controls, title=_w("multilabel_title"))
