@@ -550,6 +550,74 @@ def test_epsilon_widget_updates_one_figure_that_matches_a_fresh_one():
     assert "10⁻⁷" in labels and not any("$" in t for t in labels)  # plain text, no mathtext
 
 
+def test_epsilon_widget_back_where_it_started_shows_the_first_frame():
+    """The curves are measured once per function and precision and kept: moving every control
+    away and back gives the first image again, and what is kept is what is measured."""
+    w = wb.epsilon_widget()
+    first = w.still()["image/png"]
+    w.set(eps=1e-9, function="J = sin(w)", dtype="float32")
+    assert w.still()["image/png"] != first
+    w.set(eps=1e-3, function="J = w²", dtype="float64")
+    assert w.still()["image/png"] == first and w.redraws == 7
+    for function in wb.FUNCTIONS:
+        for dtype in wb.EPSILON_DTYPES:
+            w.set(function=function, dtype=dtype)
+            fwd, ctr, true = wb.slope_estimates(wb.EPS_GRID, function, dtype)
+            err_f, err_c = w.figure.axes[1].lines[:2]
+            assert np.array_equal(err_f.get_ydata(), np.maximum(abs(fwd - true), wb.ERROR_FLOOR))
+            assert np.array_equal(err_c.get_ydata(), np.maximum(abs(ctr - true), wb.ERROR_FLOOR))
+            assert np.array_equal(w.figure.axes[0].lines[0].get_ydata(), fwd)
+    assert w.figure.get_layout_engine() is None  # laid out once; savefig then draws once
+
+
+def test_backward_pass_widget_restyles_one_figure_as_a_fresh_one_draws_it():
+    J = lecture_graph()
+    w = wb.backward_pass_widget(J, step=5)
+    fig, first = w.figure, w.still()["image/png"]
+    for step in range(11):
+        w.set(step=step)
+        fresh = wb.backward_pass_widget(lecture_graph(), step=step)
+        assert w.figure is fig and w.message == fresh.message
+        assert w.still()["image/png"] == fresh.still()["image/png"], step
+    w.set(step=5)
+    assert w.still()["image/png"] == first
+    # a step worked out before is worked out again when the graph's numbers change
+    J.zero_grad()
+    w.set(step=10)
+    assert grads_shown(w.figure) == ["grad = 0"] * 10 and "= 0." in w.message
+
+
+SOLUTION_LINES = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
+
+
+def solution_lines(source):
+    """The solution's lines without comments or spaces (``a = b  # x`` -> ``a=b``)."""
+    body = "".join(SOLUTION_LINES.findall(source))
+    lines = (re.sub(r"\s+", "", line.split("#")[0]) for line in body.splitlines())
+    return [line for line in lines if line]
+
+
+def test_every_exercise_has_a_nudge_then_a_formula_that_spell_no_solution_line():
+    """In the exercise's own markdown cell, both languages: Hint 1 (a nudge) before Hint 2,
+    each a <details> block; no line of the solution, however short, written out in them."""
+    nb = nbformat.read(str(source_notebook(NAME)), as_version=4)
+    for k, exercise in enumerate(EXERCISES):
+        (i,) = [i for i, c in enumerate(nb.cells) if c.get("id") == exercise]
+        text, solution = nb.cells[i - 1], solution_lines(nb.cells[i].source)
+        assert solution and text.cell_type == "markdown", exercise
+        assert f"Exercise {k + 1}" in text.source, exercise
+        zh = text.metadata["i18n"]["zh"]["source"]
+        for hints, first, second in (
+            (text.source, "Hint 1: a nudge", "Hint 2: "),
+            (zh, "提示 1：点拨", "提示 2："),
+        ):
+            assert hints.index(first) < hints.index(second), exercise
+            assert hints.count("<details><summary>") == hints.count("</details>") == 2
+            written = re.sub(r"\s+", "", hints)
+            leaked = [line for line in solution if line in written]
+            assert not leaked, (exercise, leaked)
+
+
 def test_the_lesson_says_it_is_optional_and_ends_with_questions_and_reading():
     nb = nbformat.read(str(source_notebook(NAME)), as_version=4)
     title = nb.cells[0]

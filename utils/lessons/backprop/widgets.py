@@ -17,7 +17,9 @@ r"""Widgets, figures and tables for the backpropagation lesson (``05_backprop``)
   differences, GradientTape), with :func:`numerical_gradients` and
   :func:`relative_error` re-exported from :mod:`utils.nn.gradcheck` for the notebook.
 
-Every figure is a fresh course figure from :func:`utils.style.new_figure` (no pyplot state).
+Every figure is a course figure from :func:`utils.style.new_figure` (no pyplot state). A widget
+builds its figure once and, at each move, updates its artists in place: the error curves are
+measured once per function and precision, each backward step's look once per step.
 Every word they show comes from the message catalogue (:mod:`utils.i18n`, keys
 ``backprop.widget.*``); text drawn in a figure uses :func:`utils.style.figure_language`.
 """
@@ -31,6 +33,7 @@ import timeit
 import unicodedata
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 from matplotlib import ticker
 from matplotlib.figure import Figure
@@ -204,11 +207,27 @@ def _epsilon_figure():
     return fig, a
 
 
+@functools.lru_cache(maxsize=2 * len(FUNCTIONS) * len(EPSILON_DTYPES))
+def _error_curves(function, dtype, w=3.0):
+    """The estimates over :data:`EPS_GRID` and their errors, measured once per function and
+    precision: ``(forward, centred, forward_error, centred_error, true_slope)`` (read-only)."""
+    fwd, ctr, true = slope_estimates(EPS_GRID, function, dtype, w)
+    curves = (
+        fwd,
+        ctr,
+        np.maximum(np.abs(fwd - true), ERROR_FLOOR),
+        np.maximum(np.abs(ctr - true), ERROR_FLOOR),
+    )
+    for curve in curves:
+        curve.flags.writeable = False  # shared by every redraw: nobody may change it
+    return (*curves, true)
+
+
 @course_style()
 def _show_epsilon(a, *, eps, function, dtype, w=3.0):
     """Move the artists of :func:`_epsilon_figure` to show ``(eps, function, dtype)``."""
     left, right = a["left"], a["right"]
-    fwd, ctr, true = slope_estimates(EPS_GRID, function, dtype, w)
+    fwd, ctr, err_f, err_c, true = _error_curves(function, dtype, w)
     f_now, c_now, _ = slope_estimates(eps, function, dtype, w)
     f_now, c_now = float(f_now), float(c_now)
     a["fwd"].set_ydata(fwd)
@@ -221,8 +240,8 @@ def _show_epsilon(a, *, eps, function, dtype, w=3.0):
     left.set_ylim(true - span, true + span)
     left.set_ylabel(_fig("estimate_axis", w=w))
     left.set_title(_fig("estimates_title", function=function))
-    a["err_f"].set_ydata(np.maximum(np.abs(fwd - true), ERROR_FLOOR))
-    a["err_c"].set_ydata(np.maximum(np.abs(ctr - true), ERROR_FLOOR))
+    a["err_f"].set_ydata(err_f)
+    a["err_c"].set_ydata(err_c)
     a["ef_now"].set_data([eps], [max(abs(f_now - true), ERROR_FLOOR)])
     a["ec_now"].set_data([eps], [max(abs(c_now - true), ERROR_FLOOR)])
     right.set_title(_fig("error_title", dtype=dtype))
@@ -240,15 +259,32 @@ def _show_epsilon(a, *, eps, function, dtype, w=3.0):
     )
 
 
+@course_style()  # set_title restyles the title from the rcParams: the course's, not the session's
+def _freeze_layout(fig):
+    """Keep ``fig``'s axes and titles where its first drawing put them, and lay it out no more.
+
+    The layout engine is removed, not replaced by matplotlib's placeholder ("none"): with any
+    engine set, ``savefig`` draws the figure twice. The titles stay at the top of their axes
+    (where matplotlib puts them when no tick labels are at the top, as here) instead of being
+    placed anew at each drawing.
+    """
+    no_engine = {"figure.autolayout": False, "figure.constrained_layout.use": False}
+    with matplotlib.rc_context(no_engine):
+        fig.set_layout_engine(None)  # None: the engine the rcParams ask for, here none at all
+    for ax in fig.axes:
+        ax.set_title(ax.get_title(), y=1.0)
+
+
 def _epsilon_drawer():
     """A ``draw(eps, function, dtype)`` for one widget: its figure is made once, then updated."""
     fig, artists = _epsilon_figure()
-    draws = []
+    shown = False
 
     def draw(eps, function, dtype):
-        if draws:  # laid out when first shown; keep that layout rather than redo it every move
-            fig.set_layout_engine("none")
-        draws.append((eps, function, dtype))
+        nonlocal shown
+        if shown:  # laid out when first shown; keep that layout rather than redo it every move
+            _freeze_layout(fig)
+        shown = True
         return fig, _show_epsilon(artists, eps=eps, function=function, dtype=dtype)
 
     return draw
@@ -365,6 +401,68 @@ def step_message(root: Value, step: int) -> str:
     return text
 
 
+def _draw_backward_step(root: Value, step: int) -> Figure:
+    """A new figure of ``root``'s graph at backward step ``step`` (the still figure)."""
+    title = _fig("backward_figure_title", step=step, steps=len(backward_steps(root)))
+    return draw_graph(root, show_grads_upto=step, title=title)
+
+
+def _graph_look(fig) -> tuple:
+    """What changes in a drawn graph from one backward step to the next: each box's and arrow's
+    colours and line width, each node's text and weight, and the title."""
+    ax = fig.axes[0]
+    return (
+        tuple((p.get_facecolor(), p.get_edgecolor(), p.get_linewidth()) for p in ax.patches),
+        tuple((t.get_text(), t.get_fontweight()) for t in ax.texts),
+        ax.get_title(),
+    )
+
+
+def _show_look(fig, look) -> None:
+    """Give the artists of ``fig`` (a graph drawn by :func:`draw_graph`) the ``look`` of
+    :func:`_graph_look`, taken from the same graph drawn at another step."""
+    ax = fig.axes[0]
+    patches, texts, title = look
+    for patch, (face, edge, width) in zip(ax.patches, patches, strict=True):
+        patch.set_facecolor(face)
+        patch.set_edgecolor(edge)
+        patch.set_linewidth(width)
+    for text, (words, weight) in zip(ax.texts, texts, strict=True):
+        text.set_text(words)
+        text.set_fontweight(weight)
+    ax.title.set_text(title)
+
+
+def _graph_state(root: Value) -> tuple:
+    """Every node's value and gradient: what a drawn step shows besides the step itself."""
+    return tuple((node.data, node.grad) for node in trace(root))
+
+
+def _backward_drawer(root: Value):
+    """A ``draw(step)`` for one widget: the graph is drawn once, then each step restyles it.
+
+    Each step's look and message are worked out once (drawn by :func:`draw_graph` on a figure
+    of their own, then copied), and again only if a node's value or gradient has changed.
+    """
+    fig = None
+
+    @functools.lru_cache(maxsize=256)
+    def look_and_message(step, _state):
+        return _graph_look(_draw_backward_step(root, step)), step_message(root, step)
+
+    def draw(step):
+        nonlocal fig
+        look, message = look_and_message(step, _graph_state(root))
+        if fig is None:
+            fig = _draw_backward_step(root, step)
+        else:
+            _freeze_layout(fig)
+            _show_look(fig, look)
+        return fig, message
+
+    return draw
+
+
 def backward_pass_widget(root: Value, step: int = 0) -> FigureWidget:
     """Step through ``root.backward()`` node by node on the drawn graph.
 
@@ -379,10 +477,6 @@ def backward_pass_widget(root: Value, step: int = 0) -> FigureWidget:
     if isinstance(step, bool) or not isinstance(step, numbers.Integral) or not 0 <= step <= n_steps:
         raise ValueError(f"step must be an integer between 0 and {n_steps}, got {step!r}")
 
-    def draw(step):
-        title = _fig("backward_figure_title", step=step, steps=n_steps)
-        return draw_graph(root, show_grads_upto=step, title=title), step_message(root, step)
-
     controls = {
         "step": widgets.IntSlider(
             value=step,
@@ -394,7 +488,7 @@ def backward_pass_widget(root: Value, step: int = 0) -> FigureWidget:
             layout={"width": "360px"},
         )
     }
-    return FigureWidget(draw, controls, title=_w("backward_title"))
+    return FigureWidget(_backward_drawer(root), controls, title=_w("backward_title"))
 
 
 # ----------------------------------------------------------------------------------------
