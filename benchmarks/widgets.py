@@ -64,6 +64,12 @@ def positions(control) -> list:
     if options:
         values = [o[1] if isinstance(o, tuple) else o for o in options]
         return [v for v in values if v != control.value][:6] + [control.value]
+    if isinstance(control, widgets.FloatLogSlider):  # min and max are exponents of its base
+        lo, hi = control.min, control.max
+        steps = [
+            control.base ** (lo + (hi - lo) * k / (SLIDER_STEPS - 1)) for k in range(SLIDER_STEPS)
+        ]
+        return steps + [control.value]
     if hasattr(control, "min") and hasattr(control, "max"):
         lo, hi, start = control.min, control.max, control.value
         if isinstance(start, tuple):  # a range slider: widen and narrow it

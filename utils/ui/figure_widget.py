@@ -115,7 +115,12 @@ class FigureWidget:
         measured again, so each move costs one drawing pass and every frame has the same size.
         """
         if kept and self._crop is not None:
-            self.figure.set_layout_engine("none")  # the axes stay where the first frame put them
+            # The axes stay where the first frame put them.  No layout engine at all: "none"
+            # leaves a placeholder engine, and with any engine savefig lays out (a second pass).
+            with matplotlib.rc_context(
+                {"figure.autolayout": False, "figure.constrained_layout.use": False}
+            ):
+                self.figure.set_layout_engine(None)
             return figure_png(self.figure, crop=self._crop)
         self.figure.draw_without_rendering()  # lays the figure out and measures what is drawn
         pad = matplotlib.rcParams["savefig.pad_inches"] + CROP_MARGIN
