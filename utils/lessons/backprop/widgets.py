@@ -44,7 +44,7 @@ from utils.nn import DenseNetwork, losses
 from utils.nn.gradcheck import finite_difference, numerical_gradients, relative_error
 from utils.plotting import power_of_ten_label
 from utils.style import COLORS, course_style, figure_language, new_figure
-from utils.ui.figure_widget import FigureWidget
+from utils.ui.figure_widget import FigureWidget, control_looks
 
 __all__ = [
     "FUNCTIONS",
@@ -317,19 +317,19 @@ def epsilon_widget(eps=1e-3, function="J = w²", dtype="float64"):
             description="ε",
             readout_format=".0e",
             continuous_update=False,
-            layout={"width": "400px"},  # 60 steps: long enough to land on each
+            **control_looks("400px"),  # 60 steps: long enough to land on each
         ),
         "function": widgets.Dropdown(
             options=list(FUNCTIONS),
             value=function,
             description=_w("function"),
-            style={"description_width": "initial"},
+            **control_looks(),
         ),
         "dtype": widgets.ToggleButtons(
             options=list(EPSILON_DTYPES),
             value=dtype,
             description=_w("precision"),
-            style={"description_width": "initial"},
+            **control_looks(),
         ),
     }
     return FigureWidget(_epsilon_drawer(), controls, title=_w("eps_title"))
@@ -484,8 +484,7 @@ def backward_pass_widget(root: Value, step: int = 0) -> FigureWidget:
             max=n_steps,
             step=1,
             description=_w("backward_step"),
-            style={"description_width": "initial"},  # "backward step" is longer than the default
-            layout={"width": "360px"},
+            **control_looks("360px"),
         )
     }
     return FigureWidget(_backward_drawer(root), controls, title=_w("backward_title"))
