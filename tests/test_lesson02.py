@@ -4,9 +4,11 @@ the messages, the quiz and the figure text follow the language (issue 10). That 
 runs clean (also as nbgrader runs it) and that the blank release fails every check helpfully is
 ``tests/test_lesson_execution.py``."""
 
+import base64
 import inspect
 import re
 
+import ipywidgets as widgets
 import nbformat
 import numpy as np
 import pytest
@@ -27,6 +29,7 @@ from utils.lessons.activations import checks as ex
 from utils.lessons.activations import quiz
 from utils.lessons.activations import widgets as wa
 from utils.nn import ACTIVATIONS, leaky_relu, relu, sigmoid_derivative
+from utils.style import png_bytes
 from utils.synthetic import make_wavy_regression
 
 NAME = "02_activations"
@@ -419,6 +422,11 @@ def lines_of(fig):
     return [line.get_ydata().copy() for ax in fig.axes for line in ax.get_lines()]
 
 
+def shown(artists):
+    """The artists a frame shows (a figure made once hides what a setting does not use)."""
+    return [a for a in artists if a.get_visible()]
+
+
 def test_activation_explorer_every_control():
     w = wa.activation_explorer()
     assert set(w.controls) == {"name", "z_range", "derivative", "compare"}
@@ -429,12 +437,13 @@ def test_activation_explorer_every_control():
     w.set(z_range=(-15.0, 15.0))
     assert "[-15, 15]" in w.message
     messages.append(w.message)
-    assert len(w.figure.axes) == 2
+    assert len(shown(w.figure.axes)) == 2
     w.set(derivative=False)
-    assert len(w.figure.axes) == 1
-    n_lines = len(w.figure.axes[0].get_lines())
+    (curve,) = shown(w.figure.axes)  # alone, it spans the width of both panels
+    assert curve.get_position().width > 2 * w.figure.axes[1].get_position().width
+    n_lines = len(shown(curve.get_lines()))
     w.set(compare="none")
-    assert len(w.figure.axes[0].get_lines()) == n_lines - 1
+    assert len(shown(curve.get_lines())) == n_lines - 1
     w.set(z_range=(2.0, 2.0))  # a pinched range is widened, not an error
     assert "widened" in w.message
     assert len(set(messages)) == 3 and w.redraws == 6
@@ -565,8 +574,9 @@ def test_gradient_race_every_control():
     w.set(second="tanh")  # the same twice: one network
     assert w.message.count("tanh") == 1
     w.set(hidden_layers=1)
-    bars = [p for p in w.figure.axes[1].patches]
+    bars = shown(w.figure.axes[1].patches)
     assert len(bars) == 2  # one bar per layer (2 layers)
+    assert len(shown(w.figure.axes[0].get_lines())) == 1  # one network, one loss curve
     before = w.message
     w.set(learning_rate=0.1)
     assert w.message != before and "α = 0.1" in w.figure.axes[0].get_title()
@@ -611,22 +621,75 @@ WIDGETS = {
 }
 
 
+def artists_of(fig):
+    return [a for ax in fig.axes for a in (*ax.lines, *ax.patches, *ax.collections)]
+
+
 @pytest.mark.parametrize("name", WIDGETS)
 def test_widgets_redraw_their_kept_figure_without_laying_it_out_again(name):
-    """A move updates the figure it has (no new figure, no constrained layout at each render),
-    and the data on it is the new data only."""
+    """A move updates the figure it has (no new figure, no constrained layout at each render):
+    its artists are moved, none is added."""
     make, move = WIDGETS[name]
     w = make()
     first = w.figure
-    n_lines = len([line for ax in first.axes for line in ax.get_lines()])
+    artists = artists_of(first)
     w.set(**move)
     assert w.figure is first and first.get_layout_engine().__class__.__name__ != (
         "ConstrainedLayoutEngine"
     )
     assert len(first.legends) == 1  # one legend, under the axes: never on the data
     assert not any(ax.get_legend() for ax in first.axes)
-    if name != "matcher":  # the matcher's lines do not change in number
-        assert len([line for ax in first.axes for line in ax.get_lines()]) <= n_lines + 2
+    assert artists_of(first) == artists
+
+
+def every_position(control):
+    """The values a student can move ``control`` through (sliders at five places), ending at
+    the value it started from."""
+    if isinstance(control, widgets.Checkbox):
+        return [not control.value, control.value]
+    if getattr(control, "options", None):
+        return [o[1] if isinstance(o, tuple) else o for o in control.options] + [control.value]
+    if isinstance(control, widgets.FloatRangeSlider):  # widest, pinched to a point, back
+        return [(control.min, control.max), (2.0, 2.0), control.value]
+    values = np.linspace(control.min, control.max, 5).tolist() + [control.value]
+    return [round(v) for v in values] if isinstance(control, widgets.IntSlider) else values
+
+
+def png_size(widget) -> tuple[int, int]:
+    """(width, height) in pixels of the PNG the widget shows now."""
+    png = base64.b64decode(widget.output.outputs[0]["data"]["image/png"])
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+@pytest.mark.parametrize("name", WIDGETS)
+def test_every_frame_has_the_size_of_the_first(name):
+    """Moving any control never resizes the image (the page under it would jump): the figure is
+    updated in place and FigureWidget keeps its first frame's crop. The explorer without its
+    slope panel keeps the width too: the curve then spans both panels."""
+    w = WIDGETS[name][0]()
+    first, figure = png_size(w), w.figure
+    sizes = set()
+    for _round in range(2):  # the explorer: every control with the slope shown, then hidden
+        for key, control in w.controls.items():
+            for value in every_position(control):
+                w.set(**{key: value})
+                sizes.add(png_size(w))
+        if "derivative" not in w.controls:
+            break
+        w.set(derivative=False)
+    assert w.redraws > 2 * len(w.controls) and w.figure is figure
+    assert sizes == {first}, (first, sizes)
+
+
+def test_a_new_figure_each_call_without_a_widget():
+    """The draw functions called directly make a new figure each time (a still)."""
+    a, _ = wa.draw_race("sigmoid", "relu", 2, 0.1)
+    b, _ = wa.draw_race("sigmoid", "relu", 2, 0.1)
+    assert a is not b and len(shown(a.axes[1].patches)) == 2 * 3
+    fig, message = wa.draw_activation("relu", derivative=False)
+    (curve,) = shown(fig.axes)
+    png_bytes(fig)  # laid out: alone, the curve takes the whole width
+    assert curve.get_position().width > 0.8 and "relu" in message
 
 
 def test_the_race_widget_reads_what_race_computes():
@@ -726,14 +789,15 @@ def test_messages_follow_the_language(monkeypatch):
 
 
 def test_english_stays_english_and_the_quiz_list_is_english(monkeypatch):
-    """The English words did not change; ``QUESTIONS`` (read by tools) is English in any
-    language, and the target names the controls return are the catalogue's English labels."""
+    """The English words did not change; ``QUIZ.questions("en")`` (read by tools) is English in
+    any language, and the target names the controls return are the catalogue's English labels."""
     from utils.i18n import msg
-    from utils.lessons.activations import questions
+    from utils.lessons.activations.questions import QUIZ
 
     monkeypatch.setenv("COURSE_LANG", "zh")
-    assert questions.QUESTIONS[0].prompt.startswith("Which of the following activation")
-    assert [q.key for q in questions.QUESTIONS] == [q.key for q in quiz().questions]
+    english = QUIZ.questions("en")  # what tools that list every quiz read
+    assert english[0].prompt.startswith("Which of the following activation")
+    assert [q.key for q in english] == [q.key for q in quiz().questions]
     for target in wa.TARGETS:
         assert wa._target_word(target, "label", "en") == target
         assert target.startswith(msg(f"activations.widget.{wa._TARGET_KEYS[target]}.one", "en"))

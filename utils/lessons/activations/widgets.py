@@ -1,7 +1,8 @@
 r"""Widgets and figures for lesson 02, activation functions.
 
 Every widget is a :class:`utils.ui.figure_widget.FigureWidget`; its ``draw_*``
-function is public too, so a test (or a curious student) can call it directly.
+function is public too (a new figure each call), so a test (or a curious student) can call it
+directly.
 
 - :func:`activation_explorer`: one activation $g(z)$ and its slope $g'(z)$,
   with the flat regions (where $|g'(z)| < 0.05$) shaded.
@@ -16,9 +17,11 @@ function is public too, so a test (or a curious student) can call it directly.
 - :func:`plot_fits`: data and the curves of several fitted models, with their MSE.
 
 The maths comes from :mod:`utils.nn` (``ACTIVATIONS``, ``DenseNetwork``, ``train``).
-Each widget keeps its figure between redraws and only replaces the data on it
-(:mod:`utils.lessons.activations.kept_figures`), so a move redraws quickly; legends sit under
-the axes, where they never cover the data.
+Each widget's figure is made once (:class:`ExplorerFigure`, :class:`MatcherFigure`,
+:class:`RaceFigure`, :class:`PuzzleFigure`): a move of a control moves its artists and returns
+the same figure, which ``FigureWidget`` then draws with its first frame's layout and crop (one
+drawing pass, the same size every frame); legends sit under the axes, where they never cover
+the data.
 Every word they show comes from the message catalogue (:mod:`utils.i18n`, keys
 ``activations.widget.*``); text drawn in a figure uses :func:`utils.style.figure_language`.
 The controls' values stay the same in every language (activation names, the English target
@@ -27,12 +30,12 @@ names of :data:`TARGETS`); only their labels are translated.
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib import ticker
+from matplotlib.transforms import Bbox
 
 from utils.i18n import msg
 from utils.lessons.activations.checks import (
@@ -43,7 +46,6 @@ from utils.lessons.activations.checks import (
     puzzle_target,
     puzzle_units,
 )
-from utils.lessons.activations.kept_figures import KeptFigures, figure_of
 from utils.lessons.activations.race import activation_race
 from utils.lessons.activations.race_table import HIDDEN_LAYERS, LEARNING_RATES, lookup
 from utils.nn import ACTIVATIONS
@@ -85,16 +87,40 @@ def _z_grid(z_range, points=801):
     return np.linspace(low, high, points)
 
 
-def _figure_legend(fig, ncols=None, **options):
-    """One legend under all the axes of ``fig`` (each label once): it never covers the data,
-    and a fixed place costs nothing to find at each redraw."""
-    handles, labels = [], []
-    for ax in fig.axes:
-        for handle, label in zip(*ax.get_legend_handles_labels()):
-            if label not in labels:
-                handles.append(handle)
-                labels.append(label)
-    fig.legend(handles, labels, loc="outside lower center", ncols=ncols or len(labels), **options)
+class _FigureLegend:
+    """One legend under all the axes of a figure: it never covers the data, and a fixed place
+    costs nothing to find at each redraw. While it shows the same artists it is only relabelled;
+    when they change (an entry comes or goes) it is made anew, in the same place."""
+
+    def __init__(self, fig):
+        self.fig, self.legend, self.handles = fig, None, []
+
+    def show(self, handles, labels, *, ncols=None, title=None):
+        if self.legend is not None and list(handles) == self.handles:
+            for text, label in zip(self.legend.texts, labels):
+                text.set_text(label)
+            if title is not None:
+                self.legend.set_title(title)
+            return
+        if self.legend is not None:
+            self.legend.remove()
+        self.handles = list(handles)
+        self.legend = self.fig.legend(
+            handles, labels, loc="outside lower center", ncols=ncols or len(labels), title=title
+        )
+
+
+def _fixed_titles(*axes):
+    """Titles just above their axes, where matplotlib puts them when no tick labels are at the
+    top (as here), fixed there: not placed anew, by measuring the axes, at each drawing."""
+    for ax in axes:
+        ax.set_title("", y=1.0)
+
+
+def _rescale(ax):
+    """Fit ``ax``'s limits to what it shows now (its hidden artists left out)."""
+    ax.relim(visible_only=True)
+    ax.autoscale_view()
 
 
 class _PlainLogFormatter(ticker.LogFormatter):
@@ -157,57 +183,97 @@ def _describe_text(facts):
     )
 
 
-def _explorer_figure(derivative):
-    fig = new_figure(figsize=(9.0 if derivative else 4.8, 3.4))
-    fig.subplots(1, 2 if derivative else 1, squeeze=False)
-    return fig
+class ExplorerFigure:
+    """The explorer's figure, made once: the curve g(z) (left) and its slope g'(z) (right).
 
-
-@course_style()
-def draw_activation(
-    name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compare="none", *, figures=None
-):
-    """The curve of ``name`` (and of ``compare`` unless 'none'); its slope when ``derivative``.
-
-    ``figures`` (a :class:`KeptFigures`): the widget's figures, updated instead of made anew.
+    :meth:`draw` moves its artists to show new values and returns the same figure, so that
+    :class:`~utils.ui.figure_widget.FigureWidget` keeps its first frame's layout and size.
+    Without the slope, the curve takes the width of both panels: the figure keeps its size.
     """
-    _check_name(name)
-    if compare != "none":
-        _check_name(compare, "compare")
-    low, high = (float(v) for v in z_range)
-    note = ""
-    if high - low < 0.5:  # a range slider can be pinched to a point: widen it a little
-        mid = (low + high) / 2
-        low, high = mid - 0.25, mid + 0.25
-        note = _w("widened")
-    z = _z_grid((low, high))
-    shown = [name] + ([compare] if compare not in ("none", name) else [])
-    styles = {
-        name: dict(color=COLORS["blue"]),
-        compare: dict(color=COLORS["orange"], linestyle="--"),
-    }
-    fig, _ = figure_of(figures, bool(derivative), lambda: _explorer_figure(bool(derivative)))
-    axes = fig.axes
-    for which, ax in enumerate(axes):
-        for n in shown:
-            ax.plot(z, ACTIVATIONS[n][which](z), label=n, **styles[n])
-        ax.axhline(0, color=COLORS["grey"], linewidth=0.8)
-        ax.set(xlabel="z", title="g(z)" if which == 0 else _fig("slope_title"))
-    if derivative:
-        flat = np.abs(ACTIVATIONS[name][1](z)) < FLAT
-        axes[1].fill_between(
-            z,
+
+    @course_style()
+    def __init__(self):
+        self.fig = new_figure(figsize=(9.0, 3.4))
+        self.grid = self.fig.add_gridspec(1, 2)
+        self.axes = [self.fig.add_subplot(self.grid[0, k]) for k in (0, 1)]
+        self.curves = []  # per panel: the line of ``name``, the line of ``compare``
+        for ax in self.axes:
+            self.curves.append(
+                (
+                    ax.plot([], [], color=COLORS["blue"])[0],
+                    ax.plot([], [], color=COLORS["orange"], linestyle="--")[0],
+                )
+            )
+            ax.axhline(0, color=COLORS["grey"], linewidth=0.8)
+        _fixed_titles(*self.axes)
+        self.flat = self.axes[1].fill_between(
+            [0.0, 1.0],
             0,
             1,
-            where=flat,
-            transform=axes[1].get_xaxis_transform(),
+            where=[False, False],
+            transform=self.axes[1].get_xaxis_transform(),
             color=COLORS["grey"],
             alpha=0.25,
             linewidth=0,
-            label=_fig("flat_label", name=name, flat=FLAT),
         )
-    _figure_legend(fig)
-    return fig, _describe_text(describe_activation(name, (low, high))) + note
+        self.legend = _FigureLegend(self.fig)
+        self.panels = None  # where the two panels were laid out (see keep_panels)
+
+    def keep_panels(self):
+        """Remember where the first frame put the two panels (it must have shown the slope):
+        from then on the figure is not laid out again, and the curve alone spans both."""
+        self.panels = tuple(ax.get_position().frozen() for ax in self.axes)
+
+    def _arrange(self, derivative):
+        curve, slope = self.axes
+        slope.set_visible(derivative)
+        if self.panels is None:  # not laid out yet: constrained layout places the panels
+            curve.set_subplotspec(self.grid[0, 0] if derivative else self.grid[0, :])
+            slope.set_in_layout(derivative)
+        else:
+            left, right = self.panels
+            curve.set_position(left if derivative else Bbox.union([left, right]))
+
+    @course_style()
+    def draw(self, name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compare="none"):
+        """Show ``name`` (and ``compare`` unless 'none'), its slope when ``derivative``."""
+        _check_name(name)
+        if compare != "none":
+            _check_name(compare, "compare")
+        low, high = (float(v) for v in z_range)
+        note = ""
+        if high - low < 0.5:  # a range slider can be pinched to a point: widen it a little
+            mid = (low + high) / 2
+            low, high = mid - 0.25, mid + 0.25
+            note = _w("widened")
+        z = _z_grid((low, high))
+        shown = [name] + ([compare] if compare not in ("none", name) else [])
+        derivative = bool(derivative)
+        self._arrange(derivative)
+        if derivative:  # the regions where the slope is flat, shaded
+            flat = np.abs(ACTIVATIONS[name][1](z)) < FLAT
+            self.flat.set_data(z, np.zeros_like(z), np.ones_like(z), where=flat)
+        for which, (ax, lines) in enumerate(zip(self.axes, self.curves)):
+            if which == 1 and not derivative:
+                break
+            for line, n in zip(lines, [*shown, None]):
+                line.set_visible(n is not None)
+                if n is not None:
+                    line.set_data(z, ACTIVATIONS[n][which](z))
+            _rescale(ax)
+            ax.set(xlabel="z", title="g(z)" if which == 0 else _fig("slope_title"))
+        handles, labels = list(self.curves[0][: len(shown)]), list(shown)
+        if derivative:
+            handles.append(self.flat)
+            labels.append(_fig("flat_label", name=name, flat=FLAT))
+        self.legend.show(handles, labels)
+        return self.fig, _describe_text(describe_activation(name, (low, high))) + note
+
+
+def draw_activation(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compare="none"):
+    """A new figure: the curve of ``name`` (and of ``compare`` unless 'none'), and its slope
+    when ``derivative``; returns ``(figure, message)`` (see :class:`ExplorerFigure`)."""
+    return ExplorerFigure().draw(name, z_range, derivative, compare)
 
 
 def activation_explorer(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, compare="relu"):
@@ -230,7 +296,7 @@ def activation_explorer(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, co
             style={"description_width": "initial"},
         ),
         "derivative": widgets.Checkbox(
-            value=bool(derivative),
+            value=True,  # the first frame, which sets the layout, shows both panels
             description=_w("show_slope"),
             style={"description_width": "initial"},
         ),
@@ -240,14 +306,11 @@ def activation_explorer(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, co
             description=_w("compare"),
         ),
     }
-    figures = KeptFigures()
-    widget = FigureWidget(
-        functools.partial(draw_activation, figures=figures), controls, title=_w("explorer_title")
-    )
-    # The figure of the other shape (with or without the slope) is built and laid out now, so
-    # that ticking "show slope" is a redraw like any other, not the building of a new figure.
-    other, _ = draw_activation(name, z_range, not derivative, compare, figures=figures)
-    other.draw_without_rendering()
+    explorer = ExplorerFigure()
+    widget = FigureWidget(explorer.draw, controls, title=_w("explorer_title"))
+    explorer.keep_panels()
+    if not derivative:
+        widget.set(derivative=False)
     return widget
 
 
@@ -360,87 +423,90 @@ def output_verdict(target, activation, n=300, seed=0):
     return {"kind": kind, "unreachable": unreachable, "n": n, "verdict": text}
 
 
-def _matcher_figure():
-    fig = new_figure(figsize=(9.0, 3.6))
-    fig.subplots(1, 2, sharey=True, width_ratios=[1, 1.3])
-    return fig
+class MatcherFigure:
+    """The matcher's figure, made once: the output activation's curve (left) beside a histogram
+    of the target (right), on the same value axis; :meth:`draw` moves its artists."""
 
-
-@course_style()
-def draw_output_match(target="house price ($1000s)", activation="sigmoid", *, figures=None):
-    """The output activation's curve beside a histogram of the target, on the same value axis.
-
-    ``figures`` (a :class:`KeptFigures`): the widget's figures, updated instead of made anew.
-    """
-    result = output_verdict(target, activation)
-    values = target_samples(target)
-    lo, hi = OUTPUT_RANGES[activation]
-    inside = (values >= lo) & (values <= hi)
-    top = max(1.0, float(values.max()))
-    bottom = min(0.0, float(values.min()))
-    pad = 0.15 * (top - bottom)
-    ylim = (bottom - pad, top + pad)
-    dlo, dhi = TARGETS[target]
-    reach = 1.2 * max(abs(ylim[0]), abs(ylim[1]))
-    z = np.linspace(-reach, reach, 801)
-    fig, _ = figure_of(figures, "matcher", _matcher_figure)
-    curve, hist = fig.axes
-    curve.plot(z, ACTIVATIONS[activation][0](z), color=COLORS["blue"])
-    curve.set(
-        xlabel="z",
-        ylabel=_fig("output_value"),
-        title=_fig("output_layer", g=activation),
-        ylim=ylim,
-    )
-    for ax in (curve, hist):
-        ax.axhspan(
-            max(lo, ylim[0]),
-            min(hi, ylim[1]),
-            color=COLORS["green"],
-            alpha=0.15,
-            linewidth=0,
-            label=_fig("can_output", g=activation),
-        )
-        impossible = [
-            (a, b) for a, b in ((max(lo, ylim[0]), dlo), (dhi, min(hi, ylim[1]))) if a < b
-        ]
-        for k, (start, stop) in enumerate(impossible):  # outputs this target never takes
-            ax.axhspan(
-                start,
-                stop,
-                facecolor="none",
-                edgecolor=COLORS["wrong"],
-                hatch="//",
-                linewidth=0,
-                label=_fig("impossible") if k == 0 else None,
+    @course_style()
+    def __init__(self):
+        self.fig = new_figure(figsize=(9.0, 3.6))
+        self.axes = self.fig.subplots(1, 2, sharey=True, width_ratios=[1, 1.3])
+        _fixed_titles(*self.axes)
+        self.curve = self.axes[0].plot([], [], color=COLORS["blue"])[0]
+        self.reach, self.impossible = [], []  # per panel: what g can output, what y never is
+        for ax in self.axes:
+            self.reach.append(ax.axhspan(0, 1, color=COLORS["green"], alpha=0.15, linewidth=0))
+            self.impossible.append(
+                [
+                    ax.axhspan(
+                        0, 1, facecolor="none", edgecolor=COLORS["wrong"], hatch="//", linewidth=0
+                    )
+                    for _ in range(2)  # below the target's values, above them
+                ]
             )
-    if target.startswith("binary"):
-        bins = np.array([-0.1, 0.1, 0.9, 1.1])
-    else:
-        bins = np.linspace(*ylim, 41)
-    if inside.any():
-        hist.hist(
-            values[inside],
-            bins=bins,
-            orientation="horizontal",
-            histtype="stepfilled",  # one polygon, not a patch per bin: faster to redraw
-            color=COLORS["blue"],
-            label=_fig("reachable"),
+        self.counts = [  # one filled outline each, not a patch per bin: faster to redraw
+            self.axes[1].stairs([0], [0, 1], orientation="horizontal", fill=True, color=color)
+            for color in (COLORS["blue"], COLORS["wrong"])
+        ]
+        self.legend = _FigureLegend(self.fig)
+
+    @course_style()
+    def draw(self, target="house price ($1000s)", activation="sigmoid"):
+        """Show ``target`` against what ``activation`` can output; returns the verdict too."""
+        result = output_verdict(target, activation)
+        values = target_samples(target)
+        lo, hi = OUTPUT_RANGES[activation]
+        inside = (values >= lo) & (values <= hi)
+        top = max(1.0, float(values.max()))
+        bottom = min(0.0, float(values.min()))
+        pad = 0.15 * (top - bottom)
+        ylim = (bottom - pad, top + pad)
+        dlo, dhi = TARGETS[target]
+        reach = 1.2 * max(abs(ylim[0]), abs(ylim[1]))
+        z = np.linspace(-reach, reach, 801)
+        self.curve.set_data(z, ACTIVATIONS[activation][0](z))
+        low, high = max(lo, ylim[0]), min(hi, ylim[1])
+        impossible = [(a, b) for a, b in ((low, dlo), (dhi, high)) if a < b]
+        for span, hatched in zip(self.reach, self.impossible):
+            span.set_bounds(0, low, 1, high - low)
+            for k, patch in enumerate(hatched):  # outputs this target never takes
+                patch.set_visible(k < len(impossible))
+                if k < len(impossible):
+                    start, stop = impossible[k]
+                    patch.set_bounds(0, start, 1, stop - start)
+        if target.startswith("binary"):
+            bins = np.array([-0.1, 0.1, 0.9, 1.1])
+        else:
+            bins = np.linspace(*ylim, 41)
+        handles = [self.reach[0]] + self.impossible[0][: min(len(impossible), 1)]
+        labels = [_fig("can_output", g=activation)] + [_fig("impossible")] * len(handles[1:])
+        for counts, part, key in zip(self.counts, (inside, ~inside), ("reachable", "out_of_reach")):
+            counts.set_visible(bool(part.any()))
+            if part.any():
+                counts.set_data(np.histogram(values[part], bins=bins)[0], bins)
+                handles.append(counts)
+                labels.append(_fig(key))
+        curve, hist = self.axes
+        curve.set(
+            xlabel="z",
+            ylabel=_fig("output_value"),
+            title=_fig("output_layer", g=activation),
+            ylim=ylim,
         )
-    if (~inside).any():
-        hist.hist(
-            values[~inside],
-            bins=bins,
-            orientation="horizontal",
-            histtype="stepfilled",  # one polygon, not a patch per bin: faster to redraw
-            color=COLORS["wrong"],
-            label=_fig("out_of_reach"),
+        for ax in self.axes:
+            _rescale(ax)
+        hist.set(
+            xlabel=_fig("number_of_examples"),
+            title=_target_word(target, "label", figure_language()),
         )
-    hist.set(
-        xlabel=_fig("number_of_examples"), title=_target_word(target, "label", figure_language())
-    )
-    _figure_legend(fig)
-    return fig, result["verdict"]
+        self.legend.show(handles, labels)
+        return self.fig, result["verdict"]
+
+
+def draw_output_match(target="house price ($1000s)", activation="sigmoid"):
+    """A new figure: the output activation's curve beside a histogram of the target, on the
+    same value axis; returns ``(figure, verdict)`` (see :class:`MatcherFigure`)."""
+    return MatcherFigure().draw(target, activation)
 
 
 def output_matcher(target="house price ($1000s)", activation="sigmoid"):
@@ -456,8 +522,7 @@ def output_matcher(target="house price ($1000s)", activation="sigmoid"):
             options=list(OUTPUT_RANGES), value=activation, description=_w("output_g")
         ),
     }
-    draw = functools.partial(draw_output_match, figures=KeptFigures())
-    return FigureWidget(draw, controls, title=_w("matcher_title"))
+    return FigureWidget(MatcherFigure().draw, controls, title=_w("matcher_title"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -521,77 +586,90 @@ def race_results(names, hidden_layers, learning_rate, epochs=300):
     return stored
 
 
-def _race_figure():
-    fig = new_figure(figsize=(9.5, 3.6))
-    fig.subplots(1, 2)
-    return fig
+class RaceFigure:
+    """The race's figure, made once: loss curves (left) and the gradient reaching each layer at
+    the start (right); :meth:`draw` moves its artists (curves, bars, legend text) and returns
+    the same figure, so that a move of a control costs one drawing pass."""
+
+    COLORS = (COLORS["vermillion"], COLORS["blue"])
+
+    @course_style()
+    def __init__(self):
+        self.fig = new_figure(figsize=(9.5, 3.6))
+        self.left, self.right = self.fig.subplots(1, 2)
+        _fixed_titles(self.left, self.right)
+        self.curves = [self.left.plot([], [], color=color)[0] for color in self.COLORS]
+        self.bars = [[], []]  # per network: one bar per layer, the widget's most made at once
+        self._enough_bars(HIDDEN_LAYERS[-1] + 1)
+        _log_scale(self.left.yaxis)
+        _log_scale(self.right.yaxis)
+        self.legend = _FigureLegend(self.fig)
+
+    def _enough_bars(self, layers):
+        for bars, color in zip(self.bars, self.COLORS):
+            missing = layers - len(bars)
+            if missing > 0:
+                bars += self.right.bar(np.arange(missing), np.ones(missing), color=color).patches
+
+    @course_style()
+    def draw(self, first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.03, epochs=300):
+        """Show the race of ``first`` and ``second``; returns the message under the figure."""
+        names = [first] if first == second else [first, second]
+        for name in names:
+            _check_name(name)
+        results = race_results(names, hidden_layers, learning_rate, epochs)
+        width = 0.8 / len(names)
+        layers = np.arange(1, hidden_layers + 2)
+        self._enough_bars(layers.size)
+        labels = []
+        for k, (curve, bars) in enumerate(zip(self.curves, self.bars)):
+            r = results[names[k]] if k < len(names) else None
+            curve.set_visible(r is not None)
+            for i, bar in enumerate(bars):
+                bar.set_visible(r is not None and i < layers.size)
+            if r is None:
+                continue
+            loss = np.array(r["loss"], dtype=float)
+            loss[~np.isfinite(loss)] = np.nan
+            curve.set_data(np.arange(1, loss.size + 1), loss)
+            labels.append(
+                _fig("final_loss_label", name=names[k], loss=r["final_loss"])
+                + (_fig("diverged") if r["diverged"] else "")
+            )
+            middles = layers + (k - (len(names) - 1) / 2) * width
+            for bar, middle, gradient in zip(bars, middles, r["layer_gradients"]):
+                bar.set_bounds(middle - width / 2, 0, width, gradient)
+        _rescale(self.left)
+        _rescale(self.right)
+        self.left.set(
+            xlabel=_fig("epoch"),
+            ylabel=_fig("mean_squared_error"),
+            title=_fig("training_title", layers=hidden_layers, learning_rate=learning_rate),
+        )
+        self.right.set(
+            xlabel=_fig("layer_axis"),
+            ylabel=_fig("rms_axis"),
+            title=_fig("reaching_title"),
+            xticks=layers,
+        )
+        self.legend.show(self.curves[: len(names)], labels, title=_fig("final_loss"))
+        parts = [
+            _w(
+                "race_part",
+                name=n,
+                loss=results[n]["final_loss"],
+                diverged=_w("diverged") if results[n]["diverged"] else "",
+                gradient=results[n]["layer_gradients"][0],
+            )
+            for n in names
+        ]
+        return self.fig, _w("race_message", epochs=epochs, parts=_w("race_separator").join(parts))
 
 
-@course_style()
-def draw_race(
-    first="sigmoid",
-    second="relu",
-    hidden_layers=3,
-    learning_rate=0.03,
-    epochs=300,
-    *,
-    figures=None,
-):
-    """Loss curves of the race (left) and the gradient reaching each layer at the start (right).
-
-    ``figures`` (a :class:`KeptFigures`): the widget's figures, updated instead of made anew.
-    """
-    names = [first] if first == second else [first, second]
-    for name in names:
-        _check_name(name)
-    results = race_results(names, hidden_layers, learning_rate, epochs)
-    colors = [COLORS["vermillion"], COLORS["blue"]]
-    fig, _ = figure_of(figures, "race", _race_figure)
-    left, right = fig.axes
-    width = 0.8 / len(names)
-    layers = np.arange(1, hidden_layers + 2)
-    for k, (name, color) in enumerate(zip(names, colors)):
-        r = results[name]
-        loss = np.array(r["loss"], dtype=float)
-        loss[~np.isfinite(loss)] = np.nan
-        left.plot(
-            np.arange(1, loss.size + 1),
-            loss,
-            color=color,
-            label=_fig("final_loss_label", name=name, loss=r["final_loss"])
-            + (_fig("diverged") if r["diverged"] else ""),
-        )
-        right.bar(
-            layers + (k - (len(names) - 1) / 2) * width,
-            r["layer_gradients"],
-            width=width,
-            color=color,
-        )
-    _log_scale(left.yaxis)
-    _log_scale(right.yaxis)
-    left.set(
-        xlabel=_fig("epoch"),
-        ylabel=_fig("mean_squared_error"),
-        title=_fig("training_title", layers=hidden_layers, learning_rate=learning_rate),
-    )
-    right.set(
-        xlabel=_fig("layer_axis"),
-        ylabel=_fig("rms_axis"),
-        title=_fig("reaching_title"),
-        xticks=layers,
-    )
-    _figure_legend(fig, title=_fig("final_loss"))
-    parts = [
-        _w(
-            "race_part",
-            name=n,
-            loss=results[n]["final_loss"],
-            diverged=_w("diverged") if results[n]["diverged"] else "",
-            gradient=results[n]["layer_gradients"][0],
-        )
-        for n in names
-    ]
-    return fig, _w("race_message", epochs=epochs, parts=_w("race_separator").join(parts))
+def draw_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.03, epochs=300):
+    """A new figure: loss curves of the race (left) and the gradient reaching each layer at the
+    start (right); returns ``(figure, message)`` (see :class:`RaceFigure`)."""
+    return RaceFigure().draw(first, second, hidden_layers, learning_rate, epochs)
 
 
 def gradient_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate=0.03):
@@ -619,8 +697,7 @@ def gradient_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate
             layout=widgets.Layout(width="320px"),
         ),
     }
-    draw = functools.partial(draw_race, figures=KeptFigures())
-    return FigureWidget(draw, controls, title=_w("race_title"))
+    return FigureWidget(RaceFigure().draw, controls, title=_w("race_title"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -628,53 +705,70 @@ def gradient_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate
 # ----------------------------------------------------------------------------------------
 
 
-def _puzzle_figure():
-    fig = new_figure(figsize=(9.5, 3.6))
-    fig.subplots(1, 2, sharey=True)
-    return fig
+class PuzzleFigure:
+    """The puzzle's figure, made once: each unit's output max(0, w x + b) (left) and their sum
+    against the target (right); :meth:`draw` moves its artists."""
+
+    COLORS = (COLORS["grey"], COLORS["orange"], COLORS["green"])
+
+    @course_style()
+    def __init__(self):
+        self.fig = new_figure(figsize=(9.5, 3.6))
+        self.left, self.right = self.fig.subplots(1, 2, sharey=True)
+        _fixed_titles(self.left, self.right)
+        zeros = np.zeros_like(PUZZLE_X)
+        self.units, self.kinks = [], []  # each unit's line, and where it switches on
+        for color in self.COLORS:
+            self.units.append(self.left.plot(PUZZLE_X, zeros, color=color)[0])
+            self.kinks.append(self.left.axvline(0, color=color, linestyle=":", linewidth=1.2))
+        target = puzzle_target()
+        self.target = self.right.plot(
+            PUZZLE_X, target, color=COLORS["black"], linestyle="--", linewidth=3
+        )[0]
+        self.total = self.right.plot(PUZZLE_X, zeros, color=COLORS["blue"])[0]
+        self.gap = self.right.fill_between(
+            PUZZLE_X, target, zeros, color=COLORS["wrong"], alpha=0.2, linewidth=0
+        )
+        corners_x, corners_y = zip(*PUZZLE_CORNERS)
+        self.right.plot(corners_x, corners_y, "o", color=COLORS["black"], markersize=5)
+        self.right.set(ylim=(-0.5, 6.5))
+        self.legend = _FigureLegend(self.fig)
+
+    @course_style()
+    def draw(self, w1=0.0, b1=0.0, w2=0.0, b2=0.0):
+        """Show units 1 and 2 at ``(w1, b1)`` and ``(w2, b2)``; returns the verdict too."""
+        units = puzzle_units(w1, b1, w2, b2)
+        total, target = units.sum(axis=0), puzzle_target()
+        matched, gap, where, problem = puzzle_report(w1, b1, w2, b2)
+        labels = []
+        for k, ((w, b), unit, line, kink) in enumerate(
+            zip((PUZZLE_UNIT0, (w1, b1), (w2, b2)), units, self.units, self.kinks)
+        ):
+            fixed = _fig("fixed") if k == 0 else ""
+            sign = "+" if b >= 0 else "−"
+            slope = f"{w + 0.0:g}".replace("-", "−")  # + 0.0: no "−0"
+            labels.append(_fig("unit_label", k=k, w=slope, sign=sign, b=abs(b), fixed=fixed))
+            line.set_ydata(unit)
+            kink.set_visible(bool(w != 0 and 0 <= -b / w <= 3))
+            if kink.get_visible():
+                kink.set_xdata([-b / w, -b / w])
+        self.total.set_ydata(total)
+        self.gap.set_data(PUZZLE_X, target, total)
+        self.left.set(xlabel="x", ylabel=_fig("output"), title=_fig("units_title"))
+        self.right.set(xlabel="x", title=_fig("sum_title"))
+        labels += [_fig("target_line"), _fig("sum_line")]
+        self.legend.show([*self.units, self.target, self.total], labels, ncols=2)
+        if matched and not problem:
+            return self.fig, _w("puzzle_solved")
+        if matched:  # the sum is right, so what is left is units 1 and 2 doing each other's job
+            return self.fig, problem[:1].upper() + problem[1:]
+        return self.fig, _w("puzzle_not_yet", gap=gap, where=where, problem=problem)
 
 
-@course_style()
-def draw_relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0, *, figures=None):
-    """Each unit's output max(0, w x + b) (left) and their sum against the target (right).
-
-    ``figures`` (a :class:`KeptFigures`): the widget's figures, updated instead of made anew.
-    """
-    units = puzzle_units(w1, b1, w2, b2)
-    total, target = units.sum(axis=0), puzzle_target()
-    matched, gap, where, problem = puzzle_report(w1, b1, w2, b2)
-    pairs = (PUZZLE_UNIT0, (w1, b1), (w2, b2))
-    colors = (COLORS["grey"], COLORS["orange"], COLORS["green"])
-    fig, _ = figure_of(figures, "puzzle", _puzzle_figure)
-    left, right = fig.axes
-    for k, ((w, b), unit, color) in enumerate(zip(pairs, units, colors)):
-        fixed = _fig("fixed") if k == 0 else ""
-        sign = "+" if b >= 0 else "−"
-        slope = f"{w + 0.0:g}".replace("-", "−")  # + 0.0: no "−0"
-        label = _fig("unit_label", k=k, w=slope, sign=sign, b=abs(b), fixed=fixed)
-        left.plot(PUZZLE_X, unit, color=color, label=label)
-        if w != 0 and 0 <= -b / w <= 3:
-            left.axvline(-b / w, color=color, linestyle=":", linewidth=1.2)
-    left.set(xlabel="x", ylabel=_fig("output"), title=_fig("units_title"))
-    right.plot(
-        PUZZLE_X,
-        target,
-        color=COLORS["black"],
-        linestyle="--",
-        linewidth=3,
-        label=_fig("target_line"),
-    )
-    right.plot(PUZZLE_X, total, color=COLORS["blue"], label=_fig("sum_line"))
-    right.fill_between(PUZZLE_X, target, total, color=COLORS["wrong"], alpha=0.2, linewidth=0)
-    corners_x, corners_y = zip(*PUZZLE_CORNERS)
-    right.plot(corners_x, corners_y, "o", color=COLORS["black"], markersize=5)
-    right.set(xlabel="x", title=_fig("sum_title"), ylim=(-0.5, 6.5))
-    _figure_legend(fig, ncols=2)
-    if matched and not problem:
-        return fig, _w("puzzle_solved")
-    if matched:  # the sum is right, so what is left is units 1 and 2 doing each other's job
-        return fig, problem[:1].upper() + problem[1:]
-    return fig, _w("puzzle_not_yet", gap=gap, where=where, problem=problem)
+def draw_relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
+    """A new figure: each unit's output (left) and their sum against the target (right);
+    returns ``(figure, verdict)`` (see :class:`PuzzleFigure`)."""
+    return PuzzleFigure().draw(w1, b1, w2, b2)
 
 
 def relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
@@ -697,8 +791,7 @@ def relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
         "w2": slider(w2, -3, 3, "w2"),
         "b2": slider(b2, -6, 6, "b2"),
     }
-    draw = functools.partial(draw_relu_puzzle, figures=KeptFigures())
-    return FigureWidget(draw, controls, title=_w("puzzle_title"))
+    return FigureWidget(PuzzleFigure().draw, controls, title=_w("puzzle_title"))
 
 
 # ----------------------------------------------------------------------------------------
