@@ -631,12 +631,12 @@ def test_messages_follow_the_language(monkeypatch, keras):
 
 
 def test_the_english_quiz_stays_english_whatever_the_language(monkeypatch):
-    """``questions.QUESTIONS`` (what tools that list every quiz read) is the English."""
-    from utils.lessons.compile_and_fit import questions
+    """``QUIZ.questions("en")`` (what tools that list every quiz read) is the English."""
+    from utils.lessons.compile_and_fit.questions import QUIZ
 
     monkeypatch.setenv("COURSE_LANG", "zh")
-    assert questions.QUESTIONS[0].prompt.startswith("Here is some code that you saw")
-    assert questions.questions()[0].prompt.startswith("下面是你在课上见过的一段代码")
+    assert QUIZ.questions("en")[0].prompt.startswith("Here is some code that you saw")
+    assert QUIZ.questions()[0].prompt.startswith("下面是你在课上见过的一段代码")
 
 
 def test_figures_speak_the_figure_language(monkeypatch):

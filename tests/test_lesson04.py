@@ -597,17 +597,17 @@ def test_quiz_has_two_questions():
 def test_quiz_marks_code_and_reads_well():
     """Code is in backticks (the quiz shows it as code), and the lecture's garbled wording of
     the second question ("What is this name of the layer type") is fixed, in both languages."""
-    from utils.lessons.adam_and_layers.questions import questions
+    from utils.lessons.adam_and_layers.questions import QUIZ
 
     for lang in ("en", "zh"):
-        q1, q2 = questions(lang)
+        q1, q2 = QUIZ.questions(lang)
         texts = [q1.prompt, *(c.text for c in q1.choices), q1.explanation]
         for text in texts:
             bare = re.sub(r"`[^`]*`", "", text)
             assert "compile()" not in bare and "optimizers.Adam" not in bare, text
         assert "`optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3)`" in q1.choices[3].text
         assert "this name" not in q2.prompt
-    assert questions("en")[1].prompt.endswith("What is the name of this layer type?")
+    assert QUIZ.questions("en")[1].prompt.endswith("What is the name of this layer type?")
 
 
 def test_open_questions_numbers(keras):
@@ -808,9 +808,9 @@ def test_check_messages_follow_the_language(monkeypatch, capsys):
 
 def test_quiz_follows_the_language(monkeypatch):
     from utils import i18n
-    from utils.lessons.adam_and_layers import questions
+    from utils.lessons.adam_and_layers.questions import QUIZ
 
-    english = [q.prompt for q in questions.QUESTIONS]  # what tools that list quizzes read
+    english = [q.prompt for q in QUIZ.questions("en")]  # what tools that list quizzes read
     assert english[0].startswith("The Adam optimizer is the recommended optimizer")
     monkeypatch.setenv(i18n.LANG_ENV, "zh")
     q1, q2 = quiz().questions
@@ -819,7 +819,7 @@ def test_quiz_follows_the_language(monkeypatch):
     right, text = q2.answer(q2.correct[0])
     assert right and text.startswith("回答正确！") and "卷积层的单元只看一个窗口" in text
     assert q2.choices[q2.correct[0]].text == "卷积层。"
-    assert [q.prompt for q in questions.QUESTIONS] == english  # English, whatever the language
+    assert [q.prompt for q in QUIZ.questions("en")] == english  # English, whatever the language
 
 
 def test_widgets_follow_the_language(monkeypatch):

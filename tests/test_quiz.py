@@ -23,7 +23,7 @@ def quiz(lesson_id):
 
 
 def questions_of(lesson_id):
-    return importlib.import_module(f"{lesson(lesson_id).module}.questions").QUESTIONS
+    return importlib.import_module(f"{lesson(lesson_id).module}.questions").QUIZ.questions("en")
 
 
 QUESTIONS = [q for lesson_id in PER_LESSON for q in questions_of(lesson_id)]
@@ -150,7 +150,7 @@ def test_every_quiz_text_has_paired_markup(lang):
             module = importlib.import_module(f"{item.module}.questions")
         except ModuleNotFoundError:
             continue
-        for q in module.questions(lang):
+        for q in module.QUIZ.questions(lang):
             for text in [q.prompt, q.explanation, *(c.text for c in q.choices)]:
                 assert text.count("`") % 2 == 0, f"{item.id} {q.key}: unpaired backtick in {text!r}"
                 assert text.replace("\\$", "").count("$") % 2 == 0, (

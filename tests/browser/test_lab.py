@@ -202,7 +202,7 @@ def quiz_questions():
             module = importlib.import_module(f"{item.module}.questions")
         except ModuleNotFoundError:
             continue
-        questions += getattr(module, "QUESTIONS", []) + getattr(module, "SELF_CHECK", [])
+        questions += module.QUIZ.questions("en")
     return [q for q in questions if not q.multiple]
 
 

@@ -254,3 +254,24 @@ def catalogue_questions(area: str, asked, lang: str | None = None) -> list[Quest
         )
         for q in asked
     ]
+
+
+@dataclass(frozen=True)
+class LessonQuiz:
+    """A lesson's quiz as data: its catalogue area and the questions it asks.
+
+    Defining one reads no catalogue; the words are looked up when the questions are made, in
+    the language asked for (default: the language in use).  A lesson's ``questions.py`` holds
+    one, ``QUIZ = LessonQuiz("softmax_multiclass", (Asked(...), ...))``, and shows it with
+    ``QUIZ.show()``; tools that list every quiz read ``QUIZ.questions("en")``."""
+
+    area: str
+    asked: tuple[Asked, ...]
+
+    def questions(self, lang: str | None = None) -> list[Question]:
+        """The questions in language ``lang`` (default: the language in use)."""
+        return catalogue_questions(self.area, self.asked, lang)
+
+    def show(self) -> QuizSet:
+        """The questions, shown together, in the language in use."""
+        return QuizSet(self.questions())

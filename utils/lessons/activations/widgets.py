@@ -51,7 +51,7 @@ from utils.lessons.activations.race_table import HIDDEN_LAYERS, LEARNING_RATES, 
 from utils.nn import ACTIVATIONS
 from utils.plotting import power_of_ten_label
 from utils.style import COLORS, course_style, figure_language, new_figure
-from utils.ui.figure_widget import FigureWidget
+from utils.ui.figure_widget import FigureWidget, control_looks
 
 FLAT = 0.05
 """A slope below this (in absolute value) counts as flat: gradient descent barely moves there."""
@@ -292,13 +292,12 @@ def activation_explorer(name="sigmoid", z_range=(-6.0, 6.0), derivative=True, co
             step=0.5,
             description=_w("z_range"),
             continuous_update=False,
-            layout=widgets.Layout(width="400px"),
-            style={"description_width": "initial"},
+            **control_looks("400px"),
         ),
         "derivative": widgets.Checkbox(
             value=True,  # the first frame, which sets the layout, shows both panels
             description=_w("show_slope"),
-            style={"description_width": "initial"},
+            **control_looks(),
         ),
         "compare": widgets.Dropdown(
             options=[(_w("none"), "none")] + [(n, n) for n in NAMES],
@@ -516,7 +515,7 @@ def output_matcher(target="house price ($1000s)", activation="sigmoid"):
             options=[(_target_word(t, "label"), t) for t in TARGETS],
             value=target,
             description=_w("target"),
-            layout=widgets.Layout(width="300px"),
+            **control_looks("300px"),
         ),
         "activation": widgets.ToggleButtons(
             options=list(OUTPUT_RANGES), value=activation, description=_w("output_g")
@@ -687,14 +686,14 @@ def gradient_race(first="sigmoid", second="relu", hidden_layers=3, learning_rate
             max=HIDDEN_LAYERS[-1],
             description=_w("layers"),
             continuous_update=False,
-            layout=widgets.Layout(width="320px"),
+            **control_looks("320px"),
         ),
         "learning_rate": widgets.SelectionSlider(
             options=list(LEARNING_RATES),
             value=learning_rate,
             description="α",
             continuous_update=False,
-            layout=widgets.Layout(width="320px"),
+            **control_looks("320px"),
         ),
     }
     return FigureWidget(RaceFigure().draw, controls, title=_w("race_title"))
@@ -782,7 +781,7 @@ def relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
             step=0.5,
             description=name,
             continuous_update=True,
-            layout=widgets.Layout(width="340px"),
+            **control_looks("340px"),
         )
 
     controls = {

@@ -1,32 +1,20 @@
 """The lecture's quiz for this lesson (lecture notes, week 2), with feedback for every choice.
 
-The words are in the message catalogue (:mod:`utils.i18n`, keys ``adam_and_layers.quiz.*``);
-:func:`quiz` builds the questions in the language in use.
+``QUIZ`` says where the words are in the message catalogue (:mod:`utils.i18n`, keys
+``adam_and_layers.quiz.*``); the questions are made in the language in use when shown.
 """
 
-from utils.i18n import DEFAULT
-from utils.ui.quiz import Asked, Question, QuizSet, catalogue_questions
+from utils.ui.quiz import Asked, LessonQuiz, QuizSet
 
-#: Each question's id, its catalogue section and its correct choices.
-_QUESTIONS = (
-    Asked("adam-1", "q1", "d"),
-    Asked("adam-2", "q2", "b"),
+QUIZ = LessonQuiz(
+    "adam_and_layers",
+    (
+        Asked("adam-1", "q1", "d"),
+        Asked("adam-2", "q2", "b"),
+    ),
 )
-
-
-def questions(lang=None) -> list[Question]:
-    """The two quiz questions in language ``lang`` (default: the language in use)."""
-    return catalogue_questions("adam_and_layers", _QUESTIONS, lang)
-
-
-def __getattr__(name):
-    """``QUESTIONS``: the questions in English (what tools that list every quiz read), made
-    when asked for, so that importing this module reads no catalogue."""
-    if name == "QUESTIONS":
-        return questions(DEFAULT)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def quiz() -> QuizSet:
     """This lesson's quiz questions, shown together."""
-    return QuizSet(questions())
+    return QUIZ.show()
