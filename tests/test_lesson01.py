@@ -508,6 +508,19 @@ def test_loss_explorer_moves_with_every_control():
     assert w.redraws == 3
 
 
+def test_loss_explorer_updates_one_figure_in_place():
+    """Each move changes the same figure's artists: one drawing pass, every frame the first's
+    size, and the point sits on the active curve."""
+    w = wd.loss_explorer(p=0.8, y=1)
+    fig, size = w.figure, w.frame_size
+    for p, y in ((0.1, 1), (0.1, 0), (0.99, 0), (0.5, 1)):
+        w.set(p=p, y=y)
+        assert w.figure is fig and w.frame_size == size
+        (x,), (loss,) = fig.axes[0].get_lines()[-1].get_data()
+        assert x == p and np.isclose(loss, -np.log(p if y == 1 else 1 - p))
+    assert len(fig.axes[0].get_lines()) == 3 and len(fig.axes[0].texts) == 1  # nothing piles up
+
+
 def test_example_loss_rejects_bad_values():
     assert np.isclose(wd.example_loss(1, 0.5), np.log(2))
     with pytest.raises(ValueError, match="y must be 0 or 1"):

@@ -4,7 +4,6 @@ the messages, the quiz and the figure text follow the language (issue 10). That 
 runs clean (also as nbgrader runs it) and that the blank release fails every check helpfully is
 ``tests/test_lesson_execution.py``."""
 
-import base64
 import inspect
 import re
 
@@ -655,25 +654,19 @@ def every_position(control):
     return [round(v) for v in values] if isinstance(control, widgets.IntSlider) else values
 
 
-def png_size(widget) -> tuple[int, int]:
-    """(width, height) in pixels of the PNG the widget shows now."""
-    png = base64.b64decode(widget.output.outputs[0]["data"]["image/png"])
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-
-
 @pytest.mark.parametrize("name", WIDGETS)
 def test_every_frame_has_the_size_of_the_first(name):
     """Moving any control never resizes the image (the page under it would jump): the figure is
     updated in place and FigureWidget keeps its first frame's crop. The explorer without its
     slope panel keeps the width too: the curve then spans both panels."""
     w = WIDGETS[name][0]()
-    first, figure = png_size(w), w.figure
+    first, figure = w.frame_size, w.figure
     sizes = set()
     for _round in range(2):  # the explorer: every control with the slope shown, then hidden
         for key, control in w.controls.items():
             for value in every_position(control):
                 w.set(**{key: value})
-                sizes.add(png_size(w))
+                sizes.add(w.frame_size)
         if "derivative" not in w.controls:
             break
         w.set(derivative=False)

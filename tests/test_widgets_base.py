@@ -79,11 +79,6 @@ def test_each_lesson_names_its_own_race_and_dtypes():
     assert not hasattr(backprop_widgets, "DTYPES")
 
 
-def _png_size(widget) -> tuple[int, int]:
-    png = base64.b64decode(widget._png)
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-
-
 def test_a_figure_updated_in_place_keeps_its_first_layout_and_crop():
     """A draw that returns the same Figure each time (it moves its artists) is laid out and
     cropped once: later frames are one drawing pass, the same size, and nothing drawn inside
@@ -102,7 +97,7 @@ def test_a_figure_updated_in_place_keeps_its_first_layout_and_crop():
         return fig
 
     w = FigureWidget(draw, {"a": widgets.FloatSlider(value=1.0, min=0, max=5)})
-    first = _png_size(w)  # the first frame is laid out and cropped as any figure
+    first = w.frame_size  # the first frame is laid out and cropped as any figure
     assert type(fig.get_layout_engine()).__name__ == "ConstrainedLayoutEngine"
     passes = []
     fig.canvas.mpl_connect("draw_event", passes.append)
@@ -110,7 +105,7 @@ def test_a_figure_updated_in_place_keeps_its_first_layout_and_crop():
         passes.clear()
         w.set(a=a)
         assert len(passes) == 1  # one drawing pass: no layout engine lays the figure out again
-        assert _png_size(w) == first
+        assert w.frame_size == first
     assert fig.get_layout_engine() is None  # frozen where the first frame put the axes
     tight = png_bytes(fig)  # measured afresh: the kept crop holds all of it, with a margin
     width, height = int.from_bytes(tight[16:20], "big"), int.from_bytes(tight[20:24], "big")
@@ -126,10 +121,10 @@ def test_a_new_figure_each_time_is_laid_out_and_cropped_afresh():
         return fig
 
     w = FigureWidget(draw, {"a": widgets.FloatSlider(value=1.0, min=0, max=5)})
-    narrow = _png_size(w)
+    narrow = w.frame_size
     w.set(a=5.0)
     assert type(w.figure.get_layout_engine()).__name__ == "ConstrainedLayoutEngine"
-    assert _png_size(w)[0] > narrow[0]  # measured again: the long title is not cut off
+    assert w.frame_size[0] > narrow[0]  # measured again: the long title is not cut off
 
 
 def test_control_looks_keeps_descriptions_whole_and_sliders_long():

@@ -127,6 +127,12 @@ class FigureWidget:
         self._crop = self.figure.get_tightbbox().padded(pad)
         return figure_png(self.figure, crop=self._crop)
 
+    @property
+    def frame_size(self) -> tuple[int, int]:
+        """(width, height) in pixels of the figure the student sees now."""
+        png = base64.b64decode(self._png)
+        return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
     def set(self, **values):
         """Move controls (as a student would) and return the redrawn figure."""
         unknown = set(values) - set(self.controls)

@@ -58,49 +58,41 @@ def example_loss(y: int, p: float) -> float:
 
 
 @course_style()
-def _draw_loss(p, y):
-    loss = example_loss(y, p)
-    fig = new_figure(figsize=(6.4, 3.4))
-    ax = fig.add_subplot()
-    curves = {
-        1: (binary_crossentropy(np.ones_like(_P), _P), "y = 1:  L = −log(p)", COLORS["blue"]),
-        0: (
-            binary_crossentropy(np.zeros_like(_P), _P),
-            "y = 0:  L = −log(1 − p)",
-            COLORS["orange"],
-        ),
-    }
-    for label, (values, text, color) in curves.items():
-        active = label == y
-        ax.plot(
-            _P,
-            values,
-            color=color,
-            label=text,
-            alpha=1.0 if active else 0.35,
-            linewidth=2.5 if active else 1.5,
+class _LossFigure:
+    """The loss of one example: both curves, the example's point, built once; a move updates
+    them in place (the widget keeps the first frame's layout: one drawing pass per move)."""
+
+    def __init__(self):
+        self.fig = new_figure(figsize=(6.4, 3.4))
+        ax = self.ax = self.fig.add_subplot()
+        self.curves = {}
+        for label, text, color in (
+            (1, "y = 1:  L = −log(p)", COLORS["blue"]),
+            (0, "y = 0:  L = −log(1 − p)", COLORS["orange"]),
+        ):
+            values = binary_crossentropy(np.full_like(_P, label), _P)
+            (self.curves[label],) = ax.plot(_P, values, color=color, label=text)
+        (self.point,) = ax.plot([], [], "o", color=COLORS["vermillion"], markersize=9, zorder=3)
+        self.note = ax.annotate(
+            "", (0.5, 0.0), textcoords="offset points", xytext=(8, 8), color=COLORS["vermillion"]
         )
-    ax.plot([p], [loss], "o", color=COLORS["vermillion"], markersize=9, zorder=3)
-    ax.annotate(
-        f"L = {loss:.3f}",
-        (p, loss),
-        textcoords="offset points",
-        xytext=(8, 8),
-        color=COLORS["vermillion"],
-    )
-    ax.set(
-        xlim=(0, 1),
-        ylim=(0, 5),
-        xlabel=_fig("probability_axis"),
-        ylabel=_fig("loss_axis"),
-        title=_fig("loss_figure_title", y=y),
-    )
-    ax.legend(loc="upper center")
-    right = (p >= 0.5) == (y == 1)
-    term = f"−log({p:.2f})" if y == 1 else f"−log(1 − {p:.2f})"
-    verdict = _w("right" if right else "wrong")
-    message = _w("loss_message", y=y, p=p, term=term, loss=loss, verdict=verdict)
-    return fig, message
+        ax.set(xlim=(0, 1), ylim=(0, 5), xlabel=_fig("probability_axis"), ylabel=_fig("loss_axis"))
+        ax.legend(loc="upper center")
+
+    def __call__(self, p, y):
+        loss = example_loss(y, p)
+        for label, line in self.curves.items():
+            active = label == y
+            line.set(alpha=1.0 if active else 0.35, linewidth=2.5 if active else 1.5)
+        self.point.set_data([p], [loss])
+        self.note.xy = (p, loss)
+        self.note.set_text(f"L = {loss:.3f}")
+        self.ax.set_title(_fig("loss_figure_title", y=y))
+        right = (p >= 0.5) == (y == 1)
+        term = f"−log({p:.2f})" if y == 1 else f"−log(1 − {p:.2f})"
+        verdict = _w("right" if right else "wrong")
+        message = _w("loss_message", y=y, p=p, term=term, loss=loss, verdict=verdict)
+        return self.fig, message
 
 
 def loss_explorer(p=0.8, y=1) -> FigureWidget:
@@ -123,7 +115,7 @@ def loss_explorer(p=0.8, y=1) -> FigureWidget:
             **control_looks(),
         ),
     }
-    return FigureWidget(_draw_loss, controls, title=_w("loss_title"))
+    return FigureWidget(_LossFigure(), controls, title=_w("loss_title"))
 
 
 # ------------------------------------------------------------------------------------------
