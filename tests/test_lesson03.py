@@ -348,6 +348,25 @@ def test_softmax_explorer_every_control_redraws():
     assert f"{-np.log(softmax(z)[0]):.3f}" in w.message and "sum 1.000" in w.message
 
 
+def test_softmax_explorer_moves_one_figures_bars_and_their_numbers():
+    """A move updates the same figure: each bar's height and printed value, the highlighted
+    (true) class; every frame keeps the first frame's size."""
+    w = W.softmax_explorer()
+    fig, size = w.figure, w.frame_size
+    for move in ({"z0": 6.0}, {"true_class": 1}, {"z3": -6.0, "z1": 0.5}):
+        w.set(**move)
+        assert w.figure is fig and w.frame_size == size
+        ax = fig.axes[0]
+        z = np.array([w.values[f"z{j}"] for j in range(4)])
+        heights = [bar.get_height() for bar in ax.patches]
+        np.testing.assert_allclose(heights, softmax(z))
+        assert [t.get_text() for t in ax.texts] == [f"{a:.2f}" for a in softmax(z)]
+        assert [t.xy[1] for t in ax.texts] == heights  # each number sits on its bar
+        colours = [bar.get_facecolor() for bar in ax.patches]
+        true = w.values["true_class"]
+        assert [c == colours[true] for c in colours].count(True) == 1
+
+
 def test_softmax_explorer_bad_values():
     with pytest.raises(ValueError, match="2 to 8 values"):
         W.softmax_explorer(logits=[1.0])

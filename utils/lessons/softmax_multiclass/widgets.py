@@ -123,18 +123,29 @@ def softmax_explorer(logits=(1.0, 2.0, 3.0, 4.0), true_class=3, labels=None) -> 
         **control_looks("200px"),
     )
 
+    frame = {}  # the figure, built at the first frame; later moves update its artists
+
     @course_style()
     def draw(true_class, **zs):
         z = np.array([zs[f"z{k}"] for k in range(n)])
         a = softmax(z)
-        fig = plot_softmax_bars(z, true_class=true_class, labels=names)
-        fig.set_size_inches(6.0, 3.4)
-        ax = fig.axes[0]  # the bars' words, in the figure's language
-        ax.set_title(_fig("bars_title", name=names[true_class], loss=-log_softmax(z)[true_class]))
-        ax.set_ylabel(_fig("probability"))
+        if not frame:
+            fig = plot_softmax_bars(z, true_class=true_class, labels=names)
+            fig.set_size_inches(6.0, 3.4)
+            ax = fig.axes[0]
+            ax.set_ylabel(_fig("probability"))  # the bars' words, in the figure's language
+            frame.update(fig=fig, ax=ax, bars=list(ax.patches), values=list(ax.texts))
+        for k, (bar, value) in enumerate(zip(frame["bars"], frame["values"], strict=True)):
+            bar.set_height(a[k])
+            bar.set_facecolor(COLORS["highlight"] if k == true_class else COLORS["blue"])
+            value.xy = (bar.get_x() + bar.get_width() / 2, a[k])
+            value.set_text(f"{a[k]:.2f}")
+        frame["ax"].set_title(
+            _fig("bars_title", name=names[true_class], loss=-log_softmax(z)[true_class])
+        )
         loss = -np.log(a[true_class]) if a[true_class] > 0 else np.inf
         probs = ", ".join(f"{p:.3f}" for p in a)
-        return fig, _w(
+        return frame["fig"], _w(
             "explorer_message", probs=probs, total=a.sum(), name=names[true_class], loss=loss
         )
 
