@@ -609,3 +609,18 @@ def test_the_shared_figures_speak_the_figure_language(monkeypatch):
     curves = plot_loss_curves({"loss": [0.9, 0.5], "val_loss": [1.0, 0.6]}).axes[0]
     assert curves.get_xlabel() == "轮次"
     assert [t.get_text() for t in curves.get_legend().get_texts()] == ["训练集", "验证集"]
+
+
+def test_plain_log_axis_labels_powers_of_ten_in_plain_text():
+    from utils.plotting import plain_log_axis
+    from utils.style import new_figure
+
+    ax = new_figure(figsize=(4, 3)).add_subplot()
+    ax.semilogy([1, 2, 3], [1e-8, 1e-4, 1.0])
+    plain_log_axis(ax.yaxis)
+    ax.figure.draw_without_rendering()
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert "10⁻⁸" in labels and "1" in labels and not any("$" in t for t in labels)
+    assert not ax.yaxis.get_minor_locator()()  # no minor ticks
+    plain_log_axis(ax.yaxis, ticks=[1e-6, 1e-3])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["10⁻⁶", "10⁻³"]

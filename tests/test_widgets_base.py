@@ -136,3 +136,30 @@ def test_control_looks_keeps_descriptions_whole_and_sliders_long():
     assert slider.style.description_width == "initial"
     assert slider.layout.width == "400px"
     assert "layout" not in control_looks()  # a dropdown keeps its natural width
+
+
+def test_a_figure_shown_again_keeps_the_layout_and_crop_of_its_first_frame():
+    """A draw that keeps one figure per view (and returns it again) is laid out and cropped
+    once per figure: switching back is one drawing pass, at that figure's first size."""
+    from utils.style import new_figure
+
+    figures = {}
+
+    def draw(view):
+        if view not in figures:
+            fig = figures[view] = new_figure(figsize=(4, 3) if view == "small" else (7, 4))
+            fig.add_subplot().plot([0, 1], [0, 1])
+        return figures[view]
+
+    w = FigureWidget(draw, {"view": widgets.Dropdown(options=["small", "large"])})
+    small = w.frame_size
+    w.set(view="large")
+    large = w.frame_size
+    assert large[0] > small[0]
+    passes = []
+    for fig in figures.values():
+        fig.canvas.mpl_connect("draw_event", passes.append)
+    for view, size in (("small", small), ("large", large), ("small", small)):
+        passes.clear()
+        w.set(view=view)
+        assert w.figure is figures[view] and w.frame_size == size and len(passes) == 1

@@ -25,7 +25,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from utils.i18n import msg
 from utils.nn.activations import ACTIVATIONS, log_softmax, softmax
@@ -71,6 +71,23 @@ def power_of_ten_label(exponent: int) -> str:
     that needs no maths typesetting, which would cost a widget far more at every redraw (the
     log axes of lessons 02-05)."""
     return "10" + str(int(exponent)).translate(_SUPERSCRIPTS)
+
+
+def _power_of_ten_tick(value, _position=None) -> str:
+    exponent = round(float(np.log10(value)))
+    return "1" if exponent == 0 else power_of_ten_label(exponent)
+
+
+def plain_log_axis(axis, *, ticks=None) -> None:
+    """Label the powers of ten of a log-scaled ``axis`` (``ax.yaxis``) in plain text, 10⁻⁸,
+    with no minor ticks: cheap to redraw.  ``ticks``: the major ticks (default: at most 8,
+    chosen by a ``LogLocator``)."""
+    if ticks is None:
+        axis.set_major_locator(LogLocator(base=10, numticks=8))
+        axis.set_major_formatter(FuncFormatter(_power_of_ten_tick))
+    else:
+        axis.set_ticks(ticks, [_power_of_ten_tick(t) for t in ticks])
+    axis.set_minor_locator(NullLocator())
 
 
 """The colormap of every digit image, used with ``vmin=0, vmax=1``: 0 -> white, 1 -> black."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import os
+import weakref
 
 import ipywidgets as widgets
 import matplotlib
@@ -83,7 +84,8 @@ class FigureWidget:
         self.draw, self.controls, self.title = draw, dict(controls), title
         self.output = widgets.Output()
         self.status = widgets.HTML()
-        self.figure, self.message, self.redraws, self._crop = None, "", 0, None
+        self.figure, self.message, self.redraws = None, "", 0
+        self._crops = weakref.WeakKeyDictionary()  # each figure shown: its first frame's crop
         self.redraw()
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
@@ -100,32 +102,35 @@ class FigureWidget:
         """Call ``draw`` with the current values and show the result."""
         result = self.draw(**self.values)
         figure, self.message = result if isinstance(result, tuple) else (result, "")
-        kept, self.figure = figure is self.figure, figure
+        self.figure = figure
         self.redraws += 1
-        self._png = self._render(kept)  # rendered once, shown live and as the still
+        self._png = self._render()  # rendered once, shown live and as the still
         self.output.outputs = (png_output(self._png, self.title or "figure"),)
         self.status.value = self.message
         return self.figure
 
-    def _render(self, kept: bool) -> str:
+    def _render(self) -> str:
         """The figure as PNG, cropped to what is drawn plus a small margin.
 
-        A ``draw`` that updates its figure in place (returns the same ``Figure``) keeps the
-        layout and the crop of its first frame: the layout is not solved again and the crop not
-        measured again, so each move costs one drawing pass and every frame has the same size.
+        A figure shown before keeps the layout and the crop of the first frame it was shown in:
+        a ``draw`` that updates its figure in place (returns the same ``Figure``), or that keeps
+        one figure per view and returns it again, costs one drawing pass per move, and each
+        figure's frames have the same size.  The layout is not solved again, nor the crop
+        measured again.
         """
-        if kept and self._crop is not None:
+        crop = self._crops.get(self.figure)
+        if crop is not None:
             # The axes stay where the first frame put them.  No layout engine at all: "none"
             # leaves a placeholder engine, and with any engine savefig lays out (a second pass).
             with matplotlib.rc_context(
                 {"figure.autolayout": False, "figure.constrained_layout.use": False}
             ):
                 self.figure.set_layout_engine(None)
-            return figure_png(self.figure, crop=self._crop)
+            return figure_png(self.figure, crop=crop)
         self.figure.draw_without_rendering()  # lays the figure out and measures what is drawn
         pad = matplotlib.rcParams["savefig.pad_inches"] + CROP_MARGIN
-        self._crop = self.figure.get_tightbbox().padded(pad)
-        return figure_png(self.figure, crop=self._crop)
+        crop = self._crops[self.figure] = self.figure.get_tightbbox().padded(pad)
+        return figure_png(self.figure, crop=crop)
 
     @property
     def frame_size(self) -> tuple[int, int]:

@@ -39,12 +39,12 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import MaxNLocator
 
 from utils.i18n import msg
 from utils.nn import Adam, GradientDescent
 from utils.nn.conv import conv1d_windows as conv_windows  # re-exported under the lesson's name
-from utils.plotting import power_of_ten_label
+from utils.plotting import plain_log_axis
 from utils.style import CLASS_COLORS, COLORS, course_style, figure_language, new_figure
 from utils.ui.figure_widget import FigureWidget, control_looks
 from utils.validation import as_float_array, as_labels, check_positive
@@ -122,19 +122,6 @@ def _shown(name, lang=None) -> str:
     """``name`` (a surface, optimizer or gradient pattern) in ``lang`` (default: in use)."""
     key = _NAME_KEYS.get(name)
     return name if key is None else msg(f"adam_and_layers.widget.{key}", lang=lang)
-
-
-def _power_of_ten(value, _position=None) -> str:
-    """``1e-16`` as plain text, 10⁻¹⁶ (plain tick labels draw much faster than mathtext ones)."""
-    exponent = round(float(np.log10(value)))
-    return "1" if exponent == 0 else power_of_ten_label(exponent)
-
-
-def _plain_log_axis(axis) -> None:
-    """A log axis with powers of ten labelled in plain text, and no minor ticks."""
-    axis.set_major_locator(LogLocator(base=10, numticks=8))
-    axis.set_major_formatter(FuncFormatter(_power_of_ten))
-    axis.set_minor_locator(NullLocator())
 
 
 def _width(text: str) -> int:
@@ -416,7 +403,7 @@ class _RaceCanvas:
             self.right.set(xlabel=_fig("step_axis"), ylabel=_fig("cost_axis"))
             self.right.set_title(_fig("cost_title"))
             self.right.xaxis.set_major_locator(MaxNLocator(5, integer=True))
-            _plain_log_axis(self.right.yaxis)
+            plain_log_axis(self.right.yaxis)
         self.surface, self.contours = None, None
 
     def _show_surface(self, surface: Surface):
@@ -762,7 +749,7 @@ class _StepSizeCanvas:
                 )
                 ax.set(title=title, xlabel=_fig("step_t_axis"), ylim=(1e-4, 10))
                 ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10], integer=True))
-                _plain_log_axis(ax.yaxis)
+                plain_log_axis(ax.yaxis)
             self.axes[0].set_ylabel(_fig("ratio_axis"))
             for line, name in zip(self.lines[1], GRADIENT_PATTERNS):
                 line.set_label(_shown(name, lang))

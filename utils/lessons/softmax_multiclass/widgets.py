@@ -34,7 +34,7 @@ from utils.nn import (
     softmax,
     sparse_categorical_crossentropy,
 )
-from utils.plotting import plot_decision_regions, plot_softmax_bars, power_of_ten_label
+from utils.plotting import plain_log_axis, plot_decision_regions, plot_softmax_bars
 from utils.style import COLORS, course_style, figure_language, new_figure
 from utils.synthetic import MULTILABEL_NAMES
 from utils.ui.figure_widget import FigureWidget, control_looks
@@ -388,17 +388,6 @@ def _plotted(err, values):
     )
 
 
-def _power_of_ten(value: float) -> str:
-    """``1e-16`` as plain text, 10⁻¹⁶ (plain labels draw much faster than mathtext ones)."""
-    return "1" if value == 1 else power_of_ten_label(round(np.log10(value)))
-
-
-def _log_axis(axis, ticks) -> None:
-    """A log axis with the given major ticks labelled in plain text, and no minor ticks."""
-    axis.set_ticks(ticks, [_power_of_ten(t) for t in ticks])
-    axis.set_minor_locator(NullLocator())
-
-
 class _LabFigure:
     """The lab's figure, built once; :meth:`show` moves its artists to a scale and a dtype."""
 
@@ -421,7 +410,7 @@ class _LabFigure:
         self.left_eps = left.axhline(1.0, color=COLORS["black"], linestyle=":", linewidth=1)
         left.set_yscale("log")
         left.set(ylim=(_FLOOR / 3, _NAN * 300), ylabel=_fig("relative_error"))
-        _log_axis(left.yaxis, _ERROR_TICKS)
+        plain_log_axis(left.yaxis, ticks=_ERROR_TICKS)
         left.set_xticks(range(len(PATHS)), [_fig(f"tick_{path}") for path in PATHS])
         left.grid(False, axis="x")
         self.curves = [
@@ -456,7 +445,7 @@ class _LabFigure:
             ylabel=_fig("relative_error"),
             title=_fig("lab_right_title"),
         )
-        _log_axis(right.yaxis, _ERROR_TICKS)
+        plain_log_axis(right.yaxis, ticks=_ERROR_TICKS)
         right.xaxis.set_ticks([0.1, 1, 10, 100, 1000], ["0.1", "1", "10", "100", "1000"])
         right.xaxis.set_minor_locator(NullLocator())
         # outside the axes, on the right: it never covers a curve

@@ -6,6 +6,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from utils.i18n import msg
+from utils.plotting import plain_log_axis
 from utils.style import COLORS, course_style, figure_language, new_figure
 from utils.ui.figure_widget import FigureWidget
 
@@ -35,6 +36,7 @@ def draw_losses(mine, keras, view="curves"):
         else:
             diff = np.maximum(np.abs(mine - keras), 1e-12)
             ax.semilogy(epochs, diff, "o-", color=COLORS["blue"])
+            plain_log_axis(ax.yaxis)
             ax.set(ylabel=_fig("difference_axis"), title=_fig("difference_title"))
         ax.set_xlabel(_fig("epoch_axis"))
         ax.set_xticks(epochs)
@@ -51,4 +53,11 @@ def loss_curves_widget(mine, keras, view="curves") -> FigureWidget:
             description=_w("view"),
         )
     }
-    return FigureWidget(lambda view: draw_losses(mine, keras, view), controls, title=_w("title"))
+    figures = {}  # one figure per view, drawn once: switching back costs one drawing pass
+
+    def draw(view):
+        if view not in figures:
+            figures[view] = draw_losses(mine, keras, view)
+        return figures[view]
+
+    return FigureWidget(draw, controls, title=_w("title"))
