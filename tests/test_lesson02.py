@@ -702,9 +702,12 @@ def test_the_race_widget_reads_what_race_computes():
         stored = race_table.lookup(name, hidden, rate)
         fresh = wa.race(name, hidden_layers=hidden, learning_rate=rate, epochs=300, seed=0)[name]
         assert stored["diverged"] == fresh["diverged"]
-        assert stored["layer_gradients"] == pytest.approx(fresh["layer_gradients"], rel=1e-12)
-        assert np.allclose(stored["loss"], fresh["loss"], rtol=1e-6, equal_nan=True)
-        assert stored["final_loss"] == pytest.approx(fresh["final_loss"], rel=1e-12, nan_ok=True)
+        # float32 training: a sum may round differently in the last bit from one machine (or
+        # thread pool) to another, so stored and fresh agree to a few float32 ulps (1.2e-7); a
+        # diverging run grows such a difference with its loss (6e-6 at a loss of 3e10, seen here).
+        assert stored["layer_gradients"] == pytest.approx(fresh["layer_gradients"], rel=1e-6)
+        assert np.allclose(stored["loss"], fresh["loss"], rtol=1e-4, equal_nan=True)
+        assert stored["final_loss"] == pytest.approx(fresh["final_loss"], rel=1e-6, nan_ok=True)
     assert race_table.lookup("relu", 3, 0.03, epochs=50) is None  # other runs are trained
 
 
