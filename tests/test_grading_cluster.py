@@ -248,3 +248,11 @@ def test_the_coordinator_reads_only_plain_data_of_the_expected_shape():
         parse({"student": "ann"}, "ann")  # only JSON text crosses, never objects
     with pytest.raises(ValueError):
         parse("not json", "ann")
+
+
+def test_the_readme_starts_workers_with_the_settings_the_tests_use():
+    from autograder.cluster.loopback import QUIET
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, value in QUIET.items():
+        assert f"{name}={value}" in readme
