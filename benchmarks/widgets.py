@@ -65,17 +65,21 @@ def positions(control) -> list:
         values = [o[1] if isinstance(o, tuple) else o for o in options]
         return [v for v in values if v != control.value][:6] + [control.value]
     if isinstance(control, widgets.FloatLogSlider):  # min and max are exponents of its base
-        lo, hi = control.min, control.max
-        steps = [
-            control.base ** (lo + (hi - lo) * k / (SLIDER_STEPS - 1)) for k in range(SLIDER_STEPS)
-        ]
-        return steps + [control.value]
+        exponents = along(control.min, control.max, control.step)
+        return [control.base**e for e in exponents] + [control.value]
     if hasattr(control, "min") and hasattr(control, "max"):
         lo, hi, start = control.min, control.max, control.value
         if isinstance(start, tuple):  # a range slider: widen and narrow it
             return [(lo, hi), start]
-        return [lo + (hi - lo) * k / (SLIDER_STEPS - 1) for k in range(SLIDER_STEPS)] + [start]
+        return along(lo, hi, control.step) + [start]
     return []
+
+
+def along(lo: float, hi: float, step: float) -> list[float]:
+    """:data:`SLIDER_STEPS` positions from ``lo`` to ``hi``, each on the slider's steps (where
+    the front end puts a dragged slider)."""
+    count = round((hi - lo) / step)
+    return [lo + step * round(count * k / (SLIDER_STEPS - 1)) for k in range(SLIDER_STEPS)]
 
 
 def strokes(rows: int, columns: int) -> list[str]:
@@ -118,6 +122,7 @@ def baseline() -> float:
         return fig
 
     widget = FigureWidget(draw, {"slope": widgets.FloatSlider(value=1.0, min=0.0, max=2.0)})
+    redraw_times(widget)  # warm: the first figures of a process load fonts and caches
     return statistics.median(redraw_times(widget))
 
 

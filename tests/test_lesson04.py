@@ -297,6 +297,37 @@ def test_race_widget_redraws_from_cached_runs(monkeypatch):
     assert "after 1000 steps" in w.message
 
 
+def test_every_learning_rate_of_the_race_sliders_is_computed_once_and_exactly(monkeypatch):
+    """The widget runs each slider's positions together when it starts; a move to any of them
+    computes nothing, and reads the very numbers a race at that rate alone gives."""
+    from utils.lessons.adam_and_layers import widgets
+
+    w = optimizer_race_widget()
+    grid = widgets.slider_values(w.controls["adam_lr"])
+    assert len(grid) == 36 and np.isclose(grid[0], 1e-3) and np.isclose(grid[-1], 10**0.5)
+    monkeypatch.setattr(widgets.GradientDescent, "step", lambda *a: pytest.fail("recomputed"))
+    monkeypatch.setattr(widgets.Adam, "step", lambda *a: pytest.fail("recomputed"))
+    for surface in SURFACES:
+        w.set(surface=surface)
+        for k in (0, 7, 23, 35):
+            w.set(adam_lr=grid[k] * (1 + 1e-15))  # as a front end's pow() may round it
+        w.set(gd_lr=widgets.slider_values(w.controls["gd_lr"])[13])
+    kept = w.message
+    monkeypatch.undo()
+    widgets._runs.cache_clear()
+    alone = race(w.values["surface"], w.values["gd_lr"], w.values["adam_lr"], w.values["steps"])
+    assert kept == widgets._race_message(alone)
+    together = race(
+        w.values["surface"],
+        w.values["gd_lr"],
+        w.values["adam_lr"],
+        w.values["steps"],
+        grids={"Adam": grid},
+    )
+    assert np.array_equal(together["Adam"].costs, alone["Adam"].costs, equal_nan=True)
+    assert np.array_equal(together["Adam"].path, alone["Adam"].path, equal_nan=True)
+
+
 def test_widgets_redraw_in_place_from_cached_results(monkeypatch):
     """A move updates the same figure's artists; the steps slider and a seen value compute
     nothing (every race runs RACE_STEPS steps once; a shorter one is its beginning)."""

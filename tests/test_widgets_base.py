@@ -140,7 +140,8 @@ def test_control_looks_keeps_descriptions_whole_and_sliders_long():
 
 def test_a_figure_shown_again_keeps_the_layout_and_crop_of_its_first_frame():
     """A draw that keeps one figure per view (and returns it again) is laid out and cropped
-    once per figure: switching back is one drawing pass, at that figure's first size."""
+    once per figure: switching back to it unchanged draws nothing; changed, it is one drawing
+    pass, at that figure's first size."""
     from utils.style import new_figure
 
     figures = {}
@@ -162,4 +163,40 @@ def test_a_figure_shown_again_keeps_the_layout_and_crop_of_its_first_frame():
     for view, size in (("small", small), ("large", large), ("small", small)):
         passes.clear()
         w.set(view=view)
-        assert w.figure is figures[view] and w.frame_size == size and len(passes) == 1
+        assert w.figure is figures[view] and w.frame_size == size
+        assert not passes  # unchanged since it was last shown: its PNG is shown again
+    figures["small"].axes[0].set_title("changed")  # a change marks the figure stale
+    w.set(view="large")
+    passes.clear()
+    w.set(view="small")
+    assert len(passes) == 1 and w.frame_size == small  # drawn again, in its first crop
+
+
+def test_a_control_that_changes_only_the_message_reuses_the_picture():
+    """A draw that returns its figure unchanged (only the message moved) costs no drawing; one
+    that changes an artist through matplotlib's setters is drawn again, showing the change."""
+    from utils.style import new_figure
+
+    fig = new_figure(figsize=(4, 3))
+    (line,) = fig.add_subplot().plot([0, 1], [0, 1])
+
+    def draw(slope, note):
+        if tuple(line.get_ydata()) != (0, slope):
+            line.set_ydata([0, slope])
+        return fig, f"{note}: {slope}"
+
+    w = FigureWidget(
+        draw,
+        {
+            "slope": widgets.IntSlider(value=1, min=0, max=3),
+            "note": widgets.Dropdown(options=["a", "b"]),
+        },
+    )
+    passes = []
+    fig.canvas.mpl_connect("draw_event", passes.append)
+    before = w.output.outputs[0]["data"]["image/png"]
+    w.set(note="b")
+    assert not passes and w.message == "b: 1"
+    assert w.output.outputs[0]["data"]["image/png"] == before
+    w.set(slope=3)
+    assert len(passes) == 1 and w.output.outputs[0]["data"]["image/png"] != before

@@ -85,7 +85,7 @@ class FigureWidget:
         self.output = widgets.Output()
         self.status = widgets.HTML()
         self.figure, self.message, self.redraws = None, "", 0
-        self._crops = weakref.WeakKeyDictionary()  # each figure shown: its first frame's crop
+        self._shown = weakref.WeakKeyDictionary()  # each figure shown: (first crop, last PNG)
         self.redraw()
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
@@ -116,21 +116,29 @@ class FigureWidget:
         a ``draw`` that updates its figure in place (returns the same ``Figure``), or that keeps
         one figure per view and returns it again, costs one drawing pass per move, and each
         figure's frames have the same size.  The layout is not solved again, nor the crop
-        measured again.
+        measured again.  A figure returned again *unchanged* (nothing in it was set since it was
+        last shown: matplotlib's setters mark a figure stale) costs no drawing pass at all; its
+        last PNG is shown again (a control that changes only the message, a view switched back).
         """
-        crop = self._crops.get(self.figure)
-        if crop is not None:
+        kept = self._shown.get(self.figure)
+        if kept is not None and not self.figure.stale:
+            return kept[1]
+        if kept is not None:
             # The axes stay where the first frame put them.  No layout engine at all: "none"
             # leaves a placeholder engine, and with any engine savefig lays out (a second pass).
             with matplotlib.rc_context(
                 {"figure.autolayout": False, "figure.constrained_layout.use": False}
             ):
                 self.figure.set_layout_engine(None)
-            return figure_png(self.figure, crop=crop)
-        self.figure.draw_without_rendering()  # lays the figure out and measures what is drawn
-        pad = matplotlib.rcParams["savefig.pad_inches"] + CROP_MARGIN
-        crop = self._crops[self.figure] = self.figure.get_tightbbox().padded(pad)
-        return figure_png(self.figure, crop=crop)
+            crop = kept[0]
+        else:
+            self.figure.draw_without_rendering()  # lays the figure out and measures what's drawn
+            pad = matplotlib.rcParams["savefig.pad_inches"] + CROP_MARGIN
+            crop = self.figure.get_tightbbox().padded(pad)
+        png = figure_png(self.figure, crop=crop)
+        self.figure.stale = False  # savefig leaves it stale; any later change marks it again
+        self._shown[self.figure] = (crop, png)
+        return png
 
     @property
     def frame_size(self) -> tuple[int, int]:

@@ -29,6 +29,7 @@ keys of :func:`optimizer_race`'s result) stay English in every language.
 from __future__ import annotations
 
 import functools
+import math
 import unicodedata
 from dataclasses import dataclass
 from typing import Callable
@@ -312,13 +313,17 @@ class RaceResult:
         return head + _w("race_final", final=self.final_cost, steps=steps, settled=settled)
 
 
-def _result(surface, name, rate, steps, tolerance) -> RaceResult:
+def _result(surface, name, rate, steps, tolerance, grid=()) -> RaceResult:
     """The first ``steps`` steps of a run of at least :data:`RACE_STEPS` steps (cached): a
-    shorter race is the beginning of a longer one, so moving the steps slider computes nothing."""
-    paths, costs, diverged = _runs(surface, name, (float(rate),), max(steps, RACE_STEPS))
-    blew_up = int(diverged[0]) if 0 < diverged[0] <= steps else None
+    shorter race is the beginning of a longer one, so moving the steps slider computes nothing.
+    A ``rate`` in ``grid`` (a slider's rates, all run together once) is read from that run."""
+    row = next((i for i, r in enumerate(grid) if math.isclose(rate, r, rel_tol=1e-9)), None)
+    rates = grid if row is not None else (float(rate),)
+    paths, costs, diverged = _runs(surface, name, rates, max(steps, RACE_STEPS))
+    row = row or 0
+    blew_up = int(diverged[row]) if 0 < diverged[row] <= steps else None
     stop = blew_up or steps + 1
-    path, cost = paths[0, :stop], costs[0, :stop]
+    path, cost = paths[row, :stop], costs[row, :stop]
     return RaceResult(
         name,
         rate,
@@ -332,12 +337,20 @@ def _result(surface, name, rate, steps, tolerance) -> RaceResult:
 
 
 def optimizer_race(
-    surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, steps=200, tolerance=TOLERANCE
+    surface="elongated bowl",
+    gd_lr=0.03,
+    adam_lr=0.3,
+    steps=200,
+    tolerance=TOLERANCE,
+    *,
+    grids=None,
 ) -> dict[str, RaceResult]:
     """Run gradient descent and Adam from the surface's start point for ``steps`` steps.
 
     Returns ``{"gradient descent": RaceResult, "Adam": RaceResult}``.  Runs are cached, so
-    asking again for the same surface, rate and steps costs nothing.
+    asking again for the same surface, rate and steps costs nothing.  ``grids`` (``{optimizer:
+    rates}``, the widget's slider positions) runs every rate of a grid at once, the first time
+    one of them is asked for: a move to another position of the slider then computes nothing.
 
     >>> r = optimizer_race("round bowl", gd_lr=0.1, adam_lr=0.3, steps=150)
     >>> r["gradient descent"].settled, r["Adam"].settled
@@ -348,8 +361,9 @@ def optimizer_race(
     check_positive(tolerance, "tolerance")
     check_positive(gd_lr, "gd_lr")
     check_positive(adam_lr, "adam_lr")
+    grids = grids or {}
     return {
-        name: _result(surface, name, rate, steps, tolerance)
+        name: _result(surface, name, rate, steps, tolerance, grids.get(name, ()))
         for name, rate in (("gradient descent", gd_lr), ("Adam", adam_lr))
     }
 
@@ -468,6 +482,12 @@ def _contour_grid(surface: Surface, resolution=200, levels=30):
     return xx, yy, values, np.linspace(values.min(), values.max(), levels)
 
 
+def slider_values(slider: widgets.FloatLogSlider) -> tuple[float, ...]:
+    """Every value a log slider can take: ``base ** exponent`` at each of its steps."""
+    count = round((slider.max - slider.min) / slider.step) + 1
+    return tuple(float(slider.base ** (slider.min + k * slider.step)) for k in range(count))
+
+
 def _race_message(results) -> str:
     return _w("summary_separator").join(r.summary() for r in results.values())
 
@@ -523,13 +543,19 @@ def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, ste
         ),
     }
     canvas = _RaceCanvas()
-    for name in SURFACES:  # warm up: a first move to another surface then computes nothing
-        _contour_grid(SURFACES[name])
-        optimizer_race(name, gd_lr, adam_lr, steps)
+    grids = {
+        "gradient descent": slider_values(controls["gd_lr"]),
+        "Adam": slider_values(controls["adam_lr"]),
+    }
+    for name, surface in SURFACES.items():  # warm up: every surface and slider position
+        _contour_grid(surface)
+        for optimizer, rates in grids.items():
+            _runs(surface, optimizer, rates, RACE_STEPS)  # each slider's rates together
+        optimizer_race(name, gd_lr, adam_lr, steps, grids=grids)  # the start, if off the steps
 
     def draw(surface, gd_lr, adam_lr, steps):
         surface = _surface(surface)
-        results = optimizer_race(surface, gd_lr, adam_lr, steps)
+        results = optimizer_race(surface, gd_lr, adam_lr, steps, grids=grids)
         return canvas.draw(surface, results, steps, TOLERANCE), _race_message(results)
 
     return FigureWidget(draw, controls, title=_w("race_title"))

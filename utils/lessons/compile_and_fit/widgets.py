@@ -150,19 +150,25 @@ def _count(key: str, n: int) -> str:
 
 
 @course_style()
-def _draw_batches(m, batch_size, epochs):
+def _batches_figure(m, batch_size, lang, fig=None):
+    """One epoch's mini-batches as bars (full ones alternating blue, a smaller last one red);
+    drawn afresh in ``fig``'s axes when given (the widget keeps one figure and its layout)."""
     sizes = batch_sizes(m, batch_size)
     n = len(sizes)
     partial = sizes[-1] != batch_size
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    fig = new_figure(figsize=(8, 2.2))
-    ax = fig.add_subplot()
+    if fig is None:
+        fig = new_figure(figsize=(8, 2.2))
+        ax = fig.add_subplot()
+    else:
+        (ax,) = fig.axes
+        ax.clear()
     colors = [COLORS["blue"] if i % 2 == 0 else COLORS["sky"] for i in range(n)]
     if partial:
         colors[-1] = COLORS["vermillion"]
     ax.broken_barh(list(zip(starts, sizes)), (0, 1), facecolors=colors)
     ax.set(xlim=(0, m), ylim=(0, 1), yticks=[], xlabel=_fig("examples_axis"))
-    batches = _batches(n, lang=figure_language())
+    batches = _batches(n, lang=lang)
     ax.set_title(
         _fig("epoch_figure_title", m=m, batch_size=batch_size, batches=batches), loc="left"
     )
@@ -178,13 +184,21 @@ def _draw_batches(m, batch_size, epochs):
             color=COLORS["vermillion"],
             arrowprops={"arrowstyle": "->", "color": COLORS["vermillion"]},
         )
+    return fig
+
+
+def _batches_message(m, batch_size, epochs) -> str:
+    """How one epoch splits into batches, and the gradient steps of ``epochs`` epochs."""
+    sizes = batch_sizes(m, batch_size)
+    n = len(sizes)
+    partial = sizes[-1] != batch_size
     if not partial:
         split = _batches(n, batch_size)
     elif n == 1:
         split = _w("single_batch", m=m)
     else:
         split = _w("full_and_last", full=_batches(n - 1, batch_size), size=sizes[-1])
-    message = _w(
+    return _w(
         "batches_message",
         m=m,
         batch_size=batch_size,
@@ -193,7 +207,6 @@ def _draw_batches(m, batch_size, epochs):
         epochs=_count("epochs", epochs),
         steps=_count("steps", n * epochs),
     )
-    return fig, message
 
 
 def batches_explorer(m=5000, batch_size=32, epochs=20) -> FigureWidget:
@@ -223,7 +236,16 @@ def batches_explorer(m=5000, batch_size=32, epochs=20) -> FigureWidget:
             **control_looks(_SLIDER),
         ),
     }
-    return FigureWidget(_draw_batches, controls, title=_w("batches_title"))
+    shown = {"key": None, "figure": None}  # one figure, redrawn when m or batch_size moves
+
+    def draw(m, batch_size, epochs):  # epochs changes the message only: the figure stays
+        key = (m, batch_size, figure_language())
+        if key != shown["key"]:
+            shown["figure"] = _batches_figure(*key, fig=shown["figure"])
+            shown["key"] = key
+        return shown["figure"], _batches_message(m, batch_size, epochs)
+
+    return FigureWidget(draw, controls, title=_w("batches_title"))
 
 
 # ------------------------------------------------------------------------------------------
