@@ -200,3 +200,33 @@ def test_a_control_that_changes_only_the_message_reuses_the_picture():
     assert w.output.outputs[0]["data"]["image/png"] == before
     w.set(slope=3)
     assert len(passes) == 1 and w.output.outputs[0]["data"]["image/png"] != before
+
+
+@pytest.mark.slow
+def test_every_widget_of_the_course_shows_exactly_the_figure_it_holds(monkeypatch):
+    """Moving every control of every widget (as ``benchmarks/widgets.py`` does), the picture
+    shown is always the figure as it is now: a kept PNG is never shown for a changed figure."""
+    import ipywidgets as widgets
+
+    from autograder.course import assignments
+    from benchmarks.widgets import positions, widgets_of
+    from utils.ui.figure_widget import figure_png
+
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.delenv("COURSE_STATIC_FIGURES", raising=False)
+    moves, kept, seen = 0, 0, set()
+    for name in assignments():
+        for w in widgets_of(name):
+            seen.add(name)
+            for key, control in w.controls.items():
+                for value in positions(control):
+                    if isinstance(control, widgets.IntSlider):
+                        value = round(value)
+                    before = w.output.outputs[0]["data"]["image/png"]
+                    w.set(**{key: value})
+                    shown = w.output.outputs[0]["data"]["image/png"]
+                    moves, kept = moves + 1, kept + (shown == before)
+                    fresh = figure_png(w.figure, crop=w._shown[w.figure][0])
+                    assert shown == fresh, f"{name}: {w.title}, {key} = {value!r}"
+    assert len(seen) == len(assignments()) and moves > 200
+    assert kept > 0  # some moves change only the message (lesson 01's epochs)
