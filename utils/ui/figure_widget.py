@@ -27,6 +27,7 @@ import ipywidgets as widgets
 import matplotlib
 
 from utils.style import PNG_DPI, png_bytes
+from utils.ui.blit import Blitter, snapped
 
 STATIC_ENV = ("NBGRADER_EXECUTION", "COURSE_STATIC_FIGURES")
 
@@ -72,7 +73,7 @@ class FigureWidget:
     the redraws (handy in tests).
     """
 
-    def __init__(self, draw, controls, title=""):
+    def __init__(self, draw, controls, title="", *, moving=None):
         if not callable(draw):
             raise TypeError("draw must be a function of the controls' values returning a Figure")
         for key, control in controls.items():
@@ -82,6 +83,8 @@ class FigureWidget:
                     f"got {type(control).__name__}"
                 )
         self.draw, self.controls, self.title = draw, dict(controls), title
+        # moving(figure): the artists a move changes; the rest is drawn once (utils.ui.blit)
+        self.moving = moving
         self.output = widgets.Output()
         self.status = widgets.HTML()
         self.figure, self.message, self.redraws = None, "", 0
@@ -121,6 +124,13 @@ class FigureWidget:
         last PNG is shown again (a control that changes only the message, a view switched back).
         """
         kept = self._shown.get(self.figure)
+        if kept is not None and isinstance(kept[0], Blitter):
+            blitter = kept[0]
+            if not blitter.changed:
+                return kept[1]
+            png = base64.b64encode(blitter.frame()).decode("ascii")
+            self._shown[self.figure] = (blitter, png)
+            return png
         if kept is not None and not self.figure.stale:
             return kept[1]
         if kept is not None:
@@ -134,7 +144,15 @@ class FigureWidget:
         else:
             self.figure.draw_without_rendering()  # lays the figure out and measures what's drawn
             pad = matplotlib.rcParams["savefig.pad_inches"] + CROP_MARGIN
-            crop = self.figure.get_tightbbox().padded(pad)
+            crop = snapped(self.figure.get_tightbbox().padded(pad))
+            if self.moving is not None:  # every frame, the first included, from a Blitter
+                with matplotlib.rc_context(
+                    {"figure.autolayout": False, "figure.constrained_layout.use": False}
+                ):
+                    self.figure.set_layout_engine(None)
+                blitter = Blitter(self.figure, self.moving(self.figure), crop)
+                self._shown[self.figure] = (blitter, None)
+                return self._render()
         png = figure_png(self.figure, crop=crop)
         self.figure.stale = False  # savefig leaves it stale; any later change marks it again
         self._shown[self.figure] = (crop, png)

@@ -196,7 +196,7 @@ class _NeuronFigure:
         labels = [f"a{_sub(j + 1)}" for j in range(H)] + ["b"]
         self.bars = ax.bar(range(H + 1), np.zeros(H + 1), color=COLORS["grey"])
         self.bar_values = [ax.text(i, 0, "", ha="center", fontsize=8) for i in range(H + 1)]
-        ax.axhline(0, color=COLORS["black"], linewidth=0.8)
+        self.zero = ax.axhline(0, color=COLORS["black"], linewidth=0.8)
         limit = 1.25 * max(float(np.abs(W2).max()), float(np.abs(b2).max()))
         ax.set(ylim=(-limit, limit), xticks=range(H + 1), yticks=[])
         ax.set_xticklabels(labels, fontsize=9)
@@ -232,6 +232,21 @@ class _NeuronFigure:
         for ax in self.units + self.logits + [self.regions_ax]:
             for artist in ax.collections + ax.images + ax.lines:
                 artist.set_in_layout(False)
+
+    def moving(self, _figure=None) -> list:
+        """The artists :meth:`show` changes, in drawing order (the regions' dots above their
+        image); the rest of the figure is drawn once (``FigureWidget(moving=...)``)."""
+        spines = [s for ax in self.units + self.logits for s in ax.spines.values()]
+        return [
+            *self.unit_titles,
+            *spines,
+            *self.bars,
+            self.zero,  # over the bars, as when the whole figure is drawn
+            *self.bar_values,
+            self.bars_title,
+            self.regions,
+            *self.regions_ax.lines,
+        ]
 
     def show(self, k: int):
         """Show how the units weigh into class ``k``."""
@@ -321,4 +336,4 @@ def neuron_view(weights, X, y, class_k=0, resolution=80) -> FigureWidget:
             **control_looks("220px"),
         )
     }
-    return FigureWidget(draw, controls, title=_w("neuron_title"))
+    return FigureWidget(draw, controls, title=_w("neuron_title"), moving=view.moving)
