@@ -119,39 +119,23 @@ def main() -> None:
 
         # A B B A: the local pool and the cluster each grade both halves, in mirrored order,
         # so that a machine getting slower or faster during the run favours neither.
-        local1, local_a = timed(
-            "(b) local pool, half 1", submissions_path=tmp / "half1", out=tmp / "local1"
-        )
+        def graded(label, number, out, **kwargs):
+            return timed(label, submissions_path=tmp / f"half{number}", out=tmp / out, **kwargs)
+
+        local1, local_a = graded("(b) local pool, half 1", 1, "local1")
         with LoopbackCluster(tmp) as cluster:
             cluster.add_worker()
             cluster.add_worker()
             client = cluster.client(workers=2)
             client.restart()
-            dask1, dask_a = timed(
-                "(c) two dask workers, half 1",
-                submissions_path=tmp / "half1",
-                out=tmp / "dask1",
-                scheduler=client,
-            )
+            dask1, dask_a = graded("(c) two dask workers, half 1", 1, "dask1", scheduler=client)
             cluster.stop_worker()
             workers_up(client, 1)
-            one_total, _ = timed(
-                "(c) one dask worker, half 1",
-                submissions_path=tmp / "half1",
-                out=tmp / "one",
-                scheduler=client,
-            )
+            one_total, _ = graded("(c) one dask worker, half 1", 1, "one", scheduler=client)
             cluster.add_worker()
             workers_up(client, 2)
-            dask2, dask_b = timed(
-                "(c) two dask workers, half 2",
-                submissions_path=tmp / "half2",
-                out=tmp / "dask2",
-                scheduler=client,
-            )
-        local2, local_b = timed(
-            "(b) local pool, half 2", submissions_path=tmp / "half2", out=tmp / "local2"
-        )
+            dask2, dask_b = graded("(c) two dask workers, half 2", 2, "dask2", scheduler=client)
+        local2, local_b = graded("(b) local pool, half 2", 2, "local2")
         local, dask = merged(local_a, local_b), merged(dask_a, dask_b)
         local_total, dask_total = local1 + local2, dask1 + dask2
         half = halves[0]

@@ -64,6 +64,15 @@ def png_output(png: str, text="figure"):
     }
 
 
+def _freeze_layout(figure) -> None:
+    """No layout engine at all from now on: "none" leaves a placeholder engine, and with any
+    engine savefig lays the figure out again (a second drawing pass)."""
+    with matplotlib.rc_context(
+        {"figure.autolayout": False, "figure.constrained_layout.use": False}
+    ):
+        figure.set_layout_engine(None)
+
+
 class FigureWidget:
     """Controls plus a figure that is redrawn whenever a control changes.
 
@@ -123,39 +132,23 @@ class FigureWidget:
         last shown: matplotlib's setters mark a figure stale) costs no drawing pass at all; its
         last PNG is shown again (a control that changes only the message, a view switched back).
         """
-        kept = self._shown.get(self.figure)
-        if kept is not None and isinstance(kept[0], Blitter):
-            blitter = kept[0]
-            if not blitter.changed:
-                return kept[1]
-            png = base64.b64encode(blitter.frame()).decode("ascii")
-            self._shown[self.figure] = (blitter, png)
-            return png
-        if kept is not None and not self.figure.stale:
-            return kept[1]
-        if kept is not None:
-            # The axes stay where the first frame put them.  No layout engine at all: "none"
-            # leaves a placeholder engine, and with any engine savefig lays out (a second pass).
-            with matplotlib.rc_context(
-                {"figure.autolayout": False, "figure.constrained_layout.use": False}
-            ):
-                self.figure.set_layout_engine(None)
-            crop = kept[0]
-        else:
-            self.figure.draw_without_rendering()  # lays the figure out and measures what's drawn
+        how, png = self._shown.get(self.figure, (None, None))  # its crop (or Blitter), last PNG
+        if how is None:  # first shown: lay it out and measure what is drawn
+            self.figure.draw_without_rendering()
             pad = matplotlib.rcParams["savefig.pad_inches"] + CROP_MARGIN
-            crop = snapped(self.figure.get_tightbbox().padded(pad))
+            how = snapped(self.figure.get_tightbbox().padded(pad))
             if self.moving is not None:  # every frame, the first included, from a Blitter
-                with matplotlib.rc_context(
-                    {"figure.autolayout": False, "figure.constrained_layout.use": False}
-                ):
-                    self.figure.set_layout_engine(None)
-                blitter = Blitter(self.figure, self.moving(self.figure), crop)
-                self._shown[self.figure] = (blitter, None)
-                return self._render()
-        png = figure_png(self.figure, crop=crop)
-        self.figure.stale = False  # savefig leaves it stale; any later change marks it again
-        self._shown[self.figure] = (crop, png)
+                _freeze_layout(self.figure)
+                how = Blitter(self.figure, self.moving(self.figure), how)
+        if isinstance(how, Blitter):
+            if how.changed:
+                png = base64.b64encode(how.frame()).decode("ascii")
+        elif png is None or self.figure.stale:
+            if png is not None:  # the axes stay where the first frame put them
+                _freeze_layout(self.figure)
+            png = figure_png(self.figure, crop=how)
+            self.figure.stale = False  # savefig leaves it stale; any later change marks it again
+        self._shown[self.figure] = (how, png)
         return png
 
     @property
