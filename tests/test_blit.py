@@ -48,3 +48,29 @@ def test_a_change_outside_the_moving_artists_redraws_the_still_part():
     red = pixels(blitter.frame())
     assert blitter.backgrounds == 2
     assert (np.abs(red[:, :, :3] - [255, 0, 0]).sum(axis=2) < 60).any()
+
+
+def test_a_legend_text_changed_redraws_the_still_part():
+    """matplotlib does not pass a change up from a legend's texts: the Blitter must see it."""
+    fig, ax, bar, title, crop = figure_with_a_moving_bar()
+    legend = ax.legend(handles=ax.lines, labels=["line"], loc="upper left")
+    blitter = Blitter(fig, [bar, title], crop)
+    blitter.frame()
+    legend.get_texts()[0].set_text("a much longer label")
+    assert blitter.changed
+    frame = pixels(blitter.frame())
+    assert blitter.backgrounds == 2
+    assert np.array_equal(frame, pixels(png_bytes(fig, crop=crop)))
+
+
+def test_the_moving_artists_changes_still_draw_only_them():
+    fig, ax, bar, title, crop = figure_with_a_moving_bar()
+    blitter = Blitter(fig, [ax], crop)  # a whole Axes may move: its ticks and texts with it
+    blitter.frame()
+    ax.set_xlim(0, 2)
+    title.set_text("wider")
+    frame = pixels(blitter.frame())
+    assert blitter.backgrounds == 1
+    whole = pixels(png_bytes(fig, crop=crop))  # savefig still draws the moving Axes
+    assert np.array_equal(frame, whole)
+    assert np.array_equal(pixels(blitter.frame()), whole)  # and leaves nothing behind

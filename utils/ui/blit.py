@@ -13,7 +13,8 @@ matplotlib's animations do:
 The moving artists are drawn last, in the order given, so an artist that must appear above a
 moving one has to be in the list too (after it).  A change to any other artist (through
 matplotlib's setters, which mark the figure stale) makes the next frame draw the background
-again, so a frame always shows the figure as it is.
+again (a legend's texts too, which matplotlib does not pass up), so a frame always shows
+the figure as it is.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ class Blitter:
 
     def __init__(self, figure, moving, crop, *, dpi: int = PNG_DPI):
         self.figure, self.moving, self.crop, self.dpi = figure, list(moving), crop, dpi
-        for artist in self.moving:
-            artist.set_animated(True)  # left out of canvas.draw(): drawn by frame() alone
+        for artist in self.moving:  # a change to it stays its own: the background still holds
+            artist.stale_callback = _kept_to_itself
+        _report_changes_to(figure, still_from=self.moving)
         self._background = None
         self.backgrounds = 0  # how many times the still part was drawn (tests, benchmarks)
 
@@ -54,7 +56,13 @@ class Blitter:
             if figure.dpi != self.dpi:
                 figure.set_dpi(self.dpi)
             canvas = FigureCanvasAgg(figure)
-            canvas.draw()  # everything but the moving artists
+            # animated only while the background is drawn: canvas.draw() leaves them out, and
+            # savefig (a student's, a test's) still draws the whole figure
+            for artist in self.moving:
+                artist.set_animated(True)
+            canvas.draw()
+            for artist in self.moving:
+                artist.set_animated(False)
             self._background = canvas.copy_from_bbox(figure.bbox)
         else:
             figure.canvas.restore_region(self._background)
@@ -80,6 +88,27 @@ class Blitter:
             top:bottom, left:right
         ]
         return out
+
+
+def _kept_to_itself(_artist, _stale) -> None:
+    """A moving artist's ``stale_callback``: its change is not passed up to its Axes and the
+    figure (frame() draws it anyway; the still part need not be drawn again)."""
+
+
+def _report_changes_to(figure, still_from) -> None:
+    """Make a change to any still artist mark ``figure`` stale.  matplotlib passes a change up
+    from an artist to its Axes and figure, but not from inside an offset box: a legend's texts
+    (``legend.get_texts()[i].set_text(...)``) would change without the background knowing."""
+    inside_moving = {id(a) for artist in still_from for a in artist.findobj()}
+
+    def mark_figure(_artist, stale):
+        if stale:
+            figure.stale = True
+
+    for artist in figure.findobj():
+        if artist is not figure and artist.stale_callback is None:
+            if id(artist) not in inside_moving:
+                artist.stale_callback = mark_figure
 
 
 def snapped(crop: Bbox, dpi: int = PNG_DPI) -> Bbox:

@@ -73,6 +73,20 @@ def _freeze_layout(figure) -> None:
         figure.set_layout_engine(None)
 
 
+def _check_inside(figure, drawn) -> None:
+    """A blitted figure draws on its own canvas only: an artist outside the figure (a legend
+    placed below the axes, as savefig's tight crop would show) would vanish.  Say so."""
+    width, height = figure.get_size_inches()
+    x0, y0, x1, y1 = drawn.extents
+    slack = 1 / figure.dpi  # a pixel of antialiasing
+    if x0 < -slack or y0 < -slack or x1 > width + slack or y1 > height + slack:
+        raise ValueError(
+            f"a widget drawn with moving=... must keep every artist inside its figure "
+            f"(0, 0, {width:.2f}, {height:.2f}) inches; what is drawn spans "
+            f"({x0:.2f}, {y0:.2f}, {x1:.2f}, {y1:.2f}): place legends and labels inside it"
+        )
+
+
 class FigureWidget:
     """Controls plus a figure that is redrawn whenever a control changes.
 
@@ -135,9 +149,11 @@ class FigureWidget:
         how, png = self._shown.get(self.figure, (None, None))  # its crop (or Blitter), last PNG
         if how is None:  # first shown: lay it out and measure what is drawn
             self.figure.draw_without_rendering()
+            drawn = self.figure.get_tightbbox()
             pad = matplotlib.rcParams["savefig.pad_inches"] + CROP_MARGIN
-            how = snapped(self.figure.get_tightbbox().padded(pad))
+            how = snapped(drawn.padded(pad))
             if self.moving is not None:  # every frame, the first included, from a Blitter
+                _check_inside(self.figure, drawn)
                 _freeze_layout(self.figure)
                 how = Blitter(self.figure, self.moving(self.figure), how)
         if isinstance(how, Blitter):

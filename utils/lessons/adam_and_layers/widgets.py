@@ -385,7 +385,7 @@ class _RaceCanvas:
                 2,
                 gridspec_kw={
                     "width_ratios": [1.15, 1],
-                    **{"left": 0.06, "right": 0.99, "bottom": 0.2, "top": 0.93, "wspace": 0.2},
+                    **{"left": 0.06, "right": 0.975, "bottom": 0.2, "top": 0.93, "wspace": 0.2},
                 },
             )
             self.paths, self.starts, self.ends, self.curves, self.dots = [], [], [], [], []
@@ -443,6 +443,13 @@ class _RaceCanvas:
         title = _fig("surface_title", name=_shown(surface.name, lang), formula=surface.formula)
         self.left.set_title(title)
         self.surface = surface
+
+    def moving(self, _figure=None) -> list:
+        """What a move of a learning rate or of the steps changes: the paths on the still
+        contours, and the whole cost panel (its limits follow the race, so its ticks move too).
+        The contours, the left panel's text and the legend are drawn once per surface
+        (``FigureWidget(moving=...)``)."""
+        return [*self.left.lines, self.right]
 
     def draw(self, surface, results, steps, tolerance) -> Figure:
         if surface is not self.surface:
@@ -558,7 +565,7 @@ def optimizer_race_widget(surface="elongated bowl", gd_lr=0.03, adam_lr=0.3, ste
         results = optimizer_race(surface, gd_lr, adam_lr, steps, grids=grids)
         return canvas.draw(surface, results, steps, TOLERANCE), _race_message(results)
 
-    return FigureWidget(draw, controls, title=_w("race_title"))
+    return FigureWidget(draw, controls, title=_w("race_title"), moving=canvas.moving)
 
 
 # ----------------------------------------------------------------------------------------

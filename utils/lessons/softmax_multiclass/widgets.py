@@ -21,8 +21,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
+import contourpy
 import ipywidgets as widgets
+import matplotlib as mpl
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
@@ -577,6 +580,16 @@ def _ticks(limits) -> list:
     return list(np.arange(low, high + 0.5, step))
 
 
+def _contour_lines(mesh, values, level) -> list:
+    """The segments of ``values``' contour at ``level`` over ``mesh`` (``xx, yy``), as
+    ``ax.contour`` would draw them (the same algorithm), for a ``LineCollection``."""
+    generator = contourpy.contour_generator(
+        *mesh, values, name=mpl.rcParams["contour.algorithm"], line_type="SeparateCode"
+    )
+    points, _codes = generator.lines(level)  # one array of points per line
+    return points
+
+
 class _MultilabelFigure:
     """The multi-label panels, built once; :meth:`show` moves them to a threshold."""
 
@@ -586,11 +599,11 @@ class _MultilabelFigure:
 
         self.X, self.Y, self.names = X, Y, names
         # a fixed layout (no layout engine) and few ticks: every redraw lays out less text
-        self.fig = new_figure(figsize=(4.0 * len(names), 3.9), layout=None)
-        self.fig.subplots_adjust(left=0.06, right=0.99, bottom=0.13, top=0.82, wspace=0.08)
+        self.fig = new_figure(figsize=(4.0 * len(names), 4.2), layout=None)
+        self.fig.subplots_adjust(left=0.06, right=0.99, bottom=0.2, top=0.82, wspace=0.08)
         self.axes = self.fig.subplots(1, len(names), squeeze=False, sharey=True)[0]
         shade = ListedColormap([COLORS["white"], COLORS["sky"]])
-        self.shades, self.wrong, self.lines = [], [], [None] * len(names)
+        self.shades, self.wrong, self.lines = [], [], []
         for k, ax in enumerate(self.axes):
             self.shades.append(
                 ax.imshow(
@@ -621,6 +634,8 @@ class _MultilabelFigure:
                 label=_fig("wrong"),
             )
             self.wrong.append(cross)
+            # the threshold's contour: its segments set on each move (no ContourSet made anew)
+            self.lines.append(ax.add_collection(LineCollection([], colors=COLORS["black"], lw=0.8)))
             ax.set(xlabel="$x_1$", ylabel="$x_2$" if k == 0 else None, aspect="equal")
             ax.set_xlim(extent[:2])
             ax.set_ylim(extent[2:])
@@ -628,26 +643,31 @@ class _MultilabelFigure:
             ax.set_yticks(_ticks(extent[2:]))
             ax.grid(False)
         handles, labels = self.axes[0].get_legend_handles_labels()
-        self.fig.legend(  # below the panels: it never covers a point
-            handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=3, fontsize=9
+        self.fig.legend(  # below the panels: it never covers a point; inside the figure (blitting)
+            handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=3, fontsize=9
         )
         self.suptitle = self.fig.suptitle("")
+
+    def moving(self, _figure=None) -> list:
+        """What a threshold move changes, in drawing order: each panel's shading, the dots over
+        it, the crosses, the contour, the frame and the title; then the figure's title.  Tick
+        labels, axis labels and the legend are drawn once (``FigureWidget(moving=...)``)."""
+        panels = [
+            [shade, *ax.lines, line, *ax.spines.values(), ax.title]
+            for ax, shade, line in zip(self.axes, self.shades, self.lines)
+        ]
+        return [artist for panel in panels for artist in panel] + [self.suptitle]
 
     def show(self, threshold, grid, predicted, accuracy, mesh):
         drawn_names = _label_names(self.names, figure_language())
         for k, ax in enumerate(self.axes):
             values = grid[:, :, k]
             self.shades[k].set_data((values >= threshold).astype(float))
-            if self.lines[k] is not None:
-                self.lines[k].remove()
-                self.lines[k] = None
-            if values.min() < threshold < values.max():
-                self.lines[k] = ax.contour(
-                    *mesh, values, levels=[threshold], colors=COLORS["black"], linewidths=0.8
-                )
+            self.lines[k].set_segments(_contour_lines(mesh, values, threshold))
             wrong = predicted[:, k] != self.Y[:, k]
             self.wrong[k].set_data(*self.X[wrong].T)
-            ax.set_title(_fig("label_accuracy", name=drawn_names[k], accuracy=accuracy[k]))
+            # the title's text alone: set_title() also resets the titles' placement (a redraw)
+            ax.title.set_text(_fig("label_accuracy", name=drawn_names[k], accuracy=accuracy[k]))
         self.suptitle.set_text(_fig("shaded", threshold=threshold))
         return self.fig
 
@@ -721,4 +741,4 @@ def multilabel_explorer(
             **control_looks("360px"),
         )
     }
-    return FigureWidget(draw, controls, title=_w("multilabel_title"))
+    return FigureWidget(draw, controls, title=_w("multilabel_title"), moving=panels.moving)
