@@ -202,6 +202,26 @@ def test_a_control_that_changes_only_the_message_reuses_the_picture():
     assert len(passes) == 1 and w.output.outputs[0]["data"]["image/png"] != before
 
 
+def test_a_blitted_widget_keeps_every_artist_inside_its_figure():
+    """Blitting draws on the figure's own canvas: a legend below the axes would vanish from
+    every frame, so FigureWidget says so instead of showing a figure without it."""
+    from utils.style import new_figure
+
+    def draw(below, a):
+        fig = new_figure(figsize=(4, 3), layout=None)
+        fig.subplots_adjust(bottom=0.3)
+        (line,) = fig.add_subplot().plot([0, 1], [0, a], label="line")
+        fig.legend(loc="upper center" if below else "lower center", bbox_to_anchor=(0.5, 0.0))
+        return fig
+
+    controls = {"a": widgets.FloatSlider(value=1.0, min=0, max=5)}
+    moving = lambda fig: fig.axes[0].lines  # noqa: E731
+    with pytest.raises(ValueError, match="inside its figure"):
+        FigureWidget(lambda a: draw(True, a), controls, moving=moving)
+    w = FigureWidget(lambda a: draw(False, a), controls, moving=moving)
+    assert w.set(a=2.0).axes[0].lines[0].get_ydata()[1] == 2.0
+
+
 @pytest.mark.slow
 def test_every_widget_of_the_course_shows_exactly_the_figure_it_holds(monkeypatch):
     """Moving every control of every widget (as ``benchmarks/widgets.py`` does), the picture
