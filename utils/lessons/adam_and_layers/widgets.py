@@ -794,15 +794,23 @@ class _StepSizeCanvas:
                 frameon=False,
             )
             self.title = self.fig.suptitle("")
+        self.steps = None
+
+    def moving(self, _figure=None) -> list:
+        """What a move of β1 or β2 changes: the lines and the title.  A move of the steps also
+        rescales the step axes, which draws the whole figure (``FigureWidget(moving=...)``)."""
+        return [*self.lines[0], *self.lines[1], self.title]
 
     def draw(self, beta1, beta2, steps, adam, gd) -> Figure:
         k = np.arange(1, steps + 1)
         for lines, ratios in zip(self.lines, (gd, adam)):
             for line, r in zip(lines, ratios.values()):
                 line.set_data(k, np.maximum(r, 1e-6))
-        for ax in self.axes:
-            ax.relim()
-            ax.autoscale_view(scaley=False)
+        if steps != self.steps:  # limits set even unchanged would mark the axes for a redraw
+            self.steps = steps
+            for ax in self.axes:
+                ax.relim()
+                ax.autoscale_view(scaley=False)
         self.title.set_text(f"β1 = {beta1:g}, β2 = {beta2:g}")
         return self.fig
 
@@ -860,7 +868,7 @@ def step_size_widget(beta1=0.9, beta2=0.999, steps=50):
         adam, gd = adam_step_ratios(beta1, beta2, steps)
         return canvas.draw(beta1, beta2, steps, adam, gd), _step_size_message(steps, adam)
 
-    return FigureWidget(draw, controls, title=_w("step_size_title"))
+    return FigureWidget(draw, controls, title=_w("step_size_title"), moving=canvas.moving)
 
 
 # ----------------------------------------------------------------------------------------

@@ -33,7 +33,6 @@ import timeit
 import unicodedata
 
 import ipywidgets as widgets
-import matplotlib
 import numpy as np
 from matplotlib import ticker
 from matplotlib.figure import Figure
@@ -226,25 +225,13 @@ def _error_curves(function, dtype, w=3.0):
 @course_style()
 def _show_epsilon(a, *, eps, function, dtype, w=3.0):
     """Move the artists of :func:`_epsilon_figure` to show ``(eps, function, dtype)``."""
-    left, right = a["left"], a["right"]
-    fwd, ctr, err_f, err_c, true = _error_curves(function, dtype, w)
+    true = _show_curves(a, function, dtype, w)
     f_now, c_now, _ = slope_estimates(eps, function, dtype, w)
     f_now, c_now = float(f_now), float(c_now)
-    a["fwd"].set_ydata(fwd)
-    a["ctr"].set_ydata(ctr)
-    a["true"].set_ydata([true, true])
-    a["legend"].get_texts()[2].set_text(_fig("true_slope", value=true))
     a["f_now"].set_data([eps], [f_now])
     a["c_now"].set_data([eps], [c_now])
-    span = max(1.0, 0.2 * abs(true))
-    left.set_ylim(true - span, true + span)
-    left.set_ylabel(_fig("estimate_axis", w=w))
-    left.set_title(_fig("estimates_title", function=function))
-    a["err_f"].set_ydata(err_f)
-    a["err_c"].set_ydata(err_c)
     a["ef_now"].set_data([eps], [max(abs(f_now - true), ERROR_FLOOR)])
     a["ec_now"].set_data([eps], [max(abs(c_now - true), ERROR_FLOOR)])
-    right.set_title(_fig("error_title", dtype=dtype))
     for line in (a["eps_left"], a["eps_right"]):
         line.set_xdata([eps, eps])
     return _w(
@@ -259,35 +246,46 @@ def _show_epsilon(a, *, eps, function, dtype, w=3.0):
     )
 
 
-@course_style()  # set_title restyles the title from the rcParams: the course's, not the session's
-def _freeze_layout(fig):
-    """Keep ``fig``'s axes and titles where its first drawing put them, and lay it out no more.
+def _show_curves(a, function, dtype, w) -> float:
+    """The curves, limits and titles of ``(function, dtype)``, set only when they change (a
+    set marks the figure for a full redraw; a move of ε alone redraws only the markers).
+    Returns the true slope."""
+    fwd, ctr, err_f, err_c, true = _error_curves(function, dtype, w)
+    if a.get("shown") == (function, dtype, w):
+        return true
+    left, right = a["left"], a["right"]
+    a["fwd"].set_ydata(fwd)
+    a["ctr"].set_ydata(ctr)
+    a["true"].set_ydata([true, true])
+    a["legend"].get_texts()[2].set_text(_fig("true_slope", value=true))
+    span = max(1.0, 0.2 * abs(true))
+    left.set_ylim(true - span, true + span)
+    left.set_ylabel(_fig("estimate_axis", w=w))
+    # the titles' texts alone: set_title() also resets their placement (a redraw)
+    left.title.set_text(_fig("estimates_title", function=function))
+    a["err_f"].set_ydata(err_f)
+    a["err_c"].set_ydata(err_c)
+    right.title.set_text(_fig("error_title", dtype=dtype))
+    a["shown"] = (function, dtype, w)
+    return true
 
-    The layout engine is removed, not replaced by matplotlib's placeholder ("none"): with any
-    engine set, ``savefig`` draws the figure twice. The titles stay at the top of their axes
-    (where matplotlib puts them when no tick labels are at the top, as here) instead of being
-    placed anew at each drawing.
-    """
-    no_engine = {"figure.autolayout": False, "figure.constrained_layout.use": False}
-    with matplotlib.rc_context(no_engine):
-        fig.set_layout_engine(None)  # None: the engine the rcParams ask for, here none at all
-    for ax in fig.axes:
-        ax.set_title(ax.get_title(), y=1.0)
+
+def _moving_epsilon(a) -> list:
+    """What a move of ε changes, in drawing order: the markers and the ε line of each panel,
+    then each panel's legend over them (``FigureWidget(moving=...)``)."""
+    left = [a["f_now"], a["c_now"], a["eps_left"], a["legend"]]
+    return left + [a["ef_now"], a["ec_now"], a["eps_right"], a["right"].get_legend()]
 
 
 def _epsilon_drawer():
-    """A ``draw(eps, function, dtype)`` for one widget: its figure is made once, then updated."""
+    """A ``draw(eps, function, dtype)`` for one widget, and its moving artists: the figure is
+    made once, then updated (FigureWidget keeps the layout of its first frame)."""
     fig, artists = _epsilon_figure()
-    shown = False
 
     def draw(eps, function, dtype):
-        nonlocal shown
-        if shown:  # laid out when first shown; keep that layout rather than redo it every move
-            _freeze_layout(fig)
-        shown = True
         return fig, _show_epsilon(artists, eps=eps, function=function, dtype=dtype)
 
-    return draw
+    return draw, lambda _figure: _moving_epsilon(artists)
 
 
 def _draw_epsilon(eps, function, dtype, w=3.0):
@@ -332,7 +330,8 @@ def epsilon_widget(eps=1e-3, function="J = w²", dtype="float64"):
             **control_looks(),
         ),
     }
-    return FigureWidget(_epsilon_drawer(), controls, title=_w("eps_title"))
+    draw, moving = _epsilon_drawer()
+    return FigureWidget(draw, controls, title=_w("eps_title"), moving=moving)
 
 
 # ----------------------------------------------------------------------------------------
@@ -438,6 +437,14 @@ def _graph_state(root: Value) -> tuple:
     return tuple((node.data, node.grad) for node in trace(root))
 
 
+@course_style()  # set_title restyles the title from the rcParams: the course's, not the session's
+def _pin_titles(fig) -> None:
+    """Keep the titles at the top of their axes (where matplotlib puts them when no tick labels
+    are at the top, as here) instead of placing them anew at each drawing."""
+    for ax in fig.axes:
+        ax.set_title(ax.get_title(), y=1.0)
+
+
 def _backward_drawer(root: Value):
     """A ``draw(step)`` for one widget: the graph is drawn once, then each step restyles it.
 
@@ -455,8 +462,8 @@ def _backward_drawer(root: Value):
         look, message = look_and_message(step, _graph_state(root))
         if fig is None:
             fig = _draw_backward_step(root, step)
-        else:
-            _freeze_layout(fig)
+            _pin_titles(fig)
+        else:  # FigureWidget keeps the layout of the first frame
             _show_look(fig, look)
         return fig, message
 

@@ -455,9 +455,17 @@ class _LabFigure:
         self.legend = right.legend(
             loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False
         )
+        self.dtype = None
+
+    def moving(self, _figure=None) -> list:
+        """What a move of the scale changes, in drawing order: the bars, the ε line over them,
+        their values, the left title, and the marker of the scale on the sweep.  A new dtype
+        changes the sweep too, which draws the whole figure (``FigureWidget(moving=...)``)."""
+        return [*self.bars, self.left_eps, *self.values, self.left.title, self.now]
 
     def show(self, scale, dtype, losses) -> Figure:
-        eps = float(np.finfo(np.dtype(dtype)).eps)
+        if dtype != self.dtype:  # set only when they change: a set marks them for a redraw
+            self._show_dtype(dtype)
         ref = losses["reference"]
         for i, path in enumerate(PATHS):
             value = losses[path]
@@ -467,14 +475,20 @@ class _LabFigure:
             self.bars[i].set_hatch("//" if failed else None)
             label = "nan" if np.isnan(value) else "inf" if np.isinf(value) else f"{value:.6g}"
             self.values[i].set(text=label, y=shown * 2, fontweight="bold" if failed else "normal")
+        # the title's text alone: set_title() also resets the titles' placement (a redraw)
+        self.left.title.set_text(_fig("lab_left_title", dtype=dtype, scale=scale, loss=ref))
+        self.now.set_xdata([scale, scale])
+        return self.fig
+
+    def _show_dtype(self, dtype):
+        """The machine epsilon and the sweep of ``dtype``."""
+        eps = float(np.finfo(np.dtype(dtype)).eps)
         self.left_eps.set_ydata([eps, eps])
         self.right_eps.set_ydata([eps, eps])
         self.legend.get_texts()[len(PATHS)].set_text(_fig("machine_eps", dtype=dtype))
-        self.left.set_title(_fig("lab_left_title", dtype=dtype, scale=scale, loss=ref))
         for curve, path in zip(self.curves, PATHS):
             curve.set_ydata(_sweep(dtype)[path])
-        self.now.set_xdata([scale, scale])
-        return self.fig
+        self.dtype = dtype
 
 
 def _lab_message(losses, dtype) -> str:
@@ -529,7 +543,7 @@ def stability_lab(scale=1.0, dtype="float32") -> FigureWidget:
             options=list(STABILITY_DTYPES), value=dt.name, description="dtype"
         ),
     }
-    return FigureWidget(draw, controls, title=_w("lab_title"))
+    return FigureWidget(draw, controls, title=_w("lab_title"), moving=lab.moving)
 
 
 # --------------------------------------------------------------------------
