@@ -730,8 +730,17 @@ class PuzzleFigure:
         )
         corners_x, corners_y = zip(*PUZZLE_CORNERS)
         self.right.plot(corners_x, corners_y, "o", color=COLORS["black"], markersize=5)
-        self.right.set(ylim=(-0.5, 6.5))
+        self.right.set(ylim=(-0.5, 6.5), xlabel="x")
+        self.left.set(xlabel="x", ylabel=_fig("output"))
+        self.left.title.set_text(_fig("units_title"))  # the text alone: the place stays fixed
+        self.right.title.set_text(_fig("sum_title"))
         self.legend = _FigureLegend(self.fig)
+
+    def moving(self, _figure=None) -> list:
+        """What a move changes, in drawing order: the units and their kinks, the gap, the lines
+        over it (target, sum, corners) and the legend's labels.  The axes, their ticks and
+        texts are drawn once (``FigureWidget(moving=...)``)."""
+        return [*self.left.lines, self.gap, *self.right.lines, self.legend.legend]
 
     @course_style()
     def draw(self, w1=0.0, b1=0.0, w2=0.0, b2=0.0):
@@ -753,8 +762,6 @@ class PuzzleFigure:
                 kink.set_xdata([-b / w, -b / w])
         self.total.set_ydata(total)
         self.gap.set_data(PUZZLE_X, target, total)
-        self.left.set(xlabel="x", ylabel=_fig("output"), title=_fig("units_title"))
-        self.right.set(xlabel="x", title=_fig("sum_title"))
         labels += [_fig("target_line"), _fig("sum_line")]
         self.legend.show([*self.units, self.target, self.total], labels, ncols=2)
         if matched and not problem:
@@ -790,7 +797,8 @@ def relu_puzzle(w1=0.0, b1=0.0, w2=0.0, b2=0.0):
         "w2": slider(w2, -3, 3, "w2"),
         "b2": slider(b2, -6, 6, "b2"),
     }
-    return FigureWidget(PuzzleFigure().draw, controls, title=_w("puzzle_title"))
+    puzzle = PuzzleFigure()
+    return FigureWidget(puzzle.draw, controls, title=_w("puzzle_title"), moving=puzzle.moving)
 
 
 # ----------------------------------------------------------------------------------------
